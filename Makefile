@@ -1,0 +1,48 @@
+# countylib — every target creates or reuses .venv by itself.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.countylib-installed
+RUN    ?= latest
+YEAR   ?= 2022
+
+.PHONY: help install build reports test lint lab bench clean
+
+help:  ## list targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,distributed]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create or reuse .venv with countylib and its dependencies
+
+build: $(STAMP)  ## data/raw -> data/processed
+	$(VENV)/bin/countylib build
+
+reports: build  ## build, then render the bundled analyses and every Henan county report
+	$(VENV)/bin/countylib render notebook notebooks/henan_choropleth.ipynb --run $(RUN) \
+		-p indicator gdp -p year $(YEAR)
+	$(VENV)/bin/countylib render notebook notebooks/baiqiang_rd_vs_gdp.ipynb --run $(RUN) \
+		-p y rd_intensity -p x gdp
+	$(VENV)/bin/countylib render notebook notebooks/prefecture_comparison.ipynb --run $(RUN) \
+		-p prefecture_a 洛阳市 -p prefecture_b 郑州市 -p year $(YEAR)
+	$(VENV)/bin/countylib render county --province 河南省 --year $(YEAR) --run $(RUN)
+
+test: $(STAMP)  ## run the test suite (lint included)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check countylib tests benchmarks
+
+lab: build  ## JupyterLab on notebooks/
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: build  ## run the benchmarks (ratios against baselines measured in the same run)
+	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done
+
+clean:  ## remove build output (keeps .venv)
+	rm -rf data/processed/*.parquet data/processed/*.md reports/*/

@@ -1,0 +1,125 @@
+"""The indicator registry (``indicators.yaml``): keys, Chinese and English names, canonical units, aliases.
+
+>>> from countylib import indicators
+>>> indicators.get("gdp").unit
+'亿元'
+>>> indicators.key_for("一般公共财政预算收入")
+'fiscal_revenue'
+>>> indicators.search("收入").key.tolist()[:3]
+['fiscal_revenue', 'tax_revenue', 'disposable_income']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+REGISTRY_FILE = Path(__file__).with_name("indicators.yaml")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name_zh: str
+    name_en: str
+    unit: str
+    kind: str
+    description: str = ""
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+    higher_is_better: bool | None = None
+
+    @property
+    def label(self) -> str:
+        """Chinese name with unit, for axes and legends: ``地区生产总值（亿元）``."""
+        return f"{self.name_zh}（{self.unit}）"
+
+
+class UnknownIndicatorError(KeyError):
+    """An indicator key or alias that the registry does not know."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0])
+
+
+@cache
+def registry() -> dict[str, Indicator]:
+    """All indicators by key, in registry order."""
+    raw = yaml.safe_load(REGISTRY_FILE.read_text(encoding="utf-8"))
+    out = {}
+    for key, spec in raw.items():
+        spec = dict(spec)
+        spec["aliases"] = tuple(str(a) for a in spec.get("aliases", ()))
+        out[key] = Indicator(key=key, **spec)
+    return out
+
+
+def get(key: str) -> Indicator:
+    """The indicator for a key (or an alias).
+
+    >>> get("rd_intensity").name_zh
+    'R&D经费投入强度'
+    """
+    reg = registry()
+    if key in reg:
+        return reg[key]
+    alias = key_for(key)
+    if alias:
+        return reg[alias]
+    import difflib
+
+    close = difflib.get_close_matches(key, list(reg), n=3)
+    raise UnknownIndicatorError(
+        f"Unknown indicator {key!r}. Known keys: {', '.join(reg)}."
+        + (f" Did you mean {', '.join(close)}?" if close else "")
+    )
+
+
+@cache
+def _alias_table() -> dict[str, str]:
+    from countylib.regions import normalize_name
+
+    table = {}
+    for ind in registry().values():
+        for name in (ind.key, ind.name_zh, *ind.aliases):
+            table.setdefault(normalize_name(name).upper(), ind.key)
+    return table
+
+
+def key_for(name: str) -> str | None:
+    """The indicator key for a table heading or bulletin wording, or None.
+
+    >>> key_for("年末常住人口"), key_for("不存在的指标")
+    ('pop_resident', None)
+    """
+    from countylib.regions import normalize_name
+
+    return _alias_table().get(normalize_name(name).upper())
+
+
+def table() -> pd.DataFrame:
+    """The registry as a table, one row per indicator.
+
+    >>> table().columns.tolist()[:4]
+    ['key', 'name_zh', 'name_en', 'unit']
+    """
+    rows = [
+        {"key": i.key, "name_zh": i.name_zh, "name_en": i.name_en, "unit": i.unit, "kind": i.kind,
+         "higher_is_better": i.higher_is_better, "aliases": "、".join(i.aliases), "description": i.description}
+        for i in registry().values()
+    ]
+    return pd.DataFrame(rows)
+
+
+def search(text: str) -> pd.DataFrame:
+    """Indicators whose key, names, aliases or description contain ``text``.
+
+    >>> search("R&D").key.tolist()
+    ['rd_expenditure', 'rd_intensity']
+    """
+    t = table()
+    hay = t[["key", "name_zh", "name_en", "aliases", "description"]].astype(str).agg(" ".join, axis=1)
+    return t[hay.str.contains(text, case=False, regex=False)].reset_index(drop=True)

@@ -1,0 +1,108 @@
+"""One place for figure style and CJK font registration.
+
+The Noto Sans CJK SC font shipped inside the ``mplfonts`` wheel is registered
+with matplotlib's font manager at run time, so Chinese labels render on a
+machine without any system CJK font and without touching matplotlib's own
+installation folder.
+
+Example
+-------
+>>> from countylib import plotting
+>>> plotting.use_style()
+>>> fig, ax = plotting.new_figure()
+>>> _ = ax.set_title("河南省县域经济")
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+NO_DATA_COLOR = "#d9d9d9"
+NO_DATA_HATCH = "////"
+NO_DATA_LABEL = "无数据"
+
+
+def _mplfonts_dir() -> Path:
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            "The 'mplfonts' package is not installed; it ships the CJK font countylib uses. "
+            "Run `make install` (or `pip install mplfonts`)."
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "fonts"
+
+
+@cache
+def register_cjk_font() -> str:
+    """Register the CJK font from ``mplfonts`` and return its family name.
+
+    Safe to call many times; the work happens once per process.
+
+    >>> register_cjk_font()
+    'Noto Sans CJK SC'
+    """
+    path = _mplfonts_dir() / CJK_FONT_FILE
+    if not path.exists():
+        raise RuntimeError(f"CJK font file not found: {path}. Reinstall mplfonts.")
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def use_style(base_size: float = 10.0) -> None:
+    """Apply countylib's figure style: CJK font first, quiet axes, readable sizes.
+
+    >>> use_style()
+    >>> import matplotlib
+    >>> matplotlib.rcParams["font.family"][0]
+    'sans-serif'
+    """
+    family = register_cjk_font()
+    matplotlib.rcParams.update(
+        {
+            "font.family": ["sans-serif"],
+            "font.sans-serif": [family, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "font.size": base_size,
+            "axes.titlesize": base_size * 1.3,
+            "axes.titleweight": "bold",
+            "axes.labelsize": base_size,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "legend.frameon": False,
+            "figure.dpi": 100,
+            "savefig.dpi": 300,
+            "savefig.bbox": "tight",
+            "svg.fonttype": "none",
+            "pdf.fonttype": 42,
+        }
+    )
+
+
+def new_figure(width: float = 8.0, height: float = 6.0):
+    """Return ``(fig, ax)`` with countylib's style applied.
+
+    >>> fig, ax = new_figure(4, 3)
+    >>> fig.get_size_inches().tolist()
+    [4.0, 3.0]
+    """
+    use_style()
+    return plt.subplots(figsize=(width, height), layout="constrained")
+
+
+def add_source_note(fig, text: str, fontsize: float = 7.5) -> None:
+    """Write a source note (data source and year) under the figure.
+
+    >>> fig, ax = new_figure(4, 3)
+    >>> add_source_note(fig, "数据来源：示例")
+    """
+    fig.text(0.01, -0.01, text, ha="left", va="top", fontsize=fontsize, color="#555555", wrap=True)
