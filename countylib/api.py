@@ -1,0 +1,99 @@
+"""``countylib.load``: the processed data as one tidy (Geo)DataFrame.
+
+>>> import countylib
+>>> gdp = countylib.load("gdp", province="河南省", year=2022)          # doctest: +SKIP
+>>> gdp.columns[:6].tolist()                                             # doctest: +SKIP
+['adcode', 'name', 'level', 'year', 'indicator', 'value']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from countylib import indicators as ind
+from countylib import regions
+from countylib.paths import processed_dir
+
+
+class DataNotBuiltError(FileNotFoundError):
+    """The processed data is missing; run ``countylib build``."""
+
+
+@cache
+def _read(path: str, mtime: float) -> pd.DataFrame:
+    return pd.read_parquet(path)
+
+
+def processed_table(name: str = "indicators", folder: Path | None = None) -> pd.DataFrame:
+    """A processed table by name (``indicators``, ``regions``, ``lists``, ``zones``)."""
+    path = Path(folder or processed_dir()) / f"{name}.parquet"
+    if not path.exists():
+        raise DataNotBuiltError(f"{path} not found. Run `countylib build` (or `make build`) first.")
+    return _read(str(path), path.stat().st_mtime).copy()
+
+
+def load(
+    indicators: str | Sequence[str] | None = None,
+    province: str | None = None,
+    prefecture: str | None = None,
+    year: int | Sequence[int] | None = None,
+    level: str | None = "county",
+    wide: bool = False,
+    geometry: bool = False,
+    all_sources: bool = False,
+    folder: Path | None = None,
+) -> pd.DataFrame:
+    """Tidy indicator data for analysis.
+
+    Parameters
+    ----------
+    indicators: keys or aliases (``"gdp"``, ``"一般公共预算收入"``); all when None.
+    province, prefecture: names (``"河南"``, ``"河南省"``, ``"洛阳市"``) or adcodes.
+    year: one year or several.
+    level: ``"county"`` (default), ``"prefecture"``, ``"province"``, or None for every level.
+    wide: one row per unit and year, one column per indicator.
+    geometry: attach county polygons (GeoDataFrame); with ``wide`` every county of the area appears,
+        with missing values as NaN.
+    all_sources: keep every source's figure, not only the preferred one per (unit, year, indicator).
+    """
+    table = processed_table("indicators", folder)
+    if not all_sources:
+        table = table[table.preferred]
+    if indicators is not None:
+        keys = [indicators] if isinstance(indicators, str) else list(indicators)
+        keys = [ind.get(k).key for k in keys]
+        table = table[table.indicator.isin(keys)]
+    if year is not None:
+        years = [year] if isinstance(year, int) else list(year)
+        table = table[table.year.isin(years)]
+    if level is not None:
+        table = table[table.level == level]
+    reg = regions.registry().drop_duplicates("adcode", keep="last").set_index("adcode")
+    if province:
+        p = regions.normalize_name(province)
+        pr = table.adcode.map(reg.province_name)
+        table = table[(pr == p) | (pr.map(lambda s: regions.short_name(str(s), "province")) == p)
+                      | (table.adcode.str[:2] == p[:2] if p.isdigit() else False)]
+    if prefecture:
+        p = regions.normalize_name(prefecture)
+        pf = table.adcode.map(reg.prefecture_name)
+        table = table[(pf == p) | (pf == p + "市") | (table.adcode.map(reg.prefecture_adcode) == p)]
+    table = table.sort_values(["adcode", "year", "indicator"]).reset_index(drop=True)
+    if wide:
+        table = (table.groupby(["adcode", "name", "year", "indicator"], sort=True)["value"].first()
+                 .unstack("indicator").reset_index().rename_axis(columns=None))
+    if geometry:
+        from countylib import geo
+
+        shapes = geo.boundaries(province=province)
+        if prefecture:
+            p = regions.normalize_name(prefecture)
+            shapes = shapes[(shapes.prefecture_name == p) | (shapes.prefecture_name == p + "市")]
+        keep = ["adcode", "short_name", "kind", "prefecture_name", "county_economy", "area_km2", "geometry"]
+        how = "left" if wide else "inner"
+        table = shapes[keep].merge(table, on="adcode", how=how)
+    return table

