@@ -107,7 +107,7 @@ def flatten_headers(grid: pd.DataFrame, header_rows: int, skip: int | None = Non
     labels = []
     for j in range(grid.shape[1]):
         parts = []
-        for k, i in enumerate(rows):
+        for k in range(len(rows)):
             cell = head.iloc[k, j] if k < len(rows) - 1 else last.iloc[j]
             if cell and cell not in parts:
                 parts.append(cell)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from countylib.paths import raw_dir
@@ -407,36 +408,43 @@ def resolve(
     >>> resolve(["鼓楼区"], errors="report").status.tolist()
     ['ambiguous']
     """
-    names = pd.Series(list(names), dtype=object)
+    names = pd.Series(np.asarray(names, dtype=object))
     n = len(names)
-    prov = pd.Series([province] * n if province is None or isinstance(province, str) else list(province), dtype=object)
-    pref = pd.Series(
-        [prefecture] * n if prefecture is None or isinstance(prefecture, str) else list(prefecture), dtype=object
-    )
-    keys = pd.DataFrame({
-        "name": _normalize_many(names),
-        "province": _normalize_many(prov),
-        "prefecture": _normalize_many(pref),
-    })
-    uniq = keys.drop_duplicates()
-    results = {}
-    for k in uniq.itertuples(index=False):
-        results[tuple(k)] = _resolve_one(k.name, k.province, k.prefecture, year, level)
-    looked = [results[tuple(k)] for k in keys.itertuples(index=False)]
+    prov = _as_column(province, n)
+    pref = _as_column(prefecture, n)
+    # Factorise each column, combine the integer codes, resolve each distinct combination once.
+    (nc, nu), (pc, pu), (fc, fu) = (_normalized_codes(s) for s in (names, prov, pref))
+    combined = (nc.astype(np.int64) * len(pu) + pc) * len(fu) + fc
+    uniq, codes = np.unique(combined, return_inverse=True)
+    looked = []
+    for key in uniq:
+        rest, f = divmod(int(key), len(fu))
+        n_i, p_i = divmod(rest, len(pu))
+        looked.append(_resolve_one(nu[n_i], pu[p_i], fu[f], year, level))
+    adcode = np.array([r[0] for r in looked], dtype=object)
+    status = np.array([r[1] for r in looked], dtype=object)
+    cands = np.array(["; ".join(r[2]) for r in looked], dtype=object)
     out = pd.DataFrame({
         "input": names.values,
-        "adcode": [r[0] for r in looked],
-        "status": [r[1] for r in looked],
-        "candidates": ["; ".join(r[2]) for r in looked],
+        "adcode": adcode[codes] if n else [],
+        "status": status[codes] if n else [],
+        "candidates": cands[codes] if n else [],
     })
     if errors == "raise":
         _raise_for(out)
     return out
 
 
-def _normalize_many(values: pd.Series) -> pd.Series:
-    uniq = {v: normalize_name(v) for v in pd.unique(values)}
-    return values.map(uniq)
+def _as_column(value: str | Sequence[str] | pd.Series | None, n: int) -> pd.Series:
+    if value is None or isinstance(value, str):
+        return pd.Series(np.full(n, value or "", dtype=object))
+    return pd.Series(np.asarray(value, dtype=object))
+
+
+def _normalized_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and the normalised distinct values they point to."""
+    codes, uniq = pd.factorize(values.fillna(""), use_na_sentinel=False)
+    return codes, [normalize_name(v) for v in uniq] or [""]
 
 
 def _raise_for(out: pd.DataFrame) -> None:

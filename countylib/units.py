@@ -151,13 +151,13 @@ def parse_values(text: pd.Series, unit: pd.Series | str, canonical: pd.Series | 
 
     # Units: one lookup per distinct (unit, canonical) pair.
     pairs = pd.DataFrame({"u": units.fillna("").astype(str), "c": canon.astype(str)})
-    codes, uniq = pd.factorize(pairs.u + "\x00" + pairs.c)
+    codes, uniq = pd.factorize(pairs.u + "\x1f" + pairs.c)
     fac = np.empty(len(uniq))
     den = np.ones(len(uniq))
     fac_reason = np.empty(len(uniq), dtype=object)
     assumed = np.zeros(len(uniq), dtype=bool)
     for i, key in enumerate(uniq):
-        u, c = key.split("\x00")
+        u, c = key.split("\x1f")
         if normalize_unit(u) == "":
             u, assumed[i] = c, True
         try:
