@@ -93,7 +93,11 @@ def load(
         if prefecture:
             p = regions.normalize_name(prefecture)
             shapes = shapes[(shapes.prefecture_name == p) | (shapes.prefecture_name == p + "市")]
-        keep = ["adcode", "short_name", "kind", "prefecture_name", "county_economy", "area_km2", "geometry"]
+        keep = ["adcode", "short_name", "kind", "prefecture_adcode", "prefecture_name", "province_name",
+                "county_economy", "area_km2", "geometry"]
+        if not wide:
+            keep = [c for c in keep if c != "name"]
         how = "left" if wide else "inner"
-        table = shapes[keep].merge(table, on="adcode", how=how)
+        table = shapes[keep + (["name"] if wide else [])].merge(
+            table.drop(columns=["name"]) if wide else table, on="adcode", how=how)
     return table

@@ -77,6 +77,96 @@ def indicators_cmd(text: str = typer.Argument("", help="Search text (key, Chines
     typer.echo(table[["key", "name_zh", "unit", "name_en"]].to_string(index=False))
 
 
+render_app = typer.Typer(help="Render notebooks and per-county reports to HTML.", no_args_is_help=True)
+app.add_typer(render_app, name="render")
+
+
+def _parse_params(pairs: list[str]) -> dict:
+    import yaml
+
+    if len(pairs) % 2:
+        raise typer.BadParameter("parameters come in pairs: -p NAME VALUE")
+    return {pairs[i]: yaml.safe_load(pairs[i + 1]) for i in range(0, len(pairs), 2)}
+
+
+@render_app.command("notebook")
+def render_notebook_cmd(
+    path: str = typer.Argument(..., help="Notebook to run (papermill parameters cell)."),
+    param: list[str] = typer.Option(None, "-p", "--param", help="NAME VALUE; repeat for each parameter.",
+                                    metavar="NAME VALUE"),
+    run: str = typer.Option("latest", "--run", help="Run folder under reports/."),
+    show_input: bool = typer.Option(False, "--show-input", help="Keep code cells in the HTML."),
+) -> None:
+    """Run any parameterised notebook and write reports/<run>/<name>.html.
+
+    Example:  countylib render notebook notebooks/henan_choropleth.ipynb -p indicator gdp -p year 2022
+    """
+    import time
+    from pathlib import Path
+
+    from countylib import render
+    from countylib.paths import reports_dir
+
+    params = _parse_params(list(sum(((p,) for p in (param or [])), ())))
+    nb_path = Path(path)
+    if not nb_path.exists():
+        typer.secho(f"notebook not found: {nb_path}", fg="red", err=True)
+        raise typer.Exit(2)
+    out_dir = reports_dir() / run
+    if "output_dir" in nb_path.read_text(encoding="utf-8"):
+        params.setdefault("output_dir", str(out_dir.resolve()))
+    stem = render.safe_filename(nb_path.stem + "".join(f"-{v}" for k, v in params.items() if k != "output_dir"))
+    t0 = time.perf_counter()
+    try:
+        out = render.render_notebook(nb_path, out_dir / f"{stem}.html", params, no_input=not show_input)
+    except Exception as exc:  # noqa: BLE001
+        typer.secho(f"{nb_path.name} failed: {render._short_error(exc)}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {out} in {time.perf_counter() - t0:.1f} s")
+
+
+@render_app.command("county")
+def render_county_cmd(
+    province: str = typer.Option("河南省", "--province", help="Province whose counties to render."),
+    year: int = typer.Option(2022, "--year", help="Report year."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel kernels (default: number of CPUs)."),
+    only: str = typer.Option(None, "--only", help="Comma-separated adcodes to render."),
+    districts: bool = typer.Option(False, "--districts", help="Also render the 市辖区."),
+    resume: bool = typer.Option(False, "--resume", help="Skip reports newer than the data and the notebook."),
+    no_input: bool = typer.Option(True, "--no-input/--show-input", help="Hide code cells (default)."),
+    run: str = typer.Option("latest", "--run", help="Run folder under reports/."),
+    notebook: str = typer.Option("notebooks/county_report.ipynb", "--notebook", help="Report notebook."),
+) -> None:
+    """Render one HTML report per county, an index page and run.json; failures are listed, never fatal.
+
+    Example:  countylib render county --province 河南省 --year 2022 --jobs 2
+    """
+    import os
+    from pathlib import Path
+
+    from countylib import regions
+    from countylib.batch import county_batch
+
+    units = regions.counties(province, county_economy=None if districts else True)
+    if only:
+        wanted = {c.strip() for c in only.split(",") if c.strip()}
+        unknown = wanted - set(units.adcode)
+        if unknown:
+            typer.secho(f"not county-level units of {province}: {', '.join(sorted(unknown))}", fg="red", err=True)
+            raise typer.Exit(2)
+        units = units[units.adcode.isin(wanted)]
+    result, index = county_batch(units, Path(notebook), year=year, run=run, jobs=jobs or os.cpu_count() or 1,
+                                 no_input=no_input, resume=resume, province=province)
+    done = sum(o.ok and not o.skipped for o in result.outcomes)
+    skipped = sum(o.skipped for o in result.outcomes)
+    typer.echo(f"{done} rendered, {skipped} up to date, {len(result.failures)} failed in {result.seconds:.1f} s; "
+               f"index: {index}")
+    if result.failures:
+        for f in result.failures:
+            typer.secho(f"  {f.key}: {f.error.splitlines()[0]}", fg="red", err=True)
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

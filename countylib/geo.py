@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from countylib import regions
 from countylib.paths import processed_dir
@@ -120,10 +120,10 @@ def merge_districts(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     others = frame[frame.kind != "市辖区"]
     if districts.empty:
         return frame.copy()
-    merged = districts.dissolve(by="prefecture_adcode", as_index=False, aggfunc={
-        "prefecture_name": "first", "province_adcode": "first", "province_name": "first",
-        "area_km2": "sum",
-    }) if "area_km2" in districts else districts.dissolve(by="prefecture_adcode", as_index=False, aggfunc="first")
+    merged = districts.dissolve(by="prefecture_adcode", as_index=False, aggfunc="first")
+    if "area_km2" in districts:
+        merged["area_km2"] = districts.groupby("prefecture_adcode").area_km2.sum().reindex(
+            merged.prefecture_adcode).values
     merged["adcode"] = merged.prefecture_adcode + "-市区"
     merged["name"] = merged.prefecture_name.str.replace(r"市$", "", regex=True) + "市区"
     merged["short_name"] = merged["name"]

@@ -74,7 +74,7 @@ def use_style(base_size: float = 10.0) -> None:
             "axes.unicode_minus": False,
             "font.size": base_size,
             "axes.titlesize": base_size * 1.3,
-            "axes.titleweight": "bold",
+            "axes.titleweight": "normal",  # the CJK font ships one weight; bold would fall back
             "axes.labelsize": base_size,
             "axes.spines.top": False,
             "axes.spines.right": False,

