@@ -77,7 +77,10 @@ def indicators_cmd(text: str = typer.Argument("", help="Search text (key, Chines
     typer.echo(table[["key", "name_zh", "unit", "name_en"]].to_string(index=False))
 
 
-render_app = typer.Typer(help="Render notebooks and per-county reports to HTML.", no_args_is_help=True)
+render_app = typer.Typer(
+    help="Render notebooks and per-county reports to HTML.\n\nExample:  countylib render county --province 河南省 --year 2022",
+    no_args_is_help=True,
+)
 app.add_typer(render_app, name="render")
 
 

@@ -76,7 +76,7 @@ def profile(adcode: str, year: int | None = None) -> pd.DataFrame:
         })
     order = {k: i for i, k in enumerate(ind.registry())}
     out = pd.DataFrame(rows)
-    out["_o"] = [order[ind.key_for(n) or n] if (ind.key_for(n) or n) in order else 99 for n in out["指标"]]
+    out["_o"] = [order.get(ind.key_for(n) or n, 99) for n in out["指标"]]
     return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
 
 

@@ -20,16 +20,18 @@ from functools import cache
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg", force=False)
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 NO_DATA_COLOR = "#d9d9d9"
 NO_DATA_HATCH = "////"
 NO_DATA_LABEL = "无数据"
+
+
+def cjk_font_path() -> Path:
+    """Path of the CJK font file inside the installed ``mplfonts`` package."""
+    return _mplfonts_dir() / CJK_FONT_FILE
 
 
 def _mplfonts_dir() -> Path:

@@ -90,7 +90,37 @@ def to_html(nb: nbformat.NotebookNode, no_input: bool = True, title: str | None 
     if title:
         nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)
-    return body.replace("</head>", CSS + "</head>", 1)
+    return body.replace("</head>", CSS + embedded_font_css(body) + "</head>", 1)
+
+
+def embedded_font_css(page: str) -> str:
+    """An @font-face rule carrying a subset of Noto Sans CJK SC with exactly the characters the page
+    uses, so Chinese displays on any machine, with no font installed and no network (a few hundred KB).
+    """
+    import base64
+    import io
+
+    from fontTools import subset
+
+    from countylib.plotting import cjk_font_path
+
+    chars = sorted({ch for ch in page if ord(ch) > 0x2E7F})
+    if not chars:
+        return ""
+    options = subset.Options()
+    options.flavor = None
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    font = subset.load_font(str(cjk_font_path()), options)
+    sub = subset.Subsetter(options)
+    sub.populate(text="".join(chars))
+    sub.subset(font)
+    buf = io.BytesIO()
+    subset.save_font(font, buf, options)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return ("<style>@font-face{font-family:'countylib CJK';"
+            f"src:url(data:font/otf;base64,{data}) format('opentype');}}"
+            "body,table,h1,h2,h3,p,td,th,li{font-family:'countylib CJK',sans-serif;}</style>")
 
 
 def _prepare(nb: nbformat.NotebookNode, params: dict) -> nbformat.NotebookNode:
@@ -285,7 +315,7 @@ def index_html(title: str, rows: list[dict], params: dict, failures: list[Outcom
     fail = "".join(f"<li><b>{html.escape(f.key)}</b>: <pre>{html.escape(f.error)}</pre></li>" for f in failures)
     param_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in params.items())
     img = f"<img src=\"{map_png}\" alt=\"map\" style=\"max-width:720px;width:100%\">" if map_png else ""
-    return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+    page = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em;max-width:1100px}}
 table{{border-collapse:collapse;font-size:14px}}th,td{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 th{{cursor:pointer;background:#f4f4f4;position:sticky;top:0}}td[data-v]{{white-space:nowrap}}pre{{white-space:pre-wrap;font-size:12px}}
@@ -303,3 +333,4 @@ const val=r=>{{const s=(r.cells[i].dataset.v||r.cells[i].textContent).replace(/,
 rows.sort((a,b)=>{{const x=val(a),y=val(b);if(typeof x!==typeof y)return typeof x==='number'?-1:1;
 return (x<y?-1:x>y?1:0)*(dir=='asc'?1:-1)}});rows.forEach(r=>t.appendChild(r));}}
 </script></body></html>"""
+    return page.replace("</head>", embedded_font_css(page) + "</head>", 1)

@@ -1,0 +1,91 @@
+"""Boundaries and choropleths of Henan's counties."""
+
+from __future__ import annotations
+
+import warnings
+
+import mapclassify
+import numpy as np
+import pytest
+
+from countylib import geo, maps
+
+
+@pytest.fixture(scope="module")
+def henan():
+    frame = geo.build_boundaries(province="河南省")
+    rng = np.random.default_rng(7)
+    values = rng.uniform(50, 1000, len(frame)).round(2)
+    values[::4] = np.nan  # every fourth county has no figure
+    frame["gdp"] = values
+    return frame
+
+
+def test_henan_has_157_polygons_keyed_by_adcode(henan):
+    assert len(henan) == 157 and henan.adcode.is_unique
+    assert henan.crs.to_epsg() == 4326
+    assert henan.geometry.is_valid.all()
+
+
+def test_area_is_derived_in_equal_area_projection(henan):
+    total = henan.area_km2.sum()
+    assert 160_000 < total < 170_000  # Henan's land area is about 167 thousand km²
+    assert (henan.area_km2 > 0).all()
+
+
+def test_merging_districts_gives_103_counties_plus_17_city_areas(henan):
+    merged = geo.merge_districts(henan)
+    # 157 units = 103 县/县级市 + 54 市辖区; the 54 districts belong to 17 prefectures -> 17 市区 units.
+    assert (henan.kind == "市辖区").sum() == 54
+    assert henan[henan.kind == "市辖区"].prefecture_adcode.nunique() == 17
+    assert len(merged) == 103 + 17
+    assert merged.area_km2.sum() == pytest.approx(henan.area_km2.sum())
+
+
+def test_legend_classes_and_counts_equal_mapclassify(henan):
+    m = maps.choropleth(henan, "gdp", scheme="natural_breaks", k=5, labels=False)
+    reference = mapclassify.FisherJenks(henan.gdp.dropna().to_numpy(), k=5)
+    assert m.bins == pytest.approx(reference.bins.tolist())
+    assert m.counts == reference.counts.tolist()
+    assert m.no_data == int(henan.gdp.isna().sum()) == 40
+    labels = [t.get_text() for t in m.ax.get_legend().get_texts()]
+    assert labels[-1] == "无数据（40）"
+    assert all(f"（{n}）" in lab for lab, n in zip(labels, m.counts, strict=False))
+
+
+def test_user_bins(henan):
+    m = maps.choropleth(henan, "gdp", bins=[100, 500, 1000], labels=False)
+    assert m.bins == [100, 500, 1000]
+    assert sum(m.counts) == henan.gdp.notna().sum()
+
+
+def test_merged_map_has_fewer_units(henan):
+    m = maps.choropleth(henan, "gdp", districts="merge", labels=False)
+    assert m.n_units == 120
+
+
+def test_exports_png_svg_pdf_without_missing_glyphs(henan, tmp_path):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m = maps.choropleth(henan, "gdp", title="河南省各县（市、区）地区生产总值", subtitle="2022年，亿元",
+                            sources=["示例来源"])
+        files = m.save(tmp_path / "map", dpi=120)
+    assert not [w for w in caught if "missing from" in str(w.message)]
+    assert sorted(f.suffix for f in files) == [".pdf", ".png", ".svg"]
+    assert all(f.stat().st_size > 20_000 for f in files)
+
+
+def test_clear_errors(henan):
+    with pytest.raises(maps.MapError, match="column 'gpd' is not in the data"):
+        maps.choropleth(henan, "gpd")
+    with pytest.raises(maps.MapError, match="unknown scheme 'jenks'"):
+        maps.choropleth(henan, "gdp", scheme="jenks")
+
+
+def test_interactive_map_has_tooltips_with_rank(henan):
+    html = maps.interactive(henan, "gdp").get_root().render()
+
+    def has(text: str) -> bool:  # folium may write non-ASCII as JSON escapes
+        return text in html or text.encode("unicode_escape").decode() in html
+
+    assert has("排名") and has("无数据") and has("1 / 117")
