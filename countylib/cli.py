@@ -92,11 +92,11 @@ def _parse_params(pairs: list[str]) -> dict:
     return {pairs[i]: yaml.safe_load(pairs[i + 1]) for i in range(0, len(pairs), 2)}
 
 
-@render_app.command("notebook")
+@render_app.command("notebook", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def render_notebook_cmd(
+    ctx: typer.Context,
     path: str = typer.Argument(..., help="Notebook to run (papermill parameters cell)."),
-    param: list[str] = typer.Option(None, "-p", "--param", help="NAME VALUE; repeat for each parameter.",
-                                    metavar="NAME VALUE"),
+    param: list[str] = typer.Option(None, "-p", "--param", help="NAME VALUE; repeat for each parameter."),
     run: str = typer.Option("latest", "--run", help="Run folder under reports/."),
     show_input: bool = typer.Option(False, "--show-input", help="Keep code cells in the HTML."),
 ) -> None:
@@ -110,7 +110,10 @@ def render_notebook_cmd(
     from countylib import render
     from countylib.paths import reports_dir
 
-    params = _parse_params(list(sum(((p,) for p in (param or [])), ())))
+    names, values = list(param or []), list(ctx.args)
+    if len(names) != len(values):
+        raise typer.BadParameter(f"each -p needs NAME VALUE; got names {names} and values {values}")
+    params = _parse_params([x for pair in zip(names, values, strict=True) for x in pair])
     nb_path = Path(path)
     if not nb_path.exists():
         typer.secho(f"notebook not found: {nb_path}", fg="red", err=True)
