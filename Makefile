@@ -26,6 +26,12 @@ build: $(STAMP)  ## data/raw -> data/processed
 reports: build  ## build, then render the bundled analyses and every Henan county report
 	$(VENV)/bin/countylib render notebook notebooks/henan_choropleth.ipynb --run $(RUN) \
 		-p indicator gdp -p year $(YEAR)
+	$(VENV)/bin/countylib render notebook notebooks/baiqiang_rd_vs_gdp.ipynb --run $(RUN) \
+		-p y rd_intensity -p x gdp
+	$(VENV)/bin/countylib render notebook notebooks/baiqiang_rd_vs_gdp.ipynb --run $(RUN) \
+		-p y fiscal_revenue -p x gdp
+	$(VENV)/bin/countylib render notebook notebooks/prefecture_comparison.ipynb --run $(RUN) \
+		-p prefecture_a 洛阳市 -p prefecture_b 郑州市 -p year $(YEAR)
 	$(VENV)/bin/countylib render county --province 河南省 --year $(YEAR) --run $(RUN)
 
 test: $(STAMP)  ## run the test suite (lint included)

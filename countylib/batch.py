@@ -13,7 +13,7 @@ from countylib.paths import reports_dir
 
 def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "latest", jobs: int = 2,
                  no_input: bool = True, resume: bool = False, province: str = "河南省",
-                 progress: bool = True) -> tuple[render.BatchResult, Path]:
+                 progress: bool = True, scheduler: str | None = None) -> tuple[render.BatchResult, Path]:
     """Render ``notebook`` for every unit in ``units`` (registry rows); write index.html and run.json."""
     out_dir = reports_dir() / run / "county"
     jobs_list = []
@@ -22,9 +22,9 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
         jobs_list.append((u.adcode, {"adcode": u.adcode, "year": year, "peers": "prefecture"},
                           out_dir / f"{name}.html"))
     result = render.run_batch(notebook.resolve(), jobs_list, workers=jobs, no_input=no_input, resume=resume,
-                              progress=progress)
+                              progress=progress, scheduler=scheduler)
     params = {"province": province, "year": year, "jobs": jobs, "notebook": str(notebook), "units": len(units),
-              "no_input": no_input, "resume": resume}
+              "no_input": no_input, "resume": resume, "scheduler": scheduler or "local"}
     render.write_run_json(out_dir.parent / "run.json", params, result)
     map_png = _index_map(units, province, year, out_dir)
     rows = _index_rows(units, year, result)

@@ -142,6 +142,8 @@ def render_county_cmd(
     no_input: bool = typer.Option(True, "--no-input/--show-input", help="Hide code cells (default)."),
     run: str = typer.Option("latest", "--run", help="Run folder under reports/."),
     notebook: str = typer.Option("notebooks/county_report.ipynb", "--notebook", help="Report notebook."),
+    scheduler: str = typer.Option(None, "--scheduler",
+                                  help="Dask scheduler address (tcp://host:8786) to render on a cluster."),
 ) -> None:
     """Render one HTML report per county, an index page and run.json; failures are listed, never fatal.
 
@@ -162,7 +164,7 @@ def render_county_cmd(
             raise typer.Exit(2)
         units = units[units.adcode.isin(wanted)]
     result, index = county_batch(units, Path(notebook), year=year, run=run, jobs=jobs or os.cpu_count() or 1,
-                                 no_input=no_input, resume=resume, province=province)
+                                 no_input=no_input, resume=resume, province=province, scheduler=scheduler)
     done = sum(o.ok and not o.skipped for o in result.outcomes)
     skipped = sum(o.skipped for o in result.outcomes)
     typer.echo(f"{done} rendered, {skipped} up to date, {len(result.failures)} failed in {result.seconds:.1f} s; "

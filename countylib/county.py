@@ -21,8 +21,18 @@ class CountyNotFoundError(KeyError):
         return str(self.args[0])
 
 
-def info(adcode: str) -> pd.Series:
+def code(adcode: str | int) -> str:
+    """An adcode as the 6-digit string countylib uses (papermill's CLI passes 410181 as an int).
+
+    >>> code(410181), code("410181")
+    ('410181', '410181')
+    """
+    return str(adcode).strip().zfill(6)
+
+
+def info(adcode: str | int) -> pd.Series:
     """Registry row of a county-level unit (old codes accepted)."""
+    adcode = code(adcode)
     row = regions.lookup([adcode]).iloc[0]
     if pd.isna(row["name"]) or row.get("level") != "county":
         raise CountyNotFoundError(f"{adcode!r} is not a current county-level adcode; try `countylib regions NAME`")
@@ -31,6 +41,7 @@ def info(adcode: str) -> pd.Series:
 
 def peers(adcode: str, scope: str | list[str] = "prefecture") -> list[str]:
     """Codes to compare with: the prefecture's (or province's) county-level units, or a given list."""
+    adcode = code(adcode)
     if isinstance(scope, list):
         return [adcode, *[c for c in scope if c != adcode]]
     me = info(adcode)
@@ -44,6 +55,7 @@ def peers(adcode: str, scope: str | list[str] = "prefecture") -> list[str]:
 
 def figures(adcode: str, year: int | None = None) -> pd.DataFrame:
     """Every preferred figure for the county; the requested year first, else the latest year."""
+    adcode = code(adcode)
     data = load(level="county")
     mine = data[data.adcode == adcode]
     if year is not None and not mine.empty:
@@ -54,6 +66,7 @@ def figures(adcode: str, year: int | None = None) -> pd.DataFrame:
 
 def profile(adcode: str, year: int | None = None) -> pd.DataFrame:
     """Table of the county's indicators: value, unit, year, rank in province, source (Chinese headings)."""
+    adcode = code(adcode)
     me = info(adcode)
     mine = figures(adcode, year)
     if mine.empty:
@@ -103,6 +116,7 @@ def _flag_zh(flag: str, conflict: bool, quality: str) -> str:
 
 def missing(adcode: str, year: int | None = None) -> list[str]:
     """Names of registry indicators with no figure for the county (in the requested year or any year)."""
+    adcode = code(adcode)
     have = set(figures(adcode, year).dropna(subset=["value"]).indicator)
     return [i.name_zh for k, i in ind.registry().items() if k not in have]
 
@@ -110,6 +124,7 @@ def missing(adcode: str, year: int | None = None) -> list[str]:
 def comparison(adcode: str, indicator: str = "gdp", year: int | None = None,
                scope: str | list[str] = "prefecture") -> pd.DataFrame:
     """The indicator for the county and its peers, sorted, missing values kept as 无数据 at the end."""
+    adcode = code(adcode)
     codes = peers(adcode, scope)
     data = load(indicator, year=year, level="county")
     names = regions.lookup(codes).set_index("adcode")
@@ -139,6 +154,7 @@ def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
 
 def locator_map(adcode: str):
     """The county highlighted within its prefecture (left) and province (right)."""
+    adcode = code(adcode)
     me = info(adcode)
     plotting.use_style()
     shapes = geo.to_albers(geo.boundaries(province=me.province_name))
@@ -157,6 +173,7 @@ def locator_map(adcode: str):
 
 def header_md(adcode: str, year: int | None = None) -> str:
     """Markdown header: name, code, kind, prefecture, province, data years and how many sources."""
+    adcode = code(adcode)
     me = info(adcode)
     figs = figures(adcode, year)
     years = sorted(set(figs.year)) if not figs.empty else []

