@@ -43,7 +43,7 @@ def prefecture_table(prefectures: list[str], year: int, indicators: list[str],
 def summary(table: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     """Per prefecture: counties, and for each indicator N with data, sum and mean over those N."""
     rows = []
-    for (code, name), g in table.groupby(["prefecture_adcode", "prefecture_name"]):
+    for (_code, name), g in table.groupby(["prefecture_adcode", "prefecture_name"]):
         row = {"地级市": name, "县（市）数": len(g)}
         for k in indicators:
             meta = ind.get(k)
