@@ -77,6 +77,61 @@ def indicators_cmd(text: str = typer.Argument("", help="Search text (key, Chines
     typer.echo(table[["key", "name_zh", "unit", "name_en"]].to_string(index=False))
 
 
+@app.command("extract")
+def extract_cmd(
+    files: list[str] = typer.Argument(..., help="Text files of bulletins or reports (UTF-8)."),
+    county: str = typer.Option(..., "--county", help="The county the text is about (巩义市)."),
+    year: int = typer.Option(..., "--year", help="The year the figures are for."),
+    output: str = typer.Option(None, "-o", "--output", help="CSV to write in the data/raw figures layout."),
+    province: str = typer.Option(None, "--province", help="Province, to resolve the county name."),
+    review: bool = typer.Option(False, "--review", help="Print each figure with its surrounding text."),
+) -> None:
+    """Extract figures from statistical-bulletin text, each with its character span.
+
+    Example:  countylib extract gongyi_2022.txt --county 巩义市 --year 2022 -o data/raw/gongyi_2022.csv
+    """
+    from datetime import date
+    from pathlib import Path
+
+    import pandas as pd
+
+    from countylib import bulletin, regions
+
+    code = regions.resolve([county], province=province, errors="report")
+    adcode = code.adcode.iloc[0] or ""
+    rows, reported = [], []
+    for f in files:
+        text = Path(f).read_text(encoding="utf-8")
+        found = bulletin.scan(text, county=county, year=year)
+        for r in found.itertuples(index=False):
+            context = text[max(0, r.start - 30):r.end + 15].replace("\n", " ")
+            if review:
+                mark = "OK " if r.status == "ok" else "?? "
+                typer.echo(f"{mark}{r.indicator:<24} {r.value_text}{r.unit_text:<6} {r.year}  "
+                           f"[{Path(f).name}:{r.start}-{r.end}] …{context}…" + (f"  ({r.reason})" if r.reason else ""))
+            if r.status != "ok":
+                reported.append(r)
+                continue
+            rows.append({"county": county, "adcode": adcode, "province": province or "", "year": r.year,
+                         "indicator": r.indicator, "value_text": r.value_text, "unit": r.unit_text, "url": "",
+                         "source_quality": "", "note": f"{Path(f).name} chars {r.start}-{r.end}"
+                         + (f"; {r.flags}" if r.flags else "")})
+    typer.echo(f"{len(rows)} figures extracted, {len(reported)} ambiguous (not written)")
+    if output:
+        out = Path(output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame(rows, columns=["county", "adcode", "province", "year", "indicator", "value_text", "unit",
+                                    "url", "source_quality", "note"]).to_csv(out, index=False)
+        meta = out.with_name(out.name + ".meta.yaml")
+        names = ", ".join(Path(f).name for f in files)
+        meta.write_text(
+            f"title: figures extracted from {names}\npublisher: see the source document\nurl: null\n"
+            f"document: {names}\nretrieved: {date.today().isoformat()}\nlicense: facts as published\nkind: figures_long\n"
+            f"notes: extracted by countylib extract for {county} {year}; spans in column note\n",
+            encoding="utf-8")
+        typer.echo(f"wrote {out} and {meta.name}")
+
+
 render_app = typer.Typer(
     help="Render notebooks and per-county reports to HTML.\n\nExample:  countylib render county --province 河南省 --year 2022",
     no_args_is_help=True,
