@@ -157,13 +157,13 @@ def locator_map(adcode: str):
     adcode = code(adcode)
     me = info(adcode)
     plotting.use_style()
-    shapes = geo.to_albers(geo.boundaries(province=me.province_name))
+    shapes, outline = geo.projected(me.province_name)
     fig, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
     for ax, scope in zip(axes, ("prefecture", "province"), strict=True):
         part = shapes if scope == "province" else shapes[shapes.prefecture_adcode == me.prefecture_adcode]
         part.plot(ax=ax, color="#ecf0f1", edgecolor="#bdc3c7", linewidth=0.4)
         if scope == "province":
-            geo.dissolve(part).boundary.plot(ax=ax, color="#7f8c8d", linewidth=0.6)
+            outline.boundary.plot(ax=ax, color="#7f8c8d", linewidth=0.6)
         gpd.GeoSeries(part[part.adcode == adcode].geometry).plot(ax=ax, color="#c0392b")
         ax.set_axis_off()
         ax.set_title(me.prefecture_name if scope == "prefecture" else me.province_name, fontsize=10)

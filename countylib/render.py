@@ -12,6 +12,7 @@ kernels, i.e. separate processes; the threads here only drive them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import json
 import os
@@ -93,6 +94,39 @@ def to_html(nb: nbformat.NotebookNode, no_input: bool = True, title: str | None 
     return body.replace("</head>", CSS + embedded_font_css(body) + "</head>", 1)
 
 
+def _subset(source, text: str) -> bytes:
+    import io
+
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    font = subset.load_font(source, options)
+    sub = subset.Subsetter(options)
+    sub.populate(text=text)
+    sub.subset(font)
+    buf = io.BytesIO()
+    subset.save_font(font, buf, options)
+    return buf.getvalue()
+
+
+@functools.cache
+def _base_font() -> tuple[set[str], bytes]:
+    """A first cut of the 16 MB CJK font down to the characters countylib's pages can contain (every
+    place name, the indicator registry, the notebooks and the package's own strings): parsed once per
+    process, it makes each page's own subset ~10x faster."""
+    from countylib import regions
+    from countylib.paths import PACKAGE_DIR, notebooks_dir
+    from countylib.plotting import cjk_font_path
+
+    texts = list(regions.registry()["name"]) + list(regions.registry()["prefecture_name"])
+    for path in [*PACKAGE_DIR.glob("*.py"), *PACKAGE_DIR.glob("*.yaml"), *notebooks_dir().glob("*.ipynb")]:
+        texts.append(path.read_text(encoding="utf-8"))
+    chars = {ch for t in texts for ch in t if ord(ch) > 0x2E7F}
+    return chars, _subset(str(cjk_font_path()), "".join(sorted(chars)))
+
+
 def embedded_font_css(page: str) -> str:
     """An @font-face rule carrying a subset of Noto Sans CJK SC with exactly the characters the page
     uses, so Chinese displays on any machine, with no font installed and no network (a few hundred KB).
@@ -100,23 +134,14 @@ def embedded_font_css(page: str) -> str:
     import base64
     import io
 
-    from fontTools import subset
-
     from countylib.plotting import cjk_font_path
 
     chars = sorted({ch for ch in page if ord(ch) > 0x2E7F})
     if not chars:
         return ""
-    options = subset.Options()
-    options.flavor = None
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    font = subset.load_font(str(cjk_font_path()), options)
-    sub = subset.Subsetter(options)
-    sub.populate(text="".join(chars))
-    sub.subset(font)
-    buf = io.BytesIO()
-    subset.save_font(font, buf, options)
+    base_chars, base_bytes = _base_font()
+    source = io.BytesIO(base_bytes) if set(chars) <= base_chars else str(cjk_font_path())
+    buf = io.BytesIO(_subset(source, "".join(chars)))
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return ("<style>@font-face{font-family:'countylib CJK';"
             f"src:url(data:font/otf;base64,{data}) format('opentype');}}"
