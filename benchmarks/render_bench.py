@@ -10,6 +10,7 @@ countylib: `countylib render county --only ...` with its defaults (a warm kernel
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -52,11 +53,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t_naive = naive(codes, args.year, Path(tmp))
     t_pool = pooled(codes, args.year, run)
+    info = json.loads((ROOT / "reports" / run / "run.json").read_text(encoding="utf-8"))
+    per_report = [r["seconds"] for r in info["reports"]]
     shutil.rmtree(ROOT / "reports" / run, ignore_errors=True)
     n = len(codes)
     print(f"{n} county reports")
     print(f"naive papermill + nbconvert loop: {t_naive:.1f} s ({t_naive / n:.2f} s/report)")
     print(f"countylib render county (defaults): {t_pool:.1f} s ({t_pool / n:.2f} s/report, including start-up)")
+    print(f"  of which kernel time per report (mean over {n}): {sum(per_report) / n:.2f} s on "
+          f"{info['parameters']['jobs']} workers; batch wall after start-up: {info['seconds_total']:.1f} s")
     print(f"ratio naive / countylib: {t_naive / t_pool:.1f}x (target >= 5x and < 1 s/report)")
 
 
