@@ -74,10 +74,7 @@ def load(
         table = table[table.level == level]
     reg = regions.registry().drop_duplicates("adcode", keep="last").set_index("adcode")
     if province:
-        p = regions.normalize_name(province)
-        pr = table.adcode.map(reg.province_name)
-        table = table[(pr == p) | (pr.map(lambda s: regions.short_name(str(s), "province")) == p)
-                      | (table.adcode.str[:2] == p[:2] if p.isdigit() else False)]
+        table = table[regions.province_mask(table.adcode.map(reg.province_adcode), province)]
     if prefecture:
         p = regions.normalize_name(prefecture)
         pf = table.adcode.map(reg.prefecture_name)

@@ -88,9 +88,7 @@ def boundaries(province: str | None = None, path: Path | None = None, county_eco
         raise BoundaryError(f"{path} not found. Run `countylib build` (or `make build`) first.")
     frame = _cached(str(path), path.stat().st_mtime)
     if province:
-        p = regions.normalize_name(province)
-        frame = frame[(frame.province_name == p) | (frame.province_name.str.startswith(p))
-                      | (frame.province_adcode == p)]
+        frame = frame[regions.province_mask(frame.province_adcode, province)]
     if county_economy is not None:
         frame = frame[frame.county_economy == county_economy]
     return frame.reset_index(drop=True).copy()

@@ -219,15 +219,23 @@ def counties(province: str | None = None, county_economy: bool | None = None) ->
     reg = registry()
     out = reg[reg.level == "county"]
     if province:
-        out = out[_province_mask(out, province)]
+        out = out[province_mask(out.province_adcode, province)]
     if county_economy is not None:
         out = out[out.county_economy == county_economy]
     return out.reset_index(drop=True)
 
 
-def _province_mask(frame: pd.DataFrame, province: str) -> pd.Series:
+def province_mask(province_adcodes: pd.Series, province: str) -> pd.Series:
+    """True where a unit's province code belongs to ``province`` (河南, 河南省, or 410000).
+
+    >>> province_mask(pd.Series(["410000", "320000"]), "河南").tolist()
+    [True, False]
+    """
     p = normalize_name(province)
-    return (frame.province_name == p) | (frame.province_short == p) | (frame.province_adcode == p)
+    prov = registry()
+    prov = prov[prov.level == "province"]
+    codes = set(prov.adcode[(prov.name == p) | (prov.short_name == p) | (prov.adcode == p)])
+    return province_adcodes.isin(codes)
 
 
 # ----------------------------------------------------------------------------------------------------------
