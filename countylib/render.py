@@ -298,6 +298,8 @@ def run_batch(
         pool.put(k)
 
     threads = [threading.Thread(target=_start) for _ in range(n if todo else 0)]
+    if todo:  # cut the CJK font down once, while the kernels start
+        threads.append(threading.Thread(target=_base_font))
     for t in threads:
         t.start()
     for t in threads:
