@@ -109,8 +109,8 @@ def dissolve(frame: gpd.GeoDataFrame, by: str = "prefecture_adcode") -> gpd.GeoD
 
 
 def merge_districts(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Merge each prefecture's 市辖区 into one unit named ``<prefecture>市区`` (code ``<pref>00``... kept
-    as ``<prefecture_adcode>``-市区); counties and county-level cities stay as they are.
+    """Merge each prefecture's 市辖区 into one unit named ``<prefecture>市区`` with code
+    ``<prefecture_adcode>-市区`` and its members listed; counties and county-level cities stay as they are.
 
     Henan: 157 units -> 103 县/县级市 + one 市区 for each of the 17 prefectures with districts = 120.
     """
