@@ -72,7 +72,7 @@ def load(
         table = table[table.year.isin(years)]
     if level is not None:
         table = table[table.level == level]
-    reg = regions.registry().drop_duplicates("adcode", keep="last").set_index("adcode")
+    reg = regions.by_adcode()
     if province:
         table = table[regions.province_mask(table.adcode.map(reg.province_adcode), province)]
     if prefecture:

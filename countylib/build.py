@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,11 +159,9 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame]) -> tuple[pd.Da
         failed[res.index] = res.adcode.isna()
         figs = _reject(figs, failed, reason.reindex(figs.index), rejects)
 
-    reg = regions.registry()
-    known = set(reg.adcode)
-    unknown = ~figs.adcode.isin(known)
+    level = regions.by_adcode()
+    unknown = ~figs.adcode.isin(level.index)
     figs = _reject(figs, unknown, "adcode unknown to the registry: " + figs.adcode, rejects)
-    level = reg.drop_duplicates("adcode", keep="last").set_index("adcode")
     figs["level"] = figs.adcode.map(level.level)
     figs["unit_name"] = figs.adcode.map(level["name"])
     return figs, zones
@@ -195,10 +192,7 @@ def parse_figures(figs: pd.DataFrame, rejects: list[pd.DataFrame]) -> pd.DataFra
     figs["value"] = parsed.value
     figs["flag"] = parsed.flag
     figs["canonical_unit"] = canonical
-    figs["scale"] = [
-        units.factor(u if units.normalize_unit(u) else c, c) if f != "invalid" else np.nan
-        for u, c, f in zip(figs.unit, canonical, parsed.flag, strict=True)
-    ]
+    figs["scale"] = parsed.scale
     figs["flag"] = _flags_from_notes(figs.flag, figs.note)
     invalid = figs.flag == "invalid"
     return _reject(figs, invalid, parsed.reason, rejects)
@@ -349,7 +343,9 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
     reject_df = _rejects_frame(rejects)
     zones_df = _zones_frame(zones)
 
-    with tempfile.TemporaryDirectory(dir=out.parent if out.parent.exists() else None) as tmp:
+    out.mkdir(parents=True, exist_ok=True)
+    # The temporary folder sits beside the output, on the same file system, so os.replace is atomic.
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
         tmp = Path(tmp)
         _write_parquet(reg, tmp / "regions.parquet")
         _write_parquet(table, tmp / "indicators.parquet")
@@ -365,19 +361,11 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
             geo_note = f"{len(bounds)} county-level polygons"
         report = render_report(sources, n_read, table, reject_df, zones_df, lists_df, unmapped, geo_note)
         (tmp / "build_report.md").write_text(report, encoding="utf-8")
-        out.mkdir(parents=True, exist_ok=True)
         for f in sorted(tmp.iterdir()):
-            os.replace(f, out / f.name) if _same_fs(tmp, out) else shutil.move(str(f), out / f.name)
+            os.replace(f, out / f.name)
     counts = {"read": n_read, "indicators": len(table), "rejected": len(reject_df), "zones": len(zones_df),
               "list_entries": len(lists_df), "sources": len(sources)}
     return BuildResult(out_dir=out, counts=counts, rejects=reject_df, report_path=out / "build_report.md")
-
-
-def _same_fs(a: Path, b: Path) -> bool:
-    try:
-        return a.stat().st_dev == b.stat().st_dev
-    except FileNotFoundError:
-        return False
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:

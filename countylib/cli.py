@@ -181,7 +181,7 @@ def render_notebook_cmd(
     try:
         out = render.render_notebook(nb_path, out_dir / f"{stem}.html", params, no_input=not show_input)
     except Exception as exc:  # noqa: BLE001
-        typer.secho(f"{nb_path.name} failed: {render._short_error(exc)}", fg="red", err=True)
+        typer.secho(f"{nb_path.name} failed: {render.short_error(exc)}", fg="red", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"wrote {out} in {time.perf_counter() - t0:.1f} s")
 

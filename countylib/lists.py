@@ -62,7 +62,7 @@ def entries(list_id: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     if out.empty:
         known = ", ".join(sorted(table.list_id.unique()))
         raise KeyError(f"no list {list_id!r}; available: {known}")
-    reg = regions.registry().drop_duplicates("adcode", keep="last").set_index("adcode")
+    reg = regions.by_adcode()
     out["province_name"] = out.adcode.map(reg.province_name).fillna(out.province)
     out["name"] = out.adcode.map(reg["name"])
     out["short_name"] = out.adcode.map(reg.short_name)

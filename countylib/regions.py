@@ -474,14 +474,22 @@ def _raise_for(out: pd.DataFrame) -> None:
     raise UnknownNameError(f"Unknown place name {first.input!r}.{hint}{more}")
 
 
+@cache
+def by_adcode() -> pd.DataFrame:
+    """The registry indexed by adcode, one row per code; where a code is both a prefecture and a county
+    (济源 419001) the county row is kept. Shared and cached: do not modify it.
+
+    >>> by_adcode().loc["419001", "level"]
+    'county'
+    """
+    # registry() is sorted by adcode, then province < prefecture < county: the last row is the county one.
+    return registry().drop_duplicates("adcode", keep="last").set_index("adcode")
+
+
 def lookup(adcodes: Iterable[str]) -> pd.DataFrame:
     """Registry rows for the given codes, county rows preferred (old codes are mapped to current ones).
 
     >>> lookup(["410224"]).name.tolist()
     ['祥符区']
     """
-    reg = registry()
-    county_first = reg.assign(_o=reg.level.map({"county": 0, "prefecture": 1, "province": 2}))
-    county_first = county_first.sort_values("_o").drop_duplicates("adcode").set_index("adcode")
-    codes = to_current(list(adcodes))
-    return county_first.reindex(codes).drop(columns="_o").reset_index()
+    return by_adcode().reindex(to_current(list(adcodes))).reset_index()

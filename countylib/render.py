@@ -227,7 +227,7 @@ def _remote_render(nb_path: str, params: dict, out: str, no_input: bool, key: st
         render_notebook(nb_path, out, params, no_input=no_input, kernel=_WORKER_KERNEL, cwd=Path(nb_path).parent)
         return Outcome(key, out, True, time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001 - isolate every report's failure
-        return Outcome(key, out, False, time.perf_counter() - t0, error=_short_error(exc))
+        return Outcome(key, out, False, time.perf_counter() - t0, error=short_error(exc))
 
 
 def _run_on_cluster(nb_path: Path, todo: list, scheduler, no_input: bool, progress: bool,
@@ -312,7 +312,7 @@ def run_batch(
             render_notebook(nb_path, out, params, no_input=no_input, kernel=kernel, cwd=cwd)
             return Outcome(key, str(out), True, time.perf_counter() - t0)
         except Exception as exc:  # noqa: BLE001 - isolate every report's failure
-            return Outcome(key, str(out), False, time.perf_counter() - t0, error=_short_error(exc))
+            return Outcome(key, str(out), False, time.perf_counter() - t0, error=short_error(exc))
         finally:
             pool.put(kernel)
 
@@ -336,7 +336,7 @@ def run_batch(
     return result
 
 
-def _short_error(exc: Exception) -> str:
+def short_error(exc: Exception) -> str:
     text = str(exc) or exc.__class__.__name__
     # nbclient's CellExecutionError carries the whole traceback; keep the exception line first.
     lines = [ln for ln in text.splitlines() if ln.strip()]

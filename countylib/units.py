@@ -126,7 +126,8 @@ def parse_values(text: pd.Series, unit: pd.Series | str, canonical: pd.Series | 
     """Vectorised parse of published figures into canonical units.
 
     Returns a frame aligned with ``text``: ``value`` (float, NaN when missing or invalid),
-    ``flag`` and ``reason`` (empty unless the flag is ``invalid``).
+    ``flag``, ``reason`` (empty unless the flag is ``invalid``) and ``scale``, the factor from the
+    published unit to the canonical one (NaN when invalid).
 
     >>> df = parse_values(pd.Series(["1,200", "突破500", "—"]), "万元", "亿元")
     >>> df.value.round(4).tolist(), df.flag.tolist()
@@ -164,14 +165,16 @@ def parse_values(text: pd.Series, unit: pd.Series | str, canonical: pd.Series | 
             (fac[i], den[i]), fac_reason[i] = _scales(u, c), ""
         except UnitError as exc:
             fac[i], fac_reason[i] = np.nan, str(exc)
-    value = value * multiplier * fac[codes] / den[codes]
+    scale = fac[codes] / den[codes]
+    value = value * multiplier * fac[codes] / den[codes]  # multiply, then divide: keeps decimals exact
     bad_unit = np.isnan(fac[codes]) & ~np.isin(flag, ["missing", "masked"])
     flag[bad_unit] = "invalid"
     reason[bad_unit] = fac_reason[codes][bad_unit]
     unit_assumed = assumed[codes] & (flag == "exact")
     flag[unit_assumed] = "unit_assumed"
     value[np.isin(flag, ["missing", "masked", "invalid"])] = np.nan
-    return pd.DataFrame({"value": value, "flag": flag, "reason": reason})
+    scale[flag == "invalid"] = np.nan
+    return pd.DataFrame({"value": value, "flag": flag, "reason": reason, "scale": scale})
 
 
 def _broadcast(x: pd.Series | str | None, n: int) -> pd.Series:
