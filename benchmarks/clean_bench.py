@@ -17,7 +17,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from countylib import regions, units
+from countylib.data import regions
+from countylib.ingest import units
 
 
 def messy_table(n_counties: int, n_years: int, n_indicators: int, seed: int = 0) -> pd.DataFrame:

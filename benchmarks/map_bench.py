@@ -17,7 +17,8 @@ import numpy as np
 import shapely
 
 import countylib
-from countylib import geo, maps
+from countylib.data import geo
+from countylib.output import maps
 
 
 def _values(shapes):

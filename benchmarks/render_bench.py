@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from countylib import regions
+from countylib.data import regions
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -28,8 +28,8 @@ def build(
 
     Example:  countylib build
     """
-    from countylib.build import BuildError
-    from countylib.build import build as run
+    from countylib.ingest.build import BuildError
+    from countylib.ingest.build import build as run
 
     try:
         result = run(boundaries=not no_boundaries, progress=sys.stderr.isatty())
@@ -54,7 +54,7 @@ def regions_cmd(
 
     Example:  countylib regions 巩义 滑县 偃师市 --province 河南
     """
-    from countylib import regions
+    from countylib.data import regions
 
     out = regions.resolve(names, province=province, prefecture=prefecture, year=year, errors="report")
     reg = regions.lookup(out.adcode.fillna("000000"))
@@ -71,7 +71,7 @@ def indicators_cmd(text: str = typer.Argument("", help="Search text (key, Chines
 
     Example:  countylib indicators 收入
     """
-    from countylib import indicators
+    from countylib.data import indicators
 
     table = indicators.search(text) if text else indicators.table()
     typer.echo(table[["key", "name_zh", "unit", "name_en"]].to_string(index=False))
@@ -95,7 +95,8 @@ def extract_cmd(
 
     import pandas as pd
 
-    from countylib import bulletin, regions
+    from countylib.data import regions
+    from countylib.ingest import bulletin
 
     code = regions.resolve([county], province=province, errors="report")
     adcode = code.adcode.iloc[0] or ""
@@ -162,7 +163,7 @@ def render_notebook_cmd(
     import time
     from pathlib import Path
 
-    from countylib import render
+    from countylib.output import render
     from countylib.paths import reports_dir
 
     names, values = list(param or []), list(ctx.args)
@@ -207,8 +208,8 @@ def render_county_cmd(
     import os
     from pathlib import Path
 
-    from countylib import regions
-    from countylib.batch import county_batch
+    from countylib.data import regions
+    from countylib.output.batch import county_batch
 
     units = regions.counties(province, county_economy=None if districts else True)
     if only:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import countylib
-from countylib.api import DataNotBuiltError
-from countylib.build import build
+from countylib.data.load import DataNotBuiltError
+from countylib.ingest.build import build
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from countylib import validate
-from countylib.build import BuildError, build
+from countylib.ingest import validate
+from countylib.ingest.build import BuildError, build
 from tests.conftest import write_source
 
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from countylib import bulletin
-from countylib.build import build
 from countylib.cli import app
+from countylib.ingest import bulletin
+from countylib.ingest.build import build
 
 # (text, county, year, expected {(indicator, year): value in canonical unit}); NaN = masked
 CORPUS = [

@@ -8,7 +8,8 @@ import mapclassify
 import numpy as np
 import pytest
 
-from countylib import geo, maps
+from countylib.data import geo
+from countylib.output import maps
 
 
 @pytest.fixture(scope="module")

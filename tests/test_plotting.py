@@ -9,7 +9,7 @@ import matplotlib
 import pytest
 from matplotlib import font_manager
 
-from countylib import plotting
+from countylib.output import plotting
 
 
 def _render(title: str) -> list[str]:

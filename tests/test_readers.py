@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from countylib import readers
-from countylib.build import build
+from countylib.ingest import readers
+from countylib.ingest.build import build
 from tests.conftest import write_source
 
 CENSUS_ROWS = [

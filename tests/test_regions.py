@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from countylib import regions
+from countylib.data import regions
 
 
 def test_henan_has_157_county_level_units_103_of_them_county_economy():

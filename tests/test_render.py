@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from countylib import render
+from countylib.output import render
 
 
 def _notebook(path: Path) -> Path:

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from countylib import lists, stats
-from countylib.build import build
+from countylib.analysis import lists, stats
+from countylib.ingest.build import build
 
 # A small dataset written for the test (made-up numbers).
 DATA = pd.DataFrame({

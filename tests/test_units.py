@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from countylib import units
+from countylib.ingest import units
 
 
 @pytest.mark.parametrize(

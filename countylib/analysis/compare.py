@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from countylib import indicators as ind
-from countylib import regions, stats
-from countylib.api import load
+from countylib import vocab
+from countylib.analysis import stats
+from countylib.data import indicators as ind
+from countylib.data import regions
+from countylib.data.load import load
 
 
 def _prefecture_units(prefecture: str) -> pd.DataFrame:
     reg = regions.counties()
-    p = regions.normalize_name(prefecture)
+    p = vocab.clean_name(prefecture)
     units = reg[(reg.prefecture_name == p) | (reg.prefecture_name == p + "市") | (reg.prefecture_adcode == p)]
     if units.empty:
         raise KeyError(f"no prefecture {prefecture!r}; try `countylib regions {prefecture}`")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from countylib import render
+from countylib.output import render
 from countylib.paths import reports_dir
 
 
@@ -35,7 +35,7 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
 
 
 def _index_rows(units: pd.DataFrame, year: int, result: render.BatchResult) -> list[dict]:
-    from countylib.api import load
+    from countylib.data.load import load
 
     try:
         data = load(["gdp", "fiscal_revenue", "pop_resident"], year=year, wide=True)
@@ -66,8 +66,8 @@ def _index_rows(units: pd.DataFrame, year: int, result: render.BatchResult) -> l
 def _index_map(units: pd.DataFrame, province: str, year: int, out_dir: Path) -> str | None:
     import matplotlib.pyplot as plt
 
-    from countylib import maps
-    from countylib.api import load
+    from countylib.data.load import load
+    from countylib.output import maps
 
     try:
         data = load("gdp", province=province, year=year, wide=True, geometry=True)

@@ -4,8 +4,9 @@ Published figures come as ``"2,693,488"`` with ``万元``, ``"约320"`` with ``�
 with ``億元``, or as masked placeholders (X, *, —, …) in circulated documents. ``parse_values``
 handles whole columns at once: plain numbers take a fast path, only the messy rest is cleaned.
 
-Flags: ``exact``, ``approximate`` (约, 左右, 近, 大约), ``lower_bound`` (突破, 超过, 逾, 以上),
-``upper_bound`` (不足, 不到), ``masked`` (X, *), ``missing`` (—, …, empty), ``unit_assumed``
+Flags come from the marker words of :mod:`countylib.vocab`: ``exact`` (also after verbs such as 达到,
+实现), ``approximate`` (约, 左右, 近), ``lower_bound`` (突破, 超过, 逾, 以上), ``upper_bound`` (不足, 不到),
+``estimate`` (预计), ``preliminary`` (初步核算); and ``masked`` (X, *), ``missing`` (—, …, empty), ``unit_assumed``
 (no unit written; the canonical unit is taken), ``invalid`` (not a number, or a unit that does
 not fit the indicator; the reason says which).
 
@@ -24,6 +25,8 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+
+from countylib import vocab
 
 # unit -> (dimension, factor to the dimension's base unit)
 UNITS: dict[str, tuple[str, float]] = {
@@ -48,14 +51,6 @@ UNITS: dict[str, tuple[str, float]] = {
     "户": ("count", 1.0),
 }
 
-APPROX_MARKERS = ("大约", "约", "左右", "上下", "近", "余", "多")
-LOWER_MARKERS = ("突破", "超过", "逾", "以上", "超", "达到", "多于")
-UPPER_MARKERS = ("不足", "不到", "以下", "少于")
-MASKED = re.compile(r"^[xX×*＊]+$")
-MISSING = re.compile(r"^(?:[—–\-－…\.。·/]+|无|空|NA|N/A|nan|None)?$", re.IGNORECASE)
-PINYIN_GLOSS = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ\s]+[)）]")
-MARKERS = re.compile("|".join(map(re.escape, sorted(APPROX_MARKERS + LOWER_MARKERS + UPPER_MARKERS, key=len,
-                                                    reverse=True))))
 NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 MULTIPLIER = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
 
@@ -64,20 +59,13 @@ class UnitError(ValueError):
     """A unit that is unknown, or does not fit the indicator's canonical unit."""
 
 
-@cache
 def normalize_unit(unit: object) -> str:
-    """Normalise a unit as written: simplified characters, no pinyin glosses or spaces.
+    """Normalise a unit as written: simplified characters, no pinyin glosses, brackets or spaces.
 
     >>> normalize_unit("萬(wàn)元"), normalize_unit("億元"), normalize_unit(" 万 人 "), normalize_unit("％")
     ('万元', '亿元', '万人', '%')
     """
-    if unit is None or (isinstance(unit, float) and np.isnan(unit)):
-        return ""
-    from countylib.regions import normalize_name
-
-    text = PINYIN_GLOSS.sub("", str(unit))
-    text = normalize_name(text)
-    return {"平方公里": "平方公里", "k㎡": "km2", "㎢": "km2", "km^2": "km2"}.get(text, text)
+    return vocab.clean_unit(unit)
 
 
 @cache
@@ -196,23 +184,13 @@ def _parse_messy(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 
 
 def _parse_text(raw: str) -> tuple[float, str, str, float]:
-    from countylib.regions import normalize_name
-
-    text = normalize_name(raw)  # full-width -> ASCII, no spaces, simplified characters
-    if MISSING.match(text):
+    text = vocab.clean_number_text(raw)  # full-width -> ASCII, no spaces, simplified, 1·8 -> 1.8, 22,892 -> 22892
+    if vocab.MISSING.match(text):
         return np.nan, "missing", "", 1.0
-    if MASKED.match(text):
+    if vocab.MASKED.match(text):
         return np.nan, "masked", "", 1.0
-    flag = "exact"
-    found = MARKERS.findall(text)
-    for marker in found:
-        if marker in LOWER_MARKERS:
-            flag = "lower_bound"
-        elif marker in UPPER_MARKERS:
-            flag = "upper_bound"
-        elif flag == "exact":
-            flag = "approximate"
-    core = MARKERS.sub("", text).replace(",", "").replace("，", "").replace("、", "")
+    flag = vocab.strongest(vocab.MARKERS[m] for m in vocab.MARKER_PATTERN.findall(text))
+    core = vocab.MARKER_PATTERN.sub("", text).replace(",", "").replace("，", "").replace("、", "")
     mult = 1.0
     if core and core[-1] in MULTIPLIER:
         mult, core = MULTIPLIER[core[-1]], core[:-1]

@@ -4,7 +4,7 @@ Deterministic (rows sorted, no timestamps: same inputs, same bytes) and atomic (
 written to a temporary folder first; files replace the previous ones only once all succeeded).
 ``data/raw`` is only ever read.
 
->>> from countylib.build import build
+>>> from countylib.ingest.build import build
 >>> result = build()                      # doctest: +SKIP
 >>> result.counts["indicators"] > 0       # doctest: +SKIP
 True
@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from countylib import indicators, readers, regions, units, validate
+from countylib import vocab
+from countylib.data import indicators, regions
+from countylib.ingest import readers, units, validate
 from countylib.paths import processed_dir, raw_dir
 
 REQUIRED_META = ("title", "publisher", "retrieved", "license", "kind")
@@ -126,7 +128,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame]) -> tuple[pd.Da
     figs["year"] = pd.to_numeric(figs["year"], errors="coerce")
     figs = _reject(figs, figs.year.isna(), "year is not a number", rejects)
     figs["year"] = figs.year.astype(int)
-    is_zone = (figs.note == "zone") | figs.name.map(lambda n: regions.is_zone(regions.normalize_name(n)))
+    is_zone = (figs.note == "zone") | figs.name.map(lambda n: regions.is_zone(vocab.clean_name(n)))
     zones = figs[is_zone & ~figs.is_aggregate].copy()
     figs = figs[~is_zone | figs.is_aggregate].copy()
 
@@ -170,7 +172,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame]) -> tuple[pd.Da
 def _code_totals(figs: pd.DataFrame) -> None:
     """Rows such as 全市/合计 take the code of the table's prefecture (or province) from the sidecar."""
     totals = figs.is_aggregate & (figs.adcode == "") & figs["name"].map(
-        lambda n: bool(readers.AGGREGATE_NAMES.match(regions.normalize_name(n))))
+        lambda n: vocab.is_total_label(n) or vocab.clean_name(n) in ("市区", "市辖区"))
     for (prov, pref), idx in figs[totals].groupby(["province", "prefecture"]).groups.items():
         parent = pref or prov
         if not parent:
@@ -224,7 +226,7 @@ def combine_mergers(figs: pd.DataFrame, rejects: list[pd.DataFrame]) -> pd.DataF
     """
     history = regions.changes()
     targets = set(history.loc[history.change == "merger", "new_adcode"])
-    member = figs.old_adcode.where(figs.old_adcode != "", figs["name"].map(regions.normalize_name))
+    member = figs.old_adcode.where(figs.old_adcode != "", figs["name"].map(vocab.clean_name))
     figs = figs.assign(_member=member)
     key = ["source_id", "adcode", "year", "indicator"]
     cand = figs[figs.adcode.isin(targets)]
@@ -354,7 +356,7 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
         reject_df.to_csv(tmp / "rejects.csv", index=False)
         geo_note = ""
         if boundaries:
-            from countylib import geo
+            from countylib.data import geo
 
             bounds = geo.build_boundaries(progress=progress)
             geo.write_boundaries(bounds, tmp / "boundaries.parquet")

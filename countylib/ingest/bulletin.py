@@ -19,25 +19,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
 
-from countylib import indicators as ind
-from countylib import regions, units
+from countylib import vocab
+from countylib.data import indicators as ind
+from countylib.data import regions
+from countylib.ingest import units
 
-# Wordings seen in bulletins beyond the registry's aliases (normalised, simplified characters).
-EXTRA_ALIASES = {
-    "gdp": ["全县生产总值", "全市生产总值", "地区生产总值(GDP)", "生产总值(GDP)"],
-    "fiscal_revenue": ["一般公共预算收入"],
-    "fiscal_expenditure": ["一般公共预算支出"],
-    "pop_resident": ["年末常住人口", "常住人口"],
-    "urbanization": ["常住人口城镇化率", "城镇化率"],
-    "rd_intensity": ["研发经费投入强度", "R&D经费投入强度", "研究与试验发展经费投入强度"],
-    "rd_expenditure": ["研究与试验发展(R&D)经费支出", "R&D经费支出", "研发经费投入"],
-    "hightech_firms": ["高新技术企业"],
-}
 # Wordings that look like an indicator but are not one (checked first; longest match wins).
 NOT_INDICATORS = ["人均地区生产总值增长", "第一产业增加值增长", "第二产业增加值增长", "第三产业增加值增长",
                   "规模以上工业增加值", "工业增加值", "财政总收入", "税收收入占", "民营经济增加值", "旅游综合收入"]
@@ -57,11 +48,11 @@ class _Norm:
     offsets: list[int]  # offsets[i] = index in the original text of normalised char i
 
 
-@cache
+@lru_cache(maxsize=16384)
 def _norm_char(ch: str) -> str:
     out = unicodedata.normalize("NFKC", ch)
     out = out.replace("：", ":").replace("　", " ")
-    return regions._t2s(out) if not out.isascii() else out
+    return vocab.to_simplified(out)
 
 
 def normalize(text: str) -> _Norm:
@@ -78,15 +69,12 @@ def normalize(text: str) -> _Norm:
 def _alias_pattern() -> re.Pattern:
     words: dict[str, str] = {}
     for key, meta in ind.registry().items():
-        for w in (meta.name_zh, *meta.aliases, *EXTRA_ALIASES.get(key, [])):
-            w = regions.normalize_name(w)
+        for w in (meta.name_zh, *meta.aliases):
+            w = vocab.clean_name(w)
             if len(w) >= 2 and not w.isascii():
                 words.setdefault(w, key)
     for w in NOT_INDICATORS:
         words[w] = ""
-    for key in ("rd_expenditure", "rd_intensity"):
-        for w in EXTRA_ALIASES[key]:
-            words[regions.normalize_name(w)] = key
     ordered = sorted(words, key=len, reverse=True)
     _alias_pattern.words = words  # type: ignore[attr-defined]
     return re.compile("|".join(re.escape(w) for w in ordered))
@@ -256,7 +244,7 @@ def _own_names(county: str | None) -> set[str]:
     if not county:
         return set()
     res = regions.resolve([county], errors="report", level=None)
-    names = {regions.normalize_name(county)}
+    names = {vocab.clean_name(county)}
     if res.adcode.notna().iloc[0]:
         row = regions.lookup([res.adcode.iloc[0]]).iloc[0]
         names |= {row["name"], row["short_name"]}

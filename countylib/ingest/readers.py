@@ -28,16 +28,14 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from countylib import indicators
-from countylib.regions import normalize_name
-from countylib.units import UNITS, normalize_unit
+from countylib import vocab
+from countylib.data import indicators
+from countylib.ingest.units import UNITS, normalize_unit
 
 FIGURE_COLUMNS = [
     "row", "name", "adcode", "province", "prefecture", "year", "indicator", "column", "value_text", "unit",
     "url", "source_quality", "note", "is_aggregate",
 ]
-AGGREGATE_NAMES = re.compile(r"^(全国|全省|全市|全区|全县|合计|总计|总计数|市区|市辖区|省直管县合计|各县\(市\)合计|县域合计)$")
-NOTE_ROW = re.compile(r"^(注|说明|资料来源|数据来源|备注|\*|#)")
 HEADER_UNIT = re.compile(r"[（(]([^()（）]+)[)）]\s*$")
 
 Source = str | PathLike | IO
@@ -182,10 +180,10 @@ def read_wide(
         name = r.iloc[name_col]
         if not name and (code_col is None or not r.iloc[code_col]):
             continue
-        if NOTE_ROW.match(name) and all(r.iloc[j] == "" for j in mapped):
+        if vocab.is_note_label(name) and all(r.iloc[j] == "" for j in mapped):
             continue
         code = r.iloc[code_col] if code_col is not None else ""
-        is_aggregate = bool(AGGREGATE_NAMES.match(normalize_name(name)))
+        is_aggregate = vocab.is_total_label(name) or vocab.clean_name(name) in ("市区", "市辖区")
         for j, (key, unit) in mapped.items():
             records.append({
                 "row": header_rows + offset + 1, "name": name, "adcode": code, "province": province or "",

@@ -9,13 +9,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from countylib import indicators as ind
-from countylib import regions
+from countylib import vocab
+from countylib.data import indicators as ind
+from countylib.data import regions
+from countylib.data.caches import bounded, file_key
 from countylib.paths import processed_dir
 
 
@@ -23,9 +24,9 @@ class DataNotBuiltError(FileNotFoundError):
     """The processed data is missing; run ``countylib build``."""
 
 
-@cache
-def _read(path: str, mtime: float) -> pd.DataFrame:
-    return pd.read_parquet(path)
+@bounded(maxsize=8)
+def _read(key: tuple[str, float, int]) -> pd.DataFrame:
+    return pd.read_parquet(key[0])
 
 
 def processed_table(name: str = "indicators", folder: Path | None = None) -> pd.DataFrame:
@@ -33,7 +34,7 @@ def processed_table(name: str = "indicators", folder: Path | None = None) -> pd.
     path = Path(folder or processed_dir()) / f"{name}.parquet"
     if not path.exists():
         raise DataNotBuiltError(f"{path} not found. Run `countylib build` (or `make build`) first.")
-    return _read(str(path), path.stat().st_mtime).copy()
+    return _read(file_key(path)).copy()
 
 
 def load(
@@ -76,7 +77,7 @@ def load(
     if province:
         table = table[regions.province_mask(table.adcode.map(reg.province_adcode), province)]
     if prefecture:
-        p = regions.normalize_name(prefecture)
+        p = vocab.clean_name(prefecture)
         pf = table.adcode.map(reg.prefecture_name)
         table = table[(pf == p) | (pf == p + "市") | (table.adcode.map(reg.prefecture_adcode) == p)]
     table = table.sort_values(["adcode", "year", "indicator"]).reset_index(drop=True)
@@ -84,11 +85,11 @@ def load(
         table = (table.groupby(["adcode", "name", "year", "indicator"], sort=True)["value"].first()
                  .unstack("indicator").reset_index().rename_axis(columns=None))
     if geometry:
-        from countylib import geo
+        from countylib.data import geo
 
         shapes = geo.boundaries(province=province)
         if prefecture:
-            p = regions.normalize_name(prefecture)
+            p = vocab.clean_name(prefecture)
             shapes = shapes[(shapes.prefecture_name == p) | (shapes.prefecture_name == p + "市")]
         keep = ["adcode", "short_name", "kind", "prefecture_adcode", "prefecture_name", "province_name",
                 "county_economy", "area_km2", "geometry"]

@@ -22,7 +22,7 @@ import statsmodels.formula.api as smf
 from statsmodels.stats.diagnostic import het_breuschpagan
 from statsmodels.stats.stattools import jarque_bera
 
-from countylib import indicators as ind
+from countylib.data import indicators as ind
 
 MIN_N = 10
 
@@ -66,7 +66,7 @@ class RegressionResult:
         """Scatter with the fitted line and 95 % band; influential or extreme points labelled."""
         import matplotlib.pyplot as plt
 
-        from countylib import plotting
+        from countylib.output import plotting
 
         plotting.use_style()
         if ax is None:

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from countylib import geo, plotting
-from countylib import indicators as ind
+from countylib.data import geo
+from countylib.data import indicators as ind
+from countylib.output import plotting
 
 SCHEMES = {
     "quantiles": mapclassify.Quantiles,

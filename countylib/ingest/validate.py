@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from countylib import indicators
+from countylib.data import indicators
 
-FLAGS = ("exact", "approximate", "lower_bound", "upper_bound", "estimate", "masked", "missing", "unit_assumed")
+FLAGS = ("exact", "preliminary", "approximate", "lower_bound", "upper_bound", "estimate", "masked", "missing",
+         "unit_assumed")
 QUALITY_RANK = {"official": 0, "": 1, "secondary": 2, "low": 3}
 
 # Allowed ranges by indicator kind, in canonical units; per-indicator overrides below.

@@ -80,7 +80,7 @@ def get(key: str) -> Indicator:
 
 @cache
 def _alias_table() -> dict[str, str]:
-    from countylib.regions import normalize_name
+    from countylib.data.regions import normalize_name
 
     table = {}
     for ind in registry().values():
@@ -95,7 +95,7 @@ def key_for(name: str) -> str | None:
     >>> key_for("年末常住人口"), key_for("不存在的指标")
     ('pop_resident', None)
     """
-    from countylib.regions import normalize_name
+    from countylib.data.regions import normalize_name
 
     return _alias_table().get(normalize_name(name).upper())
 

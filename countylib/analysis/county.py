@@ -11,9 +11,10 @@ import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from countylib import geo, plotting, regions
-from countylib import indicators as ind
-from countylib.api import load
+from countylib.data import geo, regions
+from countylib.data import indicators as ind
+from countylib.data.load import load
+from countylib.output import plotting
 
 
 class CountyNotFoundError(KeyError):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from countylib import regions
-from countylib.api import processed_table
+from countylib import vocab
+from countylib.data import regions
+from countylib.data.load import processed_table
 
 # NBS four regions (东部/中部/西部/东北), by province short name.
 REGIONS = {
@@ -32,7 +33,7 @@ def region_of(province: str) -> str:
     >>> region_of("河南省"), region_of("内蒙古")
     ('中部', '西部')
     """
-    return REGION_OF.get(regions.short_name(regions.normalize_name(province), "province"), "")
+    return REGION_OF.get(regions.short_name(vocab.clean_name(province), "province"), "")
 
 
 def north_south(province: str) -> str:
@@ -41,7 +42,7 @@ def north_south(province: str) -> str:
     >>> north_south("河南"), north_south("江苏省")
     ('北方', '南方')
     """
-    short = regions.short_name(regions.normalize_name(province), "province")
+    short = regions.short_name(vocab.clean_name(province), "province")
     return "北方" if short in NORTH else "南方"
 
 
@@ -95,7 +96,7 @@ def breakdown(frame: pd.DataFrame, by: str = "province", valid_only: bool = True
 def with_indicators(frame: pd.DataFrame, keys: list[str], year: int, tolerance: int = 0) -> pd.DataFrame:
     """List entries with one column per indicator (and ``<key>_year``): the figure for ``year``, or, with
     ``tolerance``, the closest year within that many years (the year used is kept beside the value)."""
-    from countylib.api import load
+    from countylib.data.load import load
 
     data = load(keys, level="county")
     data = data[(data.year - year).abs() <= tolerance].dropna(subset=["value"])

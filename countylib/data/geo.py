@@ -23,7 +23,9 @@ import pandas as pd
 import shapely
 from tqdm import tqdm
 
-from countylib import regions
+from countylib import vocab
+from countylib.data import regions
+from countylib.data.caches import bounded, file_key
 from countylib.paths import processed_dir
 
 # Albers equal-area conic for China: standard parallels 25°N and 47°N, central meridian 105°E.
@@ -72,9 +74,9 @@ def write_boundaries(frame: gpd.GeoDataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False, compression="zstd", write_covering_bbox=False)
 
 
-@cache
-def _cached(path: str, mtime: float) -> gpd.GeoDataFrame:
-    return gpd.read_parquet(path)
+@bounded(maxsize=2)
+def _cached(key: tuple[str, float, int]) -> gpd.GeoDataFrame:
+    return gpd.read_parquet(key[0])
 
 
 def boundaries(province: str | None = None, path: Path | None = None, county_economy: bool | None = None
@@ -86,7 +88,7 @@ def boundaries(province: str | None = None, path: Path | None = None, county_eco
     path = Path(path or processed_dir() / BOUNDARY_FILE)
     if not path.exists():
         raise BoundaryError(f"{path} not found. Run `countylib build` (or `make build`) first.")
-    frame = _cached(str(path), path.stat().st_mtime)
+    frame = _cached(file_key(path))
     if province:
         frame = frame[regions.province_mask(frame.province_adcode, province)]
     if county_economy is not None:
@@ -157,7 +159,7 @@ def points_map(adcodes: list[str], title: str = "", color: str = "#c0392b"):
     """Where a set of counties lies: one point per county on a China map of province outlines."""
     import matplotlib.pyplot as plt
 
-    from countylib import plotting
+    from countylib.output import plotting
 
     plotting.use_style()
     shapes = boundaries()
@@ -180,13 +182,11 @@ def projected(province: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     and its dissolved outline; cached per process (a batch of county reports draws the same province
     a hundred times).
     """
-    path = processed_dir() / BOUNDARY_FILE
-    mtime = path.stat().st_mtime if path.exists() else 0.0
-    return _projected(regions.normalize_name(province), str(path), mtime)
+    return _projected(vocab.clean_name(province), file_key(processed_dir() / BOUNDARY_FILE))
 
 
-@cache
-def _projected(province: str, path: str, mtime: float) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    shapes = to_albers(boundaries(province=province, path=Path(path)))
+@bounded(maxsize=4)
+def _projected(province: str, key: tuple[str, float, int]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    shapes = to_albers(boundaries(province=province, path=Path(key[0])))
     shapes["geometry"] = shapes.geometry.simplify(400, preserve_topology=True)
     return shapes, dissolve(shapes, "province_adcode")

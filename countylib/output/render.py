@@ -116,12 +116,12 @@ def _base_font() -> tuple[set[str], bytes]:
     """A first cut of the 16 MB CJK font down to the characters countylib's pages can contain (every
     place name, the indicator registry, the notebooks and the package's own strings): parsed once per
     process, it makes each page's own subset ~10x faster."""
-    from countylib import regions
+    from countylib.data import regions
+    from countylib.output.plotting import cjk_font_path
     from countylib.paths import PACKAGE_DIR, notebooks_dir
-    from countylib.plotting import cjk_font_path
 
     texts = list(regions.registry()["name"]) + list(regions.registry()["prefecture_name"])
-    for path in [*PACKAGE_DIR.glob("*.py"), *PACKAGE_DIR.glob("*.yaml"), *notebooks_dir().glob("*.ipynb")]:
+    for path in [*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.rglob("*.yaml"), *notebooks_dir().glob("*.ipynb")]:
         texts.append(path.read_text(encoding="utf-8"))
     chars = {ch for t in texts for ch in t if ord(ch) > 0x2E7F}
     return chars, _subset(str(cjk_font_path()), "".join(sorted(chars)))
@@ -134,7 +134,7 @@ def embedded_font_css(page: str) -> str:
     import base64
     import io
 
-    from countylib.plotting import cjk_font_path
+    from countylib.output.plotting import cjk_font_path
 
     chars = sorted({ch for ch in page if ord(ch) > 0x2E7F})
     if not chars:

@@ -1,0 +1,74 @@
+"""Code history: old codes and names -> today's units (``data/raw/admin_changes.csv``).
+
+Tables published before a change use the old names and codes (偃师市 410381 before 2021); panels need
+today's units (偃师区 410307). Mergers map several old codes onto one (孟津县 + 吉利区 -> 孟津区 410308).
+The table is re-read whenever the file changes.
+
+>>> from countylib.data import history
+>>> history.to_current(["410381", "410181"])
+['410307', '410181']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from countylib.data.caches import bounded, file_key
+from countylib.paths import raw_dir
+
+CHANGES_FILE = "admin_changes.csv"
+
+
+def history_file(path: Path | None = None) -> Path:
+    """The code-history table in use: ``path``, else ``data/raw/admin_changes.csv``."""
+    return Path(path or raw_dir() / CHANGES_FILE)
+
+
+@bounded(maxsize=4)
+def _changes_cached(key: tuple[str, float, int]) -> pd.DataFrame:
+    table = pd.read_csv(key[0], dtype=str, comment="#").fillna("")
+    table["year"] = table["year"].astype(int)
+    return table
+
+
+def changes(path: Path | None = None) -> pd.DataFrame:
+    """The curated table of old codes and names -> current codes (``data/raw/admin_changes.csv``).
+
+    >>> ch = changes()
+    >>> row = ch.set_index("old_adcode").loc["410381"]
+    >>> row.old_name, row.new_adcode, int(row.year), row.change
+    ('偃师市', '410307', 2021, 'county_to_district')
+    """
+    return _changes_cached(file_key(history_file(path))).copy()
+
+
+def successor_map(path: Path | None = None) -> dict[str, str]:
+    """Old adcode -> current adcode for every recorded change (mergers map several codes to one).
+
+    >>> m = successor_map()
+    >>> m["410322"], m["410306"]
+    ('410308', '410308')
+    """
+    table = changes(path)
+    return dict(zip(table.old_adcode, table.new_adcode, strict=True))
+
+
+def to_current(codes: Iterable[str], path: Path | None = None) -> list[str]:
+    """Map codes (old or current) onto today's codes; unknown codes are returned unchanged.
+
+    >>> to_current(["410224", "410181"])
+    ['410212', '410181']
+    """
+    m = successor_map(path)
+    out = []
+    for code in codes:
+        seen = set()
+        while code in m and code not in seen:  # follow chains (A -> B -> C)
+            seen.add(code)
+            code = m[code]
+        out.append(code)
+    return out
+

