@@ -1,0 +1,236 @@
+"""Figures out of statistical bulletins and work reports (统计公报, 政府工作报告), each with its span.
+
+Precision over recall: a figure is taken only when a registry wording, the words allowed after it and
+a number with a unit that fits stand together, and nothing before the label says the figure is
+someone else's (another place, a sub-scope such as 本级 or 城区, 民营经济, the registered population,
+part of the year, a target) or another year's. Everything else that looks like a figure is still
+reported by :func:`scan`, with a status and a reason:
+
+``ok``
+    accepted; :func:`extract` returns these.
+``ambiguous``
+    may be the unit's figure, but a reader must decide: another place, a sub-scope, another year,
+    a masked or implausible value, a unit that does not fit, conflicting figures.
+``other``
+    recognised as something that is not a registry figure of the unit: growth of anything but GDP
+    (flag ``growth``), lookalike wordings (财政总收入, 户籍人口城镇化率), changes (新增), parts of the
+    economy or of the year, targets.
+``duplicate``
+    the same figure again (a table repeating the prose).
+
+The text is normalised once (:func:`countylib.vocab.normalize_mapped`: reprint glosses, markup,
+footnote marks, full-width forms, traditional characters, middle-dot decimals, thousands separators)
+and every span points into the ORIGINAL text.
+
+>>> recs = extract("全年全县生产总值230.65亿元，比上年增长4.2%。", county="嵩县", year=2022)
+>>> recs[["indicator", "value", "unit", "year"]].values.tolist()
+[['gdp', 230.65, '亿元', 2022], ['gdp_growth', 4.2, '%', 2022]]
+>>> text = "全縣地區(qū)生產(chǎn)總值達(dá)到439.19億元，人均地區生產總值53308元，增長3.0%。"
+>>> got = scan(text, county="中江县", year=2022)
+>>> got[["indicator", "value_text", "status"]].values.tolist()
+[['gdp', '439.19', 'ok'], ['gdp_per_capita', '53308', 'ok'], ['gdp_per_capita', '3.0', 'other']]
+>>> s, e = got.start.iloc[0], got.end.iloc[0]
+>>> text[s:e]
+'439.19億元'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+
+import numpy as np
+import pandas as pd
+
+from countylib import vocab
+from countylib.data import indicators as ind
+from countylib.ingest import units
+from countylib.ingest.bulletin import patterns as pt
+from countylib.ingest.bulletin import tables
+from countylib.ingest.bulletin.attribute import attribute
+from countylib.ingest.bulletin.prose import CLAUSE_SEP, PART_END, SENTENCE_END, Candidate, Doc, SentenceReader
+from countylib.ingest.bulletin.reading import BadInput, read_text
+from countylib.ingest.bulletin.scope import Own
+
+__all__ = ["COLUMNS", "BadInput", "extract", "read_text", "render_review", "scan"]
+
+COLUMNS = ["indicator", "value", "unit", "value_text", "unit_text", "year", "flags", "start", "end", "status",
+           "reason", "source", "label", "label_start", "label_end"]
+
+#: Values outside these bounds are not a county's figure whatever the text says (canonical units).
+PLAUSIBLE = {
+    "gdp": (0.5, 50000), "gdp_growth": (-40, 60), "va_primary": (0.01, 30000), "va_secondary": (0.01, 30000),
+    "va_tertiary": (0.01, 30000), "share_primary": (0, 100), "share_secondary": (0, 100), "share_tertiary": (0, 100),
+    "pop_resident": (0.2, 1000), "pop_registered": (0.2, 1000), "pop_urban": (0.05, 1000), "urbanization": (1, 100),
+    "gdp_per_capita": (2000, 3_000_000), "fiscal_revenue": (0.001, 5000), "fiscal_expenditure": (0.05, 5000),
+    "tax_revenue": (0.001, 5000), "retail_sales": (0.05, 20000), "disposable_income": (1000, 300_000),
+    "disposable_income_urban": (1000, 300_000), "disposable_income_rural": (800, 300_000),
+    "rd_expenditure": (0.001, 5000), "rd_intensity": (0.01, 20), "hightech_firms": (1, 30000), "area": (1, 500_000),
+}
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年[^。\n]{0,30}?(?:统计公报|国民经济和社会发展)")
+
+
+def scan(text: str, county: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Every candidate figure with its status (``ok``, ``ambiguous``, ``other``, ``duplicate``) and reason.
+
+    ``county`` names the unit the text is about (its own words: 全县, its name); ``year`` the year the
+    text reports on (figures explicitly for another year are ``ambiguous``). Without ``year``, the year
+    of a title such as ``2022年…统计公报`` is used.
+
+    >>> got = scan("洛阳市全年生产总值5675.2亿元。市级一般公共预算收入3.2亿元。", county="嵩县", year=2022)
+    >>> got[["indicator", "status", "reason"]].values.tolist()[0]
+    ['gdp', 'ambiguous', 'figure of another place (洛阳市)']
+    """
+    mapped = vocab.normalize_mapped(text)
+    t = mapped.text
+    if year is None and (m := _TITLE_YEAR.search(t[:2000])):
+        year = int(m.group(1))
+    ends = [m.start() for m in PART_END.finditer(t)] + [len(t)]
+    sentence_ends = [m.start() for m in SENTENCE_END.finditer(t)] + [len(t)]
+    doc = Doc(t, Own.of(county), year, sentence_ends, [m.start() for m in CLAUSE_SEP.finditer(t)])
+    by_sentence: dict[int, list[re.Match]] = {}
+    for m in pt.LABELS.finditer(t):
+        by_sentence.setdefault(bisect_right(ends, m.start()), []).append(m)
+    for m in pt.STRUCTURE_LABEL.finditer(t):
+        by_sentence.setdefault(bisect_right(ends, m.start()), [])
+    cands: list[Candidate] = []
+    for i in sorted(by_sentence):
+        s = ends[i - 1] + 1 if i else 0
+        e = ends[i]
+        found = SentenceReader(doc, s, e, by_sentence[i]).read()
+        prev = (ends[i - 2] + 1 if i > 1 else 0, ends[i - 1]) if i else None
+        attribute(doc, mapped, found, s, e, prev)
+        cands.extend(found)
+    cands.extend(tables.read(doc, mapped))
+    return _finalise(mapped, doc, cands)
+
+
+def extract(text: str, county: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Accepted figures only: indicator, value (canonical unit), unit, value_text and unit_text as
+    written, year, flags (approximate, lower_bound, estimate, preliminary, growth, ...), start/end span
+    in ``text``, source (prose, structure, table) and the label it was found under.
+
+    >>> extract("年末常住人口４５．５４萬人，其中城镇人口20.1万人。", county="商城县", year=2022).value.tolist()
+    [45.54, 20.1]
+    """
+    out = scan(text, county=county, year=year)
+    return out[out.status == "ok"].drop(columns=["status", "reason"]).reset_index(drop=True)
+
+
+def render_review(text: str, figures: pd.DataFrame, title: str = "") -> str:
+    """A self-contained HTML page showing each figure of ``scan()`` highlighted in its context."""
+    from countylib.ingest.bulletin.review import render
+
+    return render(text, figures, title)
+
+
+# ------------------------------------------------------------------------------------------------------
+
+
+def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.DataFrame:
+    cands = _unique(cands)
+    _partial_year_document(cands)
+    if not cands:
+        return pd.DataFrame(columns=COLUMNS)
+    canon = [ind.get(c.key).unit if c.key else (c.unit_text or "%") for c in cands]
+    parsed = units.parse_values(pd.Series([c.value_text for c in cands], dtype=object),
+                                pd.Series([c.unit_text for c in cands], dtype=object),
+                                pd.Series(canon, dtype=object))
+    values = parsed.value.to_numpy()
+    for c, flag, reason, v in zip(cands, parsed.flag, parsed.reason, values, strict=True):
+        if flag == "masked":
+            c.flags.add("masked")
+            c.set("ambiguous", "masked value", "masked")
+        elif flag in ("invalid", "missing"):
+            c.set("ambiguous", reason or "no number", "invalid")
+        elif flag in ("approximate", "lower_bound", "upper_bound", "estimate"):
+            c.flags.add(flag)
+        if c.status == "ok" and c.key in PLAUSIBLE:
+            lo, hi = PLAUSIBLE[c.key]
+            if not (lo <= v <= hi):
+                c.set("ambiguous", f"implausible value {v:g} {ind.get(c.key).unit}", "implausible")
+    _conflicts(cands, values)
+    _sector_sum(cands, values)
+    rows = []
+    for c, canonical, v in zip(cands, canon, values, strict=True):
+        s, e = mapped.span(c.start, c.end)
+        ls, le = mapped.span(c.label_start, c.label_end)
+        rows.append({"indicator": c.key, "value": float(v) if c.status == "ok" else np.nan, "unit": canonical,
+                     "value_text": c.value_text, "unit_text": c.unit_text, "year": c.year,
+                     "flags": ",".join(sorted(c.flags)), "start": s, "end": e, "status": c.status,
+                     "reason": c.reason, "source": c.source, "label": c.label, "label_start": ls, "label_end": le})
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out["year"] = out["year"].astype("Int64")
+    return out.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+
+
+def _unique(cands: list[Candidate]) -> list[Candidate]:
+    """One candidate per (indicator, span): paired and structure readers may both see 三次产业…分别为."""
+    seen, out = set(), []
+    for c in sorted(cands, key=lambda c: (c.start, c.status != "ok")):
+        k = (c.key, c.start, c.end)
+        if k not in seen:
+            seen.add(k)
+            out.append(c)
+    return out
+
+
+def _partial_year_document(cands: list[Candidate]) -> None:
+    """A text whose first figure is for part of the year (一季度, 1-5月) reports part of the year throughout."""
+    if cands and cands[0].kind == "period":
+        reason = cands[0].reason
+        for c in cands[1:]:
+            c.set("other", f"the text reports {reason}", "period")
+
+
+def _tolerance(c: Candidate, value: float) -> float:
+    digits = c.value_text.split(".")[1] if "." in c.value_text else ""
+    decimals = len(re.match(r"\d*", digits).group(0))
+    try:
+        scale = units.factor(c.unit_text, ind.get(c.key).unit)
+    except (units.UnitError, KeyError):
+        scale = 1.0
+    return 0.5 * 10.0 ** -decimals * scale + 1e-9 * abs(value)
+
+
+def _conflicts(cands: list[Candidate], values: np.ndarray) -> None:
+    """Exact repeats become ``duplicate``; exact figures that disagree beyond rounding are all ambiguous."""
+    groups: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cands):
+        if c.status == "ok" and not math.isnan(values[i]):
+            groups.setdefault((c.key, c.year), []).append(i)
+    for members in groups.values():
+        firsts: list[int] = []
+        for i in members:
+            same = next((j for j in firsts if values[j] == values[i]), None)
+            if same is not None:
+                cands[i].status, cands[i].kind = "duplicate", "duplicate"
+                cands[i].reason = f"same figure as {cands[same].label} {cands[same].value_text}{cands[same].unit_text}"
+            else:
+                firsts.append(i)
+        exact = [i for i in firsts if not cands[i].flags & {"lower_bound", "upper_bound", "approximate"}]
+        clash = [i for i in exact for j in exact
+                 if abs(values[i] - values[j]) > max(_tolerance(cands[i], values[i]), _tolerance(cands[j], values[j]))]
+        if clash:
+            shown = "、".join(f"{cands[i].value_text}{cands[i].unit_text}" for i in exact)
+            for i in exact:
+                cands[i].set("ambiguous", f"conflicting figures in the text: {shown}", "conflict")
+
+
+def _sector_sum(cands: list[Candidate], values: np.ndarray) -> None:
+    """The three sectors' value added must add up to GDP (within 2 %); if not, one of them is not the county's."""
+    ok: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cands):
+        if c.status == "ok" and c.key in ("gdp", "va_primary", "va_secondary", "va_tertiary"):
+            ok.setdefault((c.key, c.year), []).append(i)
+    for (key, year), members in ok.items():
+        if key != "gdp" or len(members) != 1:
+            continue
+        parts = [ok.get((k, year), []) for k in ("va_primary", "va_secondary", "va_tertiary")]
+        if any(len(p) != 1 for p in parts):
+            continue
+        total, gdp = sum(values[p[0]] for p in parts), values[members[0]]
+        if gdp > 0 and abs(total - gdp) / gdp > 0.02:
+            for p in parts:
+                cands[p[0]].set("ambiguous", f"the three sectors add up to {total:g}, GDP is {gdp:g}", "sum")

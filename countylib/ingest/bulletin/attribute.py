@@ -1,0 +1,132 @@
+"""Scope, year and flags of the figures found in one sentence.
+
+* The figure's own preamble (clause start -> label) is classified by :func:`scope.classify`.
+* A ``其中`` clause belongs to the figure before it: 区本级…，其中… is 区本级 too; 户籍人口…，其中城镇人口 is
+  the urban part of the registered population, not ``pop_urban``.
+* Without words naming the unit itself, a clause inherits the place, sub-scope, part of the economy or
+  part of the year of an earlier figure in the same sentence (洛阳市生产总值…，一般公共预算收入…).
+* The year is the one set at the start of the figure's clause or of an earlier clause in the sentence
+  (2021年全县…), never a base year (与2020年相比) nor a year inside a figure's description.
+"""
+
+from __future__ import annotations
+
+import re
+
+from countylib import vocab
+from countylib.ingest.bulletin import patterns as pt
+from countylib.ingest.bulletin import scope as sc
+from countylib.ingest.bulletin.prose import Candidate, Doc, _clause_start
+
+INHERITED_KINDS = ("place", "subscope", "economy", "period")
+#: Indicators that the registered population's words (户籍) change: its urban part, its urbanization.
+REGISTERED_SENSITIVE = ("pop_urban", "urbanization", "gdp_per_capita")
+_CHANGE = re.compile(r"(?:比上年|较上年|比去年|较去年|同比|比.{0,6}年末?)?(?:增长|下降|增加|减少|净增|净减|回落|提高|高出)")
+_COMPARISON = re.compile(r"(?:比|较|高出|低于|高于|相当于)")
+
+
+def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
+    """(clause start, value start) of the clauses in ``text[s:e]`` that state a level (not a change)."""
+    out = []
+    for v in pt.VALUE.finditer(doc.text, s, e):
+        if v.group("unit") == "%":
+            continue
+        cs = _clause_start(doc, v.start(), s)
+        before = doc.text[cs:v.start()]
+        if _CHANGE.search(before[-8:]) or _COMPARISON.match(before) or any(w in before for w in vocab.INCREASE_WORDS):
+            continue
+        if not out or out[-1][0] != cs:
+            out.append((cs, v.start()))
+    return out
+
+
+def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int, e: int,
+              prev: tuple[int, int] | None) -> None:
+    """Set status, reason, year and flags of the candidates of sentence ``text[s:e]`` in place."""
+    if not cands:
+        return
+    t, own = doc.text, doc.own
+    ss, se = doc.sentence_of(s)
+    levels = level_clauses(doc, ss, e)
+    preliminary = pt.PRELIMINARY.search(t, ss, se) is not None
+    for c in cands:
+        ps, pe = c.preamble or (_clause_start(doc, c.label_start, s), c.label_start)
+        pre = t[ps:pe]
+        cut = pre.rfind(" ")  # a run-in heading before a space: 国民经济 全县地区生产总值…
+        if cut >= 0:
+            ps, pre = ps + cut + 1, pre[cut + 1:]
+        scope = sc.classify(pre, own)
+        if not scope.ok:
+            c.set(scope.status, scope.reason, scope.kind)
+        before = t[ss:ps]
+        if c.status == "ok" and (q := _sentence_context(before)):
+            c.set(*q)
+        if c.status == "ok" and not scope.explicit_own:
+            q = _inherited(doc, c, ps, s, levels, prev)
+            if q is not None:
+                c.set(*q)
+        c.year = _year(doc, scope, before, ss)
+        if c.status == "ok" and doc.year is not None and c.year != doc.year:
+            c.set("ambiguous", f"figure for {c.year}; the text is about {doc.year}", "year")
+        if preliminary:
+            c.flags.add("preliminary")
+        if scope.flags or pt.ESTIMATE.search(before):
+            c.flags.add("estimate")
+        a, b = c.num_span
+        if b > a and mapped.touches_noise(a, b):
+            c.set("ambiguous", "a noise character (?) touches the number: digits may be lost", "noise")
+
+
+def _sentence_context(before: str) -> tuple[str, str, str] | None:
+    """Part of the year or a target anywhere earlier in the sentence (今年前三季度，地区生产总值…)."""
+    if m := vocab.PERIOD_PATTERN.search(before):
+        return "other", f"part of the year ({m.group(0)})", "period"
+    if w := next((w for w in vocab.TARGET_WORDS if w in before), None):
+        return "other", f"a target or plan ({w}), not an outcome", "target"
+    return None
+
+
+def _inherited(doc: Doc, c: Candidate, ps: int, s: int, levels, prev) -> tuple[str, str, str] | None:
+    t, own = doc.text, doc.own
+    if "其中" in t[ps:c.label_start] or (ps > s and "其中" in t[max(s, ps - 4):ps]):
+        parent = [lv for lv in levels if s <= lv[0] and lv[1] < ps]
+        if parent:
+            text = t[parent[-1][0]:parent[-1][1]]
+        elif prev is not None:
+            first = level_clauses(doc, *prev)
+            text = t[first[0][0]:first[0][1]] if first else ""
+        else:
+            text = ""
+        q = sc.qualifier(text, own)
+        if q is None or q[1] in ("increase", "target"):
+            return None
+        if q[1] == "registered" and c.key not in REGISTERED_SENSITIVE:
+            return None
+        return q[0], f"part of a figure that is not the unit's total: {q[2]}", q[1]
+    for cs, vs in levels:
+        if vs >= ps:
+            break
+        q = sc.qualifier(t[cs:vs], own)
+        if q is None:
+            continue
+        same_part = cs >= s  # between semicolons; a place also carries over a semicolon
+        if q[1] == "place" or (same_part and (q[1] in INHERITED_KINDS or
+                                               (q[1] == "registered" and c.key in REGISTERED_SENSITIVE))):
+            return q[0], f"{q[2]}, said earlier in the sentence", q[1]
+    return None
+
+
+def _year(doc: Doc, scope: sc.Scope, before: str, s: int) -> int | None:
+    if scope.year is not None:
+        return scope.year
+    t = doc.text
+    year = None
+    for m in pt.TIME_YEAR.finditer(before):
+        at = s + m.start()
+        if at == s or t[at - 1] in ", :":
+            year = int(m.group("y"))
+    if year is not None:
+        return year
+    if doc.year is not None and scope.year_shift:
+        return doc.year + scope.year_shift
+    return doc.year
