@@ -31,7 +31,7 @@ import numpy as np
 #: "达230.65亿元" is the exact figure 230.65.
 MARKERS: dict[str, str] = {
     **dict.fromkeys(("大约", "约", "左右", "上下", "近", "将近", "接近", "余", "多", "许"), "approximate"),
-    **dict.fromkeys(("突破", "超过", "超", "逾", "以上", "多于", "高于"), "lower_bound"),
+    **dict.fromkeys(("突破", "超过", "超", "逾", "以上", "多于", "高于", "跨越", "迈上", "站上"), "lower_bound"),
     **dict.fromkeys(("不足", "不到", "以下", "少于", "低于"), "upper_bound"),
     **dict.fromkeys(("预计", "预估", "预期"), "estimate"),
     **dict.fromkeys(("初步核算", "初步统计", "快报"), "preliminary"),

@@ -103,6 +103,7 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
         attribute(doc, mapped, found, s, e, prev)
         cands.extend(found)
     cands.extend(tables.read(doc, mapped))
+    _plan_sections(doc, cands)
     return _finalise(mapped, doc, cands)
 
 
@@ -163,6 +164,36 @@ def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["year"] = out["year"].astype("Int64")
     return out.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+
+
+_PLAN_HEAD = re.compile(r"目标|工作安排|总体要求|工作思路|主要任务|重点工作|工作建议|展望|计划(?:草案)?$")
+_FUTURE = re.compile(r"今年|明年|新的一年|下一步|未来|(?P<y>(?:19|20)\d\d)年")
+_REVIEW_HEAD = re.compile(r"回顾|执行情况|过去(?:一|的一|五)年|主要成绩")
+
+
+def _plan_sections(doc: Doc, cands: list[Candidate]) -> None:
+    """In a work report, the section on the coming year's targets (二、2023年工作安排) holds no outcomes."""
+    t = doc.text
+    regions, start, pos = [], None, 0
+    for line in t.split("\n"):
+        at, pos = pos, pos + len(line) + 1
+        head = line.strip()
+        if not head or len(head) > 60:
+            continue
+        future = _FUTURE.search(head)
+        is_future = future is not None and (
+            future.group("y") is None or (doc.year is not None and int(future.group("y")) > doc.year))
+        if start is None and _PLAN_HEAD.search(head) and is_future:
+            start = at
+        elif start is not None and _REVIEW_HEAD.search(head):
+            regions.append((start, at))
+            start = None
+    if start is not None:
+        regions.append((start, len(t)))
+    for a, b in regions:
+        for c in cands:
+            if a <= c.start < b:
+                c.set("other", f"in the section on plans and targets ({t[a:t.find(chr(10), a)][:20]})", "target")
 
 
 def _unique(cands: list[Candidate]) -> list[Candidate]:

@@ -164,11 +164,12 @@ RATIO = re.compile(rf"(?P<a>{NUMBER})%?\s?:\s?(?P<b>{NUMBER})%?\s?:\s?(?P<c>{NUM
 STRUCTURE_LABEL = re.compile(
     r"(?:三次产业|三大产业|一二三产业?|一、二、三产业?|第一、二、三产业|第一、第二、第三产业|一产、二产、三产|产业)"
     r"(?:增加值)?(?:占(?:GDP|地区生产总值|生产总值)的?)?(?:的)?(?:结构|比重|比例|构成|占比|之比|比)+")
+#: Three shares written as a list: 9.2%、51.0%、39.8% (or 9.2%、51.0%和39.8%).
+SHARE_LIST = re.compile(rf"(?P<a>{NUMBER})%(?:、|,)(?P<b>{NUMBER})%(?:、|,|和)(?P<c>{NUMBER})%")
+_ANY_RATIO = (rf"(?:{NUMBER}%?\s?:\s?{NUMBER}%?\s?:\s?{NUMBER}%?|{NUMBER}%(?:、|,){NUMBER}%(?:、|,|和){NUMBER}%)")
 STRUCTURE_GAP = re.compile(
-    rf"(?:[\s:]|{PAREN}|为|是|达到|调整为|优化为|调整到|变为|演变为|转变为|进一步|继续|"
-    rf"由(?:上年|去年|(?:19|20)\d\d年)?的?{RATIO.pattern}(?:调整|优化|变化|转变|演变)?(?:为|到)|,)*")
-#: Three shares written as a list: 9.2%、51.0%、39.8%.
-SHARE_LIST = re.compile(rf"(?P<a>{NUMBER})%、(?P<b>{NUMBER})%(?:、|和)(?P<c>{NUMBER})%")
+    rf"(?:[\s:]|{PAREN}|为|是|达到|调整为|优化为|调整到|变为|演变为|转变为|进一步|继续|不断|持续|"
+    rf"由(?:上年|去年|(?:19|20)\d\d年)?(?:末)?的?{_ANY_RATIO}(?:调整|优化|变化|转变|演变)?(?:为|到)|,)*")
 THREE_SECTORS = re.compile(r"^(?:三次产业|三大产业|一二三产业?|一、二、三产业?|第一、二、三产业?|第一、第二、第三产业?|"
                            r"一产、二产、三产|一、二、三产)")
 SECTORS = ("第一产业", "第二产业", "第三产业")

@@ -30,6 +30,9 @@ CLAUSE_SEP = re.compile(r",|(?<![\d%]):|:(?!\d)")
 THRESHOLD = re.compile(r"(?:大关|关口|台阶|大台阶|门槛|量级)")
 REACH = re.compile(r"[,、]?\s?(?:(?P<y>(?:19|20)\d\d)年)?(?:全年|总量|规模)?(?:达到|达|为|增至|增加到|提高到|实现|突破|超过|跃升至|升至)")
 GROWTH_KEYS = {"gdp": "gdp_growth"}
+THRESHOLD_CLAUSE = re.compile(
+    rf"(?:首次|一举|成功|顺利)?(?P<marker>突破|超过|跨越|迈上|站上)(?P<num>{pt.NUMBER})(?P<inner>)(?P<unit>万亿元|亿元|万元|元|万人)"
+    r"(?P<post>)(?:大关|关口|台阶|大台阶|门槛)")
 
 
 @dataclass
@@ -175,6 +178,8 @@ class SentenceReader:
         if "lower_bound" in _marker_flags(v) or THRESHOLD.match(t, v.end(), e):
             carried = self._carry_over(key, m, v.end())
             end = carried or end
+        else:
+            self._threshold_after(key, m, v.end())
         # the growth of that level, in the same sentence, with nothing but filler in between
         f = pt.FILLER.match(t, end, e).end()
         g = pt.GROWTH.match(t, f, e)
@@ -212,6 +217,17 @@ class SentenceReader:
             self.out.append(c)
             return v.end()
         return None
+
+    def _threshold_after(self, key: str, m, pos: int) -> None:
+        """达到556.4亿元,首次突破500亿元大关: the threshold of the next clause is a lower bound of the same figure."""
+        t, e = self.t, self.e
+        if not t.startswith(",", pos):
+            return
+        r = THRESHOLD_CLAUSE.match(t, pos + 1, e)
+        if r is not None and _fits(key, r.group("unit")):
+            c = _figure(key, m, r)
+            c.preamble = (pos + 1, r.start("marker"))
+            self.out.append(c)
 
     def _lookalike(self, m: re.Match, gap_end: int) -> None:
         t = self.t

@@ -22,7 +22,7 @@ from countylib.ingest.bulletin.prose import Candidate, Doc
 _NUM = re.compile(r"-?\d+(?:\.\d+)?%?|[xX*]{1,6}")
 _UNIT_LINE = re.compile(r"^(?:计量)?单位\s?:\s?(?P<u>[^、,\s|]+)")
 _HEAD_UNIT = re.compile(r"\((?P<u>[^()]{1,6})\)\s?$|\((?P<u2>[^()]{1,6})\)")
-_LEVEL_HEAD = re.compile(r"绝\s?对\s?数|总\s?量|数\s?值|年末数|本年|金额|实绩|完成数?|(?:19|20)\d\d年(?:末)?(?:数)?$")
+_LEVEL_HEAD = re.compile(r"绝\s?对\s?数|总\s?量|数\s?值|年末数|本年|金额|实绩|完成数?|现行价格?|现价|当年价|(?:19|20)\d\d年(?:末)?(?:数)?$")
 _GROWTH_HEAD = re.compile(r"增长|增速|增减|增幅")
 _LABEL_HEAD = re.compile(r"^(?:指\s?标|项\s?目|名\s?称|产品名称|品\s?名|类\s?别)")
 _ROW_PREFIX = re.compile(r"^(?:其中\s?[:：]?|#|\*|\s)+")
@@ -123,9 +123,12 @@ def _read_run(doc: Doc, run: list[Cell]) -> list[Candidate]:
             j += 1
         if key is None or not nums:
             if not nums and not key:  # a heading cell
-                if _LABEL_HEAD.match(text.replace(" ", "")):
+                plain = text.replace(" ", "")
+                if plain.startswith(("表", "图")) or len(plain) > 16:
+                    title += " " + text
+                elif _LABEL_HEAD.match(plain):
                     columns, col_units = [], []
-                elif _LEVEL_HEAD.search(text.replace(" ", "")) or _GROWTH_HEAD.search(text) or re.search(r"比\s?重|占比|构成", text):
+                elif _LEVEL_HEAD.search(plain) or _GROWTH_HEAD.search(plain) or re.search(r"比重|占比|构成", plain):
                     columns.append(text.replace(" ", ""))
                     hu = _HEAD_UNIT.search(text)
                     col_units.append(_unit_of(hu.group("u") or hu.group("u2")) if hu else None)
