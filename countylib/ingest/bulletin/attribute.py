@@ -55,7 +55,11 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
         cut = pre.rfind(" ")  # a run-in heading before a space: 国民经济 全县地区生产总值…
         if cut >= 0:
             ps, pre = ps + cut + 1, pre[cut + 1:]
-        scope = sc.classify(pre, own)
+        if c.named:  # …比重(常住人口城镇化率)为: the words before the bracket describe the figure
+            q = sc.qualifier(pre[:-1], own)
+            scope = sc.Scope(*(q or ("ok", "", "")))
+        else:
+            scope = sc.classify(pre, own)
         if not scope.ok:
             c.set(scope.status, scope.reason, scope.kind)
         before = t[ss:ps]
@@ -103,6 +107,8 @@ def _inherited(doc: Doc, c: Candidate, ps: int, s: int, levels, prev) -> tuple[s
         if q[1] == "registered" and c.key not in REGISTERED_SENSITIVE:
             return None
         return q[0], f"part of a figure that is not the unit's total: {q[2]}", q[1]
+    if (q := _preface(doc, ps, s)) is not None and (q[1] != "registered" or c.key in REGISTERED_SENSITIVE):
+        return q[0], f"{q[2]}, said before the figure", q[1]
     for cs, vs in levels:
         if vs >= ps:
             break
@@ -113,6 +119,24 @@ def _inherited(doc: Doc, c: Candidate, ps: int, s: int, levels, prev) -> tuple[s
         if q[1] == "place" or (same_part and (q[1] in INHERITED_KINDS or
                                                (q[1] == "registered" and c.key in REGISTERED_SENSITIVE))):
             return q[0], f"{q[2]}, said earlier in the sentence", q[1]
+    return None
+
+
+_SOURCE = re.compile(r"^(?:根据|据|依据|经|按照?).*(?:核算|测算|调查|抽样|统计|推算)")
+
+
+def _preface(doc: Doc, ps: int, s: int) -> tuple[str, str, str] | None:
+    """The clause right before a figure's clause, when it has no figure of its own, sets its terms:
+    按户籍人口计算，人均GDP为63525元 is per registered resident. A data source (根据…统一核算) does not."""
+    if ps - 1 <= s:
+        return None
+    pcs = _clause_start(doc, ps - 1, s)
+    text = doc.text[pcs:ps - 1]
+    if not text or pt.VALUE.search(text) or _SOURCE.match(text):
+        return None
+    q = sc.qualifier(text, doc.own)
+    if q is not None and q[1] in ("registered", "subscope", "economy", "period"):
+        return q
     return None
 
 

@@ -153,7 +153,7 @@ GAP = re.compile(rf"(?:\s|:|{PAREN}|{_alt(EXACT_WORDS + GAP_WORDS)})*")
 _AVG = _alt(vocab.AVERAGE_GROWTH_WORDS)
 #: Words between a level and its growth rate (按可比价格计算, 比上年, 同比 ...).
 FILLER = re.compile(
-    rf"(?:[\s,、]|{PAREN}|按?(?:可比价格?|不变价格?|可比口径)计算?|以(?:可比|不变)价格?计算|可比价|按初步核算数据?|"
+    rf"(?:[\s,、]|{PAREN}|(?:按照|按)?(?:可比价格?|不变价格?|可比口径)计算?|以(?:可比|不变)价格?计算|可比价|按初步核算数据?|"
     r"经?初步核算|据初步核算|比上年同期|较上年同期|比上年|较上年|比去年|较去年|同比|比(?:19|20)\d\d年|较(?:19|20)\d\d年|"
     r"实际|全年|年|"
     rf"(?:比上年|较上年)?(?:净增|增加|新增|多增)了?{NUMBER}(?:万亿元|亿元|万元|元)(?=[,、]))*")
@@ -164,8 +164,9 @@ RATIO = re.compile(rf"(?P<a>{NUMBER})%?\s?:\s?(?P<b>{NUMBER})%?\s?:\s?(?P<c>{NUM
 STRUCTURE_LABEL = re.compile(
     r"(?:三次产业|三大产业|一二三产业?|一、二、三产业?|第一、二、三产业|第一、第二、第三产业|一产、二产、三产|产业)"
     r"(?:增加值)?(?:占(?:GDP|地区生产总值|生产总值)的?)?(?:的)?(?:结构|比重|比例|构成|占比|之比|比)+")
-#: Three shares written as a list: 9.2%、51.0%、39.8% (or 9.2%、51.0%和39.8%).
-SHARE_LIST = re.compile(rf"(?P<a>{NUMBER})%(?:、|,)(?P<b>{NUMBER})%(?:、|,|和)(?P<c>{NUMBER})%")
+#: Three shares written as a list: 9.2%、51.0%、39.8% (or 9.2%、51.0%和39.8%, or 9.3、41.0、49.6).
+SHARE_LIST = re.compile(rf"(?P<a>{NUMBER})%(?:、|,)(?P<b>{NUMBER})%(?:、|,|和)(?P<c>{NUMBER})%|"
+                        rf"(?P<a2>{NUMBER})、(?P<b2>{NUMBER})(?:、|和)(?P<c2>{NUMBER})(?![\d.%])")
 _ANY_RATIO = (rf"(?:{NUMBER}%?\s?:\s?{NUMBER}%?\s?:\s?{NUMBER}%?|{NUMBER}%(?:、|,){NUMBER}%(?:、|,|和){NUMBER}%)")
 STRUCTURE_GAP = re.compile(
     rf"(?:[\s:]|{PAREN}|为|是|达到|调整为|优化为|调整到|变为|演变为|转变为|进一步|继续|不断|持续|"

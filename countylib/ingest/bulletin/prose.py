@@ -55,6 +55,7 @@ class Candidate:
     year: int | None = None
     preamble: tuple[int, int] | None = None  # text deciding the scope, when not the label's own clause
     num_span: tuple[int, int] = (0, 0)
+    named: bool = False  # the label is a name in brackets: 占常住人口比重(常住人口城镇化率)为…
 
     def set(self, status: str, reason: str, kind: str = "") -> None:
         """Record why a figure is not taken (the first reason found stays)."""
@@ -144,11 +145,19 @@ class SentenceReader:
 
     # -- single labels ---------------------------------------------------------------------------------
     def _single(self, m: re.Match) -> None:
+        t = self.t
+        named = m.start() > self.s and t[m.start() - 1] == "(" and t.startswith(")", m.end())
+        before = len(self.out)
+        self._read_label(m, m.end() + 1 if named else m.end())
+        for c in self.out[before:]:
+            c.named = named
+
+    def _read_label(self, m: re.Match, after: int) -> None:
         t, e = self.t, self.e
         key = pt.label_key(m.group(0))
         if key is None:
             return
-        gap_end = pt.GAP.match(t, m.end(), e).end()
+        gap_end = pt.GAP.match(t, after, e).end()
         if key == "":
             self._lookalike(m, gap_end)
             return
@@ -395,8 +404,9 @@ class SentenceReader:
         r = pt.RATIO.match(t, pos, e) or pt.SHARE_LIST.match(t, pos, e)
         if r is None:
             return
-        values = [float(r.group(x)) for x in "abc"]
-        for x, key in zip("abc", ("share_primary", "share_secondary", "share_tertiary"), strict=True):
+        names = ("a", "b", "c") if r.group("a") is not None else ("a2", "b2", "c2")
+        values = [float(r.group(x)) for x in names]
+        for x, key in zip(names, ("share_primary", "share_secondary", "share_tertiary"), strict=True):
             c = Candidate(key, m.group(0), r.group(x), "%", r.start(x), r.end(x), m.start(), m.end(), "structure",
                           num_span=(r.start(x), r.end(x)))
             if abs(sum(values) - 100) > 1.0:

@@ -60,6 +60,8 @@ class Own:
             names |= {full, short}
             if len(short) >= 2:
                 names.add(short + full[-1])  # 石柱土家族自治县 -> 石柱县
+                if full.endswith(("自治县", "自治旗")):
+                    names.add(short + full[-3:])  # 紫云苗族布依族自治县 -> 紫云自治县
             for pref in (row.get("prefecture_name"), row.get("province_name")):
                 if isinstance(pref, str) and pref and pref != full:
                     names |= {pref + full, pref + short + full[-1]}

@@ -20,9 +20,9 @@ from countylib.ingest.bulletin import scope as sc
 from countylib.ingest.bulletin.prose import Candidate, Doc
 
 _NUM = re.compile(r"-?\d+(?:\.\d+)?%?|[xX*]{1,6}")
-_UNIT_LINE = re.compile(r"^(?:计量)?单位\s?:\s?(?P<u>[^、,\s|]+)")
+_UNIT_ANYWHERE = re.compile(r"(?:计量)?单位\s?:\s?(?P<u>[^、,\s|]+)")
 _HEAD_UNIT = re.compile(r"\((?P<u>[^()]{1,6})\)\s?$|\((?P<u2>[^()]{1,6})\)")
-_LEVEL_HEAD = re.compile(r"绝\s?对\s?数|总\s?量|数\s?值|年末数|本年|金额|实绩|完成数?|现行价格?|现价|当年价|(?:19|20)\d\d年(?:末)?(?:数)?$")
+_LEVEL_HEAD = re.compile(r"绝\s?对\s?数|总\s?量|数\s?值|年末数|本年|金额|实绩|完成数?|现行价格?|现价|当年价|增加值|(?:19|20)\d\d年(?:末)?(?:数)?$")
 _GROWTH_HEAD = re.compile(r"增长|增速|增减|增幅")
 _LABEL_HEAD = re.compile(r"^(?:指\s?标|项\s?目|名\s?称|产品名称|品\s?名|类\s?别)")
 _ROW_PREFIX = re.compile(r"^(?:其中\s?[:：]?|#|\*|\s)+")
@@ -50,12 +50,15 @@ def _cells(t: str) -> list[list[Cell]]:
         stripped = line.strip()
         if not stripped:
             continue
-        if len(stripped) > 120 or ("。" in stripped and "|" not in stripped) or (
-                "," in stripped and "|" not in stripped and len(stripped) > _MAX_CELL):
+        if "|" not in stripped and (len(stripped) > 120 or "。" in stripped or
+                                    ("," in stripped and len(stripped) > _MAX_CELL)):
             runs.append([])
             continue
         parts = [(m.group(0), start + m.start()) for m in re.finditer(r"[^|]+", line)]
         for text, at in parts:
+            if "|" in line and "。" in text:  # a table glued to the end of a paragraph: keep its first cell
+                cut = text.rfind("。") + 1
+                text, at = text[cut:], at + cut
             text_s = text.strip()
             if not text_s:
                 continue
@@ -67,6 +70,9 @@ def _cells(t: str) -> list[list[Cell]]:
                     runs[-1].append(Cell(n.group(0), at + m.start("nums") + n.start(), at + m.start("nums") + n.end()))
             elif len(text_s) <= _MAX_CELL:
                 runs[-1].append(Cell(text_s, at, at + len(text_s)))
+            elif (u := _UNIT_ANYWHERE.search(text_s)) and "。" not in text_s:  # 表1 …构成 单位:亿元 指标名称
+                runs.append([Cell(text_s[:u.start()].strip(), at, at + u.start()),
+                             Cell(u.group(0), at + u.start(), at + u.end())])
             else:
                 runs.append([])
     return [r for r in runs if len(r) >= 2]
@@ -80,7 +86,7 @@ def _unit_of(text: str) -> str | None:
 def read(doc: Doc, mapped) -> list[Candidate]:
     """Candidates from every table in the document."""
     t = doc.text
-    if "\n" not in t:
+    if "|" not in t and "\n" not in t:
         return []
     out: list[Candidate] = []
     for run in _cells(t):
@@ -102,8 +108,10 @@ def _read_run(doc: Doc, run: list[Cell]) -> list[Candidate]:
     while i < len(run):
         cell = run[i]
         text = cell.text
-        if m := _UNIT_LINE.match(text):
+        if m := _UNIT_ANYWHERE.search(text):
             unit = _unit_of(m.group("u")) or unit
+            if m.start() > 0:
+                title += " " + text[:m.start()]
             i += 1
             continue
         if cell.is_number:
