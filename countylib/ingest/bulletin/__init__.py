@@ -119,11 +119,12 @@ def extract(text: str, county: str | None = None, year: int | None = None) -> pd
     return out[out.status == "ok"].drop(columns=["status", "reason"]).reset_index(drop=True)
 
 
-def render_review(text: str, figures: pd.DataFrame, title: str = "") -> str:
-    """A self-contained HTML page showing each figure of ``scan()`` highlighted in its context."""
+def render_review(text: str, figures: pd.DataFrame, title: str = "", subtitle: str = "") -> str:
+    """A self-contained HTML page showing each figure of :func:`scan` highlighted in its context, with
+    its indicator, value, year and flags, and the ambiguous ones with their reasons (see ``review``)."""
     from countylib.ingest.bulletin.review import render
 
-    return render(text, figures, title)
+    return render(text, figures, title, subtitle)
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
         if v.group("unit") == "%":
             continue
         cs = _clause_start(doc, v.start(), s)
-        before = doc.text[cs:v.start()]
+        before = doc.text[cs:v.start()].replace("增加值", "值")
         if _CHANGE.search(before[-8:]) or _COMPARISON.match(before) or any(w in before for w in vocab.INCREASE_WORDS):
             continue
         if not out or out[-1][0] != cs:
@@ -92,8 +92,9 @@ def _sentence_context(before: str) -> tuple[str, str, str] | None:
 
 def _inherited(doc: Doc, c: Candidate, ps: int, s: int, levels, prev) -> tuple[str, str, str] | None:
     t, own = doc.text, doc.own
-    if "其中" in t[ps:c.label_start] or (ps > s and "其中" in t[max(s, ps - 4):ps]):
-        parent = [lv for lv in levels if s <= lv[0] and lv[1] < ps]
+    q_at = t.rfind("其中", s, c.label_start)
+    if q_at >= 0:  # 其中 A…, B…: every part listed after 其中 belongs to the figure before it
+        parent = [lv for lv in levels if s <= lv[0] and lv[1] < q_at]
         if parent:
             text = t[parent[-1][0]:parent[-1][1]]
         elif prev is not None:
