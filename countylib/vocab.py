@@ -252,9 +252,12 @@ _ENTITY = re.compile(r"&(#\d{1,6}|#x[0-9a-fA-F]{1,5}|[a-zA-Z]{2,7});")
 # Footnote marks in running text: circled numbers, superscripts, [2] 【1】 after a word or a figure.
 _FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u2776-\u277f\u3251-\u325f\u32b1-\u32bf]|(?<![mM])[⁰¹²³⁴-⁹]+|"
                             r"\[\s*(?:注\s*)?\d{1,2}\s*\]|【\s*(?:注\s*)?\d{1,2}\s*】|［\s*\d{1,2}\s*］")
-_PINYIN = re.compile(rf"(?<=[{CJK}])[(（][a-z{_TONED}]{{1,6}}[)）]|(?<=[{CJK}])[a-z{_TONED}]{{0,5}}[{_TONED}][a-z{_TONED}]{{0,5}}[)）]")
-_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|,\d)")
-_BROKEN_FIGURE = re.compile(r"(?<=[\d.])[ \t]*\n[ \t]*(?=[\d.]|[亿万千]?元|万人|%)")
+# (patterns start with a character class, not a look-behind: the regex engine then skips ahead fast)
+_FOOTNOTE_CHARS = "[【［" + "".join(map(chr, range(0x2460, 0x2474))) + "".join(map(chr, range(0x2776, 0x2780))) + "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_PINYIN = re.compile(rf"[(（](?<=[{CJK}][(（])[a-z{_TONED}]{{1,6}}[)）]|"
+                     rf"[a-z{_TONED}](?<=[{CJK}][a-z{_TONED}])[a-z{_TONED}]{{0,5}}[)）]")
+_THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:,\d{3})+(?![\d]|,\d)|(?<![\s\S])\d{1,3}(?:,\d{3})+(?![\d]|,\d)")
+_BROKEN_FIGURE = re.compile(r"\n(?<=[\d.]\n)[ \t]*(?=[\d.]|[亿万千]?元|万人|%)")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]+")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
@@ -278,6 +281,7 @@ class MappedText:
     starts: np.ndarray
     ends: np.ndarray
     original: str
+    noisy: bool = False  # the original has noise characters (?, U+FFFD) that were removed
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the normalised characters ``text[start:end]``."""
@@ -295,30 +299,37 @@ class MappedText:
 
 
 def _substitute(text: str, starts: np.ndarray, ends: np.ndarray, pattern: re.Pattern, repl):
-    """One pass of ``pattern.sub(repl, text)`` that carries the offset arrays along."""
-    pieces, s_parts, e_parts = [], [], []
-    last = 0
+    """One pass of ``pattern.sub(repl, text)`` that carries the offset arrays along (vectorised: the
+    only Python work per match is the match itself)."""
+    spans, news = [], []
     for m in pattern.finditer(text):
-        a, b = m.span()
         new = repl(m) if callable(repl) else repl
-        if new == m.group(0):
-            continue
-        pieces.append(text[last:a])
-        s_parts.append(starts[last:a])
-        e_parts.append(ends[last:a])
-        if new:
-            pieces.append(new)
-            lo = starts[a] if a < len(text) else (ends[a - 1] if a else 0)
-            hi = ends[b - 1] if b > a else lo
-            s_parts.append(np.full(len(new), lo, dtype=np.int64))
-            e_parts.append(np.full(len(new), hi, dtype=np.int64))
-        last = b
-    if not pieces:
+        if new != m.group(0):
+            spans.append(m.span())
+            news.append(new)
+    if not spans:
         return text, starts, ends
+    n = len(text)
+    ab = np.array(spans, dtype=np.int64)
+    a, b = ab[:, 0], ab[:, 1]
+    depth = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(depth, a, 1)
+    np.add.at(depth, b, -1)
+    keep = np.cumsum(depth[:n]) == 0
+    kept_before = np.concatenate(([0], np.cumsum(keep)))[a]
+    lens = np.fromiter((len(x) for x in news), dtype=np.int64, count=len(news))
+    lo = np.where(a < n, starts[np.minimum(a, n - 1)], ends[n - 1] if n else 0)
+    hi = np.where(b > a, ends[np.maximum(b - 1, 0)], lo)
+    at = np.repeat(kept_before, lens)
+    new_starts = np.insert(starts[keep], at, np.repeat(lo, lens))
+    new_ends = np.insert(ends[keep], at, np.repeat(hi, lens))
+    pieces, last = [], 0
+    for (x, y), new in zip(spans, news, strict=True):
+        pieces.append(text[last:x])
+        pieces.append(new)
+        last = y
     pieces.append(text[last:])
-    s_parts.append(starts[last:])
-    e_parts.append(ends[last:])
-    return "".join(pieces), np.concatenate(s_parts), np.concatenate(e_parts)
+    return "".join(pieces), new_starts, new_ends
 
 
 @lru_cache(maxsize=65536)
@@ -385,9 +396,12 @@ def normalize_mapped(text: str) -> MappedText:
     starts = np.arange(n, dtype=np.int64)
     ends = starts + 1
     work = text.replace("\r\n", "\n ").replace("\r", "\n")  # same length: keeps offsets
-    for pattern, repl in ((_CELL_TAG, "|"), (_BLOCK_TAG, "\n"), (_INLINE_TAG, ""), (_ENTITY, _entity),
-                          (_FOOTNOTE_MARK, "")):
-        work, starts, ends = _substitute(work, starts, ends, pattern, repl)
+    chars = chars_in = set(work)
+    passes = [(_CELL_TAG, "|", "<["), (_BLOCK_TAG, "\n", "<["), (_INLINE_TAG, "", "<[!h"), (_ENTITY, _entity, "&"),
+              (_FOOTNOTE_MARK, "", _FOOTNOTE_CHARS)]
+    for pattern, repl, needs in passes:
+        if chars.intersection(needs):  # a pass whose characters are absent would change nothing
+            work, starts, ends = _substitute(work, starts, ends, pattern, repl)
     forms = {ch: _char_form(ch) for ch in set(work)}
     same_length = {ord(c): f for c, f in forms.items() if len(f) == 1 and f != c}
     if same_length:
@@ -396,8 +410,11 @@ def normalize_mapped(text: str) -> MappedText:
     if other:
         work, starts, ends = _substitute(work, starts, ends, re.compile("|".join(other)),
                                          lambda m: forms.get(m.group(0), m.group(0)))
-    for pattern, repl in ((_PINYIN, ""), (_FOOTNOTE_MARK, ""), (MIDDLE_DOT_DECIMAL, "."),
-                          (_THOUSANDS, lambda m: m.group(0).replace(",", "")), (_BROKEN_FIGURE, _broken_figure),
-                          (_SPACES, _space)):
-        work, starts, ends = _substitute(work, starts, ends, pattern, repl)
-    return MappedText(work, starts, ends, text)
+    chars = set(work)
+    passes = [(_PINYIN, "", ")"), (_FOOTNOTE_MARK, "", _FOOTNOTE_CHARS), (MIDDLE_DOT_DECIMAL, ".", "·•∙・"),
+              (_THOUSANDS, lambda m: m.group(0).replace(",", ""), ","), (_BROKEN_FIGURE, _broken_figure, "\n"),
+              (_SPACES, _space, " \t")]
+    for pattern, repl, needs in passes:
+        if chars.intersection(needs):
+            work, starts, ends = _substitute(work, starts, ends, pattern, repl)
+    return MappedText(work, starts, ends, text, any(c in chars_in for c in NOISE_CHARS))

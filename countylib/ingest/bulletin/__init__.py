@@ -154,16 +154,17 @@ def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.
                 c.set("ambiguous", f"implausible value {v:g} {ind.get(c.key).unit}", "implausible")
     _conflicts(cands, values)
     _sector_sum(cands, values)
-    rows = []
-    for c, canonical, v in zip(cands, canon, values, strict=True):
-        s, e = mapped.span(c.start, c.end)
-        ls, le = mapped.span(c.label_start, c.label_end)
-        rows.append({"indicator": c.key, "value": float(v) if c.status == "ok" else np.nan, "unit": canonical,
-                     "value_text": c.value_text, "unit_text": c.unit_text, "year": c.year,
-                     "flags": ",".join(sorted(c.flags)), "start": s, "end": e, "status": c.status,
-                     "reason": c.reason, "source": c.source, "label": c.label, "label_start": ls, "label_end": le})
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    out["year"] = out["year"].astype("Int64")
+    spans = [mapped.span(c.start, c.end) for c in cands]
+    label_spans = [mapped.span(c.label_start, c.label_end) for c in cands]
+    columns = {
+        "indicator": [c.key for c in cands],
+        "value": [float(v) if c.status == "ok" else np.nan for c, v in zip(cands, values, strict=True)],
+        "unit": canon, "value_text": [c.value_text for c in cands], "unit_text": [c.unit_text for c in cands],
+        "year": pd.array([c.year for c in cands], dtype="Int64"), "flags": [",".join(sorted(c.flags)) for c in cands],
+        "start": [a for a, _ in spans], "end": [b for _, b in spans], "status": [c.status for c in cands],
+        "reason": [c.reason for c in cands], "source": [c.source for c in cands], "label": [c.label for c in cands],
+        "label_start": [a for a, _ in label_spans], "label_end": [b for _, b in label_spans]}
+    out = pd.DataFrame(columns)
     return out.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
 
 
@@ -234,18 +235,22 @@ def _conflicts(cands: list[Candidate], values: np.ndarray) -> None:
             groups.setdefault((c.key, c.year), []).append(i)
     for members in groups.values():
         firsts: list[int] = []
+        first_of: dict[float, int] = {}
         for i in members:
-            same = next((j for j in firsts if values[j] == values[i]), None)
+            same = first_of.get(values[i])
             if same is not None:
                 cands[i].status, cands[i].kind = "duplicate", "duplicate"
                 cands[i].reason = f"same figure as {cands[same].label} {cands[same].value_text}{cands[same].unit_text}"
             else:
+                first_of[values[i]] = i
                 firsts.append(i)
         exact = [i for i in firsts if not cands[i].flags & {"lower_bound", "upper_bound", "approximate"}]
-        clash = [i for i in exact for j in exact
-                 if abs(values[i] - values[j]) > max(_tolerance(cands[i], values[i]), _tolerance(cands[j], values[j]))]
-        if clash:
-            shown = "、".join(f"{cands[i].value_text}{cands[i].unit_text}" for i in exact)
+        if len(exact) < 2:
+            continue
+        spread = max(values[i] for i in exact) - min(values[i] for i in exact)
+        if spread > max(_tolerance(cands[i], values[i]) for i in exact):  # they differ beyond rounding
+            shown = "、".join(f"{cands[i].value_text}{cands[i].unit_text}" for i in exact[:4])
+            shown += f" and {len(exact) - 4} more" if len(exact) > 4 else ""
             for i in exact:
                 cands[i].set("ambiguous", f"conflicting figures in the text: {shown}", "conflict")
 

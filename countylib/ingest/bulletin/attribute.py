@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from countylib import vocab
 from countylib.ingest.bulletin import patterns as pt
@@ -27,6 +28,13 @@ _COMPARISON = re.compile(r"(?:比|较|高出|低于|高于|相当于)")
 
 def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
     """(clause start, value start) of the clauses in ``text[s:e]`` that state a level (not a change)."""
+    key = ("levels", s, e)
+    if key not in doc.memo:
+        doc.memo[key] = _level_clauses(doc, s, e)
+    return doc.memo[key]
+
+
+def _level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
     out = []
     for v in pt.VALUE.finditer(doc.text, s, e):
         if v.group("unit") == "%":
@@ -40,15 +48,53 @@ def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
     return out
 
 
+@dataclass
+class _Sentence:
+    """What a whole sentence says once, for every figure in it."""
+
+    doc: Doc
+    bounds: tuple[int, int]
+    context: list[tuple[int, str, str, str]]  # (end, status, reason, kind): 一季度, 目标 …
+    years: list[tuple[int, int]]  # (position, year) of years that start a clause
+    estimates: list[int]
+    preliminary: bool
+
+    @property
+    def levels(self) -> list[tuple[int, int]]:
+        """Level clauses of the sentence, computed when a figure needs them."""
+        return level_clauses(self.doc, *self.bounds)
+
+
+def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
+    key = ("sentence", ss, se)
+    if key in doc.memo:
+        return doc.memo[key]
+    t = doc.text
+    context = [(m.end(), "other", f"part of the year ({m.group(0)})", "period")
+               for m in vocab.PERIOD_PATTERN.finditer(t, ss, se)]
+    for w in vocab.TARGET_WORDS:
+        at = t.find(w, ss, se)
+        while at >= 0:
+            context.append((at + len(w), "other", f"a target or plan ({w}), not an outcome", "target"))
+            at = t.find(w, at + 1, se)
+    context.sort()
+    years = [(m.start(), int(m.group("y"))) for m in pt.TIME_YEAR.finditer(t, ss, se)
+             if m.start() == ss or t[m.start() - 1] in ", :;"]
+    out = _Sentence(doc, (ss, se), context, years,
+                    [m.end() for m in pt.ESTIMATE.finditer(t, ss, se)], pt.PRELIMINARY.search(t, ss, se) is not None)
+    doc.memo[key] = out
+    return out
+
+
 def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int, e: int,
               prev: tuple[int, int] | None) -> None:
-    """Set status, reason, year and flags of the candidates of sentence ``text[s:e]`` in place."""
+    """Set status, reason, year and flags of the candidates of the sentence part ``text[s:e]`` in place."""
     if not cands:
         return
     t, own = doc.text, doc.own
     ss, se = doc.sentence_of(s)
-    levels = level_clauses(doc, ss, e)
-    preliminary = pt.PRELIMINARY.search(t, ss, se) is not None
+    ss = max(ss, s - 2000)  # a "sentence" of a text without full stops must not make this quadratic
+    sent = _sentence(doc, ss, se)
     for c in cands:
         ps, pe = c.preamble or (_clause_start(doc, c.label_start, s), c.label_start)
         pre = t[ps:pe]
@@ -62,39 +108,29 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
             scope = sc.classify(pre, own)
         if not scope.ok:
             c.set(scope.status, scope.reason, scope.kind)
-        before = t[ss:ps]
-        if c.status == "ok" and (q := _sentence_context(before)):
+        if c.status == "ok" and (q := next((x[1:] for x in sent.context if x[0] <= ps), None)):
             c.set(*q)
         if c.status == "ok" and not scope.explicit_own:
-            q = _inherited(doc, c, ps, s, levels, prev)
+            q = _inherited(doc, c, ps, s, sent, prev)
             if q is not None:
                 c.set(*q)
-        c.year = _year(doc, scope, before, ss)
+        c.year = _year(doc, scope, sent, ps)
         if c.status == "ok" and doc.year is not None and c.year != doc.year:
             c.set("ambiguous", f"figure for {c.year}; the text is about {doc.year}", "year")
-        if preliminary:
+        if sent.preliminary:
             c.flags.add("preliminary")
-        if scope.flags or pt.ESTIMATE.search(before):
+        if scope.flags or (sent.estimates and sent.estimates[0] <= ps):
             c.flags.add("estimate")
         a, b = c.num_span
-        if b > a and mapped.touches_noise(a, b):
+        if mapped.noisy and b > a and mapped.touches_noise(a, b):
             c.set("ambiguous", "a noise character (?) touches the number: digits may be lost", "noise")
 
 
-def _sentence_context(before: str) -> tuple[str, str, str] | None:
-    """Part of the year or a target anywhere earlier in the sentence (今年前三季度，地区生产总值…)."""
-    if m := vocab.PERIOD_PATTERN.search(before):
-        return "other", f"part of the year ({m.group(0)})", "period"
-    if w := next((w for w in vocab.TARGET_WORDS if w in before), None):
-        return "other", f"a target or plan ({w}), not an outcome", "target"
-    return None
-
-
-def _inherited(doc: Doc, c: Candidate, ps: int, s: int, levels, prev) -> tuple[str, str, str] | None:
+def _inherited(doc: Doc, c: Candidate, ps: int, s: int, sent: _Sentence, prev) -> tuple[str, str, str] | None:
     t, own = doc.text, doc.own
     q_at = t.rfind("其中", s, c.label_start)
     if q_at >= 0:  # 其中 A…, B…: every part listed after 其中 belongs to the figure before it
-        parent = [lv for lv in levels if s <= lv[0] and lv[1] < q_at]
+        parent = [lv for lv in sent.levels if s <= lv[0] and lv[1] < q_at]
         if parent:
             text = t[parent[-1][0]:parent[-1][1]]
         elif prev is not None:
@@ -110,7 +146,7 @@ def _inherited(doc: Doc, c: Candidate, ps: int, s: int, levels, prev) -> tuple[s
         return q[0], f"part of a figure that is not the unit's total: {q[2]}", q[1]
     if (q := _preface(doc, ps, s)) is not None and (q[1] != "registered" or c.key in REGISTERED_SENSITIVE):
         return q[0], f"{q[2]}, said before the figure", q[1]
-    for cs, vs in levels:
+    for cs, vs in sent.levels:
         if vs >= ps:
             break
         q = sc.qualifier(t[cs:vs], own)
@@ -141,15 +177,14 @@ def _preface(doc: Doc, ps: int, s: int) -> tuple[str, str, str] | None:
     return None
 
 
-def _year(doc: Doc, scope: sc.Scope, before: str, s: int) -> int | None:
+def _year(doc: Doc, scope: sc.Scope, sent: _Sentence, ps: int) -> int | None:
     if scope.year is not None:
         return scope.year
-    t = doc.text
     year = None
-    for m in pt.TIME_YEAR.finditer(before):
-        at = s + m.start()
-        if at == s or t[at - 1] in ", :":
-            year = int(m.group("y"))
+    for at, y in sent.years:
+        if at >= ps:
+            break
+        year = y
     if year is not None:
         return year
     if doc.year is not None and scope.year_shift:

@@ -17,7 +17,7 @@ digits and punctuation, simplified characters, no pinyin glosses or footnote mar
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from countylib import vocab
 from countylib.data import indicators as ind
@@ -41,6 +41,7 @@ def _flexible(word: str) -> str:
     return out
 
 
+@lru_cache(maxsize=4096)
 def canonical_label(text: str) -> str:
     """A matched label without the optional parts, as the registry writes it.
 
@@ -82,6 +83,7 @@ class _Labels:
 LABELS = _Labels()
 
 
+@lru_cache(maxsize=4096)
 def label_key(text: str) -> str | None:
     """Registry key of a matched label, ``""`` for a lookalike, None if it is no known wording."""
     return _wordings().get(canonical_label(text))
@@ -96,6 +98,7 @@ def lookalike_reason(text: str) -> str:
     return plain
 
 
+@lru_cache(maxsize=4096)
 def fullmatch_label(text: str) -> str | None:
     """Key for a whole string that is exactly one wording (used for table rows and paired labels)."""
     m = _label_pattern().fullmatch(text)

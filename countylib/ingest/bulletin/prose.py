@@ -19,6 +19,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from countylib import vocab
 from countylib.data import indicators as ind
 from countylib.ingest import units
 from countylib.ingest.bulletin import patterns as pt
@@ -70,6 +71,7 @@ class Doc:
     year: int | None
     sentence_ends: list[int]  # positions of 。! and line breaks (and len(text))
     seps: list[int]  # clause separators (positions)
+    memo: dict = field(default_factory=dict)  # per-document caches (level clauses of a stretch of text)
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         """Bounds of the sentence around ``pos`` (semicolons do not end it)."""
@@ -415,6 +417,4 @@ class SentenceReader:
 
 
 def _marker_flags(v: re.Match) -> set[str]:
-    from countylib import vocab
-
     return {vocab.MARKERS[w] for w in (v.group("marker"), v.group("inner"), v.group("post")) if w}

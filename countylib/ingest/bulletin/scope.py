@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from countylib import vocab
 from countylib.ingest.bulletin import patterns as pt
@@ -111,12 +111,23 @@ def _preamble_pattern(own: Own) -> re.Pattern:
 
 
 def classify(text: str, own: Own) -> Scope:
-    """Classify the words between the start of a clause and a label (the preamble).
+    """Classify the words between the start of a clause and a label (the preamble); see :func:`_classify`.
 
     >>> own = Own.of("中江县")
     >>> classify("按常住人口计算的", own).ok, classify("新增", own).kind, classify("一季度", own).kind
     (True, 'increase', 'period')
     """
+    status, kind, reason, explicit_own, year, shift, flags = _classify(text, own)
+    return Scope(status, kind, reason, explicit_own, year, shift, set(flags))
+
+
+@lru_cache(maxsize=16384)
+def _classify(text: str, own: Own) -> tuple:
+    s = _classify_scope(text, own)
+    return s.status, s.kind, s.reason, s.explicit_own, s.year, s.year_shift, frozenset(s.flags)
+
+
+def _classify_scope(text: str, own: Own) -> Scope:
     scope = Scope()
     m = _preamble_pattern(own).fullmatch(text)
     if m is not None:
@@ -142,6 +153,7 @@ def classify(text: str, own: Own) -> Scope:
     return scope
 
 
+@lru_cache(maxsize=16384)
 def qualifier(text: str, own: Own) -> tuple[str, str, str] | None:
     """(status, kind, reason) for words that change whose figure it is, or None (a blacklist scan).
 
