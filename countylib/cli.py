@@ -160,6 +160,9 @@ def _write_atomic(path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary file, not mkstemp's private mode
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

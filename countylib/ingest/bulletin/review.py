@@ -22,6 +22,7 @@ from countylib.data import indicators as ind
 
 CONTEXT = 40
 MAX_FULL_TEXT = 300_000
+MAX_ROWS = 1000  # per table: a page for a 5 MB text stays readable
 
 
 @cache
@@ -88,15 +89,20 @@ def render(text: str, figures: pd.DataFrame, title: str = "", subtitle: str = ""
     """HTML page for ``figures`` (the frame :func:`countylib.ingest.bulletin.scan` returns) found in ``text``."""
     rows = figures.reset_index(drop=True).copy()
     rows["n"] = range(1, len(rows) + 1)
-    items = {"ok": [], "ambiguous": [], "other": []}
+    items: dict[str, list] = {"ok": [], "ambiguous": [], "other": []}
+    counts = {"ok": 0, "ambiguous": 0, "other": 0}
     for r in rows.itertuples():
+        group = "ok" if r.status == "ok" else "ambiguous" if r.status == "ambiguous" else "other"
+        counts[group] += 1
+        if len(items[group]) >= MAX_ROWS:
+            continue
         item = {"n": r.n, "indicator": r.indicator or "—", "name": _name(r.indicator), "label": r.label,
                 "value": _fmt(r.value), "unit": r.unit, "printed": f"{r.value_text}{r.unit_text}",
                 "year": "" if pd.isna(r.year) else int(r.year), "flags": r.flags.replace(",", ", "),
                 "reason": r.reason, "context": _context(text, r, rows)}
-        items["ok" if r.status == "ok" else "ambiguous" if r.status == "ambiguous" else "other"].append(item)
-    data = {"title": title or "Figures found in the text", "subtitle": subtitle,
-            "counts": {k: len(v) for k, v in items.items()}, "accepted": items["ok"],
+        items[group].append(item)
+    data = {"title": title or "Figures found in the text", "subtitle": subtitle, "max_rows": MAX_ROWS,
+            "counts": counts, "accepted": items["ok"],
             "ambiguous": items["ambiguous"], "others": items["other"], "length": len(text),
             "full_text": _full_text(text, rows) if len(text) <= MAX_FULL_TEXT else None}
     template = _environment().get_template("review.html.j2")
