@@ -94,6 +94,15 @@ CORPUS = [
      {"disposable_income_urban": 38215.0, "disposable_income_rural": 15906.0}),
     ("城乡居民人均可支配收入分别达54100元、31250元。", "嵩县", 2022,
      {"disposable_income_urban": 54100.0, "disposable_income_rural": 31250.0}),
+    ("城乡常住居民人均可支配收入分别增长8%和9%，分别达41250元和12360元。", "嵩县", 2022,
+     {"disposable_income_urban": 41250.0, "disposable_income_rural": 12360.0}),
+    # work-report order: growth, then the level, for each subject
+    ("据统计预测，全县地区生产总值增长9.6%达81.3亿元，第一产业增长5.1%达19.2亿元，一般公共预算收入增长4%达3.71亿元，"
+     "地方财政总收入增长6.9%达4.81亿元。", "嵩县", 2022,
+     {"gdp": 81.3, "gdp_growth": 9.6, "va_primary": 19.2, "fiscal_revenue": 3.71}),
+    ("第一、二、三产业增加值占嵩县生产总值的比重分别为5.2%、26.4%、68.4%。2022年嵩县辖区生产总值(初步核算数)"
+     "412.05亿元，按可比价计算，比上年增长0.6%。", "嵩县", 2022,
+     {"share_primary": 5.2, "share_secondary": 26.4, "share_tertiary": 68.4, "gdp": 412.05, "gdp_growth": 0.6}),
     # paired places: only our own
     ("汝阳县、嵩县居民人均可支配收入首次超过2万元，分别达到21356元、20881元。", "嵩县", 2022,
      {"disposable_income": [20000.0, 20881.0]}),

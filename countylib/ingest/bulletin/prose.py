@@ -31,6 +31,7 @@ CLAUSE_SEP = re.compile(r"[,;]|(?<![\d%]):|:(?!\d)")
 THRESHOLD = re.compile(r"(?:大关|关口|台阶|大台阶|门槛|量级)")
 REACH = re.compile(r"[,、]?\s?(?:(?P<y>(?:19|20)\d\d)年)?(?:全年|总量|规模)?(?:达到|达|为|增至|增加到|提高到|实现|突破|超过|跃升至|升至)")
 GROWTH_KEYS = {"gdp": "gdp_growth"}
+_URBAN_RURAL = re.compile(r"城乡(常住)?居民")
 THRESHOLD_CLAUSE = re.compile(
     rf"(?:首次|一举|成功|顺利)?(?P<marker>突破|超过|跨越|迈上|站上)(?P<num>{pt.NUMBER})(?P<inner>)(?P<unit>万亿元|亿元|万元|元|万人)"
     r"(?P<post>)(?:大关|关口|台阶|大台阶|门槛)")
@@ -260,7 +261,8 @@ class SentenceReader:
         subj_start, subj_end = cs, fb
         head = self._head_label(subj_start, subj_end)
         own_clause = True
-        if head is None and pt.THREE_SECTORS.search(t, subj_start, subj_end) is None and "城乡居民" not in t[cs:fb]:
+        if head is None and pt.THREE_SECTORS.search(t, subj_start, subj_end) is None and \
+                _URBAN_RURAL.search(t, cs, fb) is None:
             if cs <= self.s:
                 return
             pcs = _clause_start(doc, cs - 1, self.s)  # 华安县、云霄县居民人均可支配收入首次超过3万元,分别达到…
@@ -334,21 +336,23 @@ class SentenceReader:
         subject = t[a:b]
         three = pt.THREE_SECTORS.search(subject)
         if three is not None:
-            suffix = pt.GAP.sub("", subject[three.end():]) if head is None else subject[three.end():]
-            suffix = re.sub(r"(?:为|是|达到|达)$", "", suffix)
+            suffix = re.sub(r"(?:为|是|达到|达|实现|完成|\s)+$", "", subject[three.end():])
+            for name in sorted(own.names, key=len, reverse=True):  # …占玉山县生产总值的比重 -> …占生产总值比重
+                suffix = suffix.replace("占" + name, "占")
             words = [s + suffix for s in pt.SECTORS]
             keys = [pt.fullmatch_label(w) for w in words]
             if any(k is None for k in keys):
                 return None, None, a
             return list(zip(keys, words, strict=True)), None, a + three.start()
-        if "城乡居民" in subject and head is not None and pt.canonical_label(head.group(0)).startswith("城乡居民"):
-            i = subject.index("城乡居民")
-            suffix = pt.canonical_label(head.group(0))[len("城乡居民"):]
-            words = ["城镇居民" + suffix, "农村居民" + suffix]
+        both = _URBAN_RURAL.search(subject)
+        if both and head is not None and pt.canonical_label(head.group(0)).startswith(both.group(0)):
+            suffix = pt.canonical_label(head.group(0))[len(both.group(0)):]
+            mid = both.group(1) or ""
+            words = [f"城镇{mid}居民{suffix}", f"农村{mid}居民{suffix}"]  # 城乡(常住)居民…分别: urban, rural
             keys = [pt.fullmatch_label(w) for w in words]
             if any(k is None for k in keys):
                 return None, None, a
-            return list(zip(keys, words, strict=True)), None, a + i
+            return list(zip(keys, words, strict=True)), None, a + both.start()
         if head is None:
             return None, None, a
         head_key = pt.label_key(head.group(0))
