@@ -130,6 +130,11 @@ CORPUS = [
     ("洛阳市全年生产总值5675.2亿元，比上年增长3.5%。", "嵩县", 2022, {}),
     ("全市一般公共预算收入350亿元。", "嵩县", 2022, {}),
     ("全年全市生产总值962.58亿元，同比增长5.1%。", "巩义市", 2022, {"gdp": 962.58, "gdp_growth": 5.1}),
+    ("全市生产总值5402.3亿元，增长3.2%。全县生产总值241.5亿元。", "嵩县", 2022, {"gdp": 241.5}),
+    # five-year reviews: the figure reached, for its stated year
+    ("五年来，地区生产总值由2017年的151.2亿元增加到2022年的238.4亿元，年均增长7.1%。全县经济总量首次突破200亿元。",
+     "嵩县", 2022, {"gdp": [238.4, 200.0]}),
+    ("高新技术企业由11家增加到43家。", "嵩县", 2022, {}),
     # wrong year: base years and two-year averages do not move the year; a revised earlier year is not this year's
     ("初步核算，2022年全县实现生产总值(GDP)912345万元，按可比价格计算，比上年下降2.1%；与2020年相比，两年平均增长3.0%；"
      "按常住人口计算，人均地区生产总值为70123元。", "嵩县", 2022,
@@ -236,6 +241,14 @@ def test_tables_with_a_unit_line_and_pipes():
     glued = ("人均地区生产总值31234元。 表1 生产总值及构成 单位:亿元 指标名称 | 增加值 | 同比增长% | 地区生产总值 | "
              "80.12 | 7.7 | 其中:第一产业 | 20.1 | 6.0 |")
     assert same(found(glued), {"gdp_per_capita": 31234.0, "gdp": 80.12, "gdp_growth": 7.7, "va_primary": 20.1})
+
+
+def test_table_columns_by_year_and_unit_cells():
+    text = ("表1 主要指标\n指标 | 单位 | 2021年 | 2022年 | 增长% |\n地区生产总值 | 亿元 | 210.3 | 231.7 | 4.2 |\n"
+            "全市生产总值 | 亿元 | 5012 | 5402 | 3.5 |\n一般公共预算收入 | 亿元 | 11.4 | 12.6 | 5.0 |\n")
+    assert same(found(text), {"gdp": 231.7, "gdp_growth": 4.2, "fiscal_revenue": 12.6})
+    other_years = "指标 | 2020年 | 2021年 |\n地区生产总值(亿元) | 190.2 | 210.3 |\n"
+    assert found(other_years) == {}
 
 
 def test_figure_broken_over_two_lines_and_table_cells_kept_apart():

@@ -20,6 +20,7 @@ from countylib.ingest.bulletin import scope as sc
 from countylib.ingest.bulletin.prose import Candidate, Doc, _clause_start
 
 INHERITED_KINDS = ("place", "subscope", "economy", "period")
+_LEAD_SCOPE = re.compile(r"全(?:县|市|区|旗|省|国|州|盟)")
 #: Indicators that the registered population's words (户籍) change: its urban part, its urbanization.
 REGISTERED_SENSITIVE = ("pop_urban", "urbanization", "gdp_per_capita")
 _CHANGE = re.compile(r"(?:比上年|较上年|比去年|较去年|同比|比.{0,6}年末?)?(?:增长|下降|增加|减少|净增|净减|回落|提高|高出)")
@@ -101,6 +102,9 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
         cut = pre.rfind(" ")  # a run-in heading before a space: 国民经济 全县地区生产总值…
         if cut >= 0:
             ps, pre = ps + cut + 1, pre[cut + 1:]
+        lead = _LEAD_SCOPE.match(c.label)  # a wording such as 全市生产总值 names its scope itself
+        if lead:
+            pre += lead.group(0)
         if c.named:  # …比重(常住人口城镇化率)为: the words before the bracket describe the figure
             q = sc.qualifier(pre[:-1], own)
             scope = sc.Scope(*(q or ("ok", "", "")))

@@ -32,6 +32,11 @@ THRESHOLD = re.compile(r"(?:大关|关口|台阶|大台阶|门槛|量级)")
 REACH = re.compile(r"[,、]?\s?(?:(?P<y>(?:19|20)\d\d)年)?(?:全年|总量|规模)?(?:达到|达|为|增至|增加到|提高到|实现|突破|超过|跃升至|升至)")
 GROWTH_KEYS = {"gdp": "gdp_growth"}
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
+_YEAR_OF = r"(?:(?P<{0}>(?:19|20)\d\d)年(?:末)?的?)?"
+FROM_TO = re.compile(
+    rf"(?:由|从){_YEAR_OF.format('y1')}(?P<v1>{pt.NUMBER}(?:万亿元|亿元|万元|元|万人|人|%|家|个))"
+    rf"(?:增加|增长|提高|提升|跃升|上升|扩大|攀升|跃居)(?:到|至){_YEAR_OF.format('y2')}"
+    rf"(?P<v2>(?:{pt.NUMBER})(?:万亿元|亿元|万元|元|万人|人|%|家|个))")
 THRESHOLD_CLAUSE = re.compile(
     rf"(?:首次|一举|成功|顺利)?(?P<marker>突破|超过|跨越|迈上|站上)(?P<num>{pt.NUMBER})(?P<inner>)(?P<unit>万亿元|亿元|万元|元|万人)"
     r"(?P<post>)(?:大关|关口|台阶|大台阶|门槛)")
@@ -183,7 +188,8 @@ class SentenceReader:
             return
         v = pt.VALUE.match(t, gap_end, e)
         if v is None:
-            self._carry_over(key, m, m.end())
+            if not self._from_to(key, m, gap_end):
+                self._carry_over(key, m, m.end())
             return
         self._level(key, m, v)
         end = v.end()
@@ -229,6 +235,28 @@ class SentenceReader:
             self.out.append(c)
             return v.end()
         return None
+
+    def _from_to(self, key: str, m, pos: int) -> bool:
+        """由2017年的150亿元增加到2022年的230亿元: the end figure, for its year; the start is another year's."""
+        f = FROM_TO.match(self.t, pos, self.e)
+        if f is None:
+            return False
+        start = pt.VALUE.match(self.t, f.start("v1"), f.end("v1"))
+        end = pt.VALUE.match(self.t, f.start("v2"), f.end("v2"))
+        if start is None or end is None:
+            return False
+        for v, y in ((start, f.group("y1")), (end, f.group("y2"))):
+            c = self._level(key, m, v)
+            if c is None:
+                continue
+            if y:  # the year alone decides: 2017年
+                at = f.start("y1" if v is start else "y2")
+                c.preamble = (at, at + 5)
+            elif v is end:
+                c.set("ambiguous", "the year of the figure reached is not stated (由…增加到…)", "year")
+            else:
+                c.set("other", "the starting level of a change over several years", "year")
+        return True
 
     def _threshold_after(self, key: str, m, pos: int) -> None:
         """达到556.4亿元,首次突破500亿元大关: the threshold of the next clause is a lower bound of the same figure."""

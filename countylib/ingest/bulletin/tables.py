@@ -24,6 +24,7 @@ _UNIT_ANYWHERE = re.compile(r"(?:计量)?单位\s?:\s?(?P<u>[^、,\s|]+)")
 _HEAD_UNIT = re.compile(r"\((?P<u>[^()]{1,6})\)\s?$|\((?P<u2>[^()]{1,6})\)")
 _LEVEL_HEAD = re.compile(r"绝\s?对\s?数|总\s?量|数\s?值|年末数|本年|金额|实绩|完成数?|现行价格?|现价|当年价|增加值|(?:19|20)\d\d年(?:末)?(?:数)?$")
 _GROWTH_HEAD = re.compile(r"增长|增速|增减|增幅")
+_YEAR_HEAD = re.compile(r"^((?:19|20)\d\d)年?(?:末|底)?(?:数|值)?(?:\(.*\))?$")
 _LABEL_HEAD = re.compile(r"^(?:指\s?标|项\s?目|名\s?称|产品名称|品\s?名|类\s?别)")
 _ROW_PREFIX = re.compile(r"^(?:其中\s?[:：]?|#|\*|\s)+")
 _SPACE_ROW = re.compile(rf"^(?P<label>[^\d|]{{2,24}}?)\s?(?P<nums>(?:{_NUM.pattern})(?:\s(?:{_NUM.pattern}))*)$")
@@ -124,8 +125,11 @@ def _read_run(doc: Doc, run: list[Cell]) -> list[Candidate]:
             if label_unit:
                 label_text = label_text[:hu.start()]
         key = _row_key(label_text, doc)
-        nums = []
         j = i + 1
+        if key and j < len(run) and (row_unit := _unit_of(run[j].text)):  # 地区生产总值 | 亿元 | 230.5 | 4.2
+            label_unit = label_unit or row_unit
+            j += 1
+        nums = []
         while j < len(run) and run[j].is_number:
             nums.append(run[j])
             j += 1
@@ -149,12 +153,15 @@ def _read_run(doc: Doc, run: list[Cell]) -> list[Candidate]:
     return out
 
 
-def _row_key(label: str, doc: Doc) -> str | None:
+def _strip_own(label: str, doc: Doc) -> str:
     for w in (*doc.own.scope_words, *sorted(doc.own.names, key=len, reverse=True)):
         if label.startswith(w) and len(label) > len(w) + 1:
-            label = label[len(w):]
-            break
-    key = pt.fullmatch_label(label)
+            return label[len(w):]
+    return label
+
+
+def _row_key(label: str, doc: Doc) -> str | None:
+    key = pt.fullmatch_label(_strip_own(label, doc))
     return key if key else None
 
 
@@ -162,7 +169,13 @@ def _row(doc, key, cell, label, nums, columns, col_units, unit, title) -> list[C
     level_i, growth_i = 0, None
     if columns and len(columns) >= len(nums):
         cols = columns[-len(nums):] if len(columns) > len(nums) else columns
-        level_i = next((k for k, c in enumerate(cols) if _LEVEL_HEAD.search(c)), None)
+        years = [_YEAR_HEAD.search(c) for c in cols]
+        if any(years):  # 指标 | 2021年 | 2022年 | 增长%: the column of the text's year, or none
+            level_i = next((k for k, y in enumerate(years) if y and int(y.group(1)) == doc.year), None)
+            if level_i is None:
+                return []
+        else:
+            level_i = next((k for k, c in enumerate(cols) if _LEVEL_HEAD.search(c)), None)
         if level_i is None:
             level_i = next((k for k, c in enumerate(cols) if not _GROWTH_HEAD.search(c)), 0)
         growth_i = next((k for k, c in enumerate(cols) if _GROWTH_HEAD.search(c)), None)
@@ -170,7 +183,7 @@ def _row(doc, key, cell, label, nums, columns, col_units, unit, title) -> list[C
     elif len(nums) == 2 and re.search("增长|增速", title):
         growth_i = 1
     out = []
-    if unit is None:
+    if unit is None or level_i >= len(nums):
         return out
     n = nums[level_i]
     if n.text.endswith("%") and unit != "%":
@@ -184,7 +197,10 @@ def _row(doc, key, cell, label, nums, columns, col_units, unit, title) -> list[C
                        num_span=(g.start, g.end))
         gc.flags.add("growth")
         out.append(gc)
-    q = sc.qualifier(title, doc.own)
+    q, where = sc.qualifier(title, doc.own), "table title"
+    lq = sc.qualifier(_strip_own(label, doc), doc.own)  # 全市生产总值 as a row of a county's table
+    if lq is not None and lq[1] in ("place", "subscope", "economy", "period"):
+        q, where = lq, "table row"
     for c in out:
         c.year = doc.year
         years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", title)]
@@ -192,5 +208,5 @@ def _row(doc, key, cell, label, nums, columns, col_units, unit, title) -> list[C
             c.set("ambiguous", f"table for {years[-1]}; the text is about {doc.year}", "year")
         if q is not None and (q[1] != "registered" or c.key in ("pop_urban", "urbanization")) \
                 and q[1] not in ("increase",):
-            c.set(q[0], f"{q[2]} (table title)", q[1])
+            c.set(q[0], f"{q[2]} ({where})", q[1])
     return out
