@@ -158,7 +158,7 @@ def render_notebook_cmd(
 ) -> None:
     """Run any parameterised notebook and write reports/<run>/<name>.html.
 
-    Example:  countylib render notebook notebooks/henan_choropleth.ipynb -p indicator gdp -p year 2022
+    Example:  countylib render notebook notebooks/choropleth.ipynb -p indicator gdp -p year 2022
     """
     import time
     from pathlib import Path
