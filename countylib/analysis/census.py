@@ -181,25 +181,27 @@ def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None,
         ref = regions.by_adcode().province_adcode.get(code, code[:2] + "0000") if compare == "province" else compare
         if str(ref) != code:
             other = age_pyramid(ref, folder)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6.2, 4.6), layout="constrained")
+    if ax is None:  # fixed margins: a constrained layout would double the text layout cost of a report
+        fig, ax = plt.subplots(figsize=(6.2, 4.6))
+        fig.subplots_adjust(left=0.11, right=0.98, top=0.92, bottom=0.17)
     else:
         fig = ax.figure
     y = np.arange(len(AGE_LABELS))
     ax.barh(y, -mine["男_占比"], height=0.86, color="#4a78b0", label=f"{mine.attrs['name']} 男")
     ax.barh(y, mine["女_占比"], height=0.86, color="#d0605e", label=f"{mine.attrs['name']} 女")
     if other is not None:
-        for col, sign in (("男_占比", -1), ("女_占比", 1)):
-            ax.step(sign * np.r_[other[col].to_numpy(), other[col].iloc[-1]], np.r_[y, y[-1] + 1] - 0.5,
-                    where="post", color="#222222", lw=1.1,
-                    label=f"{other.attrs['name']}（对照）" if sign > 0 else None)
+        edges = np.arange(len(y) + 1) - 0.5
+        ax.stairs(-other["男_占比"].to_numpy(), edges, orientation="horizontal", baseline=None, color="#222222",
+                  lw=1.1, label=f"{other.attrs['name']}（对照）")
+        ax.stairs(other["女_占比"].to_numpy(), edges, orientation="horizontal", baseline=None, color="#222222", lw=1.1)
     ax.set_yticks(y, AGE_LABELS, fontsize=7.5)
     ax.set_ylim(-0.6, len(y) - 0.4)
-    lim = float(np.nanmax(np.r_[mine["男_占比"], mine["女_占比"],
-                                (other[["男_占比", "女_占比"]].to_numpy().ravel() if other is not None else [])]))
-    lim = np.ceil(lim + 0.5)
+    shares = [mine["男_占比"], mine["女_占比"]] + ([other["男_占比"], other["女_占比"]] if other is not None else [])
+    lim = float(np.ceil(np.nanmax(np.concatenate([np.asarray(v, dtype=float) for v in shares])) + 0.3))
     ax.set_xlim(-lim, lim)
-    ticks = np.arange(-lim, lim + 0.1, 2 if lim <= 8 else 4)
+    step = 1.0 if lim <= 5 else 2.0
+    half = np.arange(0, lim + 1e-9, step)
+    ticks = np.r_[-half[:0:-1], half]
     ax.set_xticks(ticks, [f"{abs(t):g}" for t in ticks], fontsize=8)
     ax.axvline(0, color="#888888", lw=0.6)
     ax.set_xlabel("占总人口比重（%）")
@@ -208,9 +210,9 @@ def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None,
     ax.text(0.98, 0.98, "女", transform=ax.transAxes, ha="right", va="top", fontsize=10, color="#d0605e")
     ax.set_title(f"{mine.attrs['name']}人口年龄结构（2020年，常住人口 {mine.attrs['total'] / 1e4:,.2f} 万人）",
                  fontsize=10.5)
-    ax.legend(loc="lower right", fontsize=7.5, frameon=False)
+    ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.93), fontsize=7.5, frameon=False)
     note = SOURCE_NOTE + (f"黑线：{other.attrs['name']}。" if other is not None else "")
-    fig.text(0.01, -0.01, note, fontsize=6.5, color="#555555", va="top", wrap=True)
+    fig.text(0.01, 0.01, note, fontsize=6.5, color="#555555", va="bottom", wrap=True)
     return fig
 
 
@@ -300,7 +302,6 @@ def report_sentences(adcode: str | int, folder: Path | None = None) -> list[str]
         prov = wide.loc[(me.province_adcode, "province")]
     except KeyError:
         return [f"{me['name']}在2020年人口普查表中没有对应的数据行（见构建报告）。"]
-    pname = me.province_name
     out = []
     if pd.notna(mine.get("pop_resident")):
         s = f"2020年11月1日，{me['name']}常住人口 {mine.pop_resident:,.2f} 万人"
@@ -330,3 +331,166 @@ def _compare(a: float, b: float, text: str) -> str:
     if shown_a == shown_b:
         return f"与全省持平（{text}）"
     return f"{'高于' if shown_a > shown_b else '低于'}全省 {text}"
+
+
+# ------------------------------------------------------------------------------------------------------
+# Large-N regressions on the census (notebooks/county_regression.ipynb)
+# ------------------------------------------------------------------------------------------------------
+
+FIXED_EFFECTS = {"province": "province_name", "prefecture": "prefecture_name", None: None, "": None,
+                 "none": None}
+
+
+def regression_data(y: str, x: str, controls: Sequence[str] = (), province: str | None = "全国",
+                    year: int = 2020) -> pd.DataFrame:
+    """One row per county-level unit of the area (全国 or a province) with the variables as columns, plus
+    name, province_name, prefecture_name (for fixed effects and clusters)."""
+    from countylib.data.load import load
+    from countylib.output.maps import area_name
+
+    area = area_name(province)
+    keys = [ind.get(k).key for k in (y, x, *controls)]
+    wide = load(list(dict.fromkeys(keys)), province=None if area == "全国" else area, year=year, wide=True)
+    reg = regions.by_adcode()
+    wide["province_name"] = wide.adcode.map(reg.province_name)
+    wide["prefecture_name"] = wide.adcode.map(reg.prefecture_name)
+    return wide.reset_index(drop=True)
+
+
+def regression(y: str = "schooling_years", x: str = "urbanization", controls: Sequence[str] = (),
+               province: str | None = "全国", fixed_effects: str | None = "province", cov_type: str = "HC3",
+               year: int = 2020):
+    """OLS across county-level units with fixed effects (province or prefecture) and robust (HC3) or
+    clustered errors (``cov_type="cluster"``: clustered by the fixed-effect groups), via
+    :func:`countylib.stats.regress`. Returns its result, with the data in ``.frame``.
+
+    >>> res = regression("schooling_years", "urbanization", fixed_effects="province")   # doctest: +SKIP
+    >>> res.n > 2500                                                                      # doctest: +SKIP
+    True
+    """
+    import inspect
+
+    from countylib.analysis import stats
+
+    if isinstance(controls, str):  # "a,b" from the command line
+        controls = [c.strip() for c in controls.split(",") if c.strip()]
+    if fixed_effects not in FIXED_EFFECTS:
+        raise ValueError(f"fixed_effects must be one of 'province', 'prefecture' or None, not {fixed_effects!r}")
+    fe = FIXED_EFFECTS[fixed_effects]
+    data = regression_data(y, x, controls, province, year)
+    keys = [ind.get(k).key for k in (y, x, *controls)]
+    kwargs = {"controls": keys[2:], "fixed_effects": fe, "label": "name",
+              "source_note": SOURCE_NOTE}
+    params = inspect.signature(stats.regress).parameters
+    if cov_type == "cluster":
+        if "cluster" not in params:
+            raise ValueError("this version of countylib.stats.regress has no clustered errors; use cov_type='HC3'")
+        kwargs["cluster"] = fe or "province_name"
+    kwargs["cov_type"] = cov_type
+    res = stats.regress(data, keys[0], keys[1], **kwargs)
+    res.frame = data
+    return res
+
+
+def coefficient_table(res, decimals: int = 4) -> pd.DataFrame:
+    """The coefficients without the fixed-effect dummies, with Chinese labels for the variables."""
+    table = res.table.copy()
+    keep = [t for t in table.index if not str(t).startswith("C(")]
+    table = table.loc[keep]
+    labels = {t: ("截距" if t == "Intercept" else ind.get(t).label if t in ind.registry() else t) for t in keep}
+    table.index = [labels[t] for t in keep]
+    table.index.name = "变量"
+    table.columns = ["系数", "标准误", "t", "p", "95%下限", "95%上限"][: len(table.columns)]
+    return table.round(decimals)
+
+
+def coefficient_html(res, decimals: int = 4) -> str:
+    """The coefficient table as an HTML table (uses the result's own HTML method when it has one)."""
+    for name in ("to_html", "html", "table_html"):
+        method = getattr(res, name, None)
+        if callable(method):
+            return method()
+    caption = (f"N = {res.n:,}；R² = {res.r2:.3f}；标准误：{res.cov_type}"
+               + (f"；固定效应：{res.formula.split('C(')[1].split(')')[0]}" if "C(" in res.formula else ""))
+    return (coefficient_table(res, decimals).style.format(precision=decimals).set_caption(caption)
+            .to_html())
+
+
+def binned_scatter(res, bins: int = 20, ax=None):
+    """A binned scatter of y on x after absorbing the fixed effects and controls (both residualised,
+    means added back): the means of y in ``bins`` quantile bins of x, with the fitted line (seaborn)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    import statsmodels.formula.api as smf
+
+    from countylib.output import plotting
+
+    plotting.use_style()
+    data = res.data
+    ycol, xcol = data.columns[0], data.columns[1]
+    rhs = [c for c in data.columns[2:] if c != res.label]
+    absorb = " + ".join((f"C({c})" if not pd.api.types.is_numeric_dtype(data[c]) else c) for c in rhs) or "1"
+    ry = smf.ols(f"{ycol} ~ {absorb}", data).fit().resid + data[ycol].mean()
+    rx = smf.ols(f"{xcol} ~ {absorb}", data).fit().resid + data[xcol].mean()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.5, 4.6), layout="constrained")
+    else:
+        fig = ax.figure
+    sns.regplot(x=rx, y=ry, x_bins=bins, ax=ax, color="#2c7fb8", truncate=True,
+                line_kws={"color": "#d7301f", "lw": 1.6}, scatter_kws={"s": 30})
+    lo, hi = np.quantile(rx, [0.005, 0.995])  # residualised x can run past the raw range; show the bulk
+    ax.set_xlim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
+    slope = res.table.loc[xcol] if xcol in res.table.index else None
+    ax.set_xlabel(ind.get(res.x).label + ("（去除固定效应与控制变量后）" if rhs else ""))
+    ax.set_ylabel(ind.get(res.y).label)
+    title = f"分箱散点图：{bins} 个等分位箱，N = {res.n:,}"
+    if slope is not None:
+        title += f"；斜率 {slope.coef:.4f}（{res.cov_type} 标准误 {slope.std_err:.4f}）"
+    ax.set_title(title, fontsize=10)
+    fig.text(0.01, 0.0, SOURCE_NOTE, fontsize=6.5, color="#555555", va="top")
+    return fig
+
+
+def symmetric_bins(values: pd.Series, quantiles: Sequence[float] = (0.4, 0.8)) -> list[float]:
+    """Class bounds symmetric around 0 (for residuals): quantiles of the absolute values, mirrored.
+
+    >>> symmetric_bins(pd.Series([-3.0, -1, 0, 1, 2, 4]), (0.5,))
+    [-1.0, 0.0, 1.0, 4.0]
+    """
+    v = pd.Series(values).dropna().astype(float)
+    a = [float(np.quantile(v.abs(), q)) for q in quantiles]
+    top = max(float(v.max()), a[-1] * 1.0001)
+    return [-x for x in reversed(a)] + [0.0] + a + [top]
+
+
+def residual_map(res, province: str | None = "全国"):
+    """A map of the regression residuals (diverging colours; units not in the regression hatched)."""
+    from countylib.data import geo
+    from countylib.output import maps
+
+    frame = res.frame
+    resid = pd.Series(np.asarray(res.model.resid), index=res.data.index) if res.model is not None else pd.Series(
+        dtype=float)
+    values = frame[["adcode"]].assign(残差=resid.reindex(frame.index).values)
+    area = maps.area_name(province)
+    shapes = geo.boundaries(province=None if area == "全国" else area)
+    data = shapes.merge(values, on="adcode", how="left")
+    m = maps.choropleth(data, "残差", bins=symmetric_bins(values["残差"]), diverging=True,
+                        title=f"{area}回归残差：{ind.get(res.y).name_zh}", unit=ind.get(res.y).unit,
+                        source_note=maps.source_note(pd.DataFrame({"source_id": ["census_county_2020_leiii.xlsx"],
+                                                                   "url": [""]})))
+    m.ax.set_title(f"实际值 − 拟合值；N = {res.n:,}，未进入回归的单位为无数据", fontsize=10, color="#444444")
+    return m
+
+
+def diagnostics_md(res) -> str:
+    """N, drops, fit and the diagnostics of a regression (Markdown, one item a line), without the
+    fixed-effect dummies."""
+    lines = [f"公式：`{res.formula}`", f"N = {res.n:,}（剔除 {len(res.dropped)} 个缺少变量的单位，列于下表）"]
+    if not res.inference:
+        return "\n".join(f"- {t}" for t in [*lines, res.message])
+    d = res.diagnostics
+    lines += [f"R² = {res.r2:.3f}，调整 R² = {res.adj_r2:.3f}，标准误：{res.cov_type}",
+              f"Breusch–Pagan p = {d['breusch_pagan_p']:.3g}；Jarque–Bera p = {d['jarque_bera_p']:.3g}",
+              "影响最大的单位（Cook's D）：" + "、".join(f"{n}（{v:.3f}）" for n, v in d["influential"])]
+    return "\n".join(f"- {t}" for t in lines)
