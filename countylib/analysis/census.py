@@ -56,6 +56,9 @@ def derive(counts: pd.DataFrame, keys: Sequence[str] | None = None) -> pd.DataFr
     for key in keys:
         meta = specs[key]
         spec = meta.census
+        if not set(spec.columns) <= set(counts.columns):  # a table without these columns: not computed
+            out[key] = np.nan
+            continue
         if spec.column:
             value = counts[spec.column].astype(float)
             if spec.unit and spec.unit != meta.unit:
@@ -80,7 +83,9 @@ def value_texts(counts: pd.DataFrame, keys: Sequence[str] | None = None) -> pd.D
     out = pd.DataFrame(index=counts.index)
     for key in keys:
         spec = specs[key].census
-        if spec.column:
+        if not set(spec.columns) <= set(counts.columns):
+            out[key] = ""
+        elif spec.column:
             out[key] = counts[spec.column].map(_num)
         else:
             num = counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator))

@@ -341,7 +341,7 @@ def read_census(src: Source, out: Path) -> CensusPart:
                       census.province_report(t), src.source_id)
 
 
-def _add_census(table, zones, n_read, censuses, rejects):
+def _add_census(table, zones, censuses, rejects):
     """Census rows join the table; county rows pass the range checks (province and prefecture totals
     exceed the county ranges by design)."""
     rows = pd.concat([c.rows for c in censuses], ignore_index=True)
@@ -351,7 +351,7 @@ def _add_census(table, zones, n_read, censuses, rejects):
         rejects.append(out_of_range)
     table = pd.concat([table, kept, rows[~county]], ignore_index=True)
     zones = pd.concat([zones.rename(columns={"source_row": "row"}), *[c.zones for c in censuses]], ignore_index=True)
-    return table, zones, n_read + len(rows)
+    return table, zones
 
 
 def census_report(part: CensusPart) -> str:
@@ -404,7 +404,7 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
         rejects.append(out_of_range)
     censuses = [read_census(s, out) for s in sources if s.meta["kind"] == "census_2020"]
     if censuses:
-        table, zones, n_read = _add_census(table, zones, n_read, censuses, rejects)
+        table, zones = _add_census(table, zones, censuses, rejects)
     table = validate.check_duplicates(table, mode="report")
     table = table.sort_values(["adcode", "year", "indicator", "source_id", "source_row"]).reset_index(drop=True)
     table = validate.schema_check(table)[OUTPUT_COLUMNS]
@@ -439,7 +439,8 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
         for f in sorted(tmp.iterdir()):
             os.replace(f, out / f.name)
     counts = {"read": n_read, "indicators": len(table), "rejected": len(reject_df), "zones": len(zones_df),
-              "list_entries": len(lists_df), "sources": len(sources)}
+              "list_entries": len(lists_df), "sources": len(sources),
+              "census_figures": sum(len(c.rows) for c in censuses)}
     return BuildResult(out_dir=out, counts=counts, rejects=reject_df, report_path=out / "build_report.md")
 
 

@@ -272,6 +272,8 @@ def polygon_paths(geoms) -> list:
     if len(geoms) == 0:
         return []
     geoms = np.array([_polygonal(g) for g in geoms], dtype=object)
+    # Exteriors counter-clockwise, holes clockwise: holes stay holes under the non-zero winding rule.
+    geoms = shapely.orient_polygons(geoms)
     typ, coords, offsets = shapely.to_ragged_array(geoms)
     if typ == shapely.GeometryType.POLYGON:
         ring_off, geom_off = offsets
