@@ -226,6 +226,24 @@ def _geometry_key(frame: gpd.GeoDataFrame) -> tuple:
 _DISPLAY_CACHE: dict = {}
 
 
+def _remember(key, value, size: int = 8):
+    if len(_DISPLAY_CACHE) >= size:
+        _DISPLAY_CACHE.pop(next(iter(_DISPLAY_CACHE)))
+    _DISPLAY_CACHE[key] = value
+    return value
+
+
+def _disk_cache(key: tuple, kind: str) -> Path:
+    """Where a display-scale geometry is kept between sessions: ``data/processed/.cache``, named by a hash
+    of the polygons' identity (codes, vertex count, bounds), so rebuilt boundaries get a new entry."""
+    import hashlib
+
+    from countylib.paths import processed_dir
+
+    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:20]
+    return processed_dir() / ".cache" / f"display-{kind}-{digest}-{DISPLAY_PIXELS}.parquet"
+
+
 def _display_cached(key: tuple, geoms, crs):
     if key in _DISPLAY_CACHE:
         return _DISPLAY_CACHE[key]
@@ -234,25 +252,42 @@ def _display_cached(key: tuple, geoms, crs):
     projected = gpd.GeoSeries(geoms, crs=crs).to_crs(geo.ALBERS_CHINA)
     xmin, ymin, xmax, ymax = projected.total_bounds
     tolerance = max(xmax - xmin, ymax - ymin) / DISPLAY_PIXELS
-    values = projected.values
-    if tolerance > OWN_TOLERANCE_M:
-        values = geo.simplify_coverage(np.asarray(values), tolerance)
-        values = np.where(shapely.is_empty(values), np.asarray(projected.values), values)
-    result = (np.asarray(values), projected.crs)
-    if len(_DISPLAY_CACHE) >= 4:
-        _DISPLAY_CACHE.pop(next(iter(_DISPLAY_CACHE)))
-    _DISPLAY_CACHE[key] = result
-    return result
+    if tolerance <= OWN_TOLERANCE_M:
+        return _remember(key, (np.asarray(projected.values), projected.crs))
+    path = _disk_cache(key, "units")
+    if path.exists():
+        return _remember(key, (np.asarray(gpd.read_parquet(path).geometry.values), projected.crs))
+    # The cached boundaries are a valid coverage (the build simplified them as one), so simplify directly.
+    values = shapely.coverage_simplify(np.asarray(projected.values), tolerance)
+    values = np.where(shapely.is_empty(values), np.asarray(projected.values), values)
+    _write_quietly(gpd.GeoDataFrame(geometry=values, crs=projected.crs), path)
+    return _remember(key, (values, projected.crs))
+
+
+def _write_quietly(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """Write a cache file atomically; a read-only project simply goes without the cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(path)
+    except OSError:
+        pass
 
 
 def _outlines(proj: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     """Dissolved outlines (prefectures, provinces), cached with the display geometry they come from."""
-    key = ("outline", by, _geometry_key(proj))
-    if key not in _DISPLAY_CACHE:
-        if len(_DISPLAY_CACHE) >= 8:
-            _DISPLAY_CACHE.pop(next(iter(_DISPLAY_CACHE)))
-        _DISPLAY_CACHE[key] = geo.dissolve(proj, by)
-    return _DISPLAY_CACHE[key]
+    key = ("outline", by, _geometry_key(proj), tuple(proj[by].astype(str)))
+    if key in _DISPLAY_CACHE:
+        return _DISPLAY_CACHE[key]
+    wide = len(proj) > NATIONAL_UNITS
+    path = _disk_cache(key, f"outline-{by}") if wide else None
+    if path is not None and path.exists():
+        return _remember(key, gpd.read_parquet(path))
+    out = geo.dissolve(proj, by)
+    if path is not None:
+        _write_quietly(out, path)
+    return _remember(key, out)
 
 
 def polygon_paths(geoms) -> list:
