@@ -199,23 +199,23 @@ def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None,
         ax.stairs(-other["男_占比"].to_numpy(), edges, orientation="horizontal", baseline=None, color="#222222",
                   lw=1.1, label=f"{other.attrs['name']}（对照）")
         ax.stairs(other["女_占比"].to_numpy(), edges, orientation="horizontal", baseline=None, color="#222222", lw=1.1)
-    ax.set_yticks(y, AGE_LABELS, fontsize=7.5)
+    # Every other age group labelled, and few x ticks: text layout is most of a small figure's cost.
+    ax.set_yticks(y[::2], AGE_LABELS[::2], fontsize=7.5)
+    ax.set_yticks(y, minor=True)
     ax.set_ylim(-0.6, len(y) - 0.4)
     shares = [mine["男_占比"], mine["女_占比"]] + ([other["男_占比"], other["女_占比"]] if other is not None else [])
     lim = float(np.ceil(np.nanmax(np.concatenate([np.asarray(v, dtype=float) for v in shares])) + 0.3))
     ax.set_xlim(-lim, lim)
-    step = 1.0 if lim <= 5 else 2.0
+    step = 2.0 if lim <= 8 else 4.0
     half = np.arange(0, lim + 1e-9, step)
     ticks = np.r_[-half[:0:-1], half]
     ax.set_xticks(ticks, [f"{abs(t):g}" for t in ticks], fontsize=8)
     ax.axvline(0, color="#888888", lw=0.6)
-    ax.set_xlabel("占总人口比重（%）")
+    ax.set_xlabel("← 男　　占总人口比重（%）　　女 →")
     ax.set_ylabel("年龄（岁）")
-    ax.text(0.02, 0.98, "男", transform=ax.transAxes, ha="left", va="top", fontsize=10, color="#4a78b0")
-    ax.text(0.98, 0.98, "女", transform=ax.transAxes, ha="right", va="top", fontsize=10, color="#d0605e")
     ax.set_title(f"{mine.attrs['name']}人口年龄结构（2020年，常住人口 {mine.attrs['total'] / 1e4:,.2f} 万人）",
                  fontsize=10.5)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.93), fontsize=7.5, frameon=False)
+    ax.legend(loc="upper right", fontsize=7.5, frameon=False)
     note = SOURCE_NOTE + (f"黑线：{other.attrs['name']}。" if other is not None else "")
     fig.text(0.01, 0.01, note, fontsize=6.5, color="#555555", va="bottom", wrap=True)
     return fig
