@@ -87,7 +87,7 @@ def load(
     if geometry:
         from countylib.data import geo
 
-        shapes = geo.boundaries(province=province)
+        shapes = geo.boundaries(province=province, path=Path(folder) / geo.BOUNDARY_FILE if folder else None)
         if prefecture:
             p = vocab.clean_name(prefecture)
             shapes = shapes[(shapes.prefecture_name == p) | (shapes.prefecture_name == p + "市")]
