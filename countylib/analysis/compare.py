@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from countylib import vocab
 from countylib.analysis import stats
 from countylib.data import indicators as ind
 from countylib.data import regions
@@ -26,8 +25,7 @@ COUNTY_ECONOMY_ZH = "县域（县、县级市）"
 
 def _prefecture_units(prefecture: str) -> pd.DataFrame:
     reg = regions.counties()
-    p = vocab.clean_name(prefecture)
-    units = reg[(reg.prefecture_name == p) | (reg.prefecture_name == p + "市") | (reg.prefecture_adcode == p)]
+    units = reg[regions.prefecture_mask(reg.prefecture_adcode, prefecture)]
     if units.empty:
         raise KeyError(f"no prefecture {prefecture!r}; try `countylib regions {prefecture}`")
     return units
