@@ -168,6 +168,8 @@ def test_explicitly_named_years_may_differ(paired_folder, units):
     assert t.loc["410185", "rd_intensity_year"] == 2021 and t.loc["410185", "gdp_year"] == 2022
     assert pd.isna(t.loc["410185", "year_used"]), "no single year when the caller pairs two"
     assert "按指定年份" in t.attrs["pairing"]
+    shown = lists.pairing_zh(t.reset_index(), ["rd_intensity", "gdp"]).set_index("名称")
+    assert shown.loc["登封市", "说明"] == "按指定年份：R&D经费投入强度 2021；地区生产总值 2022"
     with pytest.raises(KeyError, match="one year per indicator"):
         lists.with_indicators(units, ["rd_intensity", "gdp"], 2022, folder=paired_folder, years={"gdp": 2022})
 

@@ -261,19 +261,26 @@ def with_indicators(frame: pd.DataFrame, keys: list[str], year: int, tolerance: 
 
 
 def pairing_zh(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """For a :func:`with_indicators` result, the units that have every indicator within the window:
-    name, province, the year used (or why none), and each value with its year, Chinese headings.
+    """For a :func:`with_indicators` result, the units that have every indicator: name, province, the
+    common year (or why there is none), and each value, with Chinese headings.
 
     Units paired in one year come first; units whose indicators exist only in different years are
-    listed with those years, so a reader sees what was left out and why.
+    listed with those years, so a reader sees what was left out and why. With years named by the
+    caller, the 说明 column gives each indicator's year.
     """
     from countylib.data import indicators as ind
 
-    rows = table[table.year_used.notna() | (table.years_available != "")]
+    keys = [ind.get(k).key for k in keys]
+    complete = table[keys].notna().all(axis=1)
+    rows = table[complete | (table.years_available != "")]
+    complete = complete[rows.index]
     out = pd.DataFrame({"名称": rows["name"], "省份": rows["province_name"]})
     out["配对年份"] = rows.year_used.astype("Int64")
     for k in keys:
         out[ind.get(k).label] = rows[k]
+    named = "按指定年份：" + pd.Series(
+        ["；".join(f"{ind.get(k).name_zh} {r[f'{k}_year']}" for k in keys) for _, r in rows.iterrows()],
+        index=rows.index, dtype=object)
     out["说明"] = np.where(rows.year_used.notna(), "同年配对",
-                         "无同一年份，未纳入回归：" + rows.years_available.astype(str))
+                         np.where(complete, named, "无同一年份，未纳入回归：" + rows.years_available.astype(str)))
     return out.sort_values(["配对年份", "名称"], na_position="last").reset_index(drop=True)

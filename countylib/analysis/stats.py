@@ -240,7 +240,7 @@ class RegressionResult:
         ax.set_title(title, fontsize=10)
         note = self.source_note or ""
         if len(self.dropped):
-            note += f"{'；' if note else ''}剔除 {len(self.dropped)} 个单位（缺失或无法取对数等，见下表）"
+            note += f"{'；' if note else ''}剔除 {len(self.dropped)} 个单位（缺失、无法取对数等，名单见回归表）"
         if note:
             fig.text(0.01, -0.02, note, fontsize=7, color="#555555", va="top", wrap=True)
         return fig
