@@ -84,7 +84,7 @@ def load(
     if geometry:
         from countylib.data import geo
 
-        shapes = geo.boundaries(province=province)
+        shapes = geo.boundaries(province=province, path=Path(folder) / geo.BOUNDARY_FILE if folder else None)
         if prefecture:
             shapes = shapes[regions.prefecture_mask(shapes.prefecture_adcode, prefecture)]
         keep = ["adcode", "short_name", "kind", "prefecture_adcode", "prefecture_name", "province_name",
