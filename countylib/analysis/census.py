@@ -460,7 +460,7 @@ def symmetric_bins(values: pd.Series, quantiles: Sequence[float] = (0.4, 0.8)) -
     """Class bounds symmetric around 0 (for residuals): quantiles of the absolute values, mirrored.
 
     >>> symmetric_bins(pd.Series([-3.0, -1, 0, 1, 2, 4]), (0.5,))
-    [-1.0, 0.0, 1.0, 4.0]
+    [-1.5, 0.0, 1.5, 4.0]
     """
     v = pd.Series(values).dropna().astype(float)
     a = [float(np.quantile(v.abs(), q)) for q in quantiles]
