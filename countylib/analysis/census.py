@@ -450,7 +450,8 @@ def binned_scatter(res, bins: int = 20, ax=None):
     ax.set_ylabel(ind.get(res.y).label)
     title = f"分箱散点图：{bins} 个等分位箱，N = {res.n:,}"
     if slope is not None:
-        title += f"；斜率 {slope.coef:.4f}（{res.cov_type} 标准误 {slope.std_err:.4f}）"
+        se = res.se_label() if hasattr(res, "se_label") else f"{res.cov_type} 标准误"
+        title += f"\n斜率 {slope.coef:.4f}（{se} {slope.std_err:.4f}）"
     ax.set_title(title, fontsize=10)
     fig.text(0.01, 0.0, SOURCE_NOTE, fontsize=6.5, color="#555555", va="top")
     return fig
