@@ -81,7 +81,8 @@ def _index_for(key: tuple[str, float, int]) -> tuple[dict[str, list[_Entry]], di
         changes = pd.DataFrame(columns=["old_name", "new_adcode", "year", "province"])
     current = reg.set_index("adcode")
     for h in changes.itertuples(index=False):
-        if h.new_adcode not in current.index:
+        # A split does not make the old name a name of its successors.
+        if h.new_adcode not in current.index or getattr(h, "change", "") == "split":
             continue
         cur = current.loc[[h.new_adcode]].iloc[-1]
         e = _Entry(h.new_adcode, cur["name"], cur.province_name, cur.province_short, cur.prefecture_name,
