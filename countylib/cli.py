@@ -38,7 +38,8 @@ def build(
         raise typer.Exit(2) from None
     c = result.counts
     typer.echo(
-        f"read {c['read']} figures from {c['sources']} sources: kept {c['indicators']}, rejected {c['rejected']}, "
+        f"read {c['read']} figures (+ {c.get('census_figures', 0)} from the 2020 census) from {c['sources']} sources: "
+        f"kept {c['indicators']}, rejected {c['rejected']}, "
         f"zones {c['zones']}, list entries {c['list_entries']}\nreport: {result.report_path}"
     )
 
@@ -220,7 +221,7 @@ def render_notebook_cmd(
 ) -> None:
     """Run any parameterised notebook and write reports/<run>/<name>.html.
 
-    Example:  countylib render notebook notebooks/henan_choropleth.ipynb -p indicator gdp -p year 2022
+    Example:  countylib render notebook notebooks/choropleth.ipynb -p indicator gdp -p year 2022
     """
     import time
     from pathlib import Path

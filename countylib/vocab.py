@@ -185,9 +185,9 @@ def clean_name(name: object) -> str:
     >>> clean_name("巩 义 市"), clean_name("兰考县*"), clean_name("汝州市(1)"), clean_name("嵩  县【2】")
     ('巩义市', '兰考县', '汝州市', '嵩县')
     """
-    if isinstance(name, str):  # circled numbers first: NFKC would turn ① into a digit
-        name = FOOTNOTE.sub("", name.strip())
-    text = PINYIN_GLOSS.sub("", normalize(name))
+    # Footnote marks go before NFKC too: it would turn ① and ¹ into plain digits that stick to the name.
+    raw = "" if name is None or (isinstance(name, float) and name != name) else FOOTNOTE.sub("", str(name).strip())
+    text = PINYIN_GLOSS.sub("", normalize(raw))
     return FOOTNOTE.sub("", text)
 
 

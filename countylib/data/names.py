@@ -23,7 +23,7 @@ import pandas as pd
 
 from countylib.data import history
 from countylib.data.caches import bounded, file_key
-from countylib.data.registry import registry, short_name
+from countylib.data.registry import prefecture_codes, registry, short_name
 from countylib.vocab import clean_name
 
 ZONE_PATTERN = re.compile(
@@ -50,6 +50,7 @@ class _Entry:
     province: str
     province_short: str
     prefecture: str
+    prefecture_adcode: str
     level: str
     via: str  # "name", "short", "old_name"
     valid_before: int | None = None
@@ -66,11 +67,13 @@ def _index_for(key: tuple[str, float, int]) -> tuple[dict[str, list[_Entry]], di
     by_name: dict[str, list[_Entry]] = defaultdict(list)
     by_short: dict[str, list[_Entry]] = defaultdict(list)
     for r in reg.itertuples(index=False):
-        e = _Entry(r.adcode, r.name, r.province_name, r.province_short, r.prefecture_name, r.level, "name")
+        e = _Entry(r.adcode, r.name, r.province_name, r.province_short, r.prefecture_name, r.prefecture_adcode,
+                   r.level, "name")
         by_name[r.name].append(e)
         if r.short_name != r.name:
             by_short[r.short_name].append(
-                _Entry(r.adcode, r.name, r.province_name, r.province_short, r.prefecture_name, r.level, "short")
+                _Entry(r.adcode, r.name, r.province_name, r.province_short, r.prefecture_name, r.prefecture_adcode,
+                       r.level, "short")
             )
     try:
         changes = history.changes(Path(key[0]))
@@ -78,11 +81,12 @@ def _index_for(key: tuple[str, float, int]) -> tuple[dict[str, list[_Entry]], di
         changes = pd.DataFrame(columns=["old_name", "new_adcode", "year", "province"])
     current = reg.set_index("adcode")
     for h in changes.itertuples(index=False):
-        if h.new_adcode not in current.index:
+        # A split does not make the old name a name of its successors.
+        if h.new_adcode not in current.index or getattr(h, "change", "") == "split":
             continue
         cur = current.loc[[h.new_adcode]].iloc[-1]
         e = _Entry(h.new_adcode, cur["name"], cur.province_name, cur.province_short, cur.prefecture_name,
-                   cur.level, "old_name", int(h.year))
+                   cur.prefecture_adcode, cur.level, "old_name", int(h.year))
         by_name[h.old_name].append(e)
         old_short = short_name(h.old_name)
         if old_short != h.old_name:
@@ -106,9 +110,8 @@ def _filter(cands: list[_Entry], province: str, prefecture: str, level: str | No
     if province:
         cands = [c for c in cands if province in (c.province, c.province_short)]
     if prefecture:
-        pref_short = short_name(prefecture)
-        cands = [c for c in cands if c.prefecture in (prefecture, prefecture + "市") or
-                 short_name(c.prefecture) == pref_short]
+        codes = prefecture_codes(prefecture)
+        cands = [c for c in cands if c.prefecture_adcode in codes]
     if level:
         cands = [c for c in cands if c.level == level]
     # The same unit reached twice (济源 as prefecture and county; a name and an old name) counts once.

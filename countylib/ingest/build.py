@@ -69,6 +69,8 @@ def discover(raw: Path) -> list[Source]:
     for path in sorted(raw.iterdir()):
         if path.name.startswith(".") or path.name.endswith(".meta.yaml") or path.suffix.lower() == ".md":
             continue
+        if is_licence_file(path):  # a licence text kept beside its data file, named in that file's sidecar
+            continue
         if not path.is_file():
             continue
         sidecar = path.with_name(path.name + ".meta.yaml")
@@ -89,6 +91,20 @@ def discover(raw: Path) -> list[Source]:
     return sources
 
 
+LICENCE_SUFFIXES = (".license", ".licence", ".license.txt", ".licence.txt")
+
+
+def is_licence_file(path: Path) -> bool:
+    """A licence text shipped with a data file (``<name>.LICENSE``, ``LICENSE``, ``COPYING``): not data,
+    so it needs no sidecar; the data file's sidecar names it (``license_file``).
+
+    >>> is_licence_file(Path("census_county_2020_leiii.LICENSE")), is_licence_file(Path("figures.csv"))
+    (True, False)
+    """
+    name = path.name.lower()
+    return name.endswith(LICENCE_SUFFIXES) or name.split(".")[0] in ("license", "licence", "copying")
+
+
 def read_source(src: Source) -> pd.DataFrame:
     """Figures of one source, with source_id and the sidecar's url as default."""
     kind, opts = src.meta["kind"], dict(src.meta.get("reader") or {})
@@ -96,9 +112,7 @@ def read_source(src: Source) -> pd.DataFrame:
         figs = readers.read_figures_long(src.path)
     elif kind == "wide":
         figs = readers.read_wide(src.path, **opts)
-    elif kind == "census_2020":
-        figs = readers.read_census_2020(src.path)
-    else:
+    else:  # census_2020 is read by read_census (its own code mapping and shares); lists and history elsewhere
         return pd.DataFrame(columns=readers.FIGURE_COLUMNS + ["source_id"])
     figs = figs.copy()
     figs["source_id"] = src.source_id
@@ -298,6 +312,59 @@ def resolve_list(src: Source) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------------------
+# The 2020 census (countylib.ingest.census): codes mapped with the code history, counts summed for
+# mergers, shares computed from the counts, zones reported per province. The parse is cached by the
+# file's content hash in <out>/.cache.
+# ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CensusPart:
+    rows: pd.DataFrame      # tidy indicator rows
+    zones: pd.DataFrame     # zone and unattributed rows, in the zones layout
+    counts: pd.DataFrame    # census_2020.parquet: counts per current unit
+    provinces: pd.DataFrame  # where each province's people are
+    source_id: str
+
+
+def read_census(src: Source, out: Path) -> CensusPart:
+    from countylib.ingest import census
+
+    try:
+        t = census.tables(src.path, cache_dir=out / ".cache")
+    except Exception as exc:  # noqa: BLE001 - a reader failure names its file
+        raise BuildError(f"{src.path.name}: could not be read: {exc}") from exc
+    rows = census.indicator_rows(t, src.source_id, url=src.meta.get("url") or "",
+                                 source_quality=src.meta.get("source_quality", "") or "")
+    counts = t.units.assign(source_id=src.source_id, year=census.CENSUS_YEAR)
+    return CensusPart(rows, census.zone_rows(t, src.source_id).rename(columns={"source_row": "row"}), counts,
+                      census.province_report(t), src.source_id)
+
+
+def _add_census(table, zones, censuses, rejects):
+    """Census rows join the table; county rows pass the range checks (province and prefecture totals
+    exceed the county ranges by design)."""
+    rows = pd.concat([c.rows for c in censuses], ignore_index=True)
+    county = rows.level == "county"
+    kept, out_of_range = validate.check_ranges(rows[county])
+    if len(out_of_range):
+        rejects.append(out_of_range)
+    table = pd.concat([table, kept, rows[~county]], ignore_index=True)
+    zones = pd.concat([zones.rename(columns={"source_row": "row"}), *[c.zones for c in censuses]], ignore_index=True)
+    return table, zones
+
+
+def census_report(part: CensusPart) -> str:
+    """The census section of build_report.md: people per province in units, zones and unattributed rows."""
+    p = part.provinces
+    return (f"\n## 2020 census ({part.source_id}): where each province's people are\n\n"
+            "Province total as published = people in today's county-level units + in functional-zone rows "
+            "(codes ending 71-79 or no code; attributed to no county) + in unattributed rows (units split "
+            "since 2020, codes with no current unit; listed under Functional zones with the reason). "
+            "`difference` is 0 when the table adds up.\n\n" + _md_table(p, max_rows=40))
+
+
+# ------------------------------------------------------------------------------------------------------
 # Orchestration
 # ------------------------------------------------------------------------------------------------------
 
@@ -314,7 +381,7 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
     out = Path(out or processed_dir())
     sources = discover(raw)
     rejects: list[pd.DataFrame] = []
-    figure_sources = [s for s in sources if s.meta["kind"] in ("figures_long", "wide", "census_2020")]
+    figure_sources = [s for s in sources if s.meta["kind"] in ("figures_long", "wide")]
     frames = []
     unmapped: dict[str, list[str]] = {}
     for src in figure_sources:
@@ -335,6 +402,9 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
     table, out_of_range = validate.check_ranges(table)
     if len(out_of_range):
         rejects.append(out_of_range)
+    censuses = [read_census(s, out) for s in sources if s.meta["kind"] == "census_2020"]
+    if censuses:
+        table, zones = _add_census(table, zones, censuses, rejects)
     table = validate.check_duplicates(table, mode="report")
     table = table.sort_values(["adcode", "year", "indicator", "source_id", "source_row"]).reset_index(drop=True)
     table = validate.schema_check(table)[OUTPUT_COLUMNS]
@@ -353,6 +423,8 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
         _write_parquet(table, tmp / "indicators.parquet")
         _write_parquet(lists_df, tmp / "lists.parquet")
         _write_parquet(zones_df, tmp / "zones.parquet")
+        if censuses:
+            _write_parquet(pd.concat([c.counts for c in censuses], ignore_index=True), tmp / "census_2020.parquet")
         reject_df.to_csv(tmp / "rejects.csv", index=False)
         geo_note = ""
         if boundaries:
@@ -362,11 +434,13 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
             geo.write_boundaries(bounds, tmp / "boundaries.parquet")
             geo_note = f"{len(bounds)} county-level polygons"
         report = render_report(sources, n_read, table, reject_df, zones_df, lists_df, unmapped, geo_note)
+        report += "".join(census_report(c) for c in censuses)
         (tmp / "build_report.md").write_text(report, encoding="utf-8")
         for f in sorted(tmp.iterdir()):
             os.replace(f, out / f.name)
     counts = {"read": n_read, "indicators": len(table), "rejected": len(reject_df), "zones": len(zones_df),
-              "list_entries": len(lists_df), "sources": len(sources)}
+              "list_entries": len(lists_df), "sources": len(sources),
+              "census_figures": sum(len(c.rows) for c in censuses)}
     return BuildResult(out_dir=out, counts=counts, rejects=reject_df, report_path=out / "build_report.md")
 
 
@@ -393,7 +467,8 @@ def _rejects_frame(rejects: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _zones_frame(zones: pd.DataFrame) -> pd.DataFrame:
-    cols = ["source_id", "source_row", "province", "prefecture", "name", "year", "indicator", "value_text", "unit"]
+    cols = ["source_id", "source_row", "province", "prefecture", "name", "year", "indicator", "value_text", "unit",
+            "note"]
     if zones.empty:
         return pd.DataFrame(columns=cols)
     z = zones.rename(columns={"row": "source_row"}).reindex(columns=cols)

@@ -77,7 +77,7 @@ def factor(unit: str, canonical: str) -> float:
     >>> factor("万人", "亿元")
     Traceback (most recent call last):
     ...
-    countylib.units.UnitError: unit '万人' (people) cannot be converted to '亿元' (money)
+    countylib.ingest.units.UnitError: unit '万人' (people) cannot be converted to '亿元' (money)
     """
     num, den = _scales(unit, canonical)
     return num / den
