@@ -103,6 +103,7 @@ LOOKALIKES: dict[str, str] = {
     **dict.fromkeys(("居民人均消费支出", "人均消费支出", "人均生活消费支出"), "consumption, not income"),
     **dict.fromkeys(("城镇新增就业", "新增就业"), "new jobs"),
     **dict.fromkeys(("万元GDP能耗", "万元地区生产总值能耗", "单位GDP能耗", "单位地区生产总值能耗"), "energy intensity"),
+    "国内生产总值": "the nation's GDP, not a county's",
 }
 #: Noise characters left by broken encodings: removed, and a number that touches one is not trusted.
 NOISE_CHARS = "?\ufffd"

@@ -104,6 +104,7 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
         cands.extend(found)
     cands.extend(tables.read(doc, mapped))
     _plan_sections(doc, cands)
+    _other_place_document(doc, cands)
     return _finalise(mapped, doc, cands)
 
 
@@ -166,6 +167,24 @@ def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.
         "label_start": [a for a, _ in label_spans], "label_end": [b for _, b in label_spans]}
     out = pd.DataFrame(columns)
     return out.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+
+
+_TITLE = re.compile(r"[^\n。]{0,40}?(?:国民经济和社会发展统计公报|统计公报|政府工作报告|国民经济和社会发展计划)")
+
+
+def _other_place_document(doc: Doc, cands: list[Candidate]) -> None:
+    """A text whose title names another place (定西市…统计公报 filed under 陇西县) is that place's text."""
+    from countylib.ingest.bulletin.scope import place_names
+
+    if not doc.own.given:
+        return
+    m = _TITLE.search(doc.text, 0, 600)
+    if m is None:
+        return
+    places = place_names(m.group(0))
+    if places and not any(n in m.group(0) for n in doc.own.names):
+        for c in cands:
+            c.set("ambiguous", f"the text is {places[-1]}'s ({m.group(0).strip()[:30]})", "place")
 
 
 _PLAN_HEAD = re.compile(r"目标|工作安排|总体要求|工作思路|主要任务|重点工作|工作建议|展望|计划(?:草案)?$")

@@ -179,6 +179,7 @@ THREE_SECTORS = re.compile(r"(?:三次产业|三大产业|一二三产业?|一�
 SECTORS = ("第一产业", "第二产业", "第三产业")
 YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})年")
 #: A year that sets the time of what follows (2021年全县…, 到2022年末…), not a base year (与2020年相比).
-TIME_YEAR = re.compile(r"(?:在|于|到|截至|截止|至)?(?P<y>(?:19|20)\d{2})年(?:度|末|底|全年|年末|年底)?(?!相比|比|以来|的|前|后|[-—~至到])")
+TIME_YEAR = re.compile(r"(?:在|于|到|截至|截止|至)?(?P<y>(?:19|20)\d{2})年(?:度|末|底|全年|年末|年底)?"
+                       r"(?!相比|比|以来|的|前|后|[-—~至到]|\d{1,2}月|[一二三四五六七八九十]{1,2}月)")
 PRELIMINARY = re.compile(_alt(w for w, f in vocab.MARKERS.items() if f == "preliminary") + "|初步测算|初步结果")
 ESTIMATE = re.compile(_alt(w for w, f in vocab.MARKERS.items() if f == "estimate"))
