@@ -276,6 +276,14 @@ def test_a_base_year_does_not_move_the_year_and_another_year_is_ambiguous():
     assert dict(zip(without_year.value, without_year.year, strict=True)) == {201.5: 2022, 190.2: 2021}
 
 
+def test_last_year_and_this_year_in_a_work_report_and_in_a_bulletin():
+    report = "各位代表：\n去年，全县地区生产总值完成230.5亿元，增长4.1%。今年，全县地区生产总值增长6%左右。"
+    assert same(found(report), {"gdp": 230.5, "gdp_growth": 4.1})
+    bulletin_text = "去年全县生产总值为215.2亿元。"
+    got = bulletin.scan(bulletin_text, county="嵩县", year=2022)
+    assert got.year.tolist() == [2021] and got.status.tolist() == ["ambiguous"]
+
+
 def test_ambiguous_and_other_matches_are_reported_with_reasons():
     text = ("洛阳市全年生产总值5675.2亿元。市级一般公共预算收入3.2亿元。第一产业增加值20.1亿元，增长4.1%。"
             "户籍人口城镇化率为31.2%。")

@@ -88,7 +88,8 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
         year = int(m.group(1))
     ends = [m.start() for m in PART_END.finditer(t)] + [len(t)]
     sentence_ends = [m.start() for m in SENTENCE_END.finditer(t)] + [len(t)]
-    doc = Doc(t, Own.of(county), year, sentence_ends, [m.start() for m in CLAUSE_SEP.finditer(t)])
+    doc = Doc(t, Own.of(county), year, sentence_ends, [m.start() for m in CLAUSE_SEP.finditer(t)],
+              report=re.search(r"政府工作报告|各位代表|工作回顾", t[:3000]) is not None)
     by_sentence: dict[int, list[re.Match]] = {}
     for m in pt.LABELS.finditer(t):
         by_sentence.setdefault(bisect_right(ends, m.start()), []).append(m)

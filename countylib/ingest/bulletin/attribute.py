@@ -78,6 +78,11 @@ def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
         while at >= 0:
             context.append((at + len(w), "other", f"a target or plan ({w}), not an outcome", "target"))
             at = t.find(w, at + 1, se)
+    if doc.report:  # in a work report given early in a year, 今年 is the year after the one it reviews
+        at = t.find("今年", ss, se)
+        while at >= 0:
+            context.append((at + 2, "other", "今年 in a work report: the year after the one reported on", "year"))
+            at = t.find("今年", at + 1, se)
     context.sort()
     years = [(m.start(), int(m.group("y"))) for m in pt.TIME_YEAR.finditer(t, ss, se)
              if m.start() == ss or t[m.start() - 1] in ", :;"]
@@ -191,6 +196,8 @@ def _year(doc: Doc, scope: sc.Scope, sent: _Sentence, ps: int) -> int | None:
         year = y
     if year is not None:
         return year
-    if doc.year is not None and scope.year_shift:
-        return doc.year + scope.year_shift
+    if doc.year is not None and scope.year_word:
+        # a work report given early in the next year says 去年 for the year it reviews and 今年 for the next
+        shift = {"上年": -1, "去年": 0 if doc.report else -1, "今年": 1 if doc.report else 0}[scope.year_word]
+        return doc.year + shift
     return doc.year

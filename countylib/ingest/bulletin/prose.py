@@ -78,6 +78,7 @@ class Doc:
     sentence_ends: list[int]  # positions of 。! and line breaks (and len(text))
     seps: list[int]  # clause separators (positions)
     memo: dict = field(default_factory=dict)  # per-document caches (level clauses of a stretch of text)
+    report: bool = False  # a government work report (去年 is the year it reviews)
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         """Bounds of the sentence around ``pos`` (semicolons do not end it)."""

@@ -84,8 +84,9 @@ class Scope:
     reason: str = ""
     explicit_own: bool = False  # names the unit itself (全县, 嵩县): later clauses inherit nothing before it
     year: int | None = None
-    year_shift: int = 0  # 上年 / 去年: the year before the text's year
+    year_shift: int = 0  # unused (kept for the field order); see year_word
     flags: set[str] = field(default_factory=set)
+    year_word: str = ""  # 上年, 去年, 今年 at the start: relative to the text's year, see attribute._year
 
     @property
     def ok(self) -> bool:
@@ -105,7 +106,7 @@ _CONNECTORS = (
 
 @cache
 def _preamble_pattern(own: Own) -> re.Pattern:
-    words = sorted({*_CONNECTORS, *own.scope_words, *own.names, "上年", "去年"}, key=len, reverse=True)
+    words = sorted({*_CONNECTORS, *own.scope_words, *own.names, "上年", "去年", "今年"}, key=len, reverse=True)
     token = (rf"(?:(?:19|20)\d{{2}}年(?:度|末|底|全年|年末|年底)?|{pt.PAREN}|[\s:、]|"
              + "|".join(re.escape(w) for w in words) + ")")
     return re.compile(rf"(?:{token})*")
@@ -118,14 +119,14 @@ def classify(text: str, own: Own) -> Scope:
     >>> classify("按常住人口计算的", own).ok, classify("新增", own).kind, classify("一季度", own).kind
     (True, 'increase', 'period')
     """
-    status, kind, reason, explicit_own, year, shift, flags = _classify(text, own)
-    return Scope(status, kind, reason, explicit_own, year, shift, set(flags))
+    status, kind, reason, explicit_own, year, shift, flags, word = _classify(text, own)
+    return Scope(status, kind, reason, explicit_own, year, shift, set(flags), word)
 
 
 @lru_cache(maxsize=16384)
 def _classify(text: str, own: Own) -> tuple:
     s = _classify_scope(text, own)
-    return s.status, s.kind, s.reason, s.explicit_own, s.year, s.year_shift, frozenset(s.flags)
+    return s.status, s.kind, s.reason, s.explicit_own, s.year, s.year_shift, frozenset(s.flags), s.year_word
 
 
 def _classify_scope(text: str, own: Own) -> Scope:
@@ -206,8 +207,8 @@ def _time(text: str, scope: Scope) -> None:
     years = [int(m.group("y")) for m in pt.TIME_YEAR.finditer(text)]
     if years:
         scope.year = years[-1]
-    if re.match(r"^(?:上年|去年)", text):
-        scope.year_shift = -1
+    if m := re.match(r"^(?:上年|去年|今年)", text):
+        scope.year_word = m.group(0)
     if "预计" in text:
         scope.flags.add("estimate")
 
