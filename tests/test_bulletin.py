@@ -253,6 +253,10 @@ def test_table_columns_by_year_and_unit_cells():
     assert same(found(text), {"gdp": 231.7, "gdp_growth": 4.2, "fiscal_revenue": 12.6})
     other_years = "指标 | 2020年 | 2021年 |\n地区生产总值(亿元) | 190.2 | 210.3 |\n"
     assert found(other_years) == {}
+    planned = "指标 | 单位 | 计划 | 实际 | 增长% |\n地区生产总值 | 亿元 | 240 | 231.7 | 4.2 |\n"
+    assert same(found(planned), {"gdp": 231.7, "gdp_growth": 4.2})
+    target_only = "指标 | 单位 | 目标 | 增长% |\n地区生产总值 | 亿元 | 240 | 6 |\n"
+    assert found(target_only) == {}
 
 
 def test_figure_broken_over_two_lines_and_table_cells_kept_apart():
