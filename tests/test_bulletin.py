@@ -70,6 +70,9 @@ CORPUS = [
     ("年末常住人口为38.1万人，其中男性19.2万人。乡村常住人口18.9万人；城镇常住人口19.2万人；0-14岁人口6.1万人。",
      "嵩县", 2022, {"pop_resident": 38.1, "pop_urban": 19.2}),
     ("年末全县户籍总户数17.42万户，总人口50.13万人。", "嵩县", 2022, {"pop_registered": 50.13}),
+    # a change stated before the level it leads to
+    ("全县常住人口城镇化率比上年提高0.9个百分点，达到46.1%。全县生产总值比上年增加18亿元，达到228亿元。"
+     "一般公共预算收入比上年增加1.3亿元。", "嵩县", 2022, {"urbanization": 46.1, "gdp": 228.0}),
     # changes are not totals
     ("新增高新技术企业12家，净增市场主体3100户。高新技术企业总数达到46家。", "嵩县", 2022, {"hightech_firms": 46.0}),
     # structures: the current year's, in every wording

@@ -147,7 +147,10 @@ PAREN_OK = re.compile(r"\((?:GDP|现价|按?当年价格?计算?|当年价|按�
 #: Words that may stand between a label and its number (besides the exact verbs of the vocabulary).
 GAP_WORDS = ["总量", "总额", "总数", "数量", "规模", "全年", "年末", "已", "已经", "首次", "再次", "一举", "共", "有",
              "增加值", "最终核实为", "核实为", "核实", "最终", "初步核算", "预计", "总", "约为", "当年", "GDP"]
-GAP = re.compile(rf"(?:\s|:|{PAREN}|{_alt(EXACT_WORDS + GAP_WORDS)})*")
+#: A change stated before the level it leads to: 比上年提高1.1个百分点，达到45.2% / 比上年增加20亿元，达到230亿元.
+CHANGE_BEFORE = (rf"(?:比上年|较上年|比去年|较去年|同比)?(?:提高|上升|下降|回落|增加|净增|减少|多增)了?{NUMBER}"
+                 r"(?:个百分点|万亿元|亿元|万元|元|万人|人|家|个)[,，]\s?(?=达到|达|为|至|提高到|上升到|增至|增加到)")
+GAP = re.compile(rf"(?:\s|:|{PAREN}|{CHANGE_BEFORE}|{_alt(EXACT_WORDS + GAP_WORDS)})*")
 
 # ------------------------------------------------------------------------------------------------------
 # Growth rates, structure ratios, years
