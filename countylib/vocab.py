@@ -36,7 +36,8 @@ MARKERS: dict[str, str] = {
     **dict.fromkeys(("预计", "预估", "预期", "预测"), "estimate"),
     **dict.fromkeys(("初步核算", "初步统计", "快报"), "preliminary"),
     **dict.fromkeys(("达到", "达", "实现", "完成", "为", "是", "共计", "合计", "总计", "累计"), "exact"),
-    **dict.fromkeys(("增加到", "增至", "提高到", "提升到", "上升到", "增长到", "达至"), "exact"),
+    **dict.fromkeys(("增加到", "增至", "提高到", "提升到", "上升到", "增长到", "达至", "提高至", "提升至", "上升至",
+                     "增长至", "增加至"), "exact"),
 }
 #: Markers written after the number (``300余家``, ``230亿元左右``); all other markers stand before it.
 SUFFIX_MARKERS = ("左右", "上下", "以上", "以下", "余", "多", "许")
@@ -334,12 +335,18 @@ def _substitute(text: str, starts: np.ndarray, ends: np.ndarray, pattern: re.Pat
     return "".join(pieces), new_starts, new_ends
 
 
+#: Variant characters that traditional-to-simplified conversion leaves as they are (陜西 -> 陕西).
+_VARIANTS = {"陜": "陕", "峯": "峰", "羣": "群", "綫": "线", "衆": "众", "裏": "里", "鑛": "矿", "竪": "竖"}
+
+
 @lru_cache(maxsize=65536)
 def _char_form(ch: str) -> str:
     if ch in NOISE_CHARS or ch in _ZERO_WIDTH:
         return ""
     if ch in "∶︰":
         return ":"
+    if ch in _VARIANTS:
+        return _VARIANTS[ch]
     out = unicodedata.normalize("NFKC", ch)
     return to_simplified(out) if not out.isascii() else out
 
@@ -364,6 +371,21 @@ def _space(m: re.Match) -> str:
     if left == "|" or right == "|" or (left.isalpha() and left.isascii() and right.isalpha() and right.isascii()):
         return " "
     return ""
+
+
+_WRAPPED_LINE = re.compile(r"\n(?<=[,，、;；\u3400-\u9fff]\n)[ \t]*(?=[\u3400-\u9fff\d(（])")
+
+
+def _wrapped_line(m: re.Match) -> str:
+    """Join a line of prose wrapped in the middle of a sentence: after a comma, or a long line with commas
+    that stops in the middle of a word (同比增\n长6.0%). Headings and table cells (short lines) stay apart."""
+    text, a = m.string, m.start()
+    line = text[text.rfind("\n", 0, a) + 1:a]
+    if line.endswith((",", "，", "、", ";", "；")) and "|" not in line:
+        return ""
+    if len(line) >= 25 and ("," in line or "，" in line) and "|" not in line and "。" not in line[-3:]:
+        return ""
+    return m.group(0)
 
 
 def _broken_figure(m: re.Match) -> str:
@@ -415,6 +437,7 @@ def normalize_mapped(text: str) -> MappedText:
     chars = set(work)
     passes = [(_PINYIN, "", ")"), (_FOOTNOTE_MARK, "", _FOOTNOTE_CHARS), (MIDDLE_DOT_DECIMAL, ".", "·•∙・"),
               (_THOUSANDS, lambda m: m.group(0).replace(",", ""), ","), (_BROKEN_FIGURE, _broken_figure, "\n"),
+              (_WRAPPED_LINE, _wrapped_line, "\n"),
               (_SPACES, _space, " \t")]
     for pattern, repl, needs in passes:
         if chars.intersection(needs):

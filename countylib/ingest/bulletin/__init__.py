@@ -88,7 +88,7 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
         year = int(m.group(1))
     ends = [m.start() for m in PART_END.finditer(t)] + [len(t)]
     sentence_ends = [m.start() for m in SENTENCE_END.finditer(t)] + [len(t)]
-    doc = Doc(t, Own.of(county), year, sentence_ends, [m.start() for m in CLAUSE_SEP.finditer(t)],
+    doc = Doc(t, Own.of(county), year, sentence_ends, _clause_separators(t),
               report=re.search(r"政府工作报告|各位代表|工作回顾", t[:3000]) is not None)
     by_sentence: dict[int, list[re.Match]] = {}
     for m in pt.LABELS.finditer(t):
@@ -107,6 +107,23 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
     _plan_sections(doc, cands)
     _other_place_document(doc, cands)
     return _finalise(mapped, doc, cands)
+
+
+def _clause_separators(t: str) -> list[int]:
+    """Commas, semicolons and colons that end a clause: not those inside brackets ((含开发区,下同))."""
+    seps = [m.start() for m in CLAUSE_SEP.finditer(t)]
+    if "(" not in t:
+        return seps
+    opens = [m.start() for m in re.finditer(r"\(", t)]
+    closes = [m.start() for m in re.finditer(r"\)", t)]
+    out = []
+    for p in seps:
+        depth = bisect_right(opens, p) - bisect_right(closes, p)
+        last_open = opens[bisect_right(opens, p) - 1] if depth > 0 else -1
+        if depth > 0 and p - last_open <= 30 and "\n" not in t[last_open:p]:
+            continue
+        out.append(p)
+    return out
 
 
 def extract(text: str, county: str | None = None, year: int | None = None) -> pd.DataFrame:
@@ -182,7 +199,8 @@ def _other_place_document(doc: Doc, cands: list[Candidate]) -> None:
     m = _TITLE.search(doc.text, 0, 600)
     if m is None:
         return
-    places = place_names(m.group(0))
+    places = [p for p in place_names(m.group(0))
+              if re.search(re.escape(p) + r"(?:(?:19|20)\d\d年)?(?:国民经济|统计公报|政府工作报告)", m.group(0))]
     if places and not any(n in m.group(0) for n in doc.own.names):
         for c in cands:
             c.set("ambiguous", f"the text is {places[-1]}'s ({m.group(0).strip()[:30]})", "place")
@@ -267,6 +285,10 @@ def _conflicts(cands: list[Candidate], values: np.ndarray) -> None:
         exact = [i for i in firsts if not cands[i].flags & {"lower_bound", "upper_bound", "approximate"}]
         if len(exact) < 2:
             continue
+        sources = {cands[i].source for i in exact}
+        if "structure" in sources and len(sources) > 1 and \
+                max(values[i] for i in exact) - min(values[i] for i in exact) <= 1.0:
+            continue  # 三次产业结构24.8:21.3:53.4 and 第三产业增加值比重53.87%: the ratio is rounded
         spread = max(values[i] for i in exact) - min(values[i] for i in exact)
         if spread > max(_tolerance(cands[i], values[i]) for i in exact):  # they differ beyond rounding
             shown = "、".join(f"{cands[i].value_text}{cands[i].unit_text}" for i in exact[:4])

@@ -38,11 +38,12 @@ def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
 def _level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
     out = []
     for v in pt.VALUE.finditer(doc.text, s, e):
-        if v.group("unit") == "%":
+        if v.group("unit") in ("%", "‰"):
             continue
         cs = _clause_start(doc, v.start(), s)
         before = doc.text[cs:v.start()].replace("增加值", "值")
-        if _CHANGE.search(before[-8:]) or _COMPARISON.match(before) or any(w in before for w in vocab.INCREASE_WORDS):
+        if _CHANGE.search(before[-8:]) or _COMPARISON.match(before) or _SOURCE.match(before) or \
+                any(w in before for w in vocab.INCREASE_WORDS):
             continue
         if not out or out[-1][0] != cs:
             out.append((cs, v.start()))
@@ -72,7 +73,8 @@ def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
         return doc.memo[key]
     t = doc.text
     context = [(m.end(), "other", f"part of the year ({m.group(0)})", "period")
-               for m in vocab.PERIOD_PATTERN.finditer(t, ss, se)]
+               for m in vocab.PERIOD_PATTERN.finditer(t, ss, se)
+               if not re.search(r"(?:比|较|与|同)$", t[max(ss, m.start() - 2):m.start()])]
     for w in vocab.TARGET_WORDS:
         at = t.find(w, ss, se)
         while at >= 0:
@@ -137,16 +139,22 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
 
 def _inherited(doc: Doc, c: Candidate, ps: int, s: int, sent: _Sentence, prev) -> tuple[str, str, str] | None:
     t, own = doc.text, doc.own
+    ss = sent.bounds[0]
     q_at = t.rfind("其中", s, c.label_start)
+    if q_at < 0:  # 其中，第一产业…；第二产业…；第三产业…: siblings in later parts of the sentence belong too
+        q_at = t.rfind("其中", ss, s)
+        if q_at >= 0 and not _same_family(c.key, _first_key_after(doc, q_at, s)):
+            q_at = -1
     if q_at >= 0:  # 其中 A…, B…: every part listed after 其中 belongs to the figure before it
-        parent = [lv for lv in sent.levels if s <= lv[0] and lv[1] < q_at]
+        parent = [lv for lv in sent.levels if lv[1] < q_at]
         if parent:
             text = t[parent[-1][0]:parent[-1][1]]
-        elif prev is not None:
-            first = level_clauses(doc, *prev)
-            text = t[first[0][0]:first[0][1]] if first else ""
         else:
-            text = ""
+            before = doc.sentence_of(ss - 1) if ss > 0 else None
+            if before is None and prev is not None:
+                before = prev
+            first = level_clauses(doc, *before) if before else []
+            text = t[first[0][0]:first[0][1]] if first else ""
         q = sc.qualifier(text, own)
         if q is None or q[1] in ("increase", "target"):
             return None
@@ -166,6 +174,19 @@ def _inherited(doc: Doc, c: Candidate, ps: int, s: int, sent: _Sentence, prev) -
                                                (q[1] == "registered" and c.key in REGISTERED_SENSITIVE))):
             return q[0], f"{q[2]}, said earlier in the sentence", q[1]
     return None
+
+
+_FAMILIES = (("va_primary", "va_secondary", "va_tertiary"), ("share_primary", "share_secondary", "share_tertiary"),
+             ("disposable_income_urban", "disposable_income_rural"), ("pop_urban",))
+
+
+def _same_family(a: str, b: str | None) -> bool:
+    return b is not None and any(a in f and b in f for f in _FAMILIES)
+
+
+def _first_key_after(doc: Doc, pos: int, end: int) -> str | None:
+    m = pt.LABELS.search(doc.text, pos, end)
+    return pt.label_key(m.group(0)) if m else None
 
 
 _SOURCE = re.compile(r"^(?:根据|据|依据|经|按照?).*(?:核算|测算|调查|抽样|统计|推算)")

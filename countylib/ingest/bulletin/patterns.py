@@ -30,13 +30,16 @@ from countylib.ingest import units
 #: Registry aliases that name no subject in running text (a heading word, not a wording of prose).
 _NOT_IN_PROSE = {"GDP增长率"}
 _SCOPE_AFTER_ZHAN = "(?:全县|全市|全区|全旗|县域|全县域|全市域)?"
+#: After 占, GDP may be written four ways; the registry's wordings are matched with any of them.
+_GDP_AFTER_ZHAN = "(?:地区生产总值|国内生产总值|生产总值|GDP)"
 
 
 def _flexible(word: str) -> str:
     """Regex for a wording that also matches the usual small variations: 的 before 比重/占比, a scope
     word after 占 (第一产业增加值占全县生产总值的比重)."""
-    out = re.escape(word)
-    out = out.replace("占", "占" + _SCOPE_AFTER_ZHAN)
+    out = re.escape(canonical_label(word))
+    out = out.replace("占地区生产总值", "占" + _SCOPE_AFTER_ZHAN + _GDP_AFTER_ZHAN)
+    out = out.replace("占", "占" + _SCOPE_AFTER_ZHAN) if _GDP_AFTER_ZHAN not in out else out
     out = re.sub(r"(?<!的)(比重|占比)", r"的?\1", out)
     return out
 
@@ -48,6 +51,7 @@ def canonical_label(text: str) -> str:
     >>> canonical_label("第一产业增加值占全县地区生产总值的比重")
     '第一产业增加值占地区生产总值比重'
     """
+    text = re.sub("占" + _SCOPE_AFTER_ZHAN + _GDP_AFTER_ZHAN, "占地区生产总值", text)
     text = re.sub("占" + _SCOPE_AFTER_ZHAN, "占", text)
     return re.sub(r"的(比重|占比)", r"\1", text)
 
@@ -138,7 +142,7 @@ VALUE_ITEM = re.compile(
 LIST_SEP = re.compile(r"\s?(?:、|,|和|与|及|以及)\s?")
 
 # A parenthetical note between a label and its number: (GDP), (现价), (初步核算数) ...
-PAREN = r"\([^()\n]{1,24}\)"
+PAREN = r"\(\([^()\n]{1,24}\)\)|\([^()\n]{1,24}\)"
 #: What such a note may say without changing whose figure it is.
 PAREN_OK = re.compile(r"\((?:GDP|现价|按?当年价格?计算?|当年价|按现价计算|初步核算数?|初步统计数?|快报数?|预计数?|"
                       r"预计|初步数|下同|同比|同比,下同|全域口径|全口径|按常住人口计算|按年?常住人口计算|含[^()不]{0,12}|"
@@ -149,7 +153,8 @@ GAP_WORDS = ["总量", "总额", "总数", "数量", "规模", "全年", "年末
              "增加值", "最终核实为", "核实为", "核实", "最终", "初步核算", "预计", "总", "约为", "当年", "GDP"]
 #: A change stated before the level it leads to: 比上年提高1.1个百分点，达到45.2% / 比上年增加20亿元，达到230亿元.
 CHANGE_BEFORE = (rf"(?:比上年|较上年|比去年|较去年|同比)?(?:提高|上升|下降|回落|增加|净增|减少|多增)了?{NUMBER}"
-                 r"(?:个百分点|万亿元|亿元|万元|元|万人|人|家|个)[,，]\s?(?=达到|达|为|至|提高到|上升到|增至|增加到)")
+                 r"(?:个百分点|万亿元|亿元|万元|元|万人|人|家|个)[,，、]\s?(?:总量|总数|累计|总计)?"
+                 r"(?=达到|达|为|至|提高到|上升到|增至|增加到|超过?|突破|逾)")
 GAP = re.compile(rf"(?:\s|:|{PAREN}|{CHANGE_BEFORE}|{_alt(EXACT_WORDS + GAP_WORDS)})*")
 
 # ------------------------------------------------------------------------------------------------------
@@ -159,7 +164,8 @@ GAP = re.compile(rf"(?:\s|:|{PAREN}|{CHANGE_BEFORE}|{_alt(EXACT_WORDS + GAP_WORD
 _AVG = _alt(vocab.AVERAGE_GROWTH_WORDS)
 #: Words between a level and its growth rate (按可比价格计算, 比上年, 同比 ...).
 FILLER = re.compile(
-    rf"(?:[\s,、]|{PAREN}|(?:按照|按)?(?:可比价格?|不变价格?|可比口径)计算?|以(?:可比|不变)价格?计算|可比价|按初步核算数据?|"
+    rf"(?:[\s,、]|{PAREN}|(?:按照|按)?(?:(?:19|20)\d\d年)?(?:可比价格?|不变价格?|可比口径)计算?|以(?:可比|不变)价格?计算|"
+    r"可比价|可比|按初步核算数据?|"
     r"经?初步核算|据初步核算|比上年同期|较上年同期|比上年|较上年|比去年|较去年|同比|比(?:19|20)\d\d年|较(?:19|20)\d\d年|"
     r"实际|全年|年|"
     rf"(?:比上年|较上年)?(?:净增|增加|新增|多增)了?{NUMBER}(?:万亿元|亿元|万元|元)(?=[,、]))*")
@@ -182,7 +188,7 @@ THREE_SECTORS = re.compile(r"(?:三次产业|三大产业|一二三产业?|一�
 SECTORS = ("第一产业", "第二产业", "第三产业")
 YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})年")
 #: A year that sets the time of what follows (2021年全县…, 到2022年末…), not a base year (与2020年相比).
-TIME_YEAR = re.compile(r"(?:在|于|到|截至|截止|至)?(?P<y>(?:19|20)\d{2})年(?:度|末|底|全年|年末|年底)?"
-                       r"(?!相比|比|以来|的|前|后|[-—~至到]|\d{1,2}月|[一二三四五六七八九十]{1,2}月)")
+TIME_YEAR = re.compile(r"(?:(?P<by>截至|截止|到|至)|在|于)?(?P<y>(?:19|20)\d{2})年(?:度|末|底|全年|年末|年底)?"
+                       r"(?!相比|比|以来|的|前|后|[-—~至到])(?(by)|(?!\d{1,2}月|[一二三四五六七八九十]{1,2}月))")
 PRELIMINARY = re.compile(_alt(w for w, f in vocab.MARKERS.items() if f == "preliminary") + "|初步测算|初步结果")
 ESTIMATE = re.compile(_alt(w for w, f in vocab.MARKERS.items() if f == "estimate"))

@@ -32,6 +32,10 @@ THRESHOLD = re.compile(r"(?:大关|关口|台阶|大台阶|门槛|量级)")
 REACH = re.compile(r"[,、]?\s?(?:(?P<y>(?:19|20)\d\d)年)?(?:全年|总量|规模)?(?:达到|达|为|增至|增加到|提高到|实现|突破|超过|跃升至|升至)")
 GROWTH_KEYS = {"gdp": "gdp_growth"}
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
+SECTOR_SHARE = {"va_primary": "share_primary", "va_secondary": "share_secondary", "va_tertiary": "share_tertiary"}
+SHARE_AFTER = re.compile(
+    rf"[,，]\s?(?:占(?:全县|全市|全区|全旗)?(?:地区生产总值|国内生产总值|生产总值|GDP)的?(?:比重|比例)(?:为|达到?|是)?|"
+    rf"占比(?:为|达到?)?)(?P<num>{pt.NUMBER})\s?%")
 _YEAR_OF = r"(?:(?P<{0}>(?:19|20)\d\d)年(?:末)?的?)?"
 FROM_TO = re.compile(
     rf"(?:由|从){_YEAR_OF.format('y1')}(?P<v1>{pt.NUMBER}(?:万亿元|亿元|万元|元|万人|人|%|家|个))"
@@ -204,6 +208,13 @@ class SentenceReader:
         g = pt.GROWTH.match(t, f, e)
         if g is not None:
             self._growth_of(key, m, g)
+            end = g.end()
+        if key in SECTOR_SHARE:  # 第一产业增加值6.57亿元，增长3.1%，占生产总值的比重为24.7%
+            sh = SHARE_AFTER.match(t, end, e)
+            if sh is not None:
+                c = Candidate(SECTOR_SHARE[key], m.group(0), sh.group("num"), "%", sh.start("num"), sh.end(),
+                              m.start(), m.end(), num_span=(sh.start("num"), sh.end("num")))
+                self.out.append(c)
 
     def _level(self, key: str, m, v: re.Match) -> Candidate | None:
         c = _figure(key, m, v)

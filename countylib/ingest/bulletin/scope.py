@@ -100,7 +100,7 @@ _CONNECTORS = (
     "当年", "本年", "截至", "截止", "到", "至", "在", "于", "末", "底", "全体", "国家级", "国家", "有效", "认定", "拥有",
     "共有", "现有", "有", "共", "实现", "完成", "达到", "预计", "约", "已", "累计", "一年来", "全面", "合计", "总计",
     "主要经济指标", "主要指标", "经济总量", "综合实力", "全口径", "首次", "一举", "再次", "成功", "顺利", "辖区", "全辖区",
-    "境内", "域内",
+    "境内", "域内", "当年价", "现价", "按当年价格计算的", "按现价计算的", "可比价",
 )
 
 
@@ -190,8 +190,13 @@ def _other_scope_word(text: str, own: Own) -> str | None:
 
 
 def _paren_problem(text: str) -> str | None:
+    """A note in brackets that narrows the scope ((不含开发区), (城区)); one that widens it to the whole
+    published total ((含玉东,下同)) does not."""
     for m in re.finditer(pt.PAREN, text):
-        if not pt.PAREN_OK.fullmatch(m.group(0)) and qualifier(m.group(0)[1:-1], Own()) is not None:
+        inner = m.group(0).strip("()")
+        if pt.PAREN_OK.fullmatch(m.group(0)) or inner.startswith(("含", "包含", "包括")):
+            continue
+        if qualifier(inner, Own()) is not None:
             return m.group(0)
     return None
 
