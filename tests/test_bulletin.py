@@ -276,6 +276,9 @@ def test_table_columns_by_year_and_unit_cells():
     assert same(found(text), {"gdp": 231.7, "gdp_growth": 4.2, "fiscal_revenue": 12.6})
     other_years = "指标 | 2020年 | 2021年 |\n地区生产总值(亿元) | 190.2 | 210.3 |\n"
     assert found(other_years) == {}
+    prices = ("表一：2022年全县生产总值\n单位：万元\n指标名称\n按现行价格计算\n按2020年不变价格计算\n比上年 ±%\n"
+              "地区生产总值\n2412345.67\n2400012.34\n3.9\n")
+    assert same(found(prices), {"gdp": 241.234567, "gdp_growth": 3.9})
     planned = "指标 | 单位 | 计划 | 实际 | 增长% |\n地区生产总值 | 亿元 | 240 | 231.7 | 4.2 |\n"
     assert same(found(planned), {"gdp": 231.7, "gdp_growth": 4.2})
     target_only = "指标 | 单位 | 目标 | 增长% |\n地区生产总值 | 亿元 | 240 | 6 |\n"

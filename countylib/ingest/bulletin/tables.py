@@ -25,7 +25,7 @@ _HEAD_UNIT = re.compile(r"\((?P<u>[^()]{1,6})\)\s?$|\((?P<u2>[^()]{1,6})\)")
 _LEVEL_HEAD = re.compile(r"绝\s?对\s?数|总\s?量|数\s?值|年末数|本年|金额|实绩|实际|完成数?|现行价格?|现价|当年价|增加值|"
                          r"(?:19|20)\d\d年(?:末)?(?:数)?$")
 _PLAN_HEAD = re.compile(r"计划|目标|预期|预计")
-_GROWTH_HEAD = re.compile(r"增长|增速|增减|增幅")
+_GROWTH_HEAD = re.compile(r"增长|增速|增减|增幅|比上年|同比|±")
 _YEAR_HEAD = re.compile(r"^((?:19|20)\d\d)年?(?:末|底)?(?:数|值)?(?:\(.*\))?$")
 _LABEL_HEAD = re.compile(r"^(?:指\s?标|项\s?目|名\s?称|产品名称|品\s?名|类\s?别)")
 _ROW_PREFIX = re.compile(r"^(?:其中\s?[:：]?|#|\*|\s)+")
@@ -143,7 +143,7 @@ def _read_run(doc: Doc, run: list[Cell]) -> list[Candidate]:
                 elif _LABEL_HEAD.match(plain):
                     columns, col_units = [], []
                 elif _LEVEL_HEAD.search(plain) or _GROWTH_HEAD.search(plain) or _PLAN_HEAD.fullmatch(plain) or \
-                        re.search(r"比重|占比|构成|单位", plain):
+                        re.search(r"比重|占比|构成|单位|不变价|可比价", plain):
                     columns.append(text.replace(" ", ""))
                     hu = _HEAD_UNIT.search(text)
                     col_units.append(_unit_of(hu.group("u") or hu.group("u2")) if hu else None)
