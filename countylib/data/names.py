@@ -160,6 +160,9 @@ def _resolve_one(name: str, province: str, prefecture: str, year: int | None, le
         if i == 1 and is_zone(name):
             return None, "zone", (), ""
         cands = _filter(table.get(key, []), province, prefecture, None)
+        if not exact:  # a short form must still fit the printed suffix: 开封县 is no prefecture
+            fits = _levels_for_suffix(name)
+            cands = [c for c in cands if c.level in fits]
         if year is None:
             current = [c for c in cands if c.via != "old_name"]
             pool = current or [c for c in cands if c.via == "old_name"]
@@ -185,6 +188,21 @@ def _resolve_one(name: str, province: str, prefecture: str, year: int | None, le
     if name.endswith(UNKNOWN_ZONE_SUFFIX):
         return None, "zone", ("a 新区 that is not an administrative unit in the registry",), ""
     return None, "unknown", tuple(difflib.get_close_matches(name, known, n=5, cutoff=0.5)), ""
+
+
+def _levels_for_suffix(name: str) -> tuple[str, ...]:
+    """Levels a name can denote by its suffix (县/区/旗 only county-level units; 省 only provinces).
+
+    >>> _levels_for_suffix("开封县"), _levels_for_suffix("开封市"), _levels_for_suffix("开封")
+    (('county',), ('county', 'prefecture', 'province'), ('county', 'prefecture', 'province'))
+    """
+    if name.endswith(("县", "区", "旗")) and not name.endswith(("自治区", "特别行政区", "地区", "林区")):
+        return ("county",)
+    if name.endswith("省") or name.endswith(("自治区", "特别行政区")):
+        return ("province",)
+    if name.endswith(("自治州", "盟", "地区")):
+        return ("prefecture",)
+    return ("county", "prefecture", "province")
 
 
 def _merger_status(members: list[_Entry], year: int | None, history_path: Path | None):

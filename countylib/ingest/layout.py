@@ -116,9 +116,9 @@ def heading_text(cell: str) -> str:
     >>> heading_text("地区生产总值\\nGross Regional Product")
     '地区生产总值'
     """
-    lines = [ln for ln in re.split(r"[\r\n]+", cell) if ln.strip()]
+    lines = [ln.strip() for ln in re.split(r"[\r\n]+", cell) if ln.strip()]
     kept = [ln for ln in lines if not vocab.is_english_label(ln)]
-    return vocab.normalize("".join(kept))
+    return "".join(kept)
 
 
 def printed_name(cell: str) -> str:
@@ -177,7 +177,7 @@ def first_data_row(cells: list[list[str]], name: str) -> int:
         if not labels:
             continue
         after = [c for c in row[labels[0] + 1:] if c]
-        numbers = [c for c in after if is_number_cell(c) and not _CODE.match(c)]
+        numbers = [c for c in after if is_number_cell(c)]
         if not numbers or is_column_numbers(row):
             continue
         figures = sum(is_number_cell(c) or is_placeholder_cell(c) for c in after)
@@ -329,6 +329,7 @@ def _strip_units(parts: list[str]) -> tuple[list[str], str]:
     """Heading parts without the units written in them, and the unit nearest the leaf."""
     bare, unit = [], ""
     for p in parts:
+        p = vocab.normalize(p)
         m = HEADER_UNIT.search(p)
         if m and cell_unit(m.group(1)):
             unit = cell_unit(m.group(1))

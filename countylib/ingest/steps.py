@@ -109,7 +109,8 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     member_of = {old: new for new, m in merged.items() for old in m["members"]}
     successor = history.successor_map(history_path) if history.history_file(history_path).exists() else {}
     old_member = code.isin(list(member_of))
-    after = old_member & (figs["year"] >= code.map(lambda c: merged[member_of[c]]["year"] if c in member_of else 0))
+    merge_year = code.map(lambda c: merged[member_of[c]]["year"] if c in member_of else 0).astype(int)
+    after = old_member & (figs["year"].astype(int) >= merge_year)
     figs = _reject(figs, after, "old code of a unit merged before this year: " + code.map(
         lambda c: history.describe_merger(member_of[c], history_path) if c in member_of else ""), rejects)
     code = code[~after]

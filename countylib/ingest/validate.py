@@ -106,7 +106,7 @@ INDICATOR_SCHEMA = pa.DataFrameSchema(
     checks=[
         pa.Check(_one_preferred, name="one_preferred_per_unit_year_indicator",
                  error="every (adcode, year, indicator) must have exactly one preferred row"),
-        pa.Check(lambda df: ~(df.flag.isin(["unit_assumed"]) & df.indicator.map(_needs_unit)),
+        pa.Check(lambda df: ~(df.flag.isin(["unit_assumed"]) & df.indicator.map(_needs_unit).astype(bool)),
                  name="no_assumed_unit_for_money_or_population",
                  error="a money or population figure may not have an assumed unit"),
     ],
