@@ -54,7 +54,7 @@ def build(
     c = result.counts
     typer.echo(
         f"read {c['read']} figures from {c['sources']} sources: kept {c['from_sources']} "
-        f"({c['preferred'] - c['area']} preferred), rejected or not attributed {c['rejected']}, conflicts "
+        f"({c['preferred']} preferred), rejected or not attributed {c['rejected']}, conflicts "
         f"{c['conflicts']} rows, warnings {c['warnings']}, zones {c['zones']}, area figures {c['area']}, "
         f"list entries {c['list_entries']}\nreport: {result.report_path}"
     )

