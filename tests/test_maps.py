@@ -34,6 +34,33 @@ def test_area_is_derived_in_equal_area_projection(henan):
     assert (henan.area_km2 > 0).all()
 
 
+def test_simplified_counties_still_share_their_borders(henan):
+    """Simplifying the coverage as a whole keeps neighbours' borders identical: dissolving the province gives
+    the parts and holes of the full-detail data, not slivers drawn as false borders, and no overlaps."""
+    import shapely
+
+    raw = geo.read_raw("河南省")
+    full = shapely.union_all(raw.geometry.values)
+    simple = shapely.coverage_union_all(henan.geometry.values)
+    holes = lambda g: sum(shapely.get_num_interior_rings(p) for p in shapely.get_parts(g))  # noqa: E731
+    assert shapely.get_num_geometries(simple) == shapely.get_num_geometries(full)
+    assert holes(simple) == holes(full)
+    assert shapely.coverage_is_valid(henan.geometry.values)
+    albers = geo.to_albers(henan)
+    overlap_km2 = (albers.area.sum() - shapely.union_all(albers.geometry.values).area) / 1e6
+    assert abs(overlap_km2) < 0.01
+
+
+def test_per_polygon_simplification_would_break_the_borders(henan):
+    """The check above can fail: the old per-polygon simplification leaves sliver holes."""
+    import shapely
+
+    raw = geo.read_raw("河南省")
+    each = shapely.make_valid(shapely.simplify(raw.geometry.values, geo.SIMPLIFY_DEGREES, preserve_topology=True))
+    dissolved = shapely.union_all(each)
+    assert sum(shapely.get_num_interior_rings(p) for p in shapely.get_parts(dissolved)) > 100
+
+
 def test_merging_districts_gives_103_counties_plus_17_city_areas(henan):
     merged = geo.merge_districts(henan)
     # 157 units = 103 县/县级市 + 54 市辖区; the 54 districts belong to 17 prefectures -> 17 市区 units.

@@ -55,13 +55,17 @@ def peers(adcode: str, scope: str | list[str] = "prefecture") -> list[str]:
 
 
 def figures(adcode: str, year: int | None = None) -> pd.DataFrame:
-    """Every preferred figure for the county; the requested year first, else the latest year."""
+    """Every preferred figure for the county, one per indicator: the one for the requested year or, if
+    that year has none, the closest year (the later of two equally close); with ``year=None`` the
+    latest year with a figure."""
     adcode = code(adcode)
     data = load(level="county")
     mine = data[data.adcode == adcode]
-    if year is not None and not mine.empty:
-        mine = mine.assign(_d=(mine.year - year).abs()).sort_values(["indicator", "_d", "year"])
-        mine = mine.drop_duplicates("indicator").drop(columns="_d")
+    if not mine.empty:
+        target = mine.year.max() if year is None else year
+        mine = mine.assign(_d=(mine.year - target).abs(), _later=-mine.year)
+        mine = mine.sort_values(["indicator", "_d", "_later"]).drop_duplicates("indicator")
+        mine = mine.drop(columns=["_d", "_later"]).sort_values(["indicator"])
     return mine.reset_index(drop=True)
 
 
@@ -124,17 +128,28 @@ def missing(adcode: str, year: int | None = None) -> list[str]:
 
 def comparison(adcode: str, indicator: str = "gdp", year: int | None = None,
                scope: str | list[str] = "prefecture") -> pd.DataFrame:
-    """The indicator for the county and its peers, sorted, missing values kept as 无数据 at the end."""
+    """The indicator for the county and its peers in one year, sorted, missing values kept as NaN at
+    the end (shown as 无数据).
+
+    ``year=None`` takes the latest year in which the county or any peer has a figure, so every row
+    comes from the same year; the year used is in the ``年份`` column and ``.attrs["year"]``.
+    """
     adcode = code(adcode)
     codes = peers(adcode, scope)
     data = load(indicator, year=year, level="county")
+    data = data[data.adcode.isin(codes)].dropna(subset=["value"])
+    used = year if year is not None else (int(data.year.max()) if not data.empty else None)
+    data = data[data.year == used]
     names = regions.lookup(codes).set_index("adcode")
     out = pd.DataFrame({"adcode": codes})
     out["名称"] = out.adcode.map(names["name"])
     out["类型"] = out.adcode.map(names["kind"])
     out["数值"] = out.adcode.map(data.drop_duplicates("adcode").set_index("adcode").value)
+    out["年份"] = pd.array([used] * len(out), dtype="Int64")
     out["本县"] = out.adcode == adcode
-    return out.sort_values("数值", ascending=False, na_position="last").reset_index(drop=True)
+    out = out.sort_values("数值", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+    out.attrs["year"] = used
+    return out
 
 
 def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
@@ -146,6 +161,7 @@ def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
     colors = ["#c0392b" if b else "#95a5a6" for b in have["本县"]]
     ax.barh(have["名称"][::-1], have["数值"][::-1], color=colors[::-1])
     ax.set_xlabel(meta.label)
+    year = year if year is not None else table.attrs.get("year")
     ax.set_title(f"{meta.name_zh}比较" + (f"（{year}年）" if year else ""), fontsize=11)
     absent = table[table["数值"].isna()]["名称"].tolist()
     note = "数据来源：见下表各行来源。" + (f"无数据：{'、'.join(absent)}" if absent else "")

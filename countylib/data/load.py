@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from countylib import vocab
 from countylib.data import indicators as ind
 from countylib.data import regions
 from countylib.data.caches import bounded, file_key
@@ -93,9 +92,7 @@ def load(
     if province:
         table = table[regions.province_mask(table.adcode.map(reg.province_adcode), province)]
     if prefecture:
-        p = vocab.clean_name(prefecture)
-        pf = table.adcode.map(reg.prefecture_name)
-        table = table[(pf == p) | (pf == p + "市") | (table.adcode.map(reg.prefecture_adcode) == p)]
+        table = table[regions.prefecture_mask(table.adcode.map(reg.prefecture_adcode), prefecture)]
     table = table.sort_values(["adcode", "year", "indicator"]).reset_index(drop=True)
     if wide:
         table = (table.groupby(["adcode", "name", "year", "indicator"], sort=True)["value"].first()
@@ -103,10 +100,9 @@ def load(
     if geometry:
         from countylib.data import geo
 
-        shapes = geo.boundaries(province=province)
+        shapes = geo.boundaries(province=province, path=Path(folder) / geo.BOUNDARY_FILE if folder else None)
         if prefecture:
-            p = vocab.clean_name(prefecture)
-            shapes = shapes[(shapes.prefecture_name == p) | (shapes.prefecture_name == p + "市")]
+            shapes = shapes[regions.prefecture_mask(shapes.prefecture_adcode, prefecture)]
         keep = ["adcode", "short_name", "kind", "prefecture_adcode", "prefecture_name", "province_name",
                 "county_economy", "area_km2", "geometry"]
         if not wide:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from countylib.data import history
 from countylib.data.caches import bounded, file_key
-from countylib.data.registry import registry, short_name
+from countylib.data.registry import prefecture_codes, registry, short_name
 from countylib.vocab import clean_name
 
 # Functional zones (开发区, 高新区, 示范区, 航空港区 ...). 新区 is not among them: 浦东新区, 滨海新区, 沈北新区 and
@@ -61,6 +61,7 @@ class _Entry:
     province: str
     province_short: str
     prefecture: str
+    prefecture_adcode: str
     level: str
     via: str  # "name", "short", "old_name"
     valid_before: int | None = None  # old names: the year of the change
@@ -86,13 +87,13 @@ def _index_for(key: tuple[str, float, int]) -> tuple[dict[str, list[_Entry]], di
     by_short: dict[str, list[_Entry]] = defaultdict(list)
     for r in reg.itertuples(index=False):
         born = created.get(r.adcode) if r.level == "county" else None
-        e = _Entry(r.adcode, r.name, r.province_name, r.province_short, r.prefecture_name, r.level, "name",
-                   created=born)
+        e = _Entry(r.adcode, r.name, r.province_name, r.province_short, r.prefecture_name, r.prefecture_adcode,
+                   r.level, "name", created=born)
         by_name[r.name].append(e)
         if r.short_name != r.name:
             by_short[r.short_name].append(
-                _Entry(r.adcode, r.name, r.province_name, r.province_short, r.prefecture_name, r.level, "short",
-                       created=born)
+                _Entry(r.adcode, r.name, r.province_name, r.province_short, r.prefecture_name, r.prefecture_adcode,
+                       r.level, "short", created=born)
             )
     current = reg.drop_duplicates("adcode", keep="last").set_index("adcode")
     for h in changes.itertuples(index=False):
@@ -100,7 +101,8 @@ def _index_for(key: tuple[str, float, int]) -> tuple[dict[str, list[_Entry]], di
             continue
         cur = current.loc[h.new_adcode]
         e = _Entry(h.new_adcode, cur["name"], cur.province_name, cur.province_short, cur.prefecture_name,
-                   "county", "old_name", int(h.year), change=str(h.change), old_adcode=str(h.old_adcode))
+                   cur.prefecture_adcode, "county", "old_name", int(h.year), change=str(h.change),
+                   old_adcode=str(h.old_adcode))
         by_name[h.old_name].append(e)
         old_short = short_name(h.old_name)
         if old_short != h.old_name:
@@ -134,9 +136,8 @@ def _filter(cands: list[_Entry], province: str, prefecture: str, level: str | No
     if province:
         cands = [c for c in cands if province in (c.province, c.province_short)]
     if prefecture:
-        pref_short = short_name(prefecture)
-        cands = [c for c in cands if c.prefecture in (prefecture, prefecture + "市") or
-                 short_name(c.prefecture) == pref_short]
+        codes = prefecture_codes(prefecture)
+        cands = [c for c in cands if c.prefecture_adcode in codes]
     if level:
         cands = [c for c in cands if c.level == level]
     # The same unit reached twice (济源 as prefecture and county; a name and an old name) counts once.

