@@ -265,3 +265,27 @@ def test_xlsx_merged_headings_superscript_marks_and_percent_cells(tmp_path):
     province = figs[figs.row == 6].set_index("indicator").value_text.to_dict()
     assert province == {"gdp": "61345.1", "gdp_growth": "3.1", "gdp_per_capita": "62106", "fiscal_revenue": "4261.6",
                         "tax_revenue": "2900.1"}
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [("全  省", "province_total"), ("全市", "prefecture_total"), ("合 计", "total"), ("总计", "total"),
+     ("县域合计", "subtotal"), ("各县（市）合计", "subtotal"), ("小计", "subtotal"), ("市辖区", "subtotal"),
+     ("其中：市区", "subscope"), ("其中:县城", "subscope"), ("市区", "subscope"), ("城区", "subscope"),
+     ("市本级", "subscope"), ("本级", "subscope"), ("河南省", None), ("开封市", None), ("浦东新区", None)],
+)
+def test_row_labels_that_are_not_units(label, kind):
+    from countylib import vocab
+
+    assert vocab.row_label_kind(label) == kind
+
+
+def test_unit_line_above_the_title_and_a_prefecture_table(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("单位：万元,,\n洛阳市主要经济指标（2022年）,,\n地区,地区生产总值,一般公共预算收入\n"
+                    "全市,56750000,3500000\n市区,30000000,2000000\n　栾川县,3000500,160000\n", encoding="utf-8")
+    figs = readers.read_wide(path, province="河南省", prefecture="洛阳市")
+    assert {c["unit_from"] for c in figs.attrs["columns"]} == {"单位 line"}
+    rows = figs.drop_duplicates("row").set_index("name")
+    assert rows.loc["全市", ["row_kind", "scope"]].tolist() == ["prefecture_total", "洛阳市"]
+    assert rows.loc["市区", "row_kind"] == "subscope" and rows.loc["栾川县", "year"] == 2022

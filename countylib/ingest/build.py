@@ -79,11 +79,16 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
     """
     raw = Path(raw or raw_dir())
     out = Path(out or processed_dir())
-    history_path = raw / CHANGES_FILE
     sources = discover(raw)
+    steps_total = sum(s.kind in READERS for s in sources) + 5 + (1 if boundaries else 0)
+    with tqdm(total=steps_total, desc="build", unit="step", disable=not progress) as bar:
+        return _run(raw, out, sources, boundaries, progress, bar)
+
+
+def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress: bool, bar: tqdm) -> BuildResult:
+    """The build's steps, reporting progress on ``bar``."""
+    history_path = raw / CHANGES_FILE
     figure_sources = [s for s in sources if s.kind in READERS]
-    steps_total = len(figure_sources) + 5 + (1 if boundaries else 0)
-    bar = tqdm(total=steps_total, desc="build", unit="step", disable=not progress)
     rejects: list[pd.DataFrame] = []
 
     figs, columns, unmapped = _read_all(figure_sources, bar)
@@ -148,7 +153,6 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
         for f in sorted(tmp.iterdir()):
             os.replace(f, out / f.name)
     bar.update(1)
-    bar.close()
     is_area = table.source_id == steps.AREA_SOURCE_ID
     area = int(is_area.sum())
     counts = {"read": n_read, "indicators": len(table), "from_sources": len(table) - area, "area": area,

@@ -278,7 +278,6 @@ def check_duplicates(frame: pd.DataFrame, mode: str = "raise") -> pd.DataFrame:
     key = ["adcode", "year", "indicator"]
     if out.empty:
         return out
-    has_value = out.value.notna()
     sizes = out.groupby(key, sort=False).value.transform("size")
     single = sizes == 1
     out.loc[single, "preferred"] = True
@@ -301,7 +300,6 @@ def check_duplicates(frame: pd.DataFrame, mode: str = "raise") -> pd.DataFrame:
                 for r in order
             )
             messages.append(f"{group.adcode.iloc[0]} {group.year.iloc[0]} {group.indicator.iloc[0]}: {listing}")
-    del has_value
     if messages and mode == "raise":
         raise ConflictError("conflicting values for the same figure:\n" + "\n".join(messages))
     return out
