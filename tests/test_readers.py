@@ -289,3 +289,12 @@ def test_unit_line_above_the_title_and_a_prefecture_table(tmp_path):
     rows = figs.drop_duplicates("row").set_index("name")
     assert rows.loc["全市", ["row_kind", "scope"]].tolist() == ["prefecture_total", "洛阳市"]
     assert rows.loc["市区", "row_kind"] == "subscope" and rows.loc["栾川县", "year"] == 2022
+
+
+def test_columns_headed_by_years_carry_their_own_year(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("表5 主要指标（2021—2022年）,,,\n地区,地区生产总值（亿元）,,常住人口（万人）\n,2021年,2022年,2022年末\n"
+                    "巩义市,933.1,962.58,87.2\n", encoding="utf-8")
+    figs = readers.read_wide(path, province="河南省", year=2022)
+    assert figs[["year", "indicator", "value_text", "unit"]].values.tolist() == [
+        [2021, "gdp", "933.1", "亿元"], [2022, "gdp", "962.58", "亿元"], [2022, "pop_resident", "87.2", "万人"]]

@@ -33,6 +33,7 @@ _CODE = re.compile(r"^\d{6}(?:\d{3}|\d{6})?$")
 _CODE_HEADING = ("代码", "编码", "区划码", "code")
 _SUBSCOPE = {"城镇": "_urban", "农村": "_rural", "城镇居民": "_urban", "农村居民": "_rural"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_YEAR_HEADING = re.compile(r"(?:19|20)\d{2}年?(?:末)?")
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Column:
     unit: str = ""
     unit_source: str = ""
     problem: str = ""
+    year: int | None = None  # a column headed by a year (地区生产总值 over 2021年 | 2022年)
 
 
 @dataclass
@@ -292,8 +294,11 @@ def _column(j: int, parts: list[str], unit_cell: str, table_unit: str, sidecar: 
     """Indicator and unit of one column; raises when a money or population column has no unit."""
     label = "_".join(parts) or f"col{j + 1}"
     bare, heading_unit = _strip_units(parts)
+    year = None
+    if len(bare) > 1 and _YEAR_HEADING.fullmatch(bare[-1]):
+        year, bare = int(bare[-1][:4]), bare[:-1]
     key, problem = map_heading(bare)
-    col = Column(j, label, key, problem=problem)
+    col = Column(j, label, key, problem=problem, year=year)
     if key is None:
         return col
     canonical = indicators.get(key).unit

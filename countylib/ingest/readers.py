@@ -122,7 +122,7 @@ def read_wide(
         raise ReaderError(f"{file}: no year: the title names none; add `reader: year: 2022` (the year of the "
                           "figures) to the sidecar")
     year = check_year(year if year is not None else lay.title_year, f"{file}: sidecar")
-    if lay.title_year is not None and lay.title_year != year:
+    if lay.title_year is not None and lay.title_year != year and not any(c.year for c in lay.mapped):
         raise ReaderError(f"{file}: the title says {lay.title_year} ({lay.title!r}) but the sidecar says year "
                           f"{year}; correct `reader: year:`")
     mapped = lay.mapped
@@ -144,7 +144,7 @@ def read_wide(
         for c in mapped:
             records.append({
                 "row": i + 1, "name": printed, "adcode": code, "province": province or "",
-                "prefecture": prefecture or "", "year": year, "indicator": c.indicator, "column": c.label,
+                "prefecture": prefecture or "", "year": c.year or year, "indicator": c.indicator, "column": c.label,
                 "value_text": r[c.index], "unit": c.unit, "url": "", "source_quality": "", "note": "",
                 "is_aggregate": kind in ("province_total", "prefecture_total", "total"),
                 "row_kind": kind, "scope": scope, "context": context,
@@ -155,7 +155,8 @@ def read_wide(
     out.attrs["unmapped_columns"] = [f"{c.label} ({c.problem})" for c in lay.unmapped]
     out.attrs["columns"] = [
         {"column": c.label, "indicator": c.indicator or "", "unit": c.unit, "unit_from": c.unit_source,
-         "note": c.problem} for c in lay.columns if c.problem != "empty column"
+         "note": c.problem or (f"figures for {c.year}" if c.year else "")} for c in lay.columns
+        if c.problem != "empty column"
     ]
     out.attrs["encoding"] = sh.encoding
     return out
