@@ -207,3 +207,29 @@ def header_md(adcode: str, year: int | None = None) -> str:
     if figs.empty:
         lines += ["", "> 本县暂无任何已收录的指标数据。下文列出缺失的指标，欢迎补充来源后重新构建。"]
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------
+# 人口与社会（2020年第七次全国人口普查）: every county has it, because the census covers every county.
+# --------------------------------------------------------------------------------------------------
+
+
+def census_summary_md(adcode: str) -> str:
+    """Two or three sentences written from the county's 2020 census figures, compared with its province."""
+    from countylib.analysis import census
+
+    return "".join(census.report_sentences(code(adcode)))
+
+
+def census_pyramid(adcode: str):
+    """The county's age pyramid (shares of its population) with its province's shape as an outline."""
+    from countylib.analysis import census
+
+    return census.pyramid_figure(code(adcode), compare="province")
+
+
+def census_table(adcode: str) -> pd.DataFrame:
+    """The county's census indicators with the province's value and its ranks in province and prefecture."""
+    from countylib.analysis import census
+
+    return census.report_table(code(adcode))

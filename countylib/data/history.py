@@ -53,12 +53,37 @@ def changes(path: Path | None = None) -> pd.DataFrame:
 def successor_map(path: Path | None = None) -> dict[str, str]:
     """Old adcode -> current adcode for every recorded change (mergers map several codes to one).
 
+    Splits are left out: an old unit divided between several units has no single successor.
+
     >>> m = successor_map()
     >>> m["410322"], m["410306"]
     ('410308', '410308')
+    >>> "330104" in m          # 江干区 was divided between 上城区 and 钱塘区 in 2021
+    False
     """
     table = changes(path)
+    table = table[table.change != "split"]
     return dict(zip(table.old_adcode, table.new_adcode, strict=True))
+
+
+def split_units(since: int | None = None, path: Path | None = None) -> dict[str, str]:
+    """Codes whose territory changed in a split (from ``since`` on), old and current, with the change
+    described: figures of these units from before the split cannot be carried onto today's units.
+
+    >>> s = split_units(since=2020)
+    >>> sorted(c for c in s if c.startswith("3301"))
+    ['330102', '330104', '330109', '330110', '330113', '330114']
+    """
+    table = changes(path)
+    table = table[table.change == "split"]
+    if since is not None:
+        table = table[table.year >= since]
+    out: dict[str, list[str]] = {}
+    for r in table.itertuples(index=False):
+        text = f"{r.old_name}（{r.old_adcode}）部分划入{r.new_name}（{r.new_adcode}），{r.year}年"
+        for code in (r.old_adcode, r.new_adcode):
+            out.setdefault(code, []).append(text)
+    return {code: "；".join(dict.fromkeys(texts)) for code, texts in out.items()}
 
 
 def to_current(codes: Iterable[str], path: Path | None = None) -> list[str]:

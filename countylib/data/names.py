@@ -97,7 +97,8 @@ def _index_for(key: tuple[str, float, int]) -> tuple[dict[str, list[_Entry]], di
             )
     current = reg.drop_duplicates("adcode", keep="last").set_index("adcode")
     for h in changes.itertuples(index=False):
-        if h.new_adcode not in current.index:
+        # A split does not make the old name a name of its successors.
+        if h.new_adcode not in current.index or getattr(h, "change", "") == "split":
             continue
         cur = current.loc[h.new_adcode]
         e = _Entry(h.new_adcode, cur["name"], cur.province_name, cur.province_short, cur.prefecture_name,

@@ -28,8 +28,16 @@ from countylib import vocab
 from countylib.data import names, registry
 from countylib.data.history import CHANGES_FILE
 from countylib.ingest import readers, steps, validate
-from countylib.ingest.report import Outcome, render_report
-from countylib.ingest.sources import READERS, BuildError, Source, discover, provenance, read_source
+from countylib.ingest.report import SECTIONS, Outcome, md_table, render_report
+from countylib.ingest.sources import (
+    READERS,
+    BuildError,
+    Source,
+    discover,
+    is_licence_file,
+    provenance,
+    read_source,
+)
 from countylib.paths import processed_dir, raw_dir
 
 OUTPUT_COLUMNS = steps.OUTPUT_COLUMNS
@@ -38,8 +46,8 @@ REJECT_COLUMNS = ["source_id", "source_row", "name", "adcode", "year", "indicato
 SOURCE_COLUMNS = ["source_id", "kind", "title", "publisher", "url", "license", "retrieved", "sha256", "read",
                   "kept", "preferred", "rejected", "zones"]
 
-__all__ = ["BuildError", "BuildResult", "OUTPUT_COLUMNS", "READERS", "Source", "build", "discover", "read_source",
-           "render_report"]
+__all__ = ["BuildError", "BuildResult", "OUTPUT_COLUMNS", "READERS", "Source", "build", "discover", "is_licence_file",
+           "read_census", "read_source", "render_report"]
 
 
 @dataclass
@@ -80,7 +88,7 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
     raw = Path(raw or raw_dir())
     out = Path(out or processed_dir())
     sources = discover(raw)
-    steps_total = sum(s.kind in READERS for s in sources) + 5 + (1 if boundaries else 0)
+    steps_total = sum(s.kind in READERS or s.kind == "census_2020" for s in sources) + 5 + (1 if boundaries else 0)
     with tqdm(total=steps_total, desc="build", unit="step", disable=not progress) as bar:
         return _run(raw, out, sources, boundaries, progress, bar)
 
@@ -116,6 +124,13 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     table, implausible = validate.check_plausibility(table)
     table, out_of_range = validate.check_ranges(table)
     rejects += [r for r in (implausible, out_of_range) if len(r)]
+    censuses = []
+    for src in (s for s in sources if s.kind == "census_2020"):
+        bar.set_postfix_str(src.source_id[:40])
+        censuses.append(read_census(src, out))
+        bar.update(1)
+    if censuses:
+        table, zones = _add_census(table, zones, censuses, rejects)
     table = validate.check_duplicates(table, mode="report")
     table = table.sort_values(["adcode", "year", "indicator", "source_id", "source_row"]).reset_index(drop=True)
     table = validate.schema_check(table)[OUTPUT_COLUMNS]
@@ -139,6 +154,8 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
         _write_parquet(lists_df, tmp / "lists.parquet")
         _write_parquet(zones, tmp / "zones.parquet")
         _write_parquet(source_df, tmp / "sources.parquet")
+        if censuses:
+            _write_parquet(pd.concat([c.counts for c in censuses], ignore_index=True), tmp / "census_2020.parquet")
         reject_df.to_csv(tmp / "rejects.csv", index=False)
         geo_note = ""
         if bounds is not None:
@@ -148,7 +165,7 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
             geo_note = f"{len(bounds)} county-level polygons"
         outcome = Outcome(sources=sources, n_read=n_read, table=table, rejects=reject_df, zones=zones,
                           lists=lists_df, columns=columns, unmapped=unmapped, warnings=warnings,
-                          geo_note=geo_note, area_note=area_note)
+                          geo_note=geo_note, area_note=area_note, extra={"censuses": censuses})
         (tmp / "build_report.md").write_text(render_report(outcome), encoding="utf-8")
         for f in sorted(tmp.iterdir()):
             os.replace(f, out / f.name)
@@ -158,7 +175,8 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     counts = {"read": n_read, "indicators": len(table), "from_sources": len(table) - area, "area": area,
               "preferred": int((table.preferred & ~is_area).sum()), "rejected": len(reject_df), "zones": len(zones),
               "conflicts": int(table.conflict.sum()), "warnings": len(warnings), "list_entries": len(lists_df),
-              "sources": len(sources)}
+              "sources": len(sources), "census_figures": int((table.source_id.isin([c.source_id for c in censuses])
+                                                              ).sum())}
     return BuildResult(out_dir=out, counts=counts, rejects=reject_df, report_path=out / "build_report.md")
 
 
@@ -177,6 +195,72 @@ def _with_area(table: pd.DataFrame, bounds, out: Path, history_path: Path) -> tu
             "the boundaries show; a lower bound of their vintage). A published area from a raw file is preferred "
             "over a computed one.")
     return pd.concat([table, area[table.columns]], ignore_index=True), note
+
+
+# ------------------------------------------------------------------------------------------------------
+# The 2020 census (countylib.ingest.census): codes mapped with the code history, counts summed for
+# mergers, shares computed from the counts, zones reported per province. The parse is cached by the
+# file's content hash in <out>/.cache.
+# ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CensusPart:
+    rows: pd.DataFrame      # tidy indicator rows, with provenance
+    zones: pd.DataFrame     # zone and unattributed rows, in the zones layout
+    counts: pd.DataFrame    # census_2020.parquet: counts per current unit
+    provinces: pd.DataFrame  # where each province's people are
+    source_id: str
+
+
+def read_census(src: Source, out: Path) -> CensusPart:
+    """The census table of ``src`` as tidy rows (each with its provenance), zones and counts."""
+    from countylib.ingest import census
+
+    try:
+        t = census.tables(src.path, cache_dir=out / ".cache")
+    except Exception as exc:  # noqa: BLE001 - a reader failure names its file
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BuildError(first if first.startswith(src.source_id) else f"{src.source_id}: could not be read: "
+                         f"{first}") from None
+    rows = census.indicator_rows(t, src.source_id, url=src.meta.get("url") or "",
+                                 source_quality=src.meta.get("source_quality", "") or "")
+    units = t.units.set_index("adcode")
+    rows = rows.assign(**provenance(src), name_printed=rows.adcode.map(units.member_names).fillna(""),
+                       code_printed=rows.adcode.map(units.members).fillna(""), column_printed=rows.unit_published)
+    zones = census.zone_rows(t, src.source_id)
+    if not zones.empty:
+        zones = zones.rename(columns={"note": "why"}).reindex(columns=steps.ZONE_COLUMNS)
+    counts = t.units.assign(source_id=src.source_id, year=census.CENSUS_YEAR)
+    return CensusPart(rows, zones, counts, census.province_report(t), src.source_id)
+
+
+def _add_census(table: pd.DataFrame, zones: pd.DataFrame, censuses: list[CensusPart],
+                rejects: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Census rows join the table after the range checks for their level; zones join the zones."""
+    rows = pd.concat([c.rows for c in censuses], ignore_index=True).reindex(columns=table.columns)
+    kept, out_of_range = validate.check_ranges(rows)
+    if len(out_of_range):
+        rejects.append(out_of_range)
+    table = pd.concat([table, kept], ignore_index=True)
+    parts = [z for z in [zones, *[c.zones for c in censuses]] if not z.empty]
+    zones = pd.concat(parts, ignore_index=True) if parts else zones
+    return table, zones
+
+
+def census_section(o: Outcome) -> str:
+    """The census part of build_report.md: people per province in units, zones and unattributed rows."""
+    out = []
+    for part in o.extra.get("censuses", []):
+        out.append(f"\n## 2020 census ({part.source_id}): where each province's people are\n\n"
+                   "Province total as published = people in today's county-level units + in functional-zone rows "
+                   "(codes ending 71-79 or no code; attributed to no county) + in unattributed rows (units split "
+                   "since 2020, codes with no current unit; listed under Functional zones with the reason). "
+                   "`difference` is 0 when the table adds up.\n\n" + md_table(part.provinces, max_rows=40))
+    return "".join(out)
+
+
+SECTIONS.insert(len(SECTIONS) - 1, census_section)
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Readers for real-world tables: yearbook sheets (wide, multi-row headers, unit rows, notes rows,
-aggregate rows), long figure lists, county lists and the 2020 census county table.
+aggregate rows), long figure lists and county lists (the 2020 census table: :mod:`countylib.ingest.census`).
 
 Every reader returns *figures*: one row per published number, nothing converted yet::
 
@@ -48,7 +48,7 @@ YEAR_RANGE = (1949, 2100)
 
 Source = str | PathLike | IO
 
-__all__ = ["FIGURE_COLUMNS", "LAYOUT_COLUMNS", "ReaderError", "check_year", "column_indicator", "read_census_2020",
+__all__ = ["FIGURE_COLUMNS", "LAYOUT_COLUMNS", "ReaderError", "check_year", "column_indicator",
            "read_county_list", "read_figures_long", "read_wide"]
 
 
@@ -273,44 +273,6 @@ def read_county_list(source: Source, encoding: str | None = None, name: str | No
         "province": table.get("province", ""),
         "county": table["county"],
     })
-
-
-CENSUS_COLUMNS = {"人口数_合计": ("pop_resident", "人"), "城镇人口": ("pop_urban", "人")}
-
-
-def read_census_2020(source: Source, columns: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
-    """Read the 2020 census county table layout: 区划代码, 省, 市, 区县, then one column per indicator.
-
-    Province, prefecture and national rows are marked as aggregates; functional zones (codes ending
-    71-79, or rows with no code) come back with an empty adcode and ``note == "zone"``; codes are as
-    published (2020), mapping onto today's units happens in the build.
-    """
-    table = pd.read_excel(source, dtype=str) if str(_name(source)).endswith(".xlsx") else pd.read_csv(
-        source, dtype=str)
-    table = table.fillna("")
-    need = ["区划代码", "省", "市", "区县"]
-    missing = [c for c in need if c not in table.columns]
-    if missing:
-        raise ReaderError(f"{_name(source)}: not the census county layout; missing column(s) {missing}")
-    columns = columns or CENSUS_COLUMNS
-    present = {c: v for c, v in columns.items() if c in table.columns}
-    if not present:
-        raise ReaderError(f"{_name(source)}: none of the census columns {list(columns)} is present")
-    code = table["区划代码"].str.strip()
-    name = table["区县"].str.strip()
-    national = code.eq("") & name.eq("全国")
-    zone = (code.eq("") & ~national) | code.str.match(r"^\d{4}7\d$")
-    is_aggregate = national | code.str.endswith("00")
-    records = []
-    for col, (key, unit) in present.items():
-        part = pd.DataFrame({
-            "row": np.arange(2, len(table) + 2), "name": name, "adcode": code.where(~zone, ""),
-            "province": table["省"], "prefecture": table["市"], "year": 2020, "indicator": key, "column": col,
-            "value_text": table[col], "unit": unit, "url": "", "source_quality": "",
-            "note": np.where(zone, "zone", ""), "is_aggregate": is_aggregate,
-        })
-        records.append(part)
-    return pd.concat(records, ignore_index=True)[FIGURE_COLUMNS]
 
 
 def _name(source: Source) -> str:

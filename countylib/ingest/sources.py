@@ -10,7 +10,10 @@ Readers are registered by kind; adding one is a single entry::
     READERS["my_kind"] = lambda src: my_reader(src.path, **src.reader_options)
 
 >>> sorted(READERS)
-['census_2020', 'figures_long', 'wide']
+['figures_long', 'wide']
+
+The 2020 census (``kind: census_2020``) is read apart by :mod:`countylib.ingest.census`, which maps its
+codes and computes its shares itself (see :func:`countylib.ingest.build.read_census`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ import yaml
 from countylib.ingest import readers
 
 REQUIRED_META = ("title", "publisher", "retrieved", "license", "kind")
-OTHER_KINDS = ("county_list", "admin_changes")
+OTHER_KINDS = ("census_2020", "county_list", "admin_changes")
+LICENCE_SUFFIXES = (".license", ".licence", ".license.txt", ".licence.txt")
 #: Options a ``reader:`` mapping may hold, by kind (anything else is a typo worth stopping for).
 READER_OPTIONS = {
     "wide": ("year", "province", "prefecture", "name_col", "code_col", "header_rows", "sheet", "units", "encoding",
@@ -65,10 +69,6 @@ class Source:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()[:16]
 
 
-def _read_census(src: Source) -> pd.DataFrame:
-    return readers.read_census_2020(src.path)
-
-
 def _read_wide(src: Source) -> pd.DataFrame:
     return readers.read_wide(src.path, **src.reader_options)
 
@@ -81,8 +81,18 @@ def _read_figures_long(src: Source) -> pd.DataFrame:
 READERS: dict[str, Callable[[Source], pd.DataFrame]] = {
     "figures_long": _read_figures_long,
     "wide": _read_wide,
-    "census_2020": _read_census,
 }
+
+
+def is_licence_file(path: Path) -> bool:
+    """A licence text shipped with a data file (``<name>.LICENSE``, ``LICENSE``, ``COPYING``): not data,
+    so it needs no sidecar; the data file's sidecar names it (``license_file``).
+
+    >>> is_licence_file(Path("census_county_2020_leiii.LICENSE")), is_licence_file(Path("figures.csv"))
+    (True, False)
+    """
+    name = path.name.lower()
+    return name.endswith(LICENCE_SUFFIXES) or name.split(".")[0] in ("license", "licence", "copying")
 
 
 def kinds() -> tuple[str, ...]:
@@ -100,7 +110,9 @@ def discover(raw: Path) -> list[Source]:
         raise BuildError(f"raw data folder not found: {raw}")
     sources = []
     for path in sorted(raw.iterdir()):
-        if path.name.startswith(".") or path.name.endswith(".meta.yaml") or path.suffix.lower() in (".md", ".license"):
+        if path.name.startswith(".") or path.name.endswith(".meta.yaml") or path.suffix.lower() == ".md":
+            continue
+        if is_licence_file(path):  # a licence text kept beside its data file, named in that file's sidecar
             continue
         if not path.is_file():
             continue
