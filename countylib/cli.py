@@ -53,10 +53,10 @@ def build(
         raise typer.Exit(1) from None
     c = result.counts
     typer.echo(
-        f"read {c['read']} figures (+ {c.get('census_figures', 0)} from the 2020 census) from {c['sources']} "
-        f"sources: kept {c['from_sources']} "
+        f"read {c['read']} figures from {c['sources']} sources: kept {c['from_sources']} "
         f"({c['preferred']} preferred), rejected or not attributed {c['rejected']}, conflicts "
-        f"{c['conflicts']} rows, warnings {c['warnings']}, zones {c['zones']}, area figures {c['area']}, "
+        f"{c['conflicts']} rows, warnings {c['warnings']}, zones {c['zones']}, census figures "
+        f"{c.get('census_figures', 0)}, area figures {c['area']}, "
         f"list entries {c['list_entries']}\nreport: {result.report_path}"
     )
 

@@ -172,11 +172,12 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     bar.update(1)
     is_area = table.source_id == steps.AREA_SOURCE_ID
     area = int(is_area.sum())
-    counts = {"read": n_read, "indicators": len(table), "from_sources": len(table) - area, "area": area,
-              "preferred": int((table.preferred & ~is_area).sum()), "rejected": len(reject_df), "zones": len(zones),
+    is_census = table.source_id.isin([c.source_id for c in censuses])
+    counts = {"read": n_read, "indicators": len(table), "from_sources": int((~is_area & ~is_census).sum()),
+              "area": area, "preferred": int((table.preferred & ~is_area & ~is_census).sum()),
+              "rejected": len(reject_df), "zones": len(zones),
               "conflicts": int(table.conflict.sum()), "warnings": len(warnings), "list_entries": len(lists_df),
-              "sources": len(sources), "census_figures": int((table.source_id.isin([c.source_id for c in censuses])
-                                                              ).sum())}
+              "sources": len(sources), "census_figures": int(is_census.sum())}
     return BuildResult(out_dir=out, counts=counts, rejects=reject_df, report_path=out / "build_report.md")
 
 
@@ -231,6 +232,7 @@ def read_census(src: Source, out: Path) -> CensusPart:
     zones = census.zone_rows(t, src.source_id)
     if not zones.empty:
         zones = zones.rename(columns={"note": "why"}).reindex(columns=steps.ZONE_COLUMNS)
+        zones["code_printed"] = zones["code_printed"].fillna("")
     counts = t.units.assign(source_id=src.source_id, year=census.CENSUS_YEAR)
     return CensusPart(rows, zones, counts, census.province_report(t), src.source_id)
 
@@ -339,6 +341,8 @@ def _sources_frame(sources: list[Source], read: dict, counts: dict, table: pd.Da
     for s in sources:
         sid = s.source_id
         n_read, kept, rej = read.get(sid, 0), counts["kept"].get(sid, 0), counts["rejected"].get(sid, 0)
+        if s.kind == "census_2020":
+            n_read = kept + rej
         if s.kind == "county_list" and not lists.empty:
             entries = lists[lists.list_id == s.path.stem]
             n_read, kept, rej = len(entries), int(entries.adcode.notna().sum()), int(entries.adcode.isna().sum())

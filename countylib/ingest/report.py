@@ -93,11 +93,14 @@ def summary_section(o: Outcome) -> str:
     area = int((t.source_id == _area_id()).sum()) if len(t) else 0
     cats = o.rejects.reason.map(reject_category).value_counts().sort_index() if len(o.rejects) else pd.Series(
         dtype=int)
+    census_ids = [c.source_id for c in o.extra.get("censuses", [])]
+    census = int(t.source_id.isin(census_ids).sum()) if len(t) else 0
+    read = t[(t.source_id != _area_id()) & ~t.source_id.isin(census_ids)] if len(t) else t
     lines = [
         "\n## Summary\n",
         f"- figures read: {o.n_read}",
-        f"- figures kept: {len(t) - area} read from sources "
-        f"({int((t.preferred & (t.source_id != _area_id())).sum()) if len(t) else 0} preferred)"
+        f"- figures kept: {len(read)} read from sources ({int(read.preferred.sum()) if len(read) else 0} preferred)"
+        + (f" + {census} from the 2020 census" if census else "")
         + (f" + {area} area figures computed from the boundaries" if area else ""),
         f"- rows rejected or not attributed: {len(o.rejects)} (all listed in `rejects.csv`)",
         *[f"  - {c}: {n}" for c, n in cats.items()],
