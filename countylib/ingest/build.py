@@ -232,7 +232,7 @@ def read_census(src: Source, out: Path) -> CensusPart:
     zones = census.zone_rows(t, src.source_id)
     if not zones.empty:
         zones = zones.rename(columns={"note": "why"}).reindex(columns=steps.ZONE_COLUMNS)
-        zones["code_printed"] = zones["code_printed"].fillna("")
+        zones["code_printed"] = ""
     counts = t.units.assign(source_id=src.source_id, year=census.CENSUS_YEAR)
     return CensusPart(rows, zones, counts, census.province_report(t), src.source_id)
 
