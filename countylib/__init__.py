@@ -54,6 +54,7 @@ PUBLIC_MODULES = {
 # Functions at the top level, imported on first use so `import countylib` stays cheap.
 PUBLIC_FUNCTIONS = {
     "load": "countylib.data.load",
+    "sources": "countylib.data.load",
     "reload": "countylib.data.caches",
 }
 

@@ -23,24 +23,41 @@ app = typer.Typer(
 @app.command()
 def build(
     no_boundaries: bool = typer.Option(False, "--no-boundaries", help="Skip the boundary cache (faster)."),
+    progress: bool = typer.Option(None, "--progress/--no-progress",
+                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
 ) -> None:
     """Build data/processed from data/raw and write build_report.md.
 
+    A broken input (empty file, invalid sidecar, a year that is not a year, a money column without a unit)
+    stops the build with one line naming the file and exit code 2; the previous output stays as it was.
+
     Example:  countylib build
     """
+    import os
+
     from countylib.ingest.build import BuildError
     from countylib.ingest.build import build as run
 
+    show = sys.stderr.isatty() if progress is None else progress
     try:
-        result = run(boundaries=not no_boundaries, progress=sys.stderr.isatty())
+        result = run(boundaries=not no_boundaries, progress=show)
     except BuildError as exc:
         typer.secho(f"build failed: {exc}", fg="red", err=True)
         raise typer.Exit(2) from None
+    except Exception as exc:  # noqa: BLE001 - one line for the user; COUNTYLIB_DEBUG=1 shows the traceback
+        if os.environ.get("COUNTYLIB_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        typer.secho(f"build failed ({type(exc).__name__}): {first} (set COUNTYLIB_DEBUG=1 for details)", fg="red",
+                    err=True)
+        raise typer.Exit(1) from None
     c = result.counts
     typer.echo(
-        f"read {c['read']} figures (+ {c.get('census_figures', 0)} from the 2020 census) from {c['sources']} sources: "
-        f"kept {c['indicators']}, rejected {c['rejected']}, "
-        f"zones {c['zones']}, list entries {c['list_entries']}\nreport: {result.report_path}"
+        f"read {c['read']} figures from {c['sources']} sources: kept {c['from_sources']} "
+        f"({c['preferred']} preferred), rejected or not attributed {c['rejected']}, conflicts "
+        f"{c['conflicts']} rows, warnings {c['warnings']}, zones {c['zones']}, census figures "
+        f"{c.get('census_figures', 0)}, area figures {c['area']}, "
+        f"list entries {c['list_entries']}\nreport: {result.report_path}"
     )
 
 
@@ -221,7 +238,7 @@ def render_notebook_cmd(
 ) -> None:
     """Run any parameterised notebook and write reports/<run>/<name>.html.
 
-    Example:  countylib render notebook notebooks/choropleth.ipynb -p indicator gdp -p year 2022
+    Example:  countylib render notebook notebooks/henan_choropleth.ipynb -p indicator gdp -p year 2022
     """
     import time
     from pathlib import Path

@@ -12,6 +12,8 @@ they cannot disagree about them.
 '栾川县'
 >>> marker_flag("突破"), marker_flag("达到"), marker_flag("约")
 ('lower_bound', 'exact', 'approximate')
+>>> row_label_kind("县域合计"), row_label_kind("其中：市区"), row_label_kind("全省")
+('subtotal', 'subscope', 'province_total')
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ MARKERS: dict[str, str] = {
     **dict.fromkeys(("突破", "超过", "超", "逾", "以上", "多于", "高于", "跨越", "迈上", "站上"), "lower_bound"),
     **dict.fromkeys(("不足", "不到", "以下", "少于", "低于"), "upper_bound"),
     **dict.fromkeys(("预计", "预估", "预期", "预测"), "estimate"),
-    **dict.fromkeys(("初步核算", "初步统计", "快报"), "preliminary"),
-    **dict.fromkeys(("达到", "达", "实现", "完成", "为", "是", "共计", "合计", "总计", "累计"), "exact"),
+    **dict.fromkeys(("初步核算", "初步统计", "快报", "初步测算", "初步"), "preliminary"),
+    **dict.fromkeys(("达到", "达", "实现", "完成", "为", "是", "共计", "合计", "总计", "累计", "最终核实", "核实数"),
+                    "exact"),
     **dict.fromkeys(("增加到", "增至", "提高到", "提升到", "上升到", "增长到", "达至", "提高至", "提升至", "上升至",
                      "增长至", "增加至"), "exact"),
 }
@@ -50,6 +53,38 @@ SUBSCOPE_WORDS = ("县本级", "市本级", "区本级", "县级本级", "本级
 #: Totals and subtotals printed as row labels in yearbook tables.
 TOTAL_WORDS = ("全国", "全省", "全市", "全区", "全县", "合计", "总计", "总计数", "县域合计", "各县(市)合计",
                "省直管县合计", "各县合计")
+#: Row labels that stand for the whole province, the whole prefecture, or a scope the sidecar must declare.
+PROVINCE_TOTAL_WORDS = ("全省",)
+PREFECTURE_TOTAL_WORDS = ("全市",)
+DECLARED_TOTAL_WORDS = ("合计", "总计", "总计数", "总体", "全区", "全县", "全国")
+#: Row labels of subtotals: part of a table's units added up (县域合计, 各县（市）合计, 小计 ...).
+SUBTOTAL_WORDS = ("县域合计", "各县(市)合计", "县(市)合计", "省直管县合计", "各县合计", "各县市合计", "县域", "市辖区",
+                  "市辖区合计", "各区合计", "小计", "县(市)", "省辖市", "县级市", "各县(市)", "各省辖市")
+#: What a sub-scope row starts with (其中：市区) or ends with (洛阳市区, 市本级).
+SUBSCOPE_PREFIX = ("其中",)
+SUBSCOPE_SUFFIX = ("市区", "城区", "本级", "县城")
+
+#: Column headings of a growth rate; the indicator is the one of the heading group above (地区生产总值 over
+#: 比上年增长). A growth heading alone says nothing about *which* indicator grew.
+GROWTH_LABEL = re.compile(
+    r"(?:比上年|比去年|较上年|比上年同期|同比)?(?:增长率?|增速|增幅|增减率?)(?:±|\+/?-)?(?:\(%\)|%)?$"
+    r"|(?:比上年|比去年|较上年|比上年同期|同比)?(?:±|\+/?-)(?:\(%\)|%)?$"
+    r"|^(?:比上年|比去年|较上年|同比)(?:\(%\)|%)?$"
+)
+#: Column headings that mean "the level of the indicator of the heading group" (地区生产总值 over 总量).
+LEVEL_WORDS = ("总量", "绝对值", "绝对数", "总额", "数值", "金额", "数额", "本年", "全年", "本年累计", "累计", "总计", "合计",
+               "实绩", "年末数", "本年实际", "规模", "指标值")
+#: Words that make an indicator a figure per person (人均地区生产总值): never summed over units.
+PER_PERSON_WORDS = ("人均", "每人", "每万人", "每十万人")
+#: A title's year: （2022年）, 2022年 — not 2023年鉴 (the edition).
+TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!鉴)")
+#: A table-wide unit line: 单位：万元.
+UNIT_LINE = re.compile(r"^单位[:：]?\s*(?P<unit>\S.*)$")
+#: Currency signs that only say "money" (¥38,034 is 元).
+CURRENCY_SIGNS = ("¥", "￥", "RMB", "人民币", "CNY")
+#: A multiplier written inside a number or as a bare unit (3.2亿, 5万, unit 萬), as powers of ten.
+MULTIPLIER_EXPONENTS = {"万亿": 12, "亿": 8, "千万": 7, "百万": 6, "十万": 5, "万": 4, "千": 3, "百": 2}
+
 #: Words that start a note row under a table.
 NOTE_WORDS = ("注", "说明", "资料来源", "数据来源", "备注", "附注")
 NOTE_ROW = re.compile(r"^(?:注[0-9①-⑩]*(?:[:：]|$)|(?:说明|资料来源|数据来源|备注|附注)[:：]?)")
@@ -114,8 +149,18 @@ MASKED = re.compile(r"^[xX×*＊]+$")
 MISSING = re.compile(r"^(?:[—–\-－…\.。·/]+|无|空|NA|N/A|None)?$", re.IGNORECASE)
 # Pinyin glosses inserted after characters by some reprints: 地區(qū)生產(chǎn)總值.
 PINYIN_GLOSS = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ\s]+[)）]")
-# Footnote marks after a name: ①, (1), [2], 【3】, *, #, superscript digits and letters.
-FOOTNOTE = re.compile(r"(?:[\u2460-\u2473\u2776-\u277f\u24b6-\u24e9*＊#⁰¹²³⁴-⁹ᵃ-ᶻ]|[(（\[【]\s*[0-9a-zA-Z]{1,2}\s*[)）\]】])+$")
+# Footnote marks after a name: ①, ⑴, (1), [2], 【3】, *, #, †, superscript digits and letters. Matched on the
+# text as printed (NFKC would turn ① and ¹ into a plain 1) and again after normalisation.
+FOOTNOTE = re.compile(
+    r"(?:[\u2460-\u24ff\u2776-\u2793*＊#＃†‡§⁰¹²³⁴-⁹⁺ᵃ-ᶿ\u02b0-\u02ff]"
+    r"|[(（\[【]\s*[0-9a-zA-Z]{1,2}\s*[)）\]】]|\s)+$"
+)
+# Numbering before a name in a table (一、郑州市; (二)洛阳市; 1.巩义市): place names never start that way.
+LEADING_NUMBERING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,3}\s*[、.．])\s*")
+# After normalisation: one or two ASCII digits or lower-case letters glued to a Chinese name are a footnote
+# mark whose superscript formatting was lost (栾川县1, 兰考县a): place names never end that way.
+TRAILING_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[0-9a-z]{1,2}$")
 # A middle dot between digits is a decimal point in some reprints (1·8%).
 MIDDLE_DOT_DECIMAL = re.compile(r"(?<=\d)[·•∙・](?=\d)")
 
@@ -186,11 +231,18 @@ def clean_name(name: object) -> str:
 
     >>> clean_name("巩 义 市"), clean_name("兰考县*"), clean_name("汝州市(1)"), clean_name("嵩  县【2】")
     ('巩义市', '兰考县', '汝州市', '嵩县')
+    >>> clean_name("栾川县①"), clean_name("伊川县¹"), clean_name("宜阳县ᵃ"), clean_name("　中牟县")
+    ('栾川县', '伊川县', '宜阳县', '中牟县')
+    >>> clean_name("一、郑州市"), clean_name("（二）洛阳市"), clean_name("3.巩义市")
+    ('郑州市', '洛阳市', '巩义市')
     """
-    # Footnote marks go before NFKC too: it would turn ① and ¹ into plain digits that stick to the name.
-    raw = "" if name is None or (isinstance(name, float) and name != name) else FOOTNOTE.sub("", str(name).strip())
-    text = PINYIN_GLOSS.sub("", normalize(raw))
-    return FOOTNOTE.sub("", text)
+    if name is None or (isinstance(name, float) and name != name):
+        return ""
+    text = FOOTNOTE.sub("", str(name).strip())
+    text = LEADING_NUMBERING.sub("", text)
+    text = PINYIN_GLOSS.sub("", normalize(text))
+    text = FOOTNOTE.sub("", text)
+    return TRAILING_MARK.sub("", text)
 
 
 @lru_cache(maxsize=4096)
@@ -206,13 +258,27 @@ def clean_unit(unit: object) -> str:
     return {"k㎡": "km2", "㎢": "km2", "km^2": "km2", "平方千米": "平方公里"}.get(text, text)
 
 
+# Footnote marks after a number as printed: circled or superscript marks (NFKC would make ① a digit 1),
+# a bracketed number, or one * or # after a number that is plainly complete (962.58*, 2306460#).
+NUMBER_FOOTNOTE_RAW = re.compile(r"[\u2460-\u24ff\u2776-\u2793⁰¹²³⁴-⁹⁺ᵃ-ᶿ†‡§]+$")
+NUMBER_FOOTNOTE = re.compile(r"(?:[(（\[【]\s*\d{1,2}\s*[)）\]】]|(?<=\d\.\d)[*#]|(?<=\d\.\d\d)[*#]|(?<=\d{3})[*#])$")
+
+
 def clean_number_text(text: object) -> str:
-    """A number as printed -> plain digits: normalised, middle-dot decimals, thousands separators gone.
+    """A number as printed -> plain digits: normalised, middle-dot decimals, thousands separators and
+    footnote marks gone, a minus sign as ``-``.
 
     >>> clean_number_text("２２，８９２"), clean_number_text("1·8"), clean_number_text(" 3 200 ")
     ('22892', '1.8', '3200')
+    >>> clean_number_text("962.58①"), clean_number_text("962.58¹"), clean_number_text("962.58(1)"), clean_number_text("−1.2")
+    ('962.58', '962.58', '962.58', '-1.2')
+    >>> clean_number_text("12**"), clean_number_text("962.58*")
+    ('12**', '962.58')
     """
-    out = MIDDLE_DOT_DECIMAL.sub(".", normalize(text))
+    raw = "" if text is None or (isinstance(text, float) and text != text) else str(text).strip()
+    raw = NUMBER_FOOTNOTE_RAW.sub("", raw)
+    out = MIDDLE_DOT_DECIMAL.sub(".", normalize(raw)).replace("−", "-")
+    out = NUMBER_FOOTNOTE.sub("", out)
     return re.sub(r"(?<=\d)[,，](?=\d{3})", "", out)
 
 
@@ -223,6 +289,65 @@ def is_total_label(name: object) -> bool:
     (True, True, False)
     """
     return clean_name(name) in TOTAL_WORDS
+
+
+def row_label_kind(name: object) -> str | None:
+    """What a row label in a yearbook table stands for, when it is not a unit's name.
+
+    ``province_total`` (全省), ``prefecture_total`` (全市), ``total`` (合计, 总计, 全区, 全县: the scope must
+    be declared in the sidecar), ``subtotal`` (县域合计, 各县（市）合计, 小计), ``subscope`` (其中…, 市区, 城区,
+    本级, 市本级) or None (a name to resolve).
+
+    >>> [row_label_kind(x) for x in ("全 省", "全市", "合 计", "各县（市）合计", "其中:城区", "市本级", "巩义市")]
+    ['province_total', 'prefecture_total', 'total', 'subtotal', 'subscope', 'subscope', None]
+    """
+    text = clean_name(name)
+    if not text:
+        return None
+    if text.startswith(SUBSCOPE_PREFIX):
+        return "subscope"
+    if text in PROVINCE_TOTAL_WORDS:
+        return "province_total"
+    if text in PREFECTURE_TOTAL_WORDS:
+        return "prefecture_total"
+    if text in DECLARED_TOTAL_WORDS:
+        return "total"
+    if text in SUBTOTAL_WORDS or text.endswith(("合计", "小计")):
+        return "subtotal"
+    if text in SUBSCOPE_WORDS:
+        return "subscope"
+    return None
+
+
+def is_growth_label(label: object) -> bool:
+    """True for a heading that names a growth rate without saying of what (比上年增长, 增长率, ±%).
+
+    >>> is_growth_label("比上年增长(%)"), is_growth_label("±%"), is_growth_label("增速"), is_growth_label("总量")
+    (True, True, True, False)
+    >>> is_growth_label("比上年增长±%"), is_growth_label("指数(上年=100)"), is_growth_label("%")
+    (True, False, False)
+    """
+    return bool(GROWTH_LABEL.fullmatch(normalize(label)))
+
+
+def is_english_label(text: object) -> bool:
+    """True for an English heading (``Gross Regional Product``): ASCII with at least two letters.
+
+    >>> is_english_label("Gross Regional Product (10 000 yuan)"), is_english_label("地区"), is_english_label("%")
+    (True, False, False)
+    """
+    t = normalize(text, spaces=True)
+    return bool(t) and t.isascii() and len(re.findall(r"[A-Za-z]", t)) >= 2
+
+
+def title_year(text: object) -> int | None:
+    """The single year a table title names (（2022年）), or None when it names none or several.
+
+    >>> title_year("21-2 各县（市）主要经济指标（2022年）"), title_year("河南统计年鉴2023"), title_year("主要指标")
+    (2022, None, None)
+    """
+    years = {int(m.group(1)) for m in TITLE_YEAR.finditer(normalize(text))}
+    return years.pop() if len(years) == 1 else None
 
 
 def is_note_label(text: object) -> bool:

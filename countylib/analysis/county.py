@@ -104,7 +104,7 @@ def _fmt(v: float) -> str:
     return f"{v:,.2f}" if abs(v) < 1e5 else f"{v:,.0f}"
 
 
-FLAG_ZH = {"exact": "", "approximate": "约数", "lower_bound": "下限（突破/超过）", "upper_bound": "上限",
+FLAG_ZH = {"exact": "", "preliminary": "初步核算数", "approximate": "约数", "lower_bound": "下限（突破/超过）", "upper_bound": "上限",
            "estimate": "预计数", "masked": "原文隐去", "missing": "原文缺失", "unit_assumed": "原文未写单位"}
 
 
