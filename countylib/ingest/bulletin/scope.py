@@ -84,7 +84,6 @@ class Scope:
     reason: str = ""
     explicit_own: bool = False  # names the unit itself (全县, 嵩县): later clauses inherit nothing before it
     year: int | None = None
-    year_shift: int = 0  # unused (kept for the field order); see year_word
     flags: set[str] = field(default_factory=set)
     year_word: str = ""  # 上年, 去年, 今年 at the start: relative to the text's year, see attribute._year
 
@@ -119,14 +118,14 @@ def classify(text: str, own: Own) -> Scope:
     >>> classify("按常住人口计算的", own).ok, classify("新增", own).kind, classify("一季度", own).kind
     (True, 'increase', 'period')
     """
-    status, kind, reason, explicit_own, year, shift, flags, word = _classify(text, own)
-    return Scope(status, kind, reason, explicit_own, year, shift, set(flags), word)
+    status, kind, reason, explicit_own, year, flags, word = _classify(text, own)
+    return Scope(status, kind, reason, explicit_own, year, set(flags), word)
 
 
 @lru_cache(maxsize=16384)
 def _classify(text: str, own: Own) -> tuple:
     s = _classify_scope(text, own)
-    return s.status, s.kind, s.reason, s.explicit_own, s.year, s.year_shift, frozenset(s.flags), s.year_word
+    return s.status, s.kind, s.reason, s.explicit_own, s.year, frozenset(s.flags), s.year_word
 
 
 def _classify_scope(text: str, own: Own) -> Scope:
