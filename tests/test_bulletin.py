@@ -409,9 +409,14 @@ def test_extract_command_reads_gbk_and_takes_an_encoding(tmp_path):
 
 
 @pytest.mark.parametrize("content,message", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "PNG image"),
     (bytes(range(128, 256)) * 8, "encoding"),
-])
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer\n%%EOF\n", "a PDF file"),
+    (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ".docx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), ".doc"),
+    (b"", "empty file"),
+    (b"  \n\n ", "empty file"),
+], ids=["png", "not-an-encoding", "pdf", "docx", "doc", "empty", "blank"])
 def test_extract_command_rejects_bad_input_in_one_line(tmp_path, content, message):
     src = tmp_path / "bad.txt"
     src.write_bytes(content)
