@@ -385,6 +385,8 @@ _FOOTNOTE_CHARS = "[【［" + "".join(map(chr, range(0x2460, 0x2474))) + "".join
 _PINYIN = re.compile(rf"[(（](?<=[{CJK}][(（])[a-z{_TONED}]{{1,6}}[)）]|"
                      rf"[a-z{_TONED}](?<=[{CJK}][a-z{_TONED}])[a-z{_TONED}]{{0,5}}[)）]")
 _THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:,\d{3})+(?![\d]|,\d)|(?<![\s\S])\d{1,3}(?:,\d{3})+(?![\d]|,\d)")
+# A page number left on a line of its own by a PDF copy (- 1 -), often inside a sentence.
+_PAGE_NUMBER = re.compile(r"\n[ \t]*[-—–]\s?\d{1,3}\s?[-—–][ \t]*(?=\n)")
 _BROKEN_FIGURE = re.compile(r"\n(?<=[\d.]\n)[ \t]*(?=[\d.]|[亿万千]?元|万人|%)")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]+")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -470,6 +472,8 @@ def _char_form(ch: str) -> str:
         return ""
     if ch in "∶︰":
         return ":"
+    if ch == "℅":  # the care-of sign typed for a per-cent sign (增长15℅); NFKC would make it "c/o"
+        return "%"
     if ch in _VARIANTS:
         return _VARIANTS[ch]
     out = unicodedata.normalize("NFKC", ch)
@@ -533,8 +537,8 @@ def normalize_mapped(text: str) -> MappedText:
     Removes HTML tags and entities, forum BBCode, markdown images and URLs, pinyin glosses after
     characters (``地區(qū)``), footnote marks (``[2]``, ``【1】``, ``①``, superscripts) and noise characters
     (``?``); converts full-width forms (NFKC) and traditional characters; reads middle-dot decimals
-    (``1·8`` -> ``1.8``) and thousands separators (``22,892`` -> ``22892``); joins a figure broken over
-    two lines; and drops spaces except between two characters or two numbers, where one is kept.
+    (``1·8`` -> ``1.8``) and thousands separators (``22,892`` -> ``22892``); drops page numbers a PDF
+    copy left inside the text (a line ``- 1 -``); joins a figure broken over two lines; and drops spaces except between two characters or two numbers, where one is kept.
     Line breaks stay: they end sentences and separate table cells.
 
     >>> normalize_mapped("[b]2[/b][b]022年[/b]GDP[2] 22,892元，增长1·8％").text
@@ -561,7 +565,7 @@ def normalize_mapped(text: str) -> MappedText:
                                          lambda m: forms.get(m.group(0), m.group(0)))
     chars = set(work)
     passes = [(_PINYIN, "", ")"), (_FOOTNOTE_MARK, "", _FOOTNOTE_CHARS), (MIDDLE_DOT_DECIMAL, ".", "·•∙・"),
-              (_THOUSANDS, lambda m: m.group(0).replace(",", ""), ","), (_BROKEN_FIGURE, _broken_figure, "\n"),
+              (_THOUSANDS, lambda m: m.group(0).replace(",", ""), ","), (_PAGE_NUMBER, "", "-—–"), (_BROKEN_FIGURE, _broken_figure, "\n"),
               (_WRAPPED_LINE, _wrapped_line, "\n"),
               (_SPACES, _space, " \t")]
     for pattern, repl, needs in passes:
