@@ -39,6 +39,8 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from itertools import groupby
 
 import numpy as np
 import pandas as pd
@@ -90,16 +92,11 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
     sentence_ends = [m.start() for m in SENTENCE_END.finditer(t)] + [len(t)]
     doc = Doc(t, Own.of(county), year, sentence_ends, _clause_separators(t),
               report=re.search(r"政府工作报告|各位代表|工作回顾", t[:3000]) is not None)
-    by_sentence: dict[int, list[re.Match]] = {}
-    for m in pt.LABELS.finditer(t):
-        by_sentence.setdefault(bisect_right(ends, m.start()), []).append(m)
-    for m in pt.STRUCTURE_LABEL.finditer(t):
-        by_sentence.setdefault(bisect_right(ends, m.start()), [])
     cands: list[Candidate] = []
-    for i in sorted(by_sentence):
+    for i, labels in _parts_to_read(t, ends):
         s = ends[i - 1] + 1 if i else 0
         e = ends[i]
-        found = SentenceReader(doc, s, e, by_sentence[i]).read()
+        found = SentenceReader(doc, s, e, labels).read()
         prev = (ends[i - 2] + 1 if i > 1 else 0, ends[i - 1]) if i else None
         attribute(doc, mapped, found, s, e, prev)
         cands.extend(found)
@@ -107,6 +104,21 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
     _plan_sections(doc, cands)
     _other_place_document(doc, cands)
     return _finalise(mapped, doc, cands)
+
+
+def _parts_to_read(t: str, ends: list[int]) -> Iterator[tuple[int, list[re.Match]]]:
+    """(index, labels) of each part of the text (``ends`` are their ends) that has a label or a
+    structure wording, in text order: one pass of each pattern over the text."""
+    structure = sorted({bisect_right(ends, m.start()) for m in pt.STRUCTURE_LABEL.finditer(t)})
+    k = 0
+    for i, labels in groupby(pt.LABELS.finditer(t), key=lambda m: bisect_right(ends, m.start())):
+        while k < len(structure) and structure[k] <= i:
+            if structure[k] < i:
+                yield structure[k], []
+            k += 1
+        yield i, list(labels)
+    for i in structure[k:]:
+        yield i, []
 
 
 def _clause_separators(t: str) -> list[int]:
@@ -159,7 +171,8 @@ def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.
                                 pd.Series([c.unit_text for c in cands], dtype=object),
                                 pd.Series(canon, dtype=object))
     values = parsed.value.to_numpy()
-    for c, flag, reason, v in zip(cands, parsed.flag, parsed.reason, values, strict=True):
+    plain = values.tolist()  # Python floats: the checks below look at one value at a time
+    for c, flag, reason, v in zip(cands, parsed.flag.tolist(), parsed.reason.tolist(), plain, strict=True):
         if flag == "masked":
             c.flags.add("masked")
             c.set("ambiguous", "masked value", "masked")
@@ -171,19 +184,19 @@ def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.
             lo, hi = PLAUSIBLE[c.key]
             if not (lo <= v <= hi):
                 c.set("ambiguous", f"implausible value {v:g} {ind.get(c.key).unit}", "implausible")
-    _conflicts(cands, values)
-    _sector_sum(cands, values)
-    _part_of_total(cands, values)
-    spans = [mapped.span(c.start, c.end) for c in cands]
-    label_spans = [mapped.span(c.label_start, c.label_end) for c in cands]
+    _conflicts(cands, plain)
+    _sector_sum(cands, plain)
+    _part_of_total(cands, plain)
+    start, end = mapped.spans([c.start for c in cands], [c.end for c in cands])
+    label_start, label_end = mapped.spans([c.label_start for c in cands], [c.label_end for c in cands])
+    ok = np.array([c.status == "ok" for c in cands])
     columns = {
-        "indicator": [c.key for c in cands],
-        "value": [float(v) if c.status == "ok" else np.nan for c, v in zip(cands, values, strict=True)],
+        "indicator": [c.key for c in cands], "value": np.where(ok, values, np.nan),
         "unit": canon, "value_text": [c.value_text for c in cands], "unit_text": [c.unit_text for c in cands],
         "year": pd.array([c.year for c in cands], dtype="Int64"), "flags": [",".join(sorted(c.flags)) for c in cands],
-        "start": [a for a, _ in spans], "end": [b for _, b in spans], "status": [c.status for c in cands],
+        "start": start, "end": end, "status": [c.status for c in cands],
         "reason": [c.reason for c in cands], "source": [c.source for c in cands], "label": [c.label for c in cands],
-        "label_start": [a for a, _ in label_spans], "label_end": [b for _, b in label_spans]}
+        "label_start": label_start, "label_end": label_end}
     out = pd.DataFrame(columns)
     return out.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
 
@@ -266,7 +279,7 @@ def _tolerance(c: Candidate, value: float) -> float:
     return 0.5 * 10.0 ** -decimals * scale + 1e-9 * abs(value)
 
 
-def _conflicts(cands: list[Candidate], values: np.ndarray) -> None:
+def _conflicts(cands: list[Candidate], values: list[float]) -> None:
     """Exact repeats become ``duplicate``; exact figures that disagree beyond rounding are all ambiguous."""
     groups: dict[tuple, list[int]] = {}
     for i, c in enumerate(cands):
@@ -298,7 +311,7 @@ def _conflicts(cands: list[Candidate], values: np.ndarray) -> None:
                 cands[i].set("ambiguous", f"conflicting figures in the text: {shown}", "conflict")
 
 
-def _sector_sum(cands: list[Candidate], values: np.ndarray) -> None:
+def _sector_sum(cands: list[Candidate], values: list[float]) -> None:
     """The three sectors' value added must add up to GDP (within 2 %); if not, one of them is not the county's."""
     ok: dict[tuple, list[int]] = {}
     for i, c in enumerate(cands):
@@ -321,7 +334,7 @@ PART_OF = {"tax_revenue": "fiscal_revenue", "pop_urban": "pop_resident", "va_pri
            "va_tertiary": "gdp"}
 
 
-def _part_of_total(cands: list[Candidate], values: np.ndarray) -> None:
+def _part_of_total(cands: list[Candidate], values: list[float]) -> None:
     """税收收入 larger than 一般公共预算收入 (其中税收收入 under 财政总收入) is part of another total: ambiguous."""
     totals: dict[tuple, list[int]] = {}
     for i, c in enumerate(cands):

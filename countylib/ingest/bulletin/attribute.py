@@ -29,10 +29,7 @@ _COMPARISON = re.compile(r"(?:比|较|高出|低于|高于|相当于)")
 
 def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
     """(clause start, value start) of the clauses in ``text[s:e]`` that state a level (not a change)."""
-    key = ("levels", s, e)
-    if key not in doc.memo:
-        doc.memo[key] = _level_clauses(doc, s, e)
-    return doc.memo[key]
+    return doc.remember(("levels", s, e), lambda: _level_clauses(doc, s, e))
 
 
 def _level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
@@ -68,9 +65,10 @@ class _Sentence:
 
 
 def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
-    key = ("sentence", ss, se)
-    if key in doc.memo:
-        return doc.memo[key]
+    return doc.remember(("sentence", ss, se), lambda: _read_sentence(doc, ss, se))
+
+
+def _read_sentence(doc: Doc, ss: int, se: int) -> _Sentence:
     t = doc.text
     context = [(m.end(), "other", f"part of the year ({m.group(0)})", "period")
                for m in vocab.PERIOD_PATTERN.finditer(t, ss, se)
@@ -88,10 +86,8 @@ def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
     context.sort()
     years = [(m.start(), int(m.group("y"))) for m in pt.TIME_YEAR.finditer(t, ss, se)
              if m.start() == ss or t[m.start() - 1] in ", :;"]
-    out = _Sentence(doc, (ss, se), context, years,
-                    [m.end() for m in pt.ESTIMATE.finditer(t, ss, se)], pt.PRELIMINARY.search(t, ss, se) is not None)
-    doc.memo[key] = out
-    return out
+    return _Sentence(doc, (ss, se), context, years,
+                     [m.end() for m in pt.ESTIMATE.finditer(t, ss, se)], pt.PRELIMINARY.search(t, ss, se) is not None)
 
 
 def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int, e: int,
@@ -122,8 +118,8 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
             scope = sc.classify(pre, own)
         if not scope.ok:
             c.set(scope.status, scope.reason, scope.kind)
-        if c.status == "ok" and (q := next((x[1:] for x in sent.context if x[0] <= ps), None)):
-            c.set(*q)
+        if c.status == "ok" and sent.context and sent.context[0][0] <= ps:  # sorted: the first is the earliest
+            c.set(*sent.context[0][1:])
         if c.status == "ok" and not scope.explicit_own:
             q = _inherited(doc, c, ps, s, sent, prev)
             if q is not None:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from countylib import vocab
 from countylib.data import indicators as ind
@@ -77,6 +79,10 @@ class Candidate:
             self.status, self.reason, self.kind = status, reason, kind
 
 
+_MEMO_SIZE = 32
+T = TypeVar("T")
+
+
 @dataclass
 class Doc:
     text: str
@@ -84,8 +90,17 @@ class Doc:
     year: int | None
     sentence_ends: list[int]  # positions of 。! and line breaks (and len(text))
     seps: list[int]  # clause separators (positions)
-    memo: dict = field(default_factory=dict)  # per-document caches (level clauses of a stretch of text)
+    memo: dict = field(default_factory=dict)  # see remember()
     report: bool = False  # a government work report (去年 is the year it reviews)
+
+    def remember(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, once for each key while the text around it is read (what a sentence says, its
+        level clauses). The text is read in order, so only the most recent keys are kept."""
+        if key not in self.memo:
+            if len(self.memo) >= _MEMO_SIZE:
+                del self.memo[next(iter(self.memo))]
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         """Bounds of the sentence around ``pos`` (semicolons do not end it)."""
@@ -381,7 +396,7 @@ class SentenceReader:
         three = pt.THREE_SECTORS.search(subject)
         if three is not None:
             suffix = re.sub(r"(?:为|是|达到|达|实现|完成|\s)+$", "", subject[three.end():])
-            for name in sorted(own.names, key=len, reverse=True):  # …占玉山县生产总值的比重 -> …占生产总值比重
+            for name in own.names_longest_first:  # …占玉山县生产总值的比重 -> …占生产总值比重
                 suffix = suffix.replace("占" + name, "占")
             words = [s + suffix for s in pt.SECTORS]
             keys = [pt.fullmatch_label(w) for w in words]

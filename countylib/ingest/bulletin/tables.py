@@ -158,7 +158,7 @@ def _read_run(doc: Doc, run: list[Cell]) -> list[Candidate]:
 
 
 def _strip_own(label: str, doc: Doc) -> str:
-    for w in (*doc.own.scope_words, *sorted(doc.own.names, key=len, reverse=True)):
+    for w in doc.own.label_prefixes:
         if label.startswith(w) and len(label) > len(w) + 1:
             return label[len(w):]
     return label
