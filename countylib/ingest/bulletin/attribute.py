@@ -25,6 +25,7 @@ _LEAD_SCOPE = re.compile(r"全(?:县|市|区|旗|省|国|州|盟)")
 REGISTERED_SENSITIVE = ("pop_urban", "urbanization", "gdp_per_capita")
 _CHANGE = re.compile(r"(?:比上年|较上年|比去年|较去年|同比|比.{0,6}年末?)?(?:增长|下降|增加|减少|净增|净减|回落|提高|高出)")
 _COMPARISON = re.compile(r"(?:比|较|高出|低于|高于|相当于)")
+_INCREASE = re.compile("|".join(map(re.escape, vocab.INCREASE_WORDS)))
 
 
 def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
@@ -33,17 +34,18 @@ def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
 
 
 def _level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
-    out = []
+    out: list[tuple[int, int]] = []
     for v in pt.VALUE.finditer(doc.text, s, e):
         if v.group("unit") in ("%", "‰"):
             continue
         cs = _clause_start(doc, v.start(), s)
+        if out and out[-1][0] == cs:  # the clause is known to state a level already
+            continue
         before = doc.text[cs:v.start()].replace("增加值", "值")
         if _CHANGE.search(before[-8:]) or _COMPARISON.match(before) or _SOURCE.match(before) or \
-                any(w in before for w in vocab.INCREASE_WORDS):
+                _INCREASE.search(before):
             continue
-        if not out or out[-1][0] != cs:
-            out.append((cs, v.start()))
+        out.append((cs, v.start()))
     return out
 
 

@@ -12,6 +12,7 @@ numbers: the level column (绝对数, 总量, 年末数 …, or the first) and, 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from countylib.ingest import units
@@ -45,12 +46,15 @@ class Cell:
         return _NUM.fullmatch(self.text) is not None
 
 
-def _cells(t: str) -> list[list[Cell]]:
-    """Runs of cells (a prose line ends a run)."""
+def _cells(t: str) -> Iterator[list[Cell]]:
+    """Runs of two cells or more, in text order (a prose line ends a run)."""
     runs: list[list[Cell]] = [[]]
     pos = 0
     for line in t.split("\n"):
         start, pos = pos, pos + len(line) + 1
+        if len(runs) > 1:  # only the last run can still grow
+            yield from (r for r in runs[:-1] if len(r) >= 2)
+            del runs[:-1]
         stripped = line.strip()
         if not stripped:
             continue
@@ -79,7 +83,7 @@ def _cells(t: str) -> list[list[Cell]]:
                              Cell(u.group(0), at + u.start(), at + u.end())])
             else:
                 runs.append([])
-    return [r for r in runs if len(r) >= 2]
+    yield from (r for r in runs if len(r) >= 2)
 
 
 def _unit_of(text: str) -> str | None:
