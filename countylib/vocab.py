@@ -497,17 +497,22 @@ def _substitute(text: str, starts: np.ndarray, ends: np.ndarray, pattern: re.Pat
     n = len(text)
     a, b = np.array(spans, dtype=np.int64).T
     removed = b - a
-    # Matches never overlap, so the characters kept before match i are a[i] less those removed before it,
-    # and the j-th removed character (counting over all matches) stands at j + kept_before of its match.
+    lens = np.fromiter((len(x) for x in news), dtype=np.int64, count=len(news))
+    # the original characters behind a replacement: those of the match (of the place, for an empty match)
+    lo = np.where(a < n, starts[np.minimum(a, n - 1)], ends[n - 1] if n else 0)
+    hi = np.where(b > a, ends[np.maximum(b - 1, 0)], lo)
+    # Matches never overlap, so the characters kept before match i are a[i] less those removed before it;
+    # the k-th removed character (counting over all matches) stood at k + kept_before of its match, and
+    # the k-th new character stands at k + kept_before of its match in the new text.
     kept_before = a - (np.cumsum(removed) - removed)
     keep = np.ones(n, dtype=bool)
     keep[np.arange(removed.sum()) + np.repeat(kept_before, removed)] = False
-    lens = np.fromiter((len(x) for x in news), dtype=np.int64, count=len(news))
-    lo = np.where(a < n, starts[np.minimum(a, n - 1)], ends[n - 1] if n else 0)
-    hi = np.where(b > a, ends[np.maximum(b - 1, 0)], lo)
-    at = np.repeat(kept_before, lens)
-    new_starts = np.insert(starts[keep], at, np.repeat(lo, lens))
-    new_ends = np.insert(ends[keep], at, np.repeat(hi, lens))
+    new_at = np.arange(lens.sum()) + np.repeat(kept_before, lens)
+    is_new = np.zeros(n - removed.sum() + lens.sum(), dtype=bool)
+    is_new[new_at] = True
+    new_starts, new_ends = np.empty(len(is_new), dtype=starts.dtype), np.empty(len(is_new), dtype=ends.dtype)
+    new_starts[new_at], new_ends[new_at] = np.repeat(lo, lens), np.repeat(hi, lens)
+    new_starts[~is_new], new_ends[~is_new] = starts[keep], ends[keep]
     pieces, last = [], 0
     for (x, y), new in zip(spans, news, strict=True):
         pieces.append(text[last:x])
@@ -604,14 +609,13 @@ def normalize_mapped(text: str) -> MappedText:
     starts = np.arange(n, dtype=np.int64)
     ends = starts + 1
     work = text.replace("\r\n", "\n ").replace("\r", "\n")  # same length: keeps offsets
-    before = work
-    chars = chars_in = set(work)
+    noisy = _has_any(work, NOISE_CHARS)
     passes = [(_CELL_TAG, "|", "<["), (_BLOCK_TAG, "\n", "<["), (_INLINE_TAG, "", "<[!h"), (_ENTITY, _entity, "&"),
               (_FOOTNOTE_MARK, "", _FOOTNOTE_CHARS)]
     for pattern, repl, needs in passes:
-        if chars.intersection(needs):  # a pass whose characters are absent would change nothing
+        if _has_any(work, needs):  # a pass whose characters are absent would change nothing
             work, starts, ends = _substitute(work, starts, ends, pattern, repl)
-    forms = {ch: _char_form(ch) for ch in (set(work) if work is not before else chars_in)}
+    forms = {ch: _char_form(ch) for ch in _distinct_chars(work)}
     # Characters replaced by one other character keep the offsets. Only those (a few per cent of a text)
     # are looked up, where str.translate would look up every character.
     same_length = {c: f for c, f in forms.items() if len(f) == 1 and f != c}
@@ -629,4 +633,15 @@ def normalize_mapped(text: str) -> MappedText:
     for pattern, repl, needs in passes:
         if chars.intersection(needs):
             work, starts, ends = _substitute(work, starts, ends, pattern, repl)
-    return MappedText(work, starts, ends, text, any(c in chars_in for c in NOISE_CHARS))
+    return MappedText(work, starts, ends, text, noisy)
+
+
+def _has_any(text: str, chars: str) -> bool:
+    return re.search(f"[{re.escape(chars)}]", text) is not None
+
+
+def _distinct_chars(text: str) -> list[str]:
+    """The distinct characters of ``text`` (counted by code point: ``set(text)`` would make an object for
+    every character of a long text)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return [chr(c) for c in np.flatnonzero(np.bincount(codes))]
