@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -459,27 +458,29 @@ class MappedText:
         at = np.where(start < n, self.starts[np.minimum(start, n - 1)], len(self.original))
         return at, np.where(end > start, self.ends[np.clip(end - 1, 0, n - 1)], at)
 
-    def touches_noise(self, start: int, end: int) -> bool:
-        """True when a removed noise character (``?``, U+FFFD) stood right before or after ``text[start:end]``.
+    def touches_noise(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """For stretches ``text[start:end]`` (arrays of their starts and ends, none empty): True where a
+        removed noise character (``?``, U+FFFD) stood right before or after the stretch.
 
         >>> m = normalize_mapped("生产总值?230亿元,增长4.2%")
-        >>> m.touches_noise(4, 9), m.touches_noise(12, 15)
-        (True, False)
+        >>> m.touches_noise(np.array([4, 12]), np.array([9, 15])).tolist()
+        [True, False]
         """
-        o_start, o_end = self.span(start, end)
-        before = int(self.ends[start - 1]) if start > 0 else 0
-        after = int(self.starts[end]) if end < len(self.text) else len(self.original)
-        return self._noise_between(before, o_start) or self._noise_between(o_end, after)
+        start, end = np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64)
+        noise = np.array([m.start() for m in re.finditer(f"[{re.escape(NOISE_CHARS)}]", self.original)]
+                         if self.noisy else [], dtype=np.int64)
+        if len(noise) == 0:
+            return np.zeros(len(start), dtype=bool)
+        n = len(self.text)
+        o_start, o_end = self.spans(start, end)
+        before = np.where(start > 0, self.ends[np.clip(start - 1, 0, n - 1)], 0)  # the gap before, in the original
+        after = np.where(end < n, self.starts[np.clip(end, 0, n - 1)], len(self.original))
 
-    def _noise_between(self, a: int, b: int) -> bool:
-        """True when the original text has a noise character in ``[a, b)``."""
-        i = bisect_left(self._noise_at, a)
-        return i < len(self._noise_at) and self._noise_at[i] < b
+        def noise_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # a noise character in [a, b)
+            i = np.minimum(np.searchsorted(noise, a), len(noise) - 1)
+            return (noise[i] >= a) & (noise[i] < b)
 
-    @cached_property
-    def _noise_at(self) -> list[int]:
-        """Positions of the noise characters in the original text, in order."""
-        return [m.start() for m in re.finditer(f"[{re.escape(NOISE_CHARS)}]", self.original)]
+        return noise_in(before, o_start) | noise_in(o_end, after)
 
 
 def _substitute(text: str, starts: np.ndarray, ends: np.ndarray, pattern: re.Pattern, repl):

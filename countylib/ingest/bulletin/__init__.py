@@ -50,7 +50,7 @@ from countylib.data import indicators as ind
 from countylib.ingest import units
 from countylib.ingest.bulletin import patterns as pt
 from countylib.ingest.bulletin import tables
-from countylib.ingest.bulletin.attribute import attribute
+from countylib.ingest.bulletin.attribute import attribute, noisy_numbers
 from countylib.ingest.bulletin.prose import CLAUSE_SEP, PART_END, SENTENCE_END, Candidate, Doc, SentenceReader
 from countylib.ingest.bulletin.reading import BadInput, read_text
 from countylib.ingest.bulletin.scope import Own
@@ -98,8 +98,9 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
         e = ends[i]
         found = SentenceReader(doc, s, e, labels).read()
         prev = (ends[i - 2] + 1 if i > 1 else 0, ends[i - 1]) if i else None
-        attribute(doc, mapped, found, s, e, prev)
+        attribute(doc, found, s, e, prev)
         cands.extend(found)
+    noisy_numbers(mapped, cands)
     cands.extend(tables.read(doc, mapped))
     _plan_sections(doc, cands)
     _other_place_document(doc, cands)

@@ -92,8 +92,7 @@ def _read_sentence(doc: Doc, ss: int, se: int) -> _Sentence:
                      [m.end() for m in pt.ESTIMATE.finditer(t, ss, se)], pt.PRELIMINARY.search(t, ss, se) is not None)
 
 
-def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int, e: int,
-              prev: tuple[int, int] | None) -> None:
+def attribute(doc: Doc, cands: list[Candidate], s: int, e: int, prev: tuple[int, int] | None) -> None:
     """Set status, reason, year and flags of the candidates of the sentence part ``text[s:e]`` in place."""
     if not cands:
         return
@@ -135,9 +134,17 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
             c.flags.add("estimate")
         if c.status == "ok":
             _note_after(doc, c)
-        a, b = c.num_span
-        if mapped.noisy and b > a and mapped.touches_noise(a, b):
-            c.set("ambiguous", "a noise character (?) touches the number: digits may be lost", "noise")
+
+
+def noisy_numbers(mapped: vocab.MappedText, cands: list[Candidate]) -> None:
+    """Figures whose number a removed noise character (``?``) touches: a digit may be lost. (The last
+    check of :func:`attribute`, made for all the figures of the prose at once.)"""
+    if not mapped.noisy:
+        return
+    numbered = [c for c in cands if c.num_span[1] > c.num_span[0]]
+    touched = mapped.touches_noise([c.num_span[0] for c in numbered], [c.num_span[1] for c in numbered])
+    for c in (c for c, bad in zip(numbered, touched, strict=True) if bad):
+        c.set("ambiguous", "a noise character (?) touches the number: digits may be lost", "noise")
 
 
 _NOTE_AFTER = re.compile(rf"\s?(?P<note>{pt.PAREN})")

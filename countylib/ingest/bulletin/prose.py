@@ -51,7 +51,7 @@ THRESHOLD_CLAUSE = re.compile(
     r"(?P<post>)(?:大关|关口|台阶|大台阶|门槛)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One figure found in the text, before it is checked and converted."""
 

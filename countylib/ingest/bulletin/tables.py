@@ -35,7 +35,7 @@ _SPACE_ROW = re.compile(rf"^(?P<label>[^\d|]{{2,24}}?)\s?(?P<nums>(?:{_NUM.patte
 _MAX_CELL = 40
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     start: int
