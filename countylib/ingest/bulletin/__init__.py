@@ -127,16 +127,16 @@ def _clause_separators(t: str) -> list[int]:
     seps = [m.start() for m in CLAUSE_SEP.finditer(t)]
     if "(" not in t:
         return seps
-    opens = [m.start() for m in re.finditer(r"\(", t)]
-    closes = [m.start() for m in re.finditer(r"\)", t)]
-    out = []
-    for p in seps:
-        depth = bisect_right(opens, p) - bisect_right(closes, p)
-        last_open = opens[bisect_right(opens, p) - 1] if depth > 0 else -1
-        if depth > 0 and p - last_open <= 30 and "\n" not in t[last_open:p]:
-            continue
-        out.append(p)
-    return out
+    at = np.array(seps, dtype=np.int64)
+    opens = np.array([m.start() for m in re.finditer(r"\(", t)], dtype=np.int64)
+    closes = np.array([m.start() for m in re.finditer(r"\)", t)], dtype=np.int64)
+    n_open = np.searchsorted(opens, at, side="right")
+    depth = n_open - np.searchsorted(closes, at, side="right")
+    last_open = opens[np.maximum(n_open - 1, 0)]
+    keep = np.ones(len(at), dtype=bool)
+    for i in np.flatnonzero((depth > 0) & (at - last_open <= 30)):  # in a bracket opened shortly before
+        keep[i] = "\n" in t[last_open[i]:at[i]]
+    return at[keep].tolist()
 
 
 def extract(text: str, county: str | None = None, year: int | None = None) -> pd.DataFrame:
@@ -254,7 +254,7 @@ def _plan_sections(doc: Doc, cands: list[Candidate]) -> None:
 def _unique(cands: list[Candidate]) -> list[Candidate]:
     """One candidate per (indicator, span): paired and structure readers may both see 三次产业…分别为."""
     seen, out = set(), []
-    for c in sorted(cands, key=lambda c: (c.start, c.status != "ok")):
+    for c in sorted(cands, key=lambda c: 2 * c.start + (c.status != "ok")):  # by place, accepted ones first
         k = (c.key, c.start, c.end)
         if k not in seen:
             seen.add(k)

@@ -35,6 +35,10 @@ REACH = re.compile(r"[,、]?\s?(?:(?P<y>(?:19|20)\d\d)年)?(?:全年|总量|规�
 GROWTH_KEYS = {"gdp": "gdp_growth"}
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
 SECTOR_SHARE = {"va_primary": "share_primary", "va_secondary": "share_secondary", "va_tertiary": "share_tertiary"}
+#: The share a level may be followed by (…，占生产总值的比重为24.7% / 城镇人口…，占总人口的比重为…).
+SHARE_OF_LEVEL = {**SECTOR_SHARE, "pop_urban": "urbanization"}
+#: GDP growth written as a rate after its own label (GDP增长率为6.5%).
+_RATE = re.compile(rf"(?:为|达到?|是)?(?P<avg>)(?P<dir>)(?P<num>-?{pt.NUMBER}|{pt.MASK})\s?%(?P<post>)")
 SHARE_AFTER = re.compile(
     rf"[,，]\s?(?:占(?:全县|全市|全区|全旗)?(?:地区生产总值|国内生产总值|生产总值|GDP)的?(?:比重|比例)(?:为|达到?|是)?|"
     rf"占比(?:为|达到?)?)(?P<num>{pt.NUMBER})\s?%")
@@ -164,9 +168,10 @@ class SentenceReader:
 
     def read(self) -> list[Candidate]:
         t = self.t
-        if "分别" in t[self.s:self.e]:
-            for m in re.finditer("分别", t[self.s:self.e]):
-                self._paired(self.s + m.start())
+        at = t.find("分别", self.s, self.e)
+        while at >= 0:
+            self._paired(at)
+            at = t.find("分别", at + 2, self.e)
         for m in pt.STRUCTURE_LABEL.finditer(t, self.s, self.e):
             self._structure(m)
         for m in self.labels:
@@ -194,8 +199,7 @@ class SentenceReader:
             return
         if key in ("gdp_growth",):
             f = pt.FILLER.match(t, gap_end, e).end()
-            g = re.compile(rf"(?:为|达到?|是)?(?P<avg>)(?P<dir>)(?P<num>-?{pt.NUMBER}|{pt.MASK})\s?%(?P<post>)").match(t, f, e)
-            g = g or pt.GROWTH.match(t, f, e)
+            g = _RATE.match(t, f, e) or pt.GROWTH.match(t, f, e)
             if g:
                 self.out.append(_growth("gdp_growth", m, g))
             return
@@ -227,7 +231,7 @@ class SentenceReader:
         if g is not None:
             self._growth_of(key, m, g)
             end = g.end()
-        share = {**SECTOR_SHARE, "pop_urban": "urbanization"}.get(key)
+        share = SHARE_OF_LEVEL.get(key)
         if share is not None:  # 第一产业增加值6.57亿元，增长3.1%，占生产总值的比重为24.7% / 城镇人口…，占总人口的比重为…
             sh = (URBAN_SHARE_AFTER if key == "pop_urban" else SHARE_AFTER).match(t, end, e)
             if sh is not None:

@@ -39,6 +39,13 @@ class Own:
     other_scope_words: tuple[str, ...] = vocab.OTHER_SCOPE_WORDS
     given: bool = False
 
+    def __hash__(self) -> int:  # part of the key of every cached reading of the words before a label
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.names, self.scope_words, self.other_scope_words, self.given))
+
     @cached_property
     def names_longest_first(self) -> tuple[str, ...]:
         """Its names, the longest first (石柱土家族自治县 before 石柱县 before 石柱)."""
