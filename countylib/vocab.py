@@ -616,11 +616,9 @@ def normalize_mapped(text: str) -> MappedText:
         if _has_any(work, needs):  # a pass whose characters are absent would change nothing
             work, starts, ends = _substitute(work, starts, ends, pattern, repl)
     forms = {ch: _char_form(ch) for ch in _distinct_chars(work)}
-    # Characters replaced by one other character keep the offsets. Only those (a few per cent of a text)
-    # are looked up, where str.translate would look up every character.
-    same_length = {c: f for c, f in forms.items() if len(f) == 1 and f != c}
+    same_length = {c: f for c, f in forms.items() if len(f) == 1 and f != c}  # these keep the offsets
     if same_length:
-        work = re.compile(f"[{''.join(map(re.escape, same_length))}]").sub(lambda m: same_length[m.group(0)], work)
+        work = _translate(work, same_length)
     other = [re.escape(c) for c, f in forms.items() if len(f) != 1]
     if other:
         work, starts, ends = _substitute(work, starts, ends, re.compile("|".join(other)),
@@ -640,8 +638,26 @@ def _has_any(text: str, chars: str) -> bool:
     return re.search(f"[{re.escape(chars)}]", text) is not None
 
 
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _translate(text: str, table: dict[str, str]) -> str:
+    """``text.translate`` for a table of characters to single characters, on the code points of the text
+    at once (str.translate looks up each of a long text's characters in turn).
+
+    >>> _translate("生产总值，增長４%", {"，": ",", "長": "长", "４": "4"})
+    '生产总值,增长4%'
+    """
+    keys = np.array(sorted(ord(c) for c in table), dtype=np.uint32)
+    values = np.array([ord(table[chr(k)]) for k in keys], dtype=np.uint32)
+    codes = _code_points(text).copy()
+    found = np.flatnonzero(np.isin(codes, keys))
+    codes[found] = values[np.searchsorted(keys, codes[found])]
+    return codes.tobytes().decode("utf-32-le", "surrogatepass")
+
+
 def _distinct_chars(text: str) -> list[str]:
     """The distinct characters of ``text`` (counted by code point: ``set(text)`` would make an object for
     every character of a long text)."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return [chr(c) for c in np.flatnonzero(np.bincount(codes))]
+    return [chr(c) for c in np.flatnonzero(np.bincount(_code_points(text)))]

@@ -106,8 +106,8 @@ def attribute(doc: Doc, cands: list[Candidate], s: int, e: int, prev: tuple[int,
         cut = pre.rfind(" ")  # a run-in heading before a space: 国民经济 全县地区生产总值…
         if cut >= 0:
             ps, pre = ps + cut + 1, pre[cut + 1:]
-        last = next(reversed(list(pt.VALUE.finditer(pre))), None)
-        if last is not None:  # a figure ends a statement whose punctuation is lost: 增长4.5%三次产业结构…
+        if pt.VALUE.search(pre):  # a figure ends a statement whose punctuation is lost: 增长4.5%三次产业结构…
+            last = list(pt.VALUE.finditer(pre))[-1]
             ps, pre = ps + last.end(), pre[last.end():]
         lead = _LEAD_SCOPE.match(c.label)  # a wording such as 全市生产总值 names its scope itself
         if lead:
