@@ -185,8 +185,9 @@ class SentenceReader:
         named = m.start() > self.s and t[m.start() - 1] == "(" and t.startswith(")", m.end())
         before = len(self.out)
         self._read_label(m, m.end() + 1 if named else m.end())
-        for c in self.out[before:]:
-            c.named = named
+        if named:
+            for c in self.out[before:]:
+                c.named = True
 
     def _read_label(self, m: re.Match, after: int) -> None:
         t, e = self.t, self.e

@@ -62,7 +62,8 @@ def _cells(t: str) -> Iterator[list[Cell]]:
                                     ("," in stripped and len(stripped) > _MAX_CELL)):
             runs.append([])
             continue
-        parts = [(m.group(0), start + m.start()) for m in re.finditer(r"[^|]+", line)]
+        parts = [(m.group(0), start + m.start()) for m in re.finditer(r"[^|]+", line)] if "|" in line else \
+            [(line, start)]
         for text, at in parts:
             if "|" in line and "。" in text:  # a table glued to the end of a paragraph: keep its first cell
                 cut = text.rfind("。") + 1
