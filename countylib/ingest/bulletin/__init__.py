@@ -93,10 +93,10 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
     doc = Doc(t, Own.of(county), year, sentence_ends, _clause_separators(t),
               report=re.search(r"政府工作报告|各位代表|工作回顾", t[:3000]) is not None)
     cands: list[Candidate] = []
-    for i, labels in _parts_to_read(t, ends):
+    for i, labels, structures in _parts_to_read(t, ends):
         s = ends[i - 1] + 1 if i else 0
         e = ends[i]
-        found = SentenceReader(doc, s, e, labels).read()
+        found = SentenceReader(doc, s, e, labels, structures).read()
         prev = (ends[i - 2] + 1 if i > 1 else 0, ends[i - 1]) if i else None
         attribute(doc, found, s, e, prev)
         cands.extend(found)
@@ -107,19 +107,24 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
     return _finalise(mapped, doc, cands)
 
 
-def _parts_to_read(t: str, ends: list[int]) -> Iterator[tuple[int, list[re.Match]]]:
-    """(index, labels) of each part of the text (``ends`` are their ends) that has a label or a
-    structure wording, in text order: one pass of each pattern over the text."""
-    structure = sorted({bisect_right(ends, m.start()) for m in pt.STRUCTURE_LABEL.finditer(t)})
-    k = 0
+def _parts_to_read(t: str, ends: list[int]) -> Iterator[tuple[int, list[re.Match], list[re.Match]]]:
+    """(index, labels, structure wordings) of each part of the text (``ends`` are their ends) that has a
+    label or a structure wording, in text order: one pass of each pattern over the text (neither
+    pattern can match across the end of a part)."""
+    structures: dict[int, list[re.Match]] = {}
+    for m in pt.STRUCTURE_LABEL.finditer(t):
+        structures.setdefault(bisect_right(ends, m.start()), []).append(m)
+    only_structure = iter(sorted(structures))
+    k = next(only_structure, None)
     for i, labels in groupby(pt.LABELS.finditer(t), key=lambda m: bisect_right(ends, m.start())):
-        while k < len(structure) and structure[k] <= i:
-            if structure[k] < i:
-                yield structure[k], []
-            k += 1
-        yield i, list(labels)
-    for i in structure[k:]:
-        yield i, []
+        while k is not None and k <= i:
+            if k < i:
+                yield k, [], structures[k]
+            k = next(only_structure, None)
+        yield i, list(labels), structures.get(i, [])
+    while k is not None:
+        yield k, [], structures[k]
+        k = next(only_structure, None)
 
 
 def _clause_separators(t: str) -> list[int]:

@@ -159,10 +159,11 @@ def _clause_end(doc: Doc, pos: int, ceil: int) -> int:
 
 
 class SentenceReader:
-    """Reads the figures of one sentence ``text[s:e]``."""
+    """Reads the figures of one sentence part ``text[s:e]``, given the matches of the label and structure
+    patterns in it."""
 
-    def __init__(self, doc: Doc, s: int, e: int, labels: list[re.Match]):
-        self.doc, self.t, self.s, self.e, self.labels = doc, doc.text, s, e, labels
+    def __init__(self, doc: Doc, s: int, e: int, labels: list[re.Match], structures: list[re.Match]):
+        self.doc, self.t, self.s, self.e, self.labels, self.structures = doc, doc.text, s, e, labels, structures
         self.out: list[Candidate] = []
         self.used: set[int] = set()  # label starts handled by paired or structure readers
 
@@ -172,7 +173,7 @@ class SentenceReader:
         while at >= 0:
             self._paired(at)
             at = t.find("分别", at + 2, self.e)
-        for m in pt.STRUCTURE_LABEL.finditer(t, self.s, self.e):
+        for m in self.structures:
             self._structure(m)
         for m in self.labels:
             if m.start() not in self.used:
