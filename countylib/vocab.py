@@ -129,6 +129,8 @@ PERIOD_PATTERN = re.compile(quick_start(
     r"(?:1|一)\s*[-—~至到]\s*(?:1[01]|[2-9]|[二三四五六七八九]|十一?)\s*月|"
     r"(?<![\d年\-—~])(?:1[01]|[1-9])月份?(?:末|底)?(?![\d日])|[一二三四五六七八九十]+月份",
     "第前上下一二三四五六七八九十1-9"))
+#: Every match of PERIOD_PATTERN has one of these: a stretch of text without them names no part of a year.
+PERIOD_MARKS = ("季", "半年", "月")
 #: Targets and plans: a number a text hopes for is not an outcome.
 TARGET_WORDS = ("预期目标", "目标", "力争", "争取", "计划", "规划", "确保", "奋斗")
 #: Wordings that look like a registry indicator but are not one, with the reason (checked together with the

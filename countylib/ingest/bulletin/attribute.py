@@ -26,6 +26,8 @@ REGISTERED_SENSITIVE = ("pop_urban", "urbanization", "gdp_per_capita")
 _CHANGE = re.compile(r"(?:比上年|较上年|比去年|较去年|同比|比.{0,6}年末?)?(?:增长|下降|增加|减少|净增|净减|回落|提高|高出)")
 _COMPARISON = re.compile(r"(?:比|较|高出|低于|高于|相当于)")
 _INCREASE = re.compile("|".join(map(re.escape, vocab.INCREASE_WORDS)))
+_TARGET = re.compile("|".join(map(re.escape, vocab.TARGET_WORDS)))
+_PERIOD_MARK = re.compile("|".join(map(re.escape, vocab.PERIOD_MARKS)))
 
 
 def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
@@ -72,10 +74,11 @@ def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
 
 def _read_sentence(doc: Doc, ss: int, se: int) -> _Sentence:
     t = doc.text
+    # (most sentences have neither: one quick search each tells)
+    periods = vocab.PERIOD_PATTERN.finditer(t, ss, se) if _PERIOD_MARK.search(t, ss, se) else ()
     context = [(m.end(), "other", f"part of the year ({m.group(0)})", "period")
-               for m in vocab.PERIOD_PATTERN.finditer(t, ss, se)
-               if not re.search(r"(?:比|较|与|同)$", t[max(ss, m.start() - 2):m.start()])]
-    for w in vocab.TARGET_WORDS:
+               for m in periods if not re.search(r"(?:比|较|与|同)$", t[max(ss, m.start() - 2):m.start()])]
+    for w in vocab.TARGET_WORDS if _TARGET.search(t, ss, se) else ():
         at = t.find(w, ss, se)
         while at >= 0:
             context.append((at + len(w), "other", f"a target or plan ({w}), not an outcome", "target"))
