@@ -180,12 +180,12 @@ def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.
     plain = values.tolist()  # Python floats: the checks below look at one value at a time
     for c, flag, reason, v in zip(cands, parsed.flag.tolist(), parsed.reason.tolist(), plain, strict=True):
         if flag == "masked":
-            c.flags.add("masked")
+            c.flag("masked")
             c.set("ambiguous", "masked value", "masked")
         elif flag in ("invalid", "missing"):
             c.set("ambiguous", reason or "no number", "invalid")
         elif flag in ("approximate", "lower_bound", "upper_bound", "estimate"):
-            c.flags.add(flag)
+            c.flag(flag)
         if c.status == "ok" and c.key in PLAUSIBLE:
             lo, hi = PLAUSIBLE[c.key]
             if not (lo <= v <= hi):

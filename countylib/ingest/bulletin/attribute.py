@@ -132,9 +132,9 @@ def attribute(doc: Doc, cands: list[Candidate], s: int, e: int, prev: tuple[int,
         if c.status == "ok" and doc.year is not None and c.year != doc.year:
             c.set("ambiguous", f"figure for {c.year}; the text is about {doc.year}", "year")
         if sent.preliminary:
-            c.flags.add("preliminary")
+            c.flag("preliminary")
         if scope.flags or (sent.estimates and sent.estimates[0] <= ps):
-            c.flags.add("estimate")
+            c.flag("estimate")
         if c.status == "ok":
             _note_after(doc, c)
 

@@ -68,7 +68,7 @@ class Candidate:
     label_start: int
     label_end: int
     source: str = "prose"
-    flags: set[str] = field(default_factory=set)
+    flags: frozenset[str] = frozenset()  # see flag()
     status: str = "ok"
     reason: str = ""
     kind: str = ""  # what decided a non-ok status (scope kinds, "growth", "lookalike", ...)
@@ -81,6 +81,11 @@ class Candidate:
         """Record why a figure is not taken (the first reason found stays)."""
         if self.status == "ok":
             self.status, self.reason, self.kind = status, reason, kind
+
+    def flag(self, name: str) -> None:
+        """Add a flag (growth, estimate, approximate ...). Most figures have none: they all share the one
+        empty frozenset, and a figure gets a set of its own only when flagged."""
+        self.flags = self.flags | {name}
 
 
 _MEMO_SIZE = 32
@@ -134,7 +139,7 @@ def _growth(key: str, label: re.Match | tuple[int, int, str], g: re.Match) -> Ca
         num = "-" + num
     c = Candidate(key, lt, num + (g.group("post") or ""), "%", g.start("num"), g.end(), ls, le,
                   num_span=(g.start("num"), g.end("num")))
-    c.flags.add("growth")
+    c.flag("growth")
     if g.group("avg"):
         c.set("other", f"average growth over several years ({g.group('avg')}), not the year's rate", "growth")
     return c
@@ -365,7 +370,7 @@ class SentenceReader:
                     continue
                 gkey = GROWTH_KEYS.get(key, key)
                 c = _figure(gkey, lab, v, unit="%")
-                c.flags.add("growth")
+                c.flag("growth")
                 if key not in GROWTH_KEYS:
                     c.set("other", f"growth of {text}: the registry has no growth indicator for it", "growth")
                 elif verb.group(0).endswith("下降") and not c.value_text.startswith("-"):
@@ -383,7 +388,7 @@ class SentenceReader:
                     c.set("ambiguous", f"figure of another place ({place})", "place")
                 else:
                     c.preamble = (pre_end, head.start())  # the list of places, ours among them
-                    c.flags.add("paired")
+                    c.flag("paired")
             self.out.append(c)
 
     def _head_label(self, a: int, b: int) -> re.Match | None:

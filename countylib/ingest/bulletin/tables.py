@@ -207,7 +207,7 @@ def _row(doc, key, cell, label, nums, columns, col_units, unit, title) -> list[C
         g = nums[growth_i]
         gc = Candidate("gdp_growth", label, g.text.rstrip("%"), "%", g.start, g.end, cell.start, cell.end, "table",
                        num_span=(g.start, g.end))
-        gc.flags.add("growth")
+        gc.flag("growth")
         out.append(gc)
     q, where = sc.qualifier(title, doc.own), "table title"
     lq = sc.qualifier(_strip_own(label, doc), doc.own)  # 全市生产总值 as a row of a county's table
