@@ -36,10 +36,12 @@ and every span points into the ORIGINAL text.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import groupby
 
 import numpy as np
@@ -84,6 +86,26 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
     >>> got[["indicator", "status", "reason"]].values.tolist()[0]
     ['gdp', 'ambiguous', 'figure of another place (洛阳市)']
     """
+    with _collector_paused():
+        return _scan(text, county, year)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a text is read. Reading builds a few objects for each
+    figure that live until the end and form no reference cycles; in a long text the collector would walk
+    over all of them again and again (about a tenth of the time of a 5 MB text) without finding any
+    garbage. Memory is freed as usual meanwhile, and the collector is back on when the scan ends."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _scan(text: str, county: str | None, year: int | None) -> pd.DataFrame:
     mapped = vocab.normalize_mapped(text)
     t = mapped.text
     if year is None and (m := _TITLE_YEAR.search(t[:2000])):
