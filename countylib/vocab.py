@@ -644,6 +644,15 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+def positions(text: str, chars: str) -> list[int]:
+    """Where the characters ``chars`` stand in ``text``, in order (looked up on all code points at once).
+
+    >>> positions("全县。增长4%;其中|", "。;|")
+    [2, 7, 10]
+    """
+    return np.flatnonzero(np.isin(_code_points(text), [ord(c) for c in chars])).tolist()
+
+
 def _translate(text: str, table: dict[str, str]) -> str:
     """``text.translate`` for a table of characters to single characters, on the code points of the text
     at once (str.translate looks up each of a long text's characters in turn).

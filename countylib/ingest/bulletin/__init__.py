@@ -110,8 +110,8 @@ def _scan(text: str, county: str | None, year: int | None) -> pd.DataFrame:
     t = mapped.text
     if year is None and (m := _TITLE_YEAR.search(t[:2000])):
         year = int(m.group(1))
-    ends = [m.start() for m in PART_END.finditer(t)] + [len(t)]
-    sentence_ends = [m.start() for m in SENTENCE_END.finditer(t)] + [len(t)]
+    ends = vocab.positions(t, PART_END) + [len(t)]
+    sentence_ends = vocab.positions(t, SENTENCE_END) + [len(t)]
     doc = Doc(t, Own.of(county), year, sentence_ends, _clause_separators(t),
               report=re.search(r"政府工作报告|各位代表|工作回顾", t[:3000]) is not None)
     cands: list[Candidate] = []
