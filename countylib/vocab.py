@@ -455,33 +455,35 @@ class MappedText:
         start, end = np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64)
         n = len(self.text)
         if n == 0:
-            return np.full(len(start), len(self.original)), np.full(len(start), len(self.original))
+            return np.full(start.shape, len(self.original)), np.full(start.shape, len(self.original))
         at = np.where(start < n, self.starts[np.minimum(start, n - 1)], len(self.original))
         return at, np.where(end > start, self.ends[np.clip(end - 1, 0, n - 1)], at)
 
-    def touches_noise(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        """For stretches ``text[start:end]`` (arrays of their starts and ends, none empty): True where a
-        removed noise character (``?``, U+FFFD) stood right before or after the stretch.
+    def touches_noise(self, start, end):
+        """True when a removed noise character (``?``, U+FFFD) stood right before or after ``text[start:end]``
+        (not empty); for arrays of starts and ends, an array of the answers.
 
         >>> m = normalize_mapped("生产总值?230亿元,增长4.2%")
-        >>> m.touches_noise(np.array([4, 12]), np.array([9, 15])).tolist()
-        [True, False]
+        >>> m.touches_noise(4, 9), m.touches_noise(np.array([4, 12]), np.array([9, 15])).tolist()
+        (True, [True, False])
         """
         start, end = np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64)
         noise = np.array([m.start() for m in re.finditer(f"[{re.escape(NOISE_CHARS)}]", self.original)]
                          if self.noisy else [], dtype=np.int64)
         if len(noise) == 0:
-            return np.zeros(len(start), dtype=bool)
-        n = len(self.text)
-        o_start, o_end = self.spans(start, end)
-        before = np.where(start > 0, self.ends[np.clip(start - 1, 0, n - 1)], 0)  # the gap before, in the original
-        after = np.where(end < n, self.starts[np.clip(end, 0, n - 1)], len(self.original))
+            touched = np.zeros(start.shape, dtype=bool)
+        else:
+            n = len(self.text)
+            o_start, o_end = self.spans(start, end)
+            before = np.where(start > 0, self.ends[np.clip(start - 1, 0, n - 1)], 0)  # the gaps, in the original
+            after = np.where(end < n, self.starts[np.clip(end, 0, n - 1)], len(self.original))
 
-        def noise_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # a noise character in [a, b)
-            i = np.minimum(np.searchsorted(noise, a), len(noise) - 1)
-            return (noise[i] >= a) & (noise[i] < b)
+            def noise_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # a noise character in [a, b)
+                i = np.minimum(np.searchsorted(noise, a), len(noise) - 1)
+                return (noise[i] >= a) & (noise[i] < b)
 
-        return noise_in(before, o_start) | noise_in(o_end, after)
+            touched = noise_in(before, o_start) | noise_in(o_end, after)
+        return touched if touched.ndim else bool(touched)
 
 
 def _substitute(text: str, starts: np.ndarray, ends: np.ndarray, pattern: re.Pattern, repl):

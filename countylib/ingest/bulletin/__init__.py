@@ -93,9 +93,9 @@ def scan(text: str, county: str | None = None, year: int | None = None) -> pd.Da
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a text is read. Reading builds a few objects for each
-    figure that live until the end and form no reference cycles; in a long text the collector would walk
-    over all of them again and again (about a tenth of the time of a 5 MB text) without finding any
-    garbage. Memory is freed as usual meanwhile, and the collector is back on when the scan ends."""
+    figure that live until the end; in a long text the collector would walk over all of them again and
+    again (about a tenth of the time of a 5 MB text) and find next to nothing to collect: they hold no
+    reference cycles. Memory is freed as usual meanwhile, and the collector is back on when the scan ends."""
     paused = gc.isenabled()
     gc.disable()
     try:

@@ -74,7 +74,7 @@ def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
 
 def _read_sentence(doc: Doc, ss: int, se: int) -> _Sentence:
     t = doc.text
-    # (most sentences have neither: one quick search each tells)
+    # parts of the year (一季度, 1-5月) and target words are rare: one quick search tells whether to look for them
     periods = vocab.PERIOD_PATTERN.finditer(t, ss, se) if _PERIOD_MARK.search(t, ss, se) else ()
     context = [(m.end(), "other", f"part of the year ({m.group(0)})", "period")
                for m in periods if not re.search(r"(?:比|较|与|同)$", t[max(ss, m.start() - 2):m.start()])]

@@ -27,8 +27,8 @@ from countylib.ingest import units
 from countylib.ingest.bulletin import patterns as pt
 from countylib.ingest.bulletin import scope as sc
 
-SENTENCE_END = "。!\n|"
-PART_END = "。;!\n|"  # parts of a sentence, between semicolons: the extractor reads these
+SENTENCE_END = "。!\n|"  # the characters that end a sentence
+PART_END = "。;!\n|"  # and a part of a sentence (between semicolons): the extractor reads these
 CLAUSE_SEP = re.compile(vocab.quick_start(r"[,;]|(?<![\d%]):|:(?!\d)", ",;:"))
 THRESHOLD = re.compile(r"(?:大关|关口|台阶|大台阶|门槛|量级)")
 REACH = re.compile(r"[,、]?\s?(?:(?P<y>(?:19|20)\d\d)年)?(?:全年|总量|规模)?(?:达到|达|为|增至|增加到|提高到|实现|突破|超过|跃升至|升至)")
