@@ -14,7 +14,7 @@ import pandas as pd
 from countylib.data import geo, regions
 from countylib.data import indicators as ind
 from countylib.data.load import load
-from countylib.output import plotting
+from countylib.output import escape, plotting
 
 
 class CountyNotFoundError(KeyError):
@@ -173,17 +173,19 @@ def locator_map(adcode: str):
 
 
 def header_md(adcode: str, year: int | None = None) -> str:
-    """Markdown header: name, code, kind, prefecture, province, data years and how many sources."""
+    """Markdown header: name, code, kind, prefecture, province, data years and how many sources
+    (every name escaped, so it shows as written)."""
     adcode = code(adcode)
     me = info(adcode)
     figs = figures(adcode, year)
     years = sorted(set(figs.year)) if not figs.empty else []
     n_src = figs.url.replace("", pd.NA).dropna().nunique() if not figs.empty else 0
     kind = "县域（县/县级市）" if me.county_economy else "市辖区"
+    md = escape.markdown  # names are data: shown as written, never as markup
     lines = [
-        f"# {me['name']}（{me.adcode}）县域经济概况",
+        f"# {md(me['name'])}（{md(me.adcode)}）县域经济概况",
         "",
-        f"**{me.province_name} · {me.prefecture_name} · {me.kind}**（{kind}）",
+        f"**{md(me.province_name)} · {md(me.prefecture_name)} · {md(me.kind)}**（{kind}）",
         "",
         f"报告年份：{year or '最新'}　·　数据年份：{'、'.join(map(str, years)) or '无'}　·　"
         f"指标数：{len(figs)}　·　来源页面：{n_src} 个",
