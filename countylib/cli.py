@@ -239,7 +239,7 @@ def render_county_cmd(
             raise batch.BatchError(f"no county-level units to render in {province}")
         result, index = batch.county_batch(units, Path(notebook), year=year, run=run,
                                            jobs=jobs or os.cpu_count() or 1, no_input=no_input, resume=resume,
-                                           province=province, scheduler=scheduler)
+                                           province=province, scheduler=scheduler, progress=sys.stderr.isatty())
     except (batch.BatchError, KernelStartError) as exc:
         raise _fail(str(exc)) from None
     done = sum(o.ok and not o.skipped for o in result.outcomes)
