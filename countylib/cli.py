@@ -237,7 +237,12 @@ def render_county_cmd(
             units = units[units.adcode.isin(wanted)]
         if units.empty:
             raise batch.BatchError(f"no county-level units to render in {province}")
-        result, index = batch.county_batch(units, Path(notebook), year=year, run=run,
+        nb_path = Path(notebook)
+        if not nb_path.exists() and not nb_path.is_absolute():  # relative to the project, wherever we are
+            from countylib.paths import project_root
+
+            nb_path = project_root() / nb_path
+        result, index = batch.county_batch(units, nb_path, year=year, run=run,
                                            jobs=jobs or os.cpu_count() or 1, no_input=no_input, resume=resume,
                                            province=province, scheduler=scheduler, progress=sys.stderr.isatty())
     except (batch.BatchError, KernelStartError) as exc:

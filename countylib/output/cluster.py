@@ -7,6 +7,7 @@ worker process, reused across the reports that worker renders.
 
 from __future__ import annotations
 
+import atexit
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ def remote_render(nb_path: str, params: dict, out: str, no_input: bool, key: str
     try:
         if _WORKER_KERNEL is None:
             _WORKER_KERNEL = kernels.WarmKernel(Path(nb_path).parent, warmup=kernels.DEFAULT_WARMUP)
+            atexit.register(_WORKER_KERNEL.close)  # the worker shuts its kernel down when it exits
         _WORKER_KERNEL.ensure_alive()
         kernels.render_notebook(nb_path, out, params, no_input=no_input, kernel=_WORKER_KERNEL,
                                 cwd=Path(nb_path).parent, fingerprint=fingerprint)
