@@ -219,7 +219,8 @@ def prepare(nb: nbformat.NotebookNode, params: dict) -> nbformat.NotebookNode:
         cell.metadata.setdefault("tags", [])
     nb.metadata.setdefault("papermill", {})
     nb.metadata.setdefault("kernelspec", {"name": "python3", "language": "python", "display_name": "Python 3"})
-    nb = parameterize_notebook(nb, params, report_mode=False)
+    if params:
+        nb = parameterize_notebook(nb, params, report_mode=False)
     reset = nbformat.v4.new_code_cell(RESET_SOURCE)
     reset.metadata["tags"] = [RESET_TAG]
     nb.cells.insert(0, reset)
