@@ -114,9 +114,12 @@ def _base_characters() -> frozenset[str]:
     return frozenset(chars)
 
 
+_PREPARED = threading.Event()
+
+
 def _source(kind: str, chars: set[str]):
-    """The base cut when it is made and covers ``chars``; else the full font file."""
-    base = _BASE.get(kind)
+    """The base cut when it is made (in a batch, made on first use) and covers ``chars``; else the full font."""
+    base = _BASE.get(kind) or (base_font(kind) if _PREPARED.is_set() else None)
     if base is not None and chars <= base[0]:
         return io.BytesIO(base[1])
     return str(font_path(kind))
@@ -168,6 +171,7 @@ def uncovered(page: str) -> dict[str, set[str]]:
 
 
 def prepare() -> None:
-    """Make the base cuts now (a batch calls this in a thread while its kernels start)."""
+    """Make the proportional font's base cut now (a batch calls this in a thread while its kernels start);
+    the monospaced one is made when a page first needs it."""
+    _PREPARED.set()
     base_font("sans")
-    base_font("mono")

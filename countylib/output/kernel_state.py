@@ -15,6 +15,7 @@ False
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import sys
 import warnings
@@ -32,6 +33,10 @@ def snapshot() -> None:
 
     plt.close(plt.figure())  # loads the kernel's backend now: its settings are part of the baseline
     _BASELINE["rc"] = copy.deepcopy({k: v for k, v in matplotlib.rcParams.items() if k not in _KEEP})
+    # What warm-up imported lives as long as the kernel: move it out of the garbage collector's sight, so
+    # the full collection in every ``%reset -f`` scans a report's objects only (0.2 s -> 0.005 s a report).
+    gc.collect()
+    gc.freeze()
 
 
 def restore() -> None:
