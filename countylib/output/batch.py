@@ -27,6 +27,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 import warnings
 from pathlib import Path
 
@@ -129,6 +130,7 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
         if "peers" in _declared(notebook):
             params["peers"] = "prefecture"
         job_list.append((u.adcode, params, report_path(run_dir, u.adcode, u.name, year)))
+    index_map = _IndexMap(province, year, run_dir)  # drawn while the kernels work
     try:
         result = run_batch(notebook, job_list, workers=jobs, no_input=no_input, resume=resume, progress=progress,
                            scheduler=scheduler, kernel_name=kernel_name, startup_timeout=startup_timeout)
@@ -137,8 +139,24 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
     parameters = {"province": province, "year": year, "jobs": jobs, "notebook": _shown_path(notebook),
                   "units": len(units), "no_input": no_input, "resume": resume, "scheduler": scheduler or "local"}
     with shielded():
-        index = finish_run(run_dir, units, year, province, parameters, result, job_list, notebook)
+        index = finish_run(run_dir, units, year, province, parameters, result, job_list, notebook, index_map)
     return result, index
+
+
+class _IndexMap:
+    """The index's map, drawn in a thread (matplotlib's own objects only, no pyplot state shared)."""
+
+    def __init__(self, province: str, year: int, run_dir: Path):
+        self.path: str | None = None
+        self._thread = threading.Thread(target=self._draw, args=(province, year, run_dir), daemon=True)
+        self._thread.start()
+
+    def _draw(self, province: str, year: int, run_dir: Path) -> None:
+        self.path = _index_map(province, year, run_dir)
+
+    def result(self, timeout: float = 120.0) -> str | None:
+        self._thread.join(timeout)
+        return self.path
 
 
 @contextlib.contextmanager
@@ -166,7 +184,7 @@ def _shown_path(path: Path) -> str:
 
 
 def finish_run(run_dir: Path, units: pd.DataFrame, year: int, province: str, parameters: dict,
-               result: BatchResult, job_list: list, notebook: Path) -> Path:
+               result: BatchResult, job_list: list, notebook: Path, index_map: _IndexMap | None = None) -> Path:
     """Merge this batch into run.json, remove failed reports' old pages, write index.html."""
     record = read_run(run_dir)
     entries = {(e["key"], int(e["year"])): e for e in record.get("reports", [])}
@@ -201,10 +219,9 @@ def finish_run(run_dir: Path, units: pd.DataFrame, year: int, province: str, par
                     "rendered": sum(o.ok and not o.skipped for o in result.outcomes),
                     "up_to_date": sum(o.skipped for o in result.outcomes), "failed": len(result.failures)})
     maps = dict(record.get("maps", {}))
-    if any(o.ok for o in result.outcomes):
-        made = _index_map(province, year, run_dir)
-        if made:
-            maps[str(year)] = made
+    made = index_map.result() if index_map is not None else None
+    if made and any(o.ok for o in result.outcomes):
+        maps[str(year)] = made
     maps = {y: p for y, p in maps.items() if (run_dir / p).is_file()}
     payload = {
         "run": run_dir.name,
