@@ -260,6 +260,34 @@ def render_county_cmd(
         raise typer.Exit(1)
 
 
+@render_app.command("check")
+def render_check_cmd(
+    paths: list[str] = typer.Argument(..., help="HTML pages, or folders to search for *.html."),
+) -> None:
+    """Check pages before sharing them: nothing loaded from the network, every character in the embedded fonts.
+
+    Example:  countylib render check reports/latest
+    """
+    from pathlib import Path
+
+    from countylib.output.export import check_page
+
+    pages = []
+    for p in map(Path, paths):
+        pages += sorted(p.rglob("*.html")) if p.is_dir() else [p]
+    if not pages:
+        raise _fail(f"no HTML pages in {', '.join(paths)}")
+    bad = 0
+    for page in pages:
+        problems = check_page(page.read_text(encoding="utf-8"))
+        for problem in problems:
+            typer.secho(f"{page}: {problem}", fg="red", err=True)
+        bad += bool(problems)
+    typer.echo(f"{len(pages)} pages checked: {len(pages) - bad} fine, {bad} with problems")
+    if bad:
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

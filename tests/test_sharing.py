@@ -256,3 +256,14 @@ def test_saved_interactive_map_is_one_offline_page(tmp_path):
     assert_glyphs_covered(page)
     assert "<script>alert" not in page and "\\u003cscript\\u003ealert(1)" in page
     assert stat.S_IMODE(Path(tmp_path / "map.html").stat().st_mode) & 0o044
+
+
+def test_render_check_passes_the_run_and_catches_a_page_that_would_not_work(hostile_run, tmp_path):
+    run, _ = hostile_run
+    ok = runner.invoke(app, ["render", "check", str(run)])
+    assert ok.exit_code == 0 and "4 pages checked: 4 fine, 0 with problems" in ok.output
+    bad = tmp_path / "bad.html"
+    bad.write_text('<script src="https://cdn.example/x.js"></script><p>巩义市</p>', encoding="utf-8")
+    caught = runner.invoke(app, ["render", "check", str(bad)])
+    assert caught.exit_code == 1 and "loads from the network" in caught.output
+    assert "characters not in the embedded fonts: 义巩市" in caught.output

@@ -104,3 +104,18 @@ def external_references(page: str) -> list[str]:
     ['<script src="https:']
     """
     return [m.group(0) for m in _REF.finditer(page)]
+
+
+def check_page(page: str) -> list[str]:
+    """What keeps ``page`` from working as a shared file: anything loaded from the network, characters its
+    embedded fonts do not cover. Empty for a page that is fine.
+
+    >>> check_page('<p>县</p>')
+    ['characters not in the embedded fonts: 县']
+    """
+    problems = [f"loads from the network: {ref}" for ref in external_references(page)]
+    missing = set().union(*fonts.uncovered(page).values())
+    if missing:
+        problems.append("characters not in the embedded fonts: " + "".join(sorted(missing - set(fonts.ALWAYS)) or
+                                                                          sorted(missing)))
+    return problems
