@@ -24,8 +24,11 @@ build: $(STAMP)  ## data/raw -> data/processed
 	$(VENV)/bin/countylib build
 
 reports: build  ## build, render the bundled analyses and every Henan county report, check every page
-	$(VENV)/bin/countylib render notebook notebooks/henan_choropleth.ipynb --run $(RUN) \
+	$(VENV)/bin/countylib render notebook notebooks/choropleth.ipynb --run $(RUN) \
 		-p indicator gdp -p year $(YEAR)
+	$(VENV)/bin/countylib render notebook notebooks/choropleth.ipynb --run $(RUN) \
+		-p indicator urbanization -p year 2020 -p province 全国
+	$(VENV)/bin/countylib render notebook notebooks/county_regression.ipynb --run $(RUN)
 	$(VENV)/bin/countylib render notebook notebooks/baiqiang_rd_vs_gdp.ipynb --run $(RUN) \
 		-p y rd_intensity -p x gdp
 	$(VENV)/bin/countylib render notebook notebooks/baiqiang_rd_vs_gdp.ipynb --run $(RUN) \

@@ -34,7 +34,7 @@ __version__ = "0.2.0"
 PUBLIC_MODULES = {
     "units": "countylib.ingest.units",
     "readers": "countylib.ingest.readers",
-    "census": "countylib.ingest.census",
+    "census": "countylib.analysis.census",
     "bulletin": "countylib.ingest.bulletin",
     "build": "countylib.ingest.build",
     "validate": "countylib.ingest.validate",
@@ -56,6 +56,7 @@ PUBLIC_MODULES = {
 # Functions at the top level, imported on first use so `import countylib` stays cheap.
 PUBLIC_FUNCTIONS = {
     "load": "countylib.data.load",
+    "sources": "countylib.data.load",
     "reload": "countylib.data.caches",
 }
 

@@ -44,3 +44,49 @@ def test_unknown_indicator_and_missing_build_give_clear_errors(processed, tmp_pa
         countylib.load("gpd", folder=processed)
     with pytest.raises(DataNotBuiltError, match="countylib build"):
         countylib.load(folder=tmp_path / "nothing")
+
+
+# ------------------------------------------------------------------------------------------------------
+# load(..., geometry=True): the README's headline call
+# ------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_shapes(tmp_path_factory):
+    from .projects import ZHENGZHOU_ROWS, make_project
+
+    return make_project(tmp_path_factory.mktemp("geometry"), ZHENGZHOU_ROWS)
+
+
+def test_wide_with_geometry_has_every_county_of_the_province(with_shapes):
+    import geopandas as gpd
+
+    henan = countylib.load(["gdp", "fiscal_revenue"], province="河南", year=2022, wide=True, geometry=True,
+                           folder=with_shapes)
+    assert isinstance(henan, gpd.GeoDataFrame) and henan.crs.to_epsg() == 4326
+    assert len(henan) == 157 and henan.adcode.is_unique, "every county appears once, with or without data"
+    assert henan.geometry.notna().all() and henan.geometry.is_valid.all()
+    row = henan.set_index("adcode").loc["410181"]
+    assert row.gdp == 1000 and row["name"] == "巩义市" and row.prefecture_name == "郑州市" and row.area_km2 > 1000
+    assert henan.gdp.notna().sum() == 6 and henan.fiscal_revenue.notna().sum() == 1, "missing stays NaN"
+    assert {"short_name", "kind", "county_economy"} <= set(henan.columns)
+
+
+def test_tidy_with_geometry_keeps_only_units_with_figures(with_shapes):
+    tidy = countylib.load("gdp", prefecture="郑州", geometry=True, folder=with_shapes)
+    assert set(tidy.adcode) == {"410181", "410183", "410184", "410185", "410102"}
+    assert len(tidy) == 6 and set(tidy.year) == {2021, 2022}  # 巩义 and 登封 have 2021 too
+    assert tidy.geometry.notna().all() and set(tidy.prefecture_name) == {"郑州市"}
+
+
+def test_geometry_comes_from_the_folder_asked_for(with_shapes, tmp_path):
+    import shutil
+
+    from countylib.data.geo import BoundaryError
+
+    bare = tmp_path / "bare"
+    shutil.copytree(with_shapes, bare)
+    (bare / "boundaries.parquet").unlink()
+    assert len(countylib.load("gdp", folder=bare)) == 8
+    with pytest.raises(BoundaryError, match="countylib build"):
+        countylib.load("gdp", folder=bare, geometry=True)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from countylib.cli import app
 from countylib.output import kernels
-from tests.projects import make_project, tiny_notebook
+from tests.projects import report_project, tiny_notebook
 
 runner = CliRunner()
 REPORT = (
@@ -34,7 +34,7 @@ REPORT = (
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("project"))
+    root = report_project(tmp_path_factory.mktemp("project"))
     tiny_notebook(root / "notebooks" / "tiny.ipynb", REPORT)
     return root
 
@@ -73,7 +73,7 @@ def test_render_county_checks_before_any_kernel_starts(home, no_kernels, tmp_pat
 
 
 def test_render_notebook_checks_parameters_before_a_kernel_starts(home, no_kernels):
-    nb = str(home / "notebooks" / "henan_choropleth.ipynb")
+    nb = str(home / "notebooks" / "choropleth.ipynb")
     unknown = runner.invoke(app, ["render", "notebook", nb, "-p", "yaer", "2021"])
     assert unknown.exit_code == 2
     assert "no parameter 'yaer' (did you mean year?)" in unknown.output and "indicator (str" in unknown.output

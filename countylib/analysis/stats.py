@@ -1,35 +1,56 @@
 """Regressions and comparisons researchers can cite: statsmodels underneath, tidy tables on top.
 
+Inference is refused when it would mislead: the rule counts *residual degrees of freedom* (N minus
+every estimated parameter, fixed-effect dummies included; with clusters, also the number of clusters
+minus one), not rows. A fixed-effect group with a single unit is left out of the estimation with a
+note: its own dummy fits it exactly (leverage 1), so it adds nothing to the slope and HC3 is
+undefined there.
+
 >>> import pandas as pd
 >>> df = pd.DataFrame({"name": list("abcdefghijkl"), "x": range(1, 13),
 ...                    "y": [2.1, 3.9, 6.2, 8.1, 9.8, 12.2, 13.9, 16.1, 18.2, 19.9, 22.1, 24.0]})
 >>> res = regress(df, "y", "x")
->>> res.n, round(res.table.loc["x", "coef"], 3)
-(12, 1.995)
+>>> res.n, res.df_resid, round(float(res.table.loc["x", "coef"]), 3)
+(12, 10, 1.999)
+>>> small = regress(df.head(9), "y", "x")
+>>> small.inference, small.df_resid
+(False, 7)
 >>> round(cagr(100, 200, 10), 6)
 0.071773
 """
 
 from __future__ import annotations
 
+import html
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from statsmodels.regression.linear_model import RegressionResultsWrapper
 from statsmodels.stats.diagnostic import het_breuschpagan
 from statsmodels.stats.stattools import jarque_bera
 
 from countylib.data import indicators as ind
 
-MIN_N = 10
+#: Fewest residual degrees of freedom with which standard errors and p-values are reported. A
+#: bivariate regression needs N >= 10; each control or fixed-effect dummy raises that by one.
+MIN_DF_RESID = 8
+COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster")
+_LEVERAGE_ONE = 1 - 1e-8
 
 
-@dataclass
+@dataclass(repr=False)
 class RegressionResult:
-    """What a regression produced, and what it dropped."""
+    """What a regression produced, what it dropped and why, and whether inference was allowed.
+
+    ``table`` has one row per term (coef, std_err, t, p, ci_low, ci_high); it is empty when
+    ``inference`` is False, and ``message`` says why. ``dropped`` lists every unit left out with
+    its reason. In a notebook the result displays as an HTML table (:meth:`to_html`).
+    """
 
     y: str
     x: str
@@ -47,14 +68,24 @@ class RegressionResult:
     cov_type: str = "HC3"
     label: str = "name"
     source_note: str = ""
+    df_resid: int = 0
+    n_params: int = 0
+    controls: tuple[str, ...] = ()
+    fixed_effects: str | None = None
+    n_groups: int = 0
+    cluster: str | None = None
+    n_clusters: int = 0
 
+    # ------------------------------------------------------------------ text
     def summary(self) -> str:
         """A plain-text summary: the fitted formula, N, R², coefficients, diagnostics, drops."""
-        lines = [f"formula: {self.formula}", f"N = {self.n} (dropped {len(self.dropped)})"]
+        lines = [f"formula: {self.formula}",
+                 f"N = {self.n} (dropped {len(self.dropped)}); parameters {self.n_params}; "
+                 f"residual df {self.df_resid}"]
         if not self.inference:
             lines.append(self.message)
             return "\n".join(lines)
-        lines.append(f"R² = {self.r2:.3f}, adjusted R² = {self.adj_r2:.3f}, covariance: {self.cov_type}")
+        lines.append(f"R² = {self.r2:.3f}, adjusted R² = {self.adj_r2:.3f}, covariance: {self.se_label()}")
         lines.append(self.table.round(4).to_string())
         d = self.diagnostics
         lines.append(f"Breusch–Pagan p = {d['breusch_pagan_p']:.3f}; Jarque–Bera p = {d['jarque_bera_p']:.3f}")
@@ -62,9 +93,118 @@ class RegressionResult:
             f"{n} ({v:.2f})" for n, v in d["influential"]))
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        return f"<RegressionResult {self.formula}, N = {self.n}>\n{self.summary()}"
+
+    def se_label(self) -> str:
+        """The kind of standard error, in Chinese, e.g. ``稳健标准误（HC3）``."""
+        if self.cov_type == "cluster":
+            return f"聚类稳健标准误（按 {self.cluster} 聚类，{self.n_clusters} 类）"
+        if self.cov_type == "nonrobust":
+            return "普通标准误"
+        return f"稳健标准误（{self.cov_type}）"
+
+    # ------------------------------------------------------------------ HTML
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self) -> str:
+        """The result as one self-contained HTML block: the formula, a table of coefficients with
+        standard errors, 95 % intervals and p-values, N, R², and the units left out (a count, with
+        the list in an expandable ``<details>``). Every string that comes from data is escaped.
+
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"name": ["<i>甲县</i>"] + [f"县{i}" for i in range(12)],
+        ...                    "x": range(13), "y": [None] + [0.5 * i + (i % 3) for i in range(12)]})
+        >>> page = regress(df, "y", "x").to_html()
+        >>> "<details" in page and "&lt;i&gt;甲县" in page and "<i>甲县" not in page
+        True
+        """
+        e = html.escape
+        parts = ['<div class="countylib-regression" style="margin:0.5em 0 1em 0">']
+        parts.append(f'<p style="margin:0 0 0.3em 0">模型：<code>{e(self.formula)}</code>'
+                     f'（OLS，{e(self.se_label())}）</p>')
+        if self.inference:
+            parts.append(self._coef_table_html())
+        else:
+            parts.append(f'<p style="margin:0.3em 0;padding:0.4em 0.6em;background:#fdf2e9;'
+                         f'border-left:3px solid #e67e22"><b>不作统计推断。</b>{e(self.message)}</p>')
+        stats_line = [f"N = {self.n}", f"参数 {self.n_params} 个", f"剩余自由度 {self.df_resid}"]
+        if self.fixed_effects:
+            stats_line.append(f"固定效应 {e(self.fixed_effects)}：{self.n_groups} 组")
+        if self.inference:
+            stats_line += [f"R² = {self.r2:.3f}", f"调整 R² = {self.adj_r2:.3f}"]
+            d = self.diagnostics
+            stats_line.append(f"Breusch–Pagan p = {_p(d['breusch_pagan_p'])}")
+            stats_line.append(f"Jarque–Bera p = {_p(d['jarque_bera_p'])}")
+        parts.append(f'<p style="margin:0.3em 0;color:#333">{"；".join(stats_line)}</p>')
+        if self.inference and self.diagnostics.get("influential"):
+            infl = "、".join(f"{e(_text(n))}（{v:.2f}）" for n, v in self.diagnostics["influential"])
+            parts.append(f'<p style="margin:0.3em 0;color:#555;font-size:90%">影响最大的单位（Cook 距离）：{infl}</p>')
+        parts.append(self._dropped_html())
+        if self.source_note:
+            parts.append(f'<p style="margin:0.3em 0;color:#555;font-size:85%">{e(self.source_note)}</p>')
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    def _coef_table_html(self) -> str:
+        e = html.escape
+        fe_prefix = f"C({self.fixed_effects})" if self.fixed_effects else None
+        th = 'style="text-align:right;padding:2px 10px;border-bottom:1px solid #999"'
+        rows = []
+        for term, r in self.table.iterrows():
+            if fe_prefix and str(term).startswith(fe_prefix):
+                continue
+            rows.append(
+                f'<tr><td style="text-align:left;padding:2px 10px">{self._term_label(str(term))}</td>'
+                + "".join(f'<td style="text-align:right;padding:2px 10px">{v}</td>' for v in (
+                    _num(r.coef), _num(r.std_err), f"[{_num(r.ci_low)}, {_num(r.ci_high)}]", _p(r.p)))
+                + "</tr>")
+        if fe_prefix:
+            rows.append(f'<tr><td colspan="5" style="text-align:left;padding:2px 10px;color:#555">'
+                        f'固定效应 {e(self.fixed_effects)}：{self.n_groups - 1} 个虚拟变量，系数从略</td></tr>')
+        head = (f'<tr><th style="text-align:left;padding:2px 10px;border-bottom:1px solid #999">变量</th>'
+                f'<th {th}>系数</th><th {th}>{e(self.se_label())}</th><th {th}>95% 置信区间</th>'
+                f'<th {th}>p 值</th></tr>')
+        return (f'<table style="border-collapse:collapse;margin:0.3em 0"><thead>{head}</thead>'
+                f'<tbody>{"".join(rows)}</tbody></table>')
+
+    def _term_label(self, term: str) -> str:
+        e = html.escape
+        if term == "Intercept":
+            return "常数项"
+        key = term[3:] if term.startswith("ln_") else term
+        meta = ind.registry().get(key)
+        if meta is None:
+            return f"<code>{e(term)}</code>"
+        name = f"ln {meta.label}" if term.startswith("ln_") else meta.label
+        return f'{e(name)} <code style="color:#777">{e(term)}</code>'
+
+    def _dropped_html(self) -> str:
+        e = html.escape
+        if self.dropped.empty:
+            return '<p style="margin:0.3em 0;color:#555">没有剔除任何单位。</p>'
+        counts = self.dropped.reason.value_counts()
+        why = "；".join(f"{e(r)} {c} 个" for r, c in counts.items())
+        rows = "".join(f'<tr><td style="padding:1px 10px">{e(_text(r[self.label]))}</td>'
+                       f'<td style="padding:1px 10px">{e(_text(r.reason))}</td></tr>'
+                       for _, r in self.dropped.iterrows())
+        return (f'<details style="margin:0.3em 0"><summary>剔除 {len(self.dropped)} 个单位（{why}）</summary>'
+                f'<table style="border-collapse:collapse;font-size:90%"><thead><tr>'
+                f'<th style="text-align:left;padding:1px 10px">单位</th>'
+                f'<th style="text-align:left;padding:1px 10px">原因</th></tr></thead>'
+                f'<tbody>{rows}</tbody></table></details>')
+
+    # ------------------------------------------------------------------ figures
     def plot(self, ax=None):
-        """Scatter with the fitted line and 95 % band; influential or extreme points labelled."""
+        """Scatter (seaborn) with the fitted line and its 95 % band from the model itself (so the band
+        uses the same robust covariance as the table); influential or extreme points labelled.
+
+        seaborn's ``regplot`` is not used for the line: it would refit without the controls and draw
+        a bootstrap band that disagrees with the reported standard errors.
+        """
         import matplotlib.pyplot as plt
+        import seaborn as sns
 
         from countylib.output import plotting
 
@@ -75,42 +215,65 @@ class RegressionResult:
             fig = ax.figure
         xcol, ycol = self.data.columns[1], self.data.columns[0]
         xs, ys = self.data[xcol], self.data[ycol]
-        ax.scatter(xs, ys, s=28, color="#2c7fb8", alpha=0.85, zorder=3)
-        if self.inference and self.model is not None:
+        sns.scatterplot(x=xs, y=ys, ax=ax, s=36, color="#2c7fb8", alpha=0.85, edgecolor="white", zorder=3)
+        if self.inference and self.model is not None and not self.fixed_effects:
             grid = pd.DataFrame({xcol: np.linspace(xs.min(), xs.max(), 100)})
             for c in self.data.columns[2:]:
-                if c != self.label and pd.api.types.is_numeric_dtype(self.data[c]):
+                if c not in (self.label, self.cluster) and pd.api.types.is_numeric_dtype(self.data[c]):
                     grid[c] = self.data[c].mean()
-            try:
-                pred = self.model.get_prediction(grid).summary_frame(alpha=0.05)
-                ax.plot(grid[xcol], pred["mean"], color="#d7301f", lw=1.8, zorder=2)
-                ax.fill_between(grid[xcol], pred["mean_ci_lower"], pred["mean_ci_upper"], color="#d7301f",
-                                alpha=0.15, lw=0, zorder=1)
-            except Exception:  # noqa: BLE001 - fixed effects make a single line meaningless
-                pass
+            pred = self.model.get_prediction(grid).summary_frame(alpha=0.05)
+            ax.plot(grid[xcol], pred["mean"], color="#d7301f", lw=1.8, zorder=2)
+            ax.fill_between(grid[xcol], pred["mean_ci_lower"], pred["mean_ci_upper"], color="#d7301f",
+                            alpha=0.15, lw=0, zorder=1)
         for idx in self._labelled():
-            ax.annotate(str(self.data.loc[idx, self.label]), (xs[idx], ys[idx]), fontsize=8,
+            ax.annotate(_text(self.data.loc[idx, self.label]), (xs[idx], ys[idx]), fontsize=8,
                         xytext=(4, 3), textcoords="offset points")
         ax.set_xlabel(_axis_label(self.x, xcol))
         ax.set_ylabel(_axis_label(self.y, ycol))
         title = f"N = {self.n}"
         if self.inference:
             slope = self.table.loc[xcol]
-            title += f"，斜率 {slope.coef:.3f}（{self.cov_type} 标准误 {slope.std_err:.3f}，p = {slope.p:.3f}），R² = {self.r2:.2f}"
+            title += (f"，斜率 {slope.coef:.3f}（{self.se_label()} {slope.std_err:.3f}，p = {_p(slope.p)}），"
+                      f"R² = {self.r2:.2f}")
         else:
-            title += "：样本过小，不作统计推断"
+            title += f"，剩余自由度 {self.df_resid}：不作统计推断"
         ax.set_title(title, fontsize=10)
         note = self.source_note or ""
         if len(self.dropped):
-            note += f"{'；' if note else ''}因缺失剔除 {len(self.dropped)} 个单位"
+            note += f"{'；' if note else ''}剔除 {len(self.dropped)} 个单位（缺失、无法取对数等，名单见回归表）"
         if note:
             fig.text(0.01, -0.02, note, fontsize=7, color="#555555", va="top", wrap=True)
+        return fig
+
+    def plot_residuals(self):
+        """Residuals against fitted values and their distribution (seaborn), for a fitted model."""
+        import matplotlib.pyplot as plt
+        import seaborn as sns
+
+        from countylib.output import plotting
+
+        if not self.inference or self.model is None:
+            raise ValueError(f"no fitted model to diagnose: {self.message}")
+        plotting.use_style()
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
+        fitted, resid = self.model.fittedvalues, self.model.resid
+        sns.scatterplot(x=fitted, y=resid, ax=a1, s=24, color="#2c7fb8", edgecolor="white")
+        a1.axhline(0, color="#999999", lw=0.8)
+        a1.set_xlabel("拟合值")
+        a1.set_ylabel("残差")
+        sns.histplot(resid, kde=True, ax=a2, color="#2c7fb8")
+        a2.set_xlabel("残差")
+        a2.set_ylabel("单位数")
+        fig.suptitle(f"残差诊断（N = {self.n}，Jarque–Bera p = {_p(self.diagnostics['jarque_bera_p'])}）",
+                     fontsize=10)
         return fig
 
     def _labelled(self) -> list:
         idx = set()
         if self.diagnostics.get("influential_index"):
             idx |= set(self.diagnostics["influential_index"])
+        if self.data.empty:
+            return []
         ys = self.data.iloc[:, 0]
         xs = self.data.iloc[:, 1]
         for s in (xs, ys):
@@ -120,10 +283,40 @@ class RegressionResult:
         return sorted(idx)
 
 
+def _text(v) -> str:
+    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
+
+
+def _num(v: float) -> str:
+    if pd.isna(v):
+        return "—"
+    return f"{v:.4g}" if v != 0 else "0"
+
+
+def _p(p: float) -> str:
+    if pd.isna(p):
+        return "—"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def _axis_label(key: str, col: str) -> str:
     meta = ind.registry().get(key)
     base = meta.label if meta else key
     return f"ln {base}" if col.startswith("ln_") else base
+
+
+def _name_of(var: str) -> str:
+    meta = ind.registry().get(var)
+    return meta.name_zh if meta else var
+
+
+def _labels(data: pd.DataFrame, label: str) -> pd.Series:
+    """Labels for units: the ``label`` column, falling back to ``name``, then ``adcode``, then the index."""
+    out = pd.Series(data.index.astype(str), index=data.index, dtype=object)
+    for col in ("adcode", "name", label):
+        if col in data:
+            out = data[col].astype(object).where(data[col].notna(), out)
+    return out
 
 
 def regress(
@@ -134,18 +327,36 @@ def regress(
     log: Iterable[str] = (),
     fixed_effects: str | None = None,
     cov_type: str = "HC3",
+    cluster: str | None = None,
     label: str = "name",
-    min_n: int = MIN_N,
+    min_df: int = MIN_DF_RESID,
     source_note: str = "",
 ) -> RegressionResult:
     """OLS of ``y`` on ``x`` (+ controls, + fixed effects) with robust standard errors.
 
-    Units missing any variable are dropped and listed (``result.dropped``), never silently; ``log``
-    variables with values <= 0 are dropped with that reason. Below ``min_n`` observations the result
-    refuses inference (``inference=False``, a message saying why) but can still draw the scatter.
+    Parameters
+    ----------
+    log: variables to enter as natural logs (``ln_<name>``); values <= 0 are dropped with that reason.
+    fixed_effects: a column of groups (e.g. ``"province_name"``), absorbed as dummies via ``C()``.
+        Groups with a single unit are left out with a note (leverage 1: HC3 undefined there).
+    cov_type: ``"HC3"`` (default), ``"HC0"``–``"HC2"``, ``"nonrobust"`` or ``"cluster"``.
+    cluster: with ``cov_type="cluster"``, the column of clusters (statsmodels' cluster-robust
+        covariance with its small-sample correction; t tests with G − 1 degrees of freedom).
+    min_df: fewest residual degrees of freedom (N minus parameters, fixed-effect dummies included;
+        with clusters also G − 1) for which coefficients, standard errors and p-values are reported.
+
+    Units missing any variable are dropped and listed (``result.dropped``), never silently. Below
+    ``min_df`` the result refuses inference (``inference=False`` and a message saying why) but can
+    still draw the scatter. p-values and intervals use the t distribution with the residual degrees
+    of freedom (G − 1 with clusters), as Stata's ``regress, vce(...)`` does.
     """
+    if cov_type not in COV_TYPES:
+        raise ValueError(f"cov_type {cov_type!r} is not one of {COV_TYPES}")
+    if (cov_type == "cluster") != (cluster is not None):
+        raise ValueError("cluster-robust errors need both cov_type='cluster' and cluster=<column>")
     log = set(log)
-    needed = [y, x, *controls] + ([fixed_effects] if fixed_effects else [])
+    groups = [c for c in (fixed_effects, cluster) if c]
+    needed = [y, x, *controls, *groups]
     missing_cols = [c for c in needed if c not in data.columns]
     if missing_cols:
         raise KeyError(f"columns not in the data: {missing_cols}; columns are {list(data.columns)}")
@@ -155,52 +366,97 @@ def regress(
     for var in [y, x, *controls]:
         col = f"ln_{var}" if var in log else var
         vals = pd.to_numeric(data[var], errors="coerce")
-        reasons[vals.isna() & (reasons == "")] = f"{var} missing"
+        reasons[vals.isna() & (reasons == "")] = f"缺少{_name_of(var)}"
         if var in log:
             bad = vals <= 0
-            reasons[bad & (reasons == "")] = f"{var} <= 0 cannot be logged"
+            reasons[bad & (reasons == "")] = f"{_name_of(var)} ≤ 0，无法取对数"
             vals = np.log(vals.where(~bad))
         frame[col] = vals
         names[var] = col
-    if fixed_effects:
-        frame[fixed_effects] = data[fixed_effects]
-        reasons[data[fixed_effects].isna() & (reasons == "")] = f"{fixed_effects} missing"
-    frame[label] = data[label] if label in data else data.index.astype(str)
+    for g in dict.fromkeys(groups):
+        frame[g] = data[g]
+        reasons[data[g].isna() & (reasons == "")] = f"缺少分组 {g}"
+    frame[label] = _labels(data, label)
     keep = reasons == ""
+    if fixed_effects:
+        members = frame.loc[keep, fixed_effects]
+        alone = members.index[members.map(members.value_counts()) == 1]
+        reasons[alone] = f"{fixed_effects} 组内仅此一个单位（杠杆值为 1，HC3 无定义），不参与估计"
+        keep = reasons == ""
     dropped = pd.DataFrame({label: frame.loc[~keep, label], "reason": reasons[~keep]})
     frame = frame[keep]
     rhs = [names[x], *[names[c] for c in controls]] + ([f"C({fixed_effects})"] if fixed_effects else [])
     formula = f"{names[y]} ~ {' + '.join(rhs)}"
     n = len(frame)
     result = RegressionResult(y=y, x=x, formula=formula, data=frame, n=n, dropped=dropped, inference=False,
-                              cov_type=cov_type, label=label, source_note=source_note)
-    if n < min_n:
-        result.message = (f"N = {n} is below {min_n}: no coefficients, standard errors or p-values are reported; "
-                          "the scatter is shown for description only.")
+                              cov_type=cov_type, label=label, source_note=source_note,
+                              controls=tuple(controls), fixed_effects=fixed_effects, cluster=cluster)
+    if fixed_effects:
+        result.n_groups = int(frame[fixed_effects].nunique())
+    if cluster:
+        result.n_clusters = int(frame[cluster].nunique())
+    if n == 0:
+        result.message = "没有同时具备全部变量的单位，无法估计。"
         return result
-    model = smf.ols(formula, data=frame).fit(cov_type=cov_type)
-    ci = model.conf_int(0.05)
-    table = pd.DataFrame({"coef": model.params, "std_err": model.bse, "t": model.tvalues, "p": model.pvalues,
-                          "ci_low": ci[0], "ci_high": ci[1]})
+    model = smf.ols(formula, data=frame)
+    with warnings.catch_warnings():  # a refused fit (N at or below the parameters) divides by zero
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ols = model.fit()
+    rank = int(model.rank)
+    result.n_params, result.df_resid = rank, n - rank
+    refusal = _refusal(result, rank, min_df)
+    if refusal:
+        result.message = refusal
+        return result
+    influence = ols.get_influence()
+    hat = pd.Series(influence.hat_matrix_diag, index=frame.index)
+    if cov_type in ("HC2", "HC3") and (hat > _LEVERAGE_ONE).any():
+        who = "、".join(_text(v) for v in frame.loc[hat > _LEVERAGE_ONE, label])
+        result.message = (f"{who} 的杠杆值为 1（模型完全拟合该单位），{cov_type} 标准误无定义："
+                          "不报告标准误和 p 值。请去掉只含这个单位的控制变量或分组。")
+        return result
+    # The same fit with the robust covariance (what model.fit(cov_type=...) does, without refitting).
+    cov_kwds = {"groups": pd.factorize(frame[cluster])[0]} if cluster else {}
+    fitted = ols if cov_type == "nonrobust" else RegressionResultsWrapper(
+        ols.get_robustcov_results(cov_type=cov_type, use_t=True, **cov_kwds))
+    ci = fitted.conf_int(0.05)
+    table = pd.DataFrame({"coef": fitted.params, "std_err": fitted.bse, "t": fitted.tvalues,
+                          "p": fitted.pvalues, "ci_low": ci[0], "ci_high": ci[1]})
     table.index.name = "term"
-    bp = het_breuschpagan(model.resid, model.model.exog)
-    jb = jarque_bera(model.resid)
-    cooks = pd.Series(model.get_influence().cooks_distance[0], index=frame.index)
+    bp = het_breuschpagan(fitted.resid, model.exog)
+    jb = jarque_bera(fitted.resid)
+    cooks = pd.Series(influence.cooks_distance[0], index=frame.index)
     top = cooks.sort_values(ascending=False)
     threshold = 4 / n
     infl = top[top > threshold].head(5)
     result.inference = True
-    result.model = model
+    result.model = fitted
     result.table = table
-    result.r2, result.adj_r2 = float(model.rsquared), float(model.rsquared_adj)
+    result.r2, result.adj_r2 = float(fitted.rsquared), float(fitted.rsquared_adj)
     result.diagnostics = {
         "breusch_pagan_lm": float(bp[0]), "breusch_pagan_p": float(bp[1]),
         "jarque_bera": float(jb[0]), "jarque_bera_p": float(jb[1]),
         "cooks_threshold": threshold,
         "influential": [(frame.loc[i, label], float(v)) for i, v in (infl if len(infl) else top.head(3)).items()],
         "influential_index": list(infl.index),
+        "max_leverage": float(hat.max()),
     }
     return result
+
+
+def _refusal(result: RegressionResult, rank: int, min_df: int) -> str:
+    """Why inference is refused (empty when it is allowed)."""
+    n, df = result.n, result.df_resid
+    parts = [f"{1 + len(result.controls)} 个解释变量", "常数项"]
+    if result.fixed_effects:
+        parts.append(f"{max(result.n_groups - 1, 0)} 个固定效应虚拟变量")
+    what = f"N = {n}，估计 {rank} 个参数（{'、'.join(parts)}），剩余自由度 {df}"
+    if df < min_df:
+        return (f"{what}，少于 {min_df}：不报告系数、标准误和 p 值，散点图仅作描述。")
+    if result.cluster and result.n_clusters - 1 < min_df:
+        return (f"{what}；但只有 {result.n_clusters} 个聚类（{result.cluster}），G − 1 = "
+                f"{result.n_clusters - 1} 少于 {min_df}：聚类稳健标准误不可靠，不作推断。")
+    return ""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -232,32 +488,65 @@ def share_of_parent(data: pd.DataFrame, column: str, parent: str = "prefecture_a
 
 
 def growth_multiple(start: float, end: float) -> float:
-    """End value as a multiple of the start value.
+    """End value as a multiple of the start value (NaN, with a warning, when the start is not positive).
 
     >>> growth_multiple(50, 125)
     2.5
     """
+    if pd.isna(start) or pd.isna(end):
+        return float("nan")
+    if start <= 0:
+        warnings.warn(f"growth multiple undefined for start = {start}; returning NaN", RuntimeWarning,
+                      stacklevel=2)
+        return float("nan")
     return end / start
 
 
 def cagr(start: float, end: float, years: float) -> float:
-    """Compound annual growth rate (as a fraction) between two levels ``years`` apart.
+    """Compound annual growth rate (as a fraction) between two levels ``years`` apart:
+    ``(end / start) ** (1 / years) - 1``.
+
+    A start or end value that is not positive has no such rate (a negative ratio would give a complex
+    number): the result is NaN with a ``RuntimeWarning``. Missing values give NaN quietly.
 
     >>> round(cagr(100, 121, 2), 10)
     0.1
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     cagr(100, -5, 3)
+    nan
     """
-    if start <= 0 or years <= 0:
-        raise ValueError("CAGR needs a positive start value and a positive number of years")
+    if years <= 0:
+        raise ValueError(f"CAGR needs a positive number of years, got {years}")
+    if pd.isna(start) or pd.isna(end):
+        return float("nan")
+    if start <= 0 or end <= 0:
+        warnings.warn(f"CAGR undefined for start = {start}, end = {end} (both must be positive); "
+                      "returning NaN", RuntimeWarning, stacklevel=2)
+        return float("nan")
     return (end / start) ** (1 / years) - 1
 
 
 def two_year_average(g1: float, g2: float) -> float:
-    """Two-year average growth (%), from two annual rates in %: sqrt((1+g1)(1+g2)) - 1.
+    """两年平均增长 (two-year average growth, %) from the two annual rates in %.
+
+    The convention is geometric, as in the statistical bulletins: the rate that, applied twice,
+    gives the same two-year growth, ``sqrt((1 + g1)(1 + g2)) - 1`` — not the arithmetic mean
+    ``(g1 + g2) / 2``, which overstates it whenever the two rates differ. It equals
+    ``cagr(1, (1 + g1)(1 + g2), 2)``.
 
     >>> round(two_year_average(2.3, 8.1), 4)
-    5.1565
+    5.16
+    >>> round((2.3 + 8.1) / 2, 4)  # the arithmetic mean, not the convention
+    5.2
     """
-    return (math.sqrt((1 + g1 / 100) * (1 + g2 / 100)) - 1) * 100
+    factor = (1 + g1 / 100) * (1 + g2 / 100)
+    if factor <= 0:
+        warnings.warn(f"two-year average undefined for rates {g1} % and {g2} %; returning NaN",
+                      RuntimeWarning, stacklevel=2)
+        return float("nan")
+    return (math.sqrt(factor) - 1) * 100
 
 
 def gap(data: pd.DataFrame, column: str, reference: str | float = "mean", by: str | None = None,
@@ -270,6 +559,8 @@ def gap(data: pd.DataFrame, column: str, reference: str | float = "mean", by: st
     [[-10.0, 0.5], [10.0, 1.5]]
     >>> gap(df, "v", reference="2").gap.tolist()
     [-20.0, 0.0]
+    >>> gap(df, "v", reference=25).gap.tolist()
+    [-15.0, 5.0]
     """
     if isinstance(reference, int | float):
         ref = pd.Series(float(reference), index=data.index)
@@ -287,8 +578,8 @@ def gap(data: pd.DataFrame, column: str, reference: str | float = "mean", by: st
 def threshold_counts(data: pd.DataFrame, column: str, thresholds: Sequence[float]) -> pd.DataFrame:
     """How many units are at or above each threshold, out of how many with data (N).
 
-    >>> threshold_counts(pd.DataFrame({"v": [600, 1200, 300, None]}), "v", [500, 1000]).values.tolist()
-    [[500.0, 2, 3, 1], [1000.0, 1, 3, 1]]
+    >>> threshold_counts(pd.DataFrame({"v": [600, 1200, 300, None]}), "v", [500, 1000]).to_dict("records")
+    [{'threshold': 500.0, 'count': 2, 'N': 3, 'missing': 1}, {'threshold': 1000.0, 'count': 1, 'N': 3, 'missing': 1}]
     """
     vals = data[column]
     n = int(vals.notna().sum())

@@ -22,6 +22,34 @@ REGISTRY_FILE = Path(__file__).with_name("indicators.yaml")
 
 
 @dataclass(frozen=True)
+class CensusSpec:
+    """How an indicator is computed from the columns of the 2020 census county table.
+
+    Either ``column`` (a published figure taken as it is, in ``unit``) or ``numerator`` / ``denominator``
+    (columns added up, then ``numerator / denominator * scale``). ``published`` names the sheet's own
+    rounded figure of the same quantity, used only as a check. ``long_form``: the columns come from the
+    long form, a 10% sample, so only shares are meaningful.
+    """
+
+    column: str | None = None
+    unit: str = ""
+    numerator: tuple[str, ...] = ()
+    denominator: tuple[str, ...] = ()
+    scale: float = 1.0
+    published: str | None = None
+    long_form: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every sheet column the indicator is computed from."""
+        return ((self.column,) if self.column else ()) + self.numerator + self.denominator
+
+    @property
+    def is_ratio(self) -> bool:
+        return not self.column
+
+
+@dataclass(frozen=True)
 class Indicator:
     key: str
     name_zh: str
@@ -31,11 +59,21 @@ class Indicator:
     description: str = ""
     aliases: tuple[str, ...] = field(default_factory=tuple)
     higher_is_better: bool | None = None
+    census: CensusSpec | None = None
 
     @property
     def label(self) -> str:
         """Chinese name with unit, for axes and legends: ``地区生产总值（亿元）``."""
         return f"{self.name_zh}（{self.unit}）"
+
+    @property
+    def source_columns(self) -> tuple[str, ...]:
+        """Columns of the 2020 census table the indicator is computed from (empty for other indicators).
+
+        >>> get("urbanization").source_columns
+        ('城镇人口', '人口数_合计')
+        """
+        return self.census.columns if self.census else ()
 
 
 class UnknownIndicatorError(KeyError):
@@ -53,8 +91,35 @@ def registry() -> dict[str, Indicator]:
     for key, spec in raw.items():
         spec = dict(spec)
         spec["aliases"] = tuple(str(a) for a in spec.get("aliases", ()))
+        if spec.get("census"):
+            spec["census"] = _census_spec(spec["census"])
         out[key] = Indicator(key=key, **spec)
     return out
+
+
+def _census_spec(raw: dict) -> CensusSpec:
+    raw = dict(raw)
+    for k in ("numerator", "denominator"):
+        raw[k] = tuple(str(c) for c in _flatten(raw.get(k, ())))
+    raw["scale"] = float(raw.get("scale", 1.0))
+    return CensusSpec(**raw)
+
+
+def _flatten(items) -> list:
+    """Column lists in the YAML may nest (``[*age_15_64, *age_65_plus]`` gives two lists)."""
+    out = []
+    for item in items:
+        out.extend(_flatten(item) if isinstance(item, list | tuple) else [item])
+    return out
+
+
+def census_indicators() -> dict[str, Indicator]:
+    """Indicators computed from the 2020 census county table, by key.
+
+    >>> census_indicators()["college_per_100k"].census.scale
+    100000.0
+    """
+    return {k: i for k, i in registry().items() if i.census is not None}
 
 
 def get(key: str) -> Indicator:
@@ -108,7 +173,8 @@ def table() -> pd.DataFrame:
     """
     rows = [
         {"key": i.key, "name_zh": i.name_zh, "name_en": i.name_en, "unit": i.unit, "kind": i.kind,
-         "higher_is_better": i.higher_is_better, "aliases": "、".join(i.aliases), "description": i.description}
+         "higher_is_better": i.higher_is_better, "aliases": "、".join(i.aliases), "description": i.description,
+         "source_columns": "、".join(i.source_columns)}
         for i in registry().values()
     ]
     return pd.DataFrame(rows)

@@ -1,4 +1,8 @@
-"""``countylib.load``: the processed data as one tidy (Geo)DataFrame.
+"""``countylib.load``: the processed data as one tidy (Geo)DataFrame; ``countylib.sources()``: where it came from.
+
+Every figure carries its provenance: ``source_title``, ``publisher``, ``license``, ``retrieved``, ``url``
+(the page of the figure, else the source's), ``source_id`` (the raw file) and ``source_row``, and the name,
+code and column as printed (``name_printed``, ``code_printed``, ``column_printed``).
 
 >>> import countylib
 >>> gdp = countylib.load("gdp", province="河南省", year=2022)          # doctest: +SKIP
@@ -29,11 +33,23 @@ def _read(key: tuple[str, float, int]) -> pd.DataFrame:
 
 
 def processed_table(name: str = "indicators", folder: Path | None = None) -> pd.DataFrame:
-    """A processed table by name (``indicators``, ``regions``, ``lists``, ``zones``)."""
+    """A processed table by name (``indicators``, ``regions``, ``lists``, ``zones``, ``sources``)."""
     path = Path(folder or processed_dir()) / f"{name}.parquet"
     if not path.exists():
         raise DataNotBuiltError(f"{path} not found. Run `countylib build` (or `make build`) first.")
     return _read(file_key(path)).copy()
+
+
+def sources(folder: Path | None = None) -> pd.DataFrame:
+    """The sources of the processed data, one row each: ``source_id`` (the raw file), kind, title,
+    publisher, url (or the document named), license, retrieved, sha256, and how many figures were read,
+    kept, preferred and rejected, and how many zone rows were reported. Area computed from the boundaries is
+    a source of its own.
+
+    >>> import countylib
+    >>> countylib.sources()[["source_id", "kept", "preferred"]].head(2)     # doctest: +SKIP
+    """
+    return processed_table("sources", folder).sort_values("source_id").reset_index(drop=True)
 
 
 def load(
@@ -84,7 +100,7 @@ def load(
     if geometry:
         from countylib.data import geo
 
-        shapes = geo.boundaries(province=province)
+        shapes = geo.boundaries(province=province, path=Path(folder) / geo.BOUNDARY_FILE if folder else None)
         if prefecture:
             shapes = shapes[regions.prefecture_mask(shapes.prefecture_adcode, prefecture)]
         keep = ["adcode", "short_name", "kind", "prefecture_adcode", "prefecture_name", "province_name",

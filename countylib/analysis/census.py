@@ -1,0 +1,504 @@
+"""The 2020 census for researchers: indicators derived from the published counts, the counts themselves,
+age pyramids, and the census section of a county report.
+
+Every share is computed from the counts of the unit (for units merged since 2020, from the summed
+counts); the registry (``indicators.yaml``, key ``census``) says which columns. The counts are in
+``data/processed/census_2020.parquet``, one row per current unit, columns as in the published sheet.
+
+>>> import pandas as pd
+>>> c = pd.DataFrame({"城镇人口": [300.0, 50.0], "人口数_合计": [600.0, 200.0]})
+>>> derive(c, ["urbanization"]).urbanization.tolist()
+[50.0, 25.0]
+
+>>> from countylib import census
+>>> census.age_pyramid("410181").head(2)                 # doctest: +SKIP
+>>> fig = census.pyramid_figure("410181")                # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from countylib.data import indicators as ind
+from countylib.data import regions
+from countylib.data.caches import bounded, file_key
+from countylib.ingest.census import AGE_GROUPS, POPULATION
+
+SOURCE_NOTE = ("数据来源：第七次全国人口普查分县数据（2020年11月1日），Lei Dong 等整理（leiii/census，MIT 许可）；"
+               "比重由普查人数计算。")
+AGE_LABELS = ("0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54",
+              "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85+")
+# Five-year groups from the published columns: 0岁 and 1到4岁 make 0-4.
+_GROUPS = (("0岁", "1到4岁"), *((g,) for g in AGE_GROUPS[2:]))
+
+
+# ------------------------------------------------------------------------------------------------------
+# Indicators from counts
+# ------------------------------------------------------------------------------------------------------
+
+
+def derive(counts: pd.DataFrame, keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """Census indicators (canonical units) from a table of counts with the sheet's column names.
+
+    A ratio is ``sum(numerator) / sum(denominator) * scale`` row by row; it is missing when any of its
+    columns is missing or the denominator is 0. Works on any rows: units, merged units, or your own
+    aggregates (add the counts first, then derive — never average the ratios).
+    """
+    from countylib.ingest.units import factor
+
+    specs = ind.census_indicators()
+    keys = list(specs) if keys is None else [ind.get(k).key for k in keys]
+    out = pd.DataFrame(index=counts.index)
+    for key in keys:
+        meta = specs[key]
+        spec = meta.census
+        if not set(spec.columns) <= set(counts.columns):  # a table without these columns: not computed
+            out[key] = np.nan
+            continue
+        if spec.column:
+            value = counts[spec.column].astype(float)
+            if spec.unit and spec.unit != meta.unit:
+                value = value * factor(spec.unit, meta.unit)
+        else:
+            num = counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator))
+            den = counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator))
+            value = num / den.where(den > 0) * spec.scale
+        out[key] = value.astype(float)
+    return out
+
+
+def value_texts(counts: pd.DataFrame, keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """What each value was computed from, as text: the published figure, or ``"numerator / denominator"``.
+
+    >>> c = pd.DataFrame({"城镇人口": [240244.0], "人口数_合计": [416845.0]})
+    >>> value_texts(c, ["urbanization", "pop_resident"]).iloc[0].tolist()
+    ['240244 / 416845', '416845']
+    """
+    specs = ind.census_indicators()
+    keys = list(specs) if keys is None else keys
+    out = pd.DataFrame(index=counts.index)
+    for key in keys:
+        spec = specs[key].census
+        if not set(spec.columns) <= set(counts.columns):
+            out[key] = ""
+        elif spec.column:
+            out[key] = counts[spec.column].map(_num)
+        else:
+            num = counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator))
+            den = counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator))
+            out[key] = [f"{_num(a)} / {_num(b)}" for a, b in zip(num, den, strict=True)]
+    return out
+
+
+def _num(v: float) -> str:
+    return "" if pd.isna(v) else f"{v:.10g}"
+
+
+# ------------------------------------------------------------------------------------------------------
+# Counts and age pyramids
+# ------------------------------------------------------------------------------------------------------
+
+
+def counts(adcodes: Sequence[str] | None = None, level: str | None = None, folder: Path | None = None
+           ) -> pd.DataFrame:
+    """The published counts per current unit (summed for merged units), as built into
+    ``census_2020.parquet``: adcode, name, level, members, n_members, then the sheet's columns.
+
+    >>> counts(["410308"])[["name", "members", "n_members"]].values.tolist()      # doctest: +SKIP
+    [['孟津区', '410306,410322', 2]]
+    """
+    from countylib.data.load import processed_table
+
+    table = processed_table("census_2020", folder)
+    if level is not None:
+        table = table[table.level == level]
+    if adcodes is not None:
+        table = table[table.adcode.isin([str(a).zfill(6) for a in adcodes])]
+    return table.reset_index(drop=True)
+
+
+def merged_values(indicator: str, groups: Sequence[Sequence[str]], folder: Path | None = None) -> list[float]:
+    """An indicator for groups of units (each a list of adcodes), computed from the summed counts of
+    each group (a prefecture's 市区, a region): shares are recomputed, never averaged. A group with a
+    unit that has no counts gets NaN.
+
+    >>> merged_values("urbanization", [["410308", "410307"]])      # doctest: +SKIP
+    [63.4...]
+    """
+    table = counts(folder=folder)
+    table = table[table.level == "county"].set_index("adcode")
+    from countylib.ingest.census import additive
+
+    key = ind.get(indicator).key
+    cols = list(ind.get(key).source_columns)
+    summable = all(additive(c) for c in cols)  # a published average (平均受教育年限) cannot be summed
+    out = []
+    for codes in groups:
+        part = table.reindex([str(c) for c in codes])[cols]
+        if part.isna().all(axis=1).any() or (len(codes) > 1 and not summable):
+            out.append(np.nan)
+            continue
+        summed = part.sum(min_count=1).to_frame().T
+        out.append(float(derive(summed, [key])[key].iloc[0]))
+    return out
+
+
+def age_pyramid(adcode: str | int, folder: Path | None = None) -> pd.DataFrame:
+    """Population by five-year age group and sex for one unit (county, prefecture or province), 2020.
+
+    Columns: 年龄组, 男, 女 (persons), 男_占比, 女_占比 (% of the unit's total population).
+
+    >>> p = age_pyramid("410181")                             # doctest: +SKIP
+    >>> p.columns.tolist()                                    # doctest: +SKIP
+    ['年龄组', '男', '女', '男_占比', '女_占比']
+    """
+    code = str(adcode).strip().zfill(6)
+    row = counts([code], folder=folder)
+    if row.empty:
+        raise KeyError(f"{code!r} has no census counts; is it a current adcode? Try `countylib regions NAME`.")
+    row = row.iloc[0]
+    male = [float(sum(row[f"男_{g}"] for g in group)) for group in _GROUPS]
+    female = [float(sum(row[f"女_{g}"] for g in group)) for group in _GROUPS]
+    total = float(row[POPULATION])
+    out = pd.DataFrame({"年龄组": AGE_LABELS, "男": male, "女": female})
+    out["男_占比"] = out["男"] / total * 100
+    out["女_占比"] = out["女"] / total * 100
+    out.attrs.update(adcode=code, name=row["name"], total=total)
+    return out
+
+
+def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None, folder: Path | None = None):
+    """An age pyramid (shares of the total, 男 left, 女 right), with the province's (or ``compare``
+    adcode's) shape drawn over it as an outline. Chinese labels and a source note."""
+    import matplotlib.pyplot as plt
+
+    from countylib.output import plotting
+
+    plotting.use_style()
+    mine = age_pyramid(adcode, folder)
+    code = mine.attrs["adcode"]
+    other = None
+    if compare:
+        ref = regions.by_adcode().province_adcode.get(code, code[:2] + "0000") if compare == "province" else compare
+        if str(ref) != code:
+            other = age_pyramid(ref, folder)
+    if ax is None:  # fixed margins: a constrained layout would double the text layout cost of a report
+        fig, ax = plt.subplots(figsize=(6.2, 4.6))
+        fig.subplots_adjust(left=0.11, right=0.98, top=0.92, bottom=0.17)
+    else:
+        fig = ax.figure
+    y = np.arange(len(AGE_LABELS))
+    ax.barh(y, -mine["男_占比"], height=0.86, color="#4a78b0", label=f"{mine.attrs['name']} 男")
+    ax.barh(y, mine["女_占比"], height=0.86, color="#d0605e", label=f"{mine.attrs['name']} 女")
+    if other is not None:
+        edges = np.arange(len(y) + 1) - 0.5
+        ax.stairs(-other["男_占比"].to_numpy(), edges, orientation="horizontal", baseline=None, color="#222222",
+                  lw=1.1, label=f"{other.attrs['name']}（对照）")
+        ax.stairs(other["女_占比"].to_numpy(), edges, orientation="horizontal", baseline=None, color="#222222", lw=1.1)
+    # Every other age group labelled, and few x ticks: text layout is most of a small figure's cost.
+    ax.set_yticks(y[::2], AGE_LABELS[::2], fontsize=7.5)
+    ax.set_yticks(y, minor=True)
+    ax.set_ylim(-0.6, len(y) - 0.4)
+    shares = [mine["男_占比"], mine["女_占比"]] + ([other["男_占比"], other["女_占比"]] if other is not None else [])
+    lim = float(np.ceil(np.nanmax(np.concatenate([np.asarray(v, dtype=float) for v in shares])) + 0.3))
+    ax.set_xlim(-lim, lim)
+    step = 2.0 if lim <= 8 else 4.0
+    half = np.arange(0, lim + 1e-9, step)
+    ticks = np.r_[-half[:0:-1], half]
+    ax.set_xticks(ticks, [f"{abs(t):g}" for t in ticks], fontsize=8)
+    ax.axvline(0, color="#888888", lw=0.6)
+    ax.set_xlabel("← 男　　占总人口比重（%）　　女 →")
+    ax.set_ylabel("年龄（岁）")
+    ax.set_title(f"{mine.attrs['name']}人口年龄结构（2020年，常住人口 {mine.attrs['total'] / 1e4:,.2f} 万人）",
+                 fontsize=10.5)
+    ax.legend(loc="upper right", fontsize=7.5, frameon=False)
+    note = SOURCE_NOTE + (f"黑线：{other.attrs['name']}。" if other is not None else "")
+    fig.text(0.01, 0.01, note, fontsize=6.5, color="#555555", va="bottom", wrap=True)
+    return fig
+
+
+# ------------------------------------------------------------------------------------------------------
+# The census section of a county report
+# ------------------------------------------------------------------------------------------------------
+
+REPORT_INDICATORS = (
+    "pop_resident", "urbanization", "sex_ratio", "household_size", "age_0_14_share", "age_15_64_share",
+    "age_65_plus_share", "minority_share", "schooling_years", "college_per_100k", "illiteracy_rate",
+    "registered_elsewhere_share", "emp_share_agriculture", "emp_share_secondary", "emp_share_manufacturing",
+    "emp_share_services", "occ_share_professionals", "floor_area_per_person", "car_share",
+)
+
+
+def _census_values(folder: Path | None = None) -> pd.DataFrame:
+    """Census indicators of 2020, wide: one row per (adcode, level), one column per indicator; cached per
+    version of ``indicators.parquet`` (a batch of reports reads it once)."""
+    from countylib.paths import processed_dir
+
+    return _wide(file_key(Path(folder or processed_dir()) / "indicators.parquet"))
+
+
+@bounded(maxsize=2)
+def _wide(key: tuple[str, float, int]) -> pd.DataFrame:
+    from countylib.data.load import processed_table
+
+    table = processed_table("indicators", Path(key[0]).parent)
+    t = table[table.preferred & (table.year == 2020) & table.indicator.isin(list(ind.census_indicators()))]
+    return t.pivot_table(index=["adcode", "level"], columns="indicator", values="value", aggfunc="first")
+
+
+def report_table(adcode: str | int, keys: Sequence[str] = REPORT_INDICATORS, folder: Path | None = None
+                 ) -> pd.DataFrame:
+    """The county's census indicators with the province's value and its rank in the province and in the
+    prefecture (among county-level units with a value; 1 = highest), with Chinese headings."""
+    code = str(adcode).strip().zfill(6)
+    reg = regions.by_adcode()
+    me = reg.loc[code]
+    wide = _census_values(folder)
+    counties = wide.xs("county", level="level")
+    prov_codes = reg.index[(reg.province_adcode == me.province_adcode) & (reg.level == "county")]
+    pref_codes = reg.index[(reg.prefecture_adcode == me.prefecture_adcode) & (reg.level == "county")]
+    in_prov = counties.reindex(counties.index.intersection(prov_codes))
+    in_pref = counties.reindex(counties.index.intersection(pref_codes))
+    prov_row = wide.xs("province", level="level").reindex([me.province_adcode])
+    rows = []
+    for key in keys:
+        meta = ind.get(key)
+        mine = counties[key].get(code, np.nan) if key in counties else np.nan
+        rows.append({
+            "指标": meta.name_zh, "数值": _fmt(mine, meta.unit), "单位": meta.unit,
+            f"{me.province_name}": _fmt(prov_row[key].iloc[0] if key in prov_row else np.nan, meta.unit),
+            "省内排名": _rank(in_prov[key] if key in in_prov else pd.Series(dtype=float), code),
+            "市内排名": _rank(in_pref[key] if key in in_pref else pd.Series(dtype=float), code),
+            "说明": "长表（10%抽样）" if meta.census and meta.census.long_form else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def _rank(values: pd.Series, code: str) -> str:
+    values = values.dropna()
+    if code not in values.index or len(values) < 2:
+        return "—"
+    r = int(values.rank(ascending=False, method="min")[code])
+    return f"{r} / {len(values)}"
+
+
+def _fmt(v: float, unit: str) -> str:
+    if pd.isna(v):
+        return "无数据"
+    if unit in ("万人",):
+        return f"{v:,.2f}"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:.2f}" if unit == "人/户" else f"{v:.1f}"
+
+
+def report_sentences(adcode: str | int, folder: Path | None = None) -> list[str]:
+    """Two or three sentences written from the numbers, comparing the county with its province."""
+    code = str(adcode).strip().zfill(6)
+    reg = regions.by_adcode()
+    me = reg.loc[code]
+    wide = _census_values(folder)
+    try:
+        mine = wide.loc[(code, "county")]
+        prov = wide.loc[(me.province_adcode, "province")]
+    except KeyError:
+        return [f"{me['name']}在2020年人口普查表中没有对应的数据行（见构建报告）。"]
+    out = []
+    if pd.notna(mine.get("pop_resident")):
+        s = f"2020年11月1日，{me['name']}常住人口 {mine.pop_resident:,.2f} 万人"
+        if pd.notna(mine.get("urbanization")):
+            s += (f"，城镇化率 {mine.urbanization:.1f}%，"
+                  f"{_compare(mine.urbanization, prov.urbanization, f'{prov.urbanization:.1f}%')}")
+        out.append(s + "。")
+    if pd.notna(mine.get("age_65_plus_share")):
+        old = _compare(mine.age_65_plus_share, prov.age_65_plus_share, f"{prov.age_65_plus_share:.1f}%")
+        s = (f"65岁及以上人口占 {mine.age_65_plus_share:.1f}%，{old}；"
+             f"0-14岁人口占 {mine.age_0_14_share:.1f}%（全省 {prov.age_0_14_share:.1f}%）")
+        out.append(s + "。")
+    if pd.notna(mine.get("college_per_100k")):
+        college = _compare(mine.college_per_100k, prov.college_per_100k, f"{prov.college_per_100k:,.0f} 人")
+        s = f"每10万人口中有大学文化程度者 {mine.college_per_100k:,.0f} 人，{college}"
+        if pd.notna(mine.get("emp_share_secondary")):
+            s += f"；第二产业就业占 {mine.emp_share_secondary:.1f}%（长表抽样，全省 {prov.emp_share_secondary:.1f}%）"
+        out.append(s + "。")
+    return out
+
+
+def _compare(a: float, b: float, text: str) -> str:
+    """``高于全省 13.5%`` / ``低于全省 13.5%`` / ``与全省持平（13.5%）``, comparing as displayed."""
+    if pd.isna(b):
+        return "全省无对照"
+    shown_a, shown_b = round(float(a), 1), round(float(b), 1)
+    if shown_a == shown_b:
+        return f"与全省持平（{text}）"
+    return f"{'高于' if shown_a > shown_b else '低于'}全省 {text}"
+
+
+# ------------------------------------------------------------------------------------------------------
+# Large-N regressions on the census (notebooks/county_regression.ipynb)
+# ------------------------------------------------------------------------------------------------------
+
+FIXED_EFFECTS = {"province": "province_name", "prefecture": "prefecture_name", None: None, "": None,
+                 "none": None}
+
+
+def regression_data(y: str, x: str, controls: Sequence[str] = (), province: str | None = "全国",
+                    year: int = 2020) -> pd.DataFrame:
+    """One row per county-level unit of the area (全国 or a province) with the variables as columns, plus
+    name, province_name, prefecture_name (for fixed effects and clusters)."""
+    from countylib.data.load import load
+    from countylib.output.maps import area_name
+
+    area = area_name(province)
+    keys = [ind.get(k).key for k in (y, x, *controls)]
+    wide = load(list(dict.fromkeys(keys)), province=None if area == "全国" else area, year=year, wide=True)
+    reg = regions.by_adcode()
+    wide["province_name"] = wide.adcode.map(reg.province_name)
+    wide["prefecture_name"] = wide.adcode.map(reg.prefecture_name)
+    return wide.reset_index(drop=True)
+
+
+def regression(y: str = "schooling_years", x: str = "urbanization", controls: Sequence[str] = (),
+               province: str | None = "全国", fixed_effects: str | None = "province", cov_type: str = "HC3",
+               year: int = 2020):
+    """OLS across county-level units with fixed effects (province or prefecture) and robust (HC3) or
+    clustered errors (``cov_type="cluster"``: clustered by the fixed-effect groups), via
+    :func:`countylib.stats.regress`. Returns its result, with the data in ``.frame``.
+
+    >>> res = regression("schooling_years", "urbanization", fixed_effects="province")   # doctest: +SKIP
+    >>> res.n > 2500                                                                      # doctest: +SKIP
+    True
+    """
+    import inspect
+
+    from countylib.analysis import stats
+
+    if isinstance(controls, str):  # "a,b" from the command line
+        controls = [c.strip() for c in controls.split(",") if c.strip()]
+    if fixed_effects not in FIXED_EFFECTS:
+        raise ValueError(f"fixed_effects must be one of 'province', 'prefecture' or None, not {fixed_effects!r}")
+    fe = FIXED_EFFECTS[fixed_effects]
+    data = regression_data(y, x, controls, province, year)
+    keys = [ind.get(k).key for k in (y, x, *controls)]
+    kwargs = {"controls": keys[2:], "fixed_effects": fe, "label": "name",
+              "source_note": SOURCE_NOTE}
+    params = inspect.signature(stats.regress).parameters
+    if cov_type == "cluster":
+        if "cluster" not in params:
+            raise ValueError("this version of countylib.stats.regress has no clustered errors; use cov_type='HC3'")
+        kwargs["cluster"] = fe or "province_name"
+    kwargs["cov_type"] = cov_type
+    res = stats.regress(data, keys[0], keys[1], **kwargs)
+    res.frame = data
+    return res
+
+
+def coefficient_table(res, decimals: int = 4) -> pd.DataFrame:
+    """The coefficients without the fixed-effect dummies, with Chinese labels for the variables."""
+    table = res.table.copy()
+    keep = [t for t in table.index if not str(t).startswith("C(")]
+    table = table.loc[keep]
+    labels = {t: ("截距" if t == "Intercept" else ind.get(t).label if t in ind.registry() else t) for t in keep}
+    table.index = [labels[t] for t in keep]
+    table.index.name = "变量"
+    table.columns = ["系数", "标准误", "t", "p", "95%下限", "95%上限"][: len(table.columns)]
+    return table.round(decimals)
+
+
+def coefficient_html(res, decimals: int = 4) -> str:
+    """The coefficient table as an HTML table (uses the result's own HTML method when it has one)."""
+    for name in ("to_html", "html", "table_html"):
+        method = getattr(res, name, None)
+        if callable(method):
+            return method()
+    caption = (f"N = {res.n:,}；R² = {res.r2:.3f}；标准误：{res.cov_type}"
+               + (f"；固定效应：{res.formula.split('C(')[1].split(')')[0]}" if "C(" in res.formula else ""))
+    return (coefficient_table(res, decimals).style.format(precision=decimals, escape="html")
+            .format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+            .set_caption(html.escape(caption)).to_html())
+
+
+def binned_scatter(res, bins: int = 20, ax=None):
+    """A binned scatter of y on x after absorbing the fixed effects and controls (both residualised,
+    means added back): the means of y in ``bins`` quantile bins of x, with the fitted line (seaborn)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    import statsmodels.formula.api as smf
+
+    from countylib.output import plotting
+
+    plotting.use_style()
+    data = res.data
+    ycol, xcol = data.columns[0], data.columns[1]
+    rhs = [c for c in data.columns[2:] if c != res.label]
+    absorb = " + ".join((f"C({c})" if not pd.api.types.is_numeric_dtype(data[c]) else c) for c in rhs) or "1"
+    ry = smf.ols(f"{ycol} ~ {absorb}", data).fit().resid + data[ycol].mean()
+    rx = smf.ols(f"{xcol} ~ {absorb}", data).fit().resid + data[xcol].mean()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.5, 4.6), layout="constrained")
+    else:
+        fig = ax.figure
+    sns.regplot(x=rx, y=ry, x_bins=bins, ax=ax, color="#2c7fb8", truncate=True,
+                line_kws={"color": "#d7301f", "lw": 1.6}, scatter_kws={"s": 30})
+    lo, hi = np.quantile(rx, [0.005, 0.995])  # residualised x can run past the raw range; show the bulk
+    ax.set_xlim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
+    slope = res.table.loc[xcol] if xcol in res.table.index else None
+    ax.set_xlabel(ind.get(res.x).label + ("（去除固定效应与控制变量后）" if rhs else ""))
+    ax.set_ylabel(ind.get(res.y).label)
+    title = f"分箱散点图：{bins} 个等分位箱，N = {res.n:,}"
+    if slope is not None:
+        se = res.se_label() if hasattr(res, "se_label") else f"{res.cov_type} 标准误"
+        title += f"\n斜率 {slope.coef:.4f}（{se} {slope.std_err:.4f}）"
+    ax.set_title(title, fontsize=10)
+    fig.text(0.01, 0.0, SOURCE_NOTE, fontsize=6.5, color="#555555", va="top")
+    return fig
+
+
+def symmetric_bins(values: pd.Series, quantiles: Sequence[float] = (0.4, 0.8)) -> list[float]:
+    """Class bounds symmetric around 0 (for residuals): quantiles of the absolute values, mirrored.
+
+    >>> symmetric_bins(pd.Series([-3.0, -1, 0, 1, 2, 4]), (0.5,))
+    [-1.5, 0.0, 1.5, 4.0]
+    """
+    v = pd.Series(values).dropna().astype(float)
+    a = [float(np.quantile(v.abs(), q)) for q in quantiles]
+    top = max(float(v.max()), a[-1] * 1.0001)
+    return [-x for x in reversed(a)] + [0.0] + a + [top]
+
+
+def residual_map(res, province: str | None = "全国"):
+    """A map of the regression residuals (diverging colours; units not in the regression hatched)."""
+    from countylib.data import geo
+    from countylib.output import maps
+
+    frame = res.frame
+    resid = pd.Series(np.asarray(res.model.resid), index=res.data.index) if res.model is not None else pd.Series(
+        dtype=float)
+    values = frame[["adcode"]].assign(残差=resid.reindex(frame.index).values)
+    area = maps.area_name(province)
+    shapes = geo.boundaries(province=None if area == "全国" else area)
+    data = shapes.merge(values, on="adcode", how="left")
+    m = maps.choropleth(data, "残差", bins=symmetric_bins(values["残差"]), diverging=True,
+                        title=f"{area}回归残差：{ind.get(res.y).name_zh}", unit=ind.get(res.y).unit,
+                        source_note=maps.source_note(pd.DataFrame({"source_id": ["census_county_2020_leiii.xlsx"],
+                                                                   "url": [""]})))
+    m.ax.set_title(f"实际值 − 拟合值；N = {res.n:,}，未进入回归的单位为无数据", fontsize=10, color="#444444")
+    return m
+
+
+def diagnostics_md(res) -> str:
+    """N, drops, fit and the diagnostics of a regression (Markdown, one item a line), without the
+    fixed-effect dummies."""
+    lines = [f"公式：`{res.formula}`", f"N = {res.n:,}（剔除 {len(res.dropped)} 个缺少变量的单位，列于下表）"]
+    if not res.inference:
+        return "\n".join(f"- {t}" for t in [*lines, res.message])
+    d = res.diagnostics
+    lines += [f"R² = {res.r2:.3f}，调整 R² = {res.adj_r2:.3f}，标准误：{res.cov_type}",
+              f"Breusch–Pagan p = {d['breusch_pagan_p']:.3g}；Jarque–Bera p = {d['jarque_bera_p']:.3g}",
+              "影响最大的单位（Cook's D）：" + "、".join(f"{n}（{v:.3f}）" for n, v in d["influential"])]
+    return "\n".join(f"- {t}" for t in lines)

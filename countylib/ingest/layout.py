@@ -1,0 +1,419 @@
+"""The layout of a yearbook sheet: where the headings end, which column is which indicator, in which unit.
+
+Real sheets put a title row above the headings (``21-2 各县（市）主要经济指标（2022年）``), a line
+``单位：万元`` above or below it, one or more Chinese heading rows with merged group headings
+(``地区生产总值`` over ``总量 | 比上年增长(%)``), an English row (``Region | Gross Regional Product``), and
+a unit row (``（万元）| （万人）| (%)``) before the first row of figures. :func:`analyse` finds each of
+these and gives every column an indicator (or the reason it has none) and a unit, telling where the unit
+came from. A money or population column whose unit is written nowhere is an error: the sidecar must
+say it (``reader: units:``).
+
+>>> from countylib.ingest.sheets import Sheet
+>>> rows = [["21-2 各县（市）主要经济指标（2022年）", "", ""], ["单位：万元", "", ""],
+...         ["地区", "地区生产总值", ""], ["", "总量", "比上年增长(%)"], ["巩义市", "9625800", "4.1"]]
+>>> lay = analyse(Sheet(rows, "t.csv"))
+>>> [(c.indicator, c.unit, c.unit_source) for c in lay.columns]
+[('gdp', '万元', '单位 line'), ('gdp_growth', '%', 'heading')]
+>>> lay.header_rows, lay.title_year
+(4, 2022)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from countylib import vocab
+from countylib.data import indicators
+from countylib.ingest import units as units_mod
+from countylib.ingest.sheets import ReaderError, Sheet
+
+HEADER_UNIT = re.compile(r"[（(\[【]\s*(?:单位[:：]?)?\s*([^()（）\[\]【】]+?)\s*[)）\]】]\s*$")
+_CODE = re.compile(r"^\d{6}(?:\d{3}|\d{6})?$")
+_CODE_HEADING = ("代码", "编码", "区划码", "code")
+_SUBSCOPE = {"城镇": "_urban", "农村": "_rural", "城镇居民": "_urban", "农村居民": "_rural"}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_YEAR_HEADING = re.compile(r"(?:19|20)\d{2}年?(?:末)?")
+
+
+@dataclass
+class Column:
+    """One column of figures: its heading as printed, the indicator it carries and its unit."""
+
+    index: int
+    label: str
+    indicator: str | None = None
+    unit: str = ""
+    unit_source: str = ""
+    problem: str = ""
+    year: int | None = None  # a column headed by a year (地区生产总值 over 2021年 | 2022年)
+
+
+@dataclass
+class Layout:
+    """Where things are in a sheet (0-based rows and columns)."""
+
+    header_rows: int
+    name_col: int
+    code_col: int | None
+    title: str = ""
+    title_year: int | None = None
+    table_unit: str = ""
+    unit_row: int | None = None
+    english_rows: list[int] = field(default_factory=list)
+    label_rows: list[int] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+
+    @property
+    def mapped(self) -> list[Column]:
+        return [c for c in self.columns if c.indicator]
+
+    @property
+    def unmapped(self) -> list[Column]:
+        return [c for c in self.columns if not c.indicator and c.problem != "empty column"]
+
+
+# ------------------------------------------------------------------------------------------------------
+# Cell kinds
+# ------------------------------------------------------------------------------------------------------
+
+
+def cell_unit(text: str) -> str:
+    """The unit a cell states on its own (``（万元）``, ``单位：万人``, ``%``), or ''.
+
+    >>> cell_unit("（万元）"), cell_unit("单位：亿元"), cell_unit("(%)"), cell_unit("地区")
+    ('万元', '亿元', '%', '')
+    """
+    u = units_mod.normalize_unit(text)
+    return u if u in units_mod.UNITS else ""
+
+
+def is_number_cell(text: str) -> bool:
+    """A cell that holds a figure (a number, possibly with marker words or a multiplier).
+
+    >>> is_number_cell("1,234.5"), is_number_cell("约320"), is_number_cell("3.2亿"), is_number_cell("2022年")
+    (True, True, True, False)
+    """
+    t = vocab.clean_number_text(text)
+    if not t or not re.search(r"\d", t):
+        return False
+    t = vocab.MARKER_PATTERN.sub("", t)
+    t = re.sub(r"^[¥￥]", "", t)
+    return bool(re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:万亿|亿|万|千)?%?", t))
+
+
+def is_placeholder_cell(text: str) -> bool:
+    """A cell that stands for a missing or masked figure (…, —, -, X, *).
+
+    >>> is_placeholder_cell("…"), is_placeholder_cell("X"), is_placeholder_cell("巩义市")
+    (True, True, False)
+    """
+    t = vocab.clean_number_text(text)
+    return bool(t) and bool(vocab.MISSING.match(t) or vocab.MASKED.match(t))
+
+
+def heading_text(cell: str) -> str:
+    """A heading cell without its English lines (bilingual cells put them under the Chinese).
+
+    >>> heading_text("地区生产总值\\nGross Regional Product")
+    '地区生产总值'
+    """
+    lines = [ln.strip() for ln in re.split(r"[\r\n]+", cell) if ln.strip()]
+    kept = [ln for ln in lines if not vocab.is_english_label(ln)]
+    return "".join(kept)
+
+
+def printed_name(cell: str) -> str:
+    """A row label without an English gloss after it (``郑州市 Zhengzhou`` -> ``郑州市``).
+
+    >>> printed_name("郑州市\\nZhengzhou"), printed_name("　巩 义 市")
+    ('郑州市', '　巩 义 市')
+    """
+    lines = [ln for ln in re.split(r"[\r\n]+", cell) if ln.strip()]
+    kept = [ln for ln in lines if not vocab.is_english_label(ln)] or lines[:1]
+    text = "".join(kept)
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+[A-Za-z][A-Za-z\s'’.\-]*$", "", text)
+
+
+# ------------------------------------------------------------------------------------------------------
+# Analysis
+# ------------------------------------------------------------------------------------------------------
+
+
+def analyse(sheet: Sheet, name_col: int | None = None, code_col: int | None = None, header_rows: int | None = None,
+            units: dict[str, str] | None = None, year: int | None = None) -> Layout:
+    """The layout of ``sheet``; raises :class:`ReaderError` naming the file when it cannot be followed."""
+    cells = sheet.cells
+    start = header_rows if header_rows is not None else first_data_row(cells, sheet.name)
+    if start >= len(cells):
+        raise ReaderError(f"{sheet.name}: header only: no data rows after row {start}")
+    if name_col is None or code_col is None:
+        found_name, found_code = find_name_and_code_columns(cells, start)
+        name_col = found_name if name_col is None else name_col
+        code_col = found_code if code_col is None and found_code != name_col else code_col
+    head = _fill_merged(sheet, start)
+    lay = Layout(header_rows=start, name_col=name_col, code_col=code_col)
+    _classify_header_rows(head, lay)
+    labels = _labels(head, lay, merged=any(r0 < start for r0, _, _, _ in sheet.merged))
+    body = cells[start:]
+    unit_cells = head[lay.unit_row] if lay.unit_row is not None else [""] * sheet.width
+    for j in range(sheet.width):
+        if j in (name_col, code_col):
+            continue
+        if not any(r[j] for r in body):
+            lay.columns.append(Column(j, "_".join(labels[j]) or f"col{j + 1}", problem="empty column"))
+            continue
+        lay.columns.append(_column(j, labels[j], unit_cells[j], lay.table_unit, units or {}, sheet.name))
+    return lay
+
+
+def first_data_row(cells: list[list[str]], name: str) -> int:
+    """Index of the first row of figures: a label (name or code) followed by mostly numbers. A row of
+    column numbers (甲 | 1 | 2 | 3) is a heading row, not data.
+
+    >>> first_data_row([["表1", ""], ["地区", "GDP"], ["", "万元"], ["甲", "1"], ["巩义市", "1"]], "t")
+    4
+    """
+    for i, row in enumerate(cells):
+        labels = [j for j, c in enumerate(row) if c and (_CJK.search(c) or _CODE.match(c)) and not is_number_cell(c)]
+        if not labels:
+            continue
+        after = [c for c in row[labels[0] + 1:] if c]
+        numbers = [c for c in after if is_number_cell(c)]
+        if not numbers or is_column_numbers(row):
+            continue
+        figures = sum(is_number_cell(c) or is_placeholder_cell(c) for c in after)
+        if figures >= max(1, (len(after) + 1) // 2):
+            return i
+    raise ReaderError(f"{name}: no data row found: no row has a name followed by mostly numbers "
+                      "(is the file empty or header only?)")
+
+
+def is_column_numbers(row: list[str]) -> bool:
+    """A row numbering the columns (甲 | 乙 | 1 | 2 | 3), printed under the headings of many tables.
+
+    >>> is_column_numbers(["甲", "1", "2", "3"]), is_column_numbers(["巩义市", "1", "2", "3"])
+    (True, False)
+    """
+    filled = [vocab.normalize(c) for c in row if c]
+    nums = [c for c in filled if c.isdigit()]
+    marks = [c for c in filled if not c.isdigit()]
+    numbered = bool(nums) and nums == [str(k) for k in range(1, len(nums) + 1)]
+    return numbered and (len(nums) >= 2 or bool(marks)) and all(
+        c in ("甲", "乙", "丙", "栏次", "序号", "A", "B") for c in marks)
+
+
+def find_name_and_code_columns(cells: list[list[str]], start: int) -> tuple[int, int | None]:
+    """(name column, code column or None) from the body: names are Chinese text, codes 6 or 12 digits."""
+    body = [r for r in cells[start:] if any(r)]
+    width = len(cells[0])
+    name_col, code_col = 0, None
+    best = -1.0
+    for j in range(min(width, 4)):
+        col = [r[j] for r in body if r[j]]
+        if not col:
+            continue
+        cjk = sum(bool(_CJK.search(c)) and not is_number_cell(c) for c in col) / len(body)
+        if cjk > best + 1e-9 and cjk >= 0.5:
+            best, name_col = cjk, j
+            break
+    for j in range(min(width, 4)):
+        col = [r[j] for r in body if r[j]]
+        if j != name_col and col and sum(bool(_CODE.match(c)) for c in col) >= 0.8 * len(col):
+            heading = "".join(r[j] for r in cells[:start]).lower()
+            if any(w in heading for w in _CODE_HEADING) or j < name_col:
+                code_col = j
+                break
+    return name_col, code_col
+
+
+def _fill_merged(sheet: Sheet, start: int) -> list[list[str]]:
+    """Header rows with merged ranges filled in (a group heading stands over every column it spans)."""
+    head = [list(r) for r in sheet.cells[:start]]
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 >= start:
+            continue
+        value = sheet.cells[r0][c0] if r0 < len(sheet.cells) and c0 < sheet.width else ""
+        for r in range(r0, min(r1, start - 1) + 1):
+            for c in range(c0, min(c1, sheet.width - 1) + 1):
+                head[r][c] = value
+    return head
+
+
+def _classify_header_rows(head: list[list[str]], lay: Layout) -> None:
+    """Title rows, 单位 lines, the unit row and English rows are told apart from heading rows."""
+    for i, row in enumerate(head):
+        for j, c in enumerate(row):
+            m = vocab.UNIT_LINE.match(vocab.normalize(c))
+            if m:
+                unit = cell_unit(m.group("unit")) or units_mod.normalize_unit(m.group("unit"))
+                if unit:
+                    lay.table_unit = unit
+                row[j] = ""
+        filled = [c for c in row if c]
+        values = {c for c in row if c}
+        rest = [c for j, c in enumerate(row) if c and j not in (lay.name_col, lay.code_col)]
+        if not filled or is_column_numbers(row):
+            continue
+        if len(values) == 1 and len(row) > 2 and not lay.label_rows and len(filled) in (1, len(row)) and (
+                len(vocab.normalize(filled[0])) >= 6 or vocab.title_year(filled[0]) or "表" in filled[0]):
+            lay.title = (lay.title + " " + filled[0]).strip()
+            lay.title_year = lay.title_year or vocab.title_year(filled[0])
+            continue
+        if rest and sum(bool(cell_unit(c)) for c in rest) >= max(1, (len(rest) + 1) // 2):
+            lay.unit_row = i
+            continue
+        if sum(vocab.is_english_label(c) for c in filled) >= max(1, (len(filled) + 1) // 2):
+            lay.english_rows.append(i)
+            continue
+        lay.label_rows.append(i)
+
+
+def _labels(head: list[list[str]], lay: Layout, merged: bool) -> list[list[str]]:
+    """Heading parts of every column, top to bottom. Without merged ranges (CSV), a group heading written
+    once stands over the empty cells to its right that have a heading below them."""
+    width = len(head[0]) if head else 0
+    rows = [[heading_text(c) for c in head[i]] for i in lay.label_rows]
+    if not merged:
+        for k in range(len(rows) - 1):
+            row, below = rows[k], rows[k + 1]
+            for j in range(1, width):
+                if not row[j] and row[j - 1] and below[j] and j - 1 not in (lay.name_col, lay.code_col):
+                    row[j] = row[j - 1]
+    labels = []
+    for j in range(width):
+        parts: list[str] = []
+        for row in rows:
+            if row[j] and row[j] not in parts:
+                parts.append(row[j])
+        labels.append(parts)
+    return labels
+
+
+def _column(j: int, parts: list[str], unit_cell: str, table_unit: str, sidecar: dict[str, str], file: str) -> Column:
+    """Indicator and unit of one column; raises when a money or population column has no unit."""
+    label = "_".join(parts) or f"col{j + 1}"
+    bare, heading_unit = _strip_units(parts)
+    year = None
+    if len(bare) > 1 and _YEAR_HEADING.fullmatch(bare[-1]):
+        year, bare = int(bare[-1][:4]), bare[:-1]
+    key, problem = map_heading(bare)
+    col = Column(j, label, key, problem=problem, year=year)
+    if key is None:
+        return col
+    canonical = indicators.get(key).unit
+    dim = units_mod.dimension(canonical)
+    found, where = "", ""
+    for unit, source in ((heading_unit, "heading"), (cell_unit(unit_cell), "unit row")):
+        if unit and units_mod.dimension(unit) == dim:
+            found, where = unit, source
+            break
+    given = sidecar.get(key) or sidecar.get(label) or ""
+    if given:
+        resolved, why = units_mod.resolve_unit(given, canonical)
+        if why:
+            raise ReaderError(f"{file}: `reader: units:` gives {given!r} for {key}: {why}")
+        if found and units_mod.normalize_unit(found) != resolved:
+            raise ReaderError(f"{file}: column {label!r} prints its unit as {found} but the sidecar says {given}; "
+                              "remove the sidecar entry or correct it")
+        found, where = found or resolved, where or "sidecar"
+    if not found and table_unit and units_mod.dimension(table_unit) == dim:
+        found, where = table_unit, "单位 line"
+    if not found and dim in units_mod.UNIT_REQUIRED:
+        raise ReaderError(
+            f"{file}: column {label!r} ({key}, {dim}) has no unit in its heading, a unit row or a 单位 line; "
+            f"add it to the sidecar as `reader: units: {{{key}: 万元}}` (the unit printed in the yearbook)"
+        )
+    if not found:
+        found, where = canonical, "assumed"
+    col.unit, col.unit_source = found, where
+    return col
+
+
+def _strip_units(parts: list[str]) -> tuple[list[str], str]:
+    """Heading parts without the units written in them, and the unit nearest the leaf."""
+    bare, unit = [], ""
+    for p in parts:
+        p = vocab.normalize(p)
+        m = HEADER_UNIT.search(p)
+        if m and cell_unit(m.group(1)):
+            unit = cell_unit(m.group(1))
+            p = p[: m.start()].strip()
+        elif p.endswith("%") and vocab.GROWTH_LABEL.search(p):
+            unit = "%"
+            p = p[:-1]
+        elif cell_unit(p):
+            unit = cell_unit(p)
+            p = ""
+        p = re.sub(r"^其中[:：]?", "", p)
+        if p:
+            bare.append(p)
+    return bare, unit
+
+
+def growth_indicator(key: str) -> str | None:
+    """The registry's growth-rate indicator of a level indicator (``gdp`` -> ``gdp_growth``), or None.
+
+    >>> growth_indicator("gdp"), growth_indicator("retail_sales")
+    ('gdp_growth', None)
+    """
+    g = f"{key}_growth"
+    return g if g in indicators.registry() else None
+
+
+def map_heading(parts: list[str]) -> tuple[str | None, str]:
+    """(indicator key, '') for heading parts, or (None, why not). A growth heading belongs to the indicator
+    of its group and is never guessed; a level word (总量) means the group's indicator.
+
+    >>> map_heading(["地区生产总值", "比上年增长"]), map_heading(["社会消费品零售总额", "比上年增长"])[0]
+    (('gdp_growth', ''), None)
+    >>> map_heading(["比上年增长"])
+    (None, 'a growth column without an indicator heading above it')
+    >>> map_heading(["居民人均可支配收入", "农村"]), map_heading(["地区生产总值", "总量"])
+    (('disposable_income_rural', ''), ('gdp', ''))
+    """
+    parts = [vocab.normalize(p) for p in parts if vocab.normalize(p)]
+    if not parts:
+        return None, "no heading"
+    leaf, groups = parts[-1], parts[:-1]
+    if vocab.is_growth_label(leaf):
+        return _growth_of(_group_indicator(groups), groups, "a growth column without an indicator heading above it")
+    if leaf in vocab.LEVEL_WORDS:
+        base = _group_indicator(groups)
+        return (base, "") if base else (None, f"{leaf} under a heading that is not an indicator")
+    if any(vocab.is_growth_label(g) for g in groups):  # 比上年增长 over 地区生产总值 | 社会消费品零售总额
+        return _growth_of(indicators.key_for(leaf), [leaf], f"{leaf}: growth of an unknown indicator")
+    whole = indicators.key_for("".join(parts))
+    if whole:
+        return whole, ""
+    direct = indicators.key_for(leaf)
+    if direct:
+        return direct, ""
+    if leaf in _SUBSCOPE:
+        base = _group_indicator(groups)
+        sub = f"{base}{_SUBSCOPE[leaf]}" if base else None
+        if sub in indicators.registry():
+            return sub, ""
+        return None, f"{leaf} of {groups[-1] if groups else '?'}: no such indicator in the registry"
+    m = vocab.GROWTH_LABEL.search(leaf)
+    if m and m.start() > 0:
+        base = indicators.key_for(leaf[: m.start()])
+        return _growth_of(base, [leaf[: m.start()]], f"{leaf}: growth of an unknown indicator")
+    return None, "heading not in the indicator registry"
+
+
+def _group_indicator(groups: list[str]) -> str | None:
+    for g in reversed(groups):
+        key = indicators.key_for(g)
+        if key:
+            return key
+    return None
+
+
+def _growth_of(base: str | None, groups: list[str], missing: str) -> tuple[str | None, str]:
+    if base is None:
+        return None, missing if not groups else f"growth of {groups[-1]}: not an indicator in the registry"
+    g = growth_indicator(base)
+    if g:
+        return g, ""
+    return None, f"growth of {indicators.get(base).name_zh} ({base}): the registry has no growth indicator for it"

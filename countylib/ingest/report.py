@@ -1,0 +1,210 @@
+"""``build_report.md``: what was read, mapped, kept, rejected and why, conflicts, warnings, coverage.
+
+The report is a list of sections, each a function of the build's :class:`Outcome`; a new section is one
+function appended to :data:`SECTIONS` (or inserted where it belongs)::
+
+    def zone_population(o: Outcome) -> str:
+        return "\\n## Zone population per province\\n" + md_table(...)
+    SECTIONS.insert(SECTIONS.index(zones_section) + 1, zone_population)
+
+>>> print(md_table(pd.DataFrame({"a": [1], "b": ["x|y"]})), end="")
+| a | b |
+|---|---|
+| 1 | x\\|y |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from countylib.ingest import validate
+
+
+@dataclass
+class Outcome:
+    """Everything a build produced, for the report (and for sections added later)."""
+
+    sources: list
+    n_read: int
+    table: pd.DataFrame
+    rejects: pd.DataFrame
+    zones: pd.DataFrame
+    lists: pd.DataFrame
+    columns: dict[str, list[dict]] = field(default_factory=dict)
+    unmapped: dict[str, list[str]] = field(default_factory=dict)
+    warnings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    geo_note: str = ""
+    area_note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def md_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
+    """A Markdown table (pipes escaped), cut at ``max_rows`` with a line saying how many more."""
+    if frame.empty:
+        return "_none_\n"
+    shown = frame.head(max_rows).astype(str)
+    lines = ["| " + " | ".join(shown.columns) + " |", "|" + "---|" * len(shown.columns)]
+    for row in shown.itertuples(index=False):
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in row) + " |")
+    if len(frame) > max_rows:
+        lines.append(f"\n… {len(frame) - max_rows} more rows (see the file named above).")
+    return "\n".join(lines) + "\n"
+
+
+def reject_category(reason: str) -> str:
+    """A short category of a reject reason, for the summary counts."""
+    r = str(reason)
+    for prefix, cat in (("sub-scope", "not attributed (sub-scope)"), ("subtotal", "not attributed (subtotal)"),
+                        ("total row", "total without declared scope"), ("name not resolved", "name not resolved"),
+                        ("out of range", "out of range"), ("old code of a unit merged", "old name after a merger")):
+        if r.startswith(prefix):
+            return cat
+    if "the median" in r:
+        return "implausible (unit error?)"
+    if "member of a merger" in r:
+        return "one member of a merger"
+    if "no unit written" in r:
+        return "no unit"
+    if "disagree" in r or "multiplier" in r or "cannot be converted" in r or "unknown unit" in r:
+        return "unit problem"
+    if "not a number" in r:
+        return "not a number"
+    if "merged unit" in r:
+        return "share or rate of merged units"
+    return "other"
+
+
+def files_section(o: Outcome) -> str:
+    rows = pd.DataFrame([
+        {"file": s.path.name, "kind": s.meta["kind"], "title": s.meta["title"], "publisher": s.meta["publisher"],
+         "license": s.meta.get("license", ""), "sha256[:16]": s.sha256()}
+        for s in o.sources
+    ])
+    return "## Files read\n" + md_table(rows)
+
+
+def summary_section(o: Outcome) -> str:
+    t = o.table
+    n_conf = int(t.conflict.sum()) if len(t) else 0
+    groups = t[t.conflict].groupby(["adcode", "year", "indicator"]).ngroups if len(t) else 0
+    area = int((t.source_id == _area_id()).sum()) if len(t) else 0
+    cats = o.rejects.reason.map(reject_category).value_counts().sort_index() if len(o.rejects) else pd.Series(
+        dtype=int)
+    census_ids = [c.source_id for c in o.extra.get("censuses", [])]
+    census = int(t.source_id.isin(census_ids).sum()) if len(t) else 0
+    read = t[(t.source_id != _area_id()) & ~t.source_id.isin(census_ids)] if len(t) else t
+    lines = [
+        "\n## Summary\n",
+        f"- figures read: {o.n_read}",
+        f"- figures kept: {len(read)} read from sources ({int(read.preferred.sum()) if len(read) else 0} preferred)"
+        + (f" + {census} from the 2020 census" if census else "")
+        + (f" + {area} area figures computed from the boundaries" if area else ""),
+        f"- rows rejected or not attributed: {len(o.rejects)} (all listed in `rejects.csv`)",
+        *[f"  - {c}: {n}" for c, n in cats.items()],
+        f"- conflicts: {n_conf} rows in {groups} groups (same unit, year and indicator; values differ beyond "
+        "rounding)",
+        f"- warnings across indicators: {len(o.warnings)}",
+        f"- functional-zone rows reported, not attributed to any county: {len(o.zones)}",
+    ]
+    if o.geo_note:
+        lines.append(f"- boundaries: {o.geo_note}")
+    return "\n".join(lines) + "\n"
+
+
+def _area_id() -> str:
+    from countylib.ingest.steps import AREA_SOURCE_ID
+
+    return AREA_SOURCE_ID
+
+
+def columns_section(o: Outcome) -> str:
+    parts = []
+    for src, cols in sorted(o.columns.items()):
+        if not cols:
+            continue
+        frame = pd.DataFrame(cols)
+        parts += [f"\n### {src}\n", md_table(frame, max_rows=200)]
+    if not parts:
+        return ""
+    return ("\n## Columns of yearbook tables\n\nEvery column with figures: the indicator it was mapped to (empty: "
+            "not mapped, with the reason), its unit and where the unit came from (heading, unit row, 单位 line, "
+            "sidecar, or assumed for rates and shares).\n" + "".join(parts))
+
+
+def unmapped_section(o: Outcome) -> str:
+    cols = {k: v for k, v in o.unmapped.items() if v}
+    if not cols:
+        return ""
+    return "\n## Columns not mapped to an indicator\n\n" + "".join(
+        f"- {k}: {', '.join(v)}\n" for k, v in sorted(cols.items()))
+
+
+def flags_section(o: Outcome) -> str:
+    t = o.table
+    flags = t[t.flag != "exact"].groupby(["flag"]).size().rename("rows").reset_index()
+    return "\n## Figures that are not exact\n" + md_table(flags)
+
+
+def conflicts_section(o: Outcome) -> str:
+    t = o.table
+    conflicts = t[t.conflict].loc[:, ["adcode", "name", "year", "indicator", "value_text", "unit_published",
+                                      "flag", "source_quality", "source_id", "source_row", "preferred", "note"]]
+    return ("\n## Conflicts (same unit, year and indicator; values differ beyond rounding)\n"
+            f"Both rows are kept with file and row; `load()` returns the preferred one: {validate.PREFERENCE}.\n\n"
+            + md_table(conflicts))
+
+
+def warnings_section(o: Outcome) -> str:
+    return ("\n## Warnings across indicators (kept, worth a look)\n"
+            "Sectors whose value added does not add up to GDP within ±1.5 % (same source and year), and budget "
+            "revenue above GDP; both figures and their sources.\n\n" + md_table(o.warnings))
+
+
+def no_url_section(o: Outcome) -> str:
+    t = o.table
+    no_url = t[(t.url == "") & (t.source_id != _area_id())][["adcode", "name", "year", "indicator", "value_text",
+                                                             "source_id", "note"]]
+    return "\n## Figures without a URL (their note or sidecar names the document)\n" + md_table(no_url)
+
+
+def rejects_section(o: Outcome) -> str:
+    return "\n## Rejected or not attributed rows\n" + md_table(o.rejects, max_rows=120)
+
+
+def zones_section(o: Outcome) -> str:
+    return "\n## Functional zones (not administrative units; not in any county's figure)\n" + md_table(o.zones)
+
+
+def lists_section(o: Outcome) -> str:
+    if o.lists.empty:
+        return ""
+    problems = o.lists[o.lists.problem != ""][["list_id", "rank", "province", "county", "adcode", "problem"]]
+    return (f"\n## County lists\n\n{o.lists.list_id.nunique()} list(s), {len(o.lists)} entries. Defects:\n\n"
+            + md_table(problems))
+
+
+def area_section(o: Outcome) -> str:
+    return f"\n## Area\n\n{o.area_note}\n" if o.area_note else ""
+
+
+def coverage_section(o: Outcome) -> str:
+    t = o.table
+    pref = t[t.preferred & t.value.notna() & (t.level == "county")]
+    cov = pref.groupby(["indicator", "year"]).adcode.nunique().rename("counties").reset_index()
+    return "\n## Coverage (counties with a value, preferred figures)\n" + md_table(cov, max_rows=200)
+
+
+#: The report, in order. Append or insert a function ``(Outcome) -> str`` to add a section.
+SECTIONS: list[Callable[[Outcome], str]] = [
+    files_section, summary_section, columns_section, unmapped_section, flags_section, conflicts_section,
+    warnings_section, no_url_section, rejects_section, zones_section, lists_section, area_section,
+    coverage_section,
+]
+
+
+def render_report(outcome: Outcome) -> str:
+    """The Markdown build report: every section of :data:`SECTIONS` in order."""
+    return "# Build report\n" + "".join(section(outcome) for section in SECTIONS)

@@ -1,0 +1,305 @@
+"""The 2020 census table: fixture tests (made-up numbers in the sheet's layout) and known answers from the
+bundled table itself (data/raw/census_county_2020_leiii.xlsx)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from countylib.analysis import census as acensus
+from countylib.data import history
+from countylib.data import indicators as ind
+from countylib.data.load import load
+from countylib.ingest import census
+from countylib.ingest.build import BuildError, build, is_licence_file
+from countylib.ingest.readers import ReaderError
+from tests.conftest import FIXTURES, write_source
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+CENSUS_FILE = RAW / "census_county_2020_leiii.xlsx"
+
+# Made-up numbers in the layout of the real sheet (a few of its columns).
+COLUMNS = ["区划代码", "省", "市", "区县", "人口数_合计", "人口数_男", "人口数_女", "城镇人口", "平均受教育年限_合计",
+           "各种行业人口总计", "农林牧渔业", "采矿业", "制造业"]
+ROWS = [
+    ("", "全国", "全国", "全国", 1000000, 510000, 490000, 600000, 9.5, 90000, 30000, 1000, 59000),
+    ("410000", "河南省", "河南省", "河南省", 127000, 64000, 63000, 62000, 9.1, 12000, 4000, 100, 7900),
+    ("410300", "河南省", "洛阳市", "洛阳市", 127000, 64000, 63000, 62000, 9.1, 12000, 4000, 100, 7900),
+    ("410306", "河南省", "洛阳市", "吉利区", 8000, 4000, 4000, 8000, 11.0, 800, 0, "", 800),
+    ("410322", "河南省", "洛阳市", "孟津县", 40000, 20000, 20000, 10000, 9.0, 4000, 2000, 100, 1900),
+    ("410323", "河南省", "洛阳市", "新安县", 48000, 24500, 23500, 20000, 8.8, 4200, 1500, "", 2700),
+    ("410371", "河南省", "洛阳市", "洛阳高新技术产业开发区", 9000, 4500, 4500, 9000, 12.0, 900, 100, 0, 800),
+    ("410381", "河南省", "洛阳市", "偃师市", 21000, 10500, 10500, 14000, 9.2, 2100, 400, "", 1500),
+    ("", "河南省", "洛阳市", "洛阳某食品区", 1000, 500, 500, 1000, 10.0, 100, 0, "", 100),
+]
+
+
+def write_fixture(path: Path, rows=ROWS) -> Path:
+    pd.DataFrame(rows, columns=COLUMNS).to_excel(path, index=False)
+    return path
+
+
+def census_raw(folder: Path) -> Path:
+    """A raw folder with the code history, a figures list and the fixture census table."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
+        shutil.copy(RAW / name, folder / name)
+    write_source(folder, "figures.csv", (FIXTURES / "figures.csv").read_text(encoding="utf-8"), "figures_long")
+    write_fixture(folder / "census.xlsx")
+    (folder / "census.xlsx.meta.yaml").write_text(
+        "title: census fixture\npublisher: tests\ndocument: tests\nretrieved: 2026-11-23\nlicense: test\n"
+        "kind: census_2020\n", encoding="utf-8")
+    return folder
+
+
+# ----------------------------------------------------------------------------------------------------
+# Fixture tests
+# ----------------------------------------------------------------------------------------------------
+
+
+def test_row_kinds_sort_national_aggregates_counties_and_zones(tmp_path):
+    sheet = census.read_sheet(write_fixture(tmp_path / "c.xlsx"))
+    kinds = dict(zip(sheet["区县"], census.row_kinds(sheet), strict=True))
+    assert kinds["全国"] == "national" and kinds["河南省"] == "province" and kinds["洛阳市"] == "prefecture"
+    assert kinds["孟津县"] == "county" and kinds["偃师市"] == "county"
+    assert kinds["洛阳高新技术产业开发区"] == "zone" and kinds["洛阳某食品区"] == "zone"
+
+
+def test_empty_part_of_a_breakdown_is_zero_only_when_the_parts_add_up(tmp_path):
+    sheet = census.read_sheet(write_fixture(tmp_path / "c.xlsx"))
+    values = census.numbers(sheet).set_index(sheet["区县"])
+    assert values.loc["吉利区", "采矿业"] == 0.0  # 0 + '' + 800 = 800 = total
+    assert values.loc["新安县", "采矿业"] == 0.0  # 1500 + '' + 2700 = 4200 = total
+    rows = [r if r[3] != "偃师市" else (*r[:11], "", 1000) for r in ROWS]  # 400 + '' + 1000 != 2100
+    sheet = census.read_sheet(write_fixture(tmp_path / "d.xlsx", rows))
+    values = census.numbers(sheet).set_index(sheet["区县"])
+    assert np.isnan(values.loc["偃师市", "采矿业"])
+
+
+def test_a_cell_that_is_not_a_number_names_row_column_and_value(tmp_path):
+    rows = [r if r[3] != "新安县" else (*r[:4], "48,000x", *r[5:]) for r in ROWS]
+    with pytest.raises(ReaderError, match=r"row 7, column 人口数_合计: '48,000x'"):
+        census.tables(write_fixture(tmp_path / "c.xlsx", rows))
+
+
+def test_merged_unit_sums_counts_and_recomputes_shares_from_the_sums(tmp_path):
+    t = census.tables(write_fixture(tmp_path / "c.xlsx"))
+    units = t.units.set_index("adcode")
+    mengjin = units.loc["410308"]
+    assert mengjin.n_members == 2 and mengjin.members == "410306,410322"
+    assert mengjin["人口数_合计"] == 48000 and mengjin["城镇人口"] == 18000
+    derived = acensus.derive(t.units).set_index(t.units.adcode)
+    # (8000 + 10000) / (8000 + 40000) = 37.5 %, not the mean of 100 % and 25 %
+    assert derived.loc["410308", "urbanization"] == pytest.approx(37.5)
+    assert derived.loc["410308", "emp_share_manufacturing"] == pytest.approx(100 * 2700 / 4800)
+    # a published average cannot be recomputed for a merged unit: missing, not averaged
+    assert np.isnan(derived.loc["410308", "schooling_years"])
+    assert derived.loc["410307", "schooling_years"] == 9.2  # 偃师市 410381 -> 偃师区, one member: as published
+    assert "410381" not in units.index and "410322" not in units.index
+
+
+def test_zone_population_per_province_is_total_minus_units(tmp_path):
+    t = census.tables(write_fixture(tmp_path / "c.xlsx"))
+    henan = t.provinces.set_index("province_adcode").loc["410000"]
+    assert henan.in_zones == 10000 and henan.zone_rows == 2
+    assert henan.in_units == 117000 and henan.difference == 0
+
+
+def test_build_loads_census_as_2020_with_counts_and_reports_zones(tmp_path):
+    raw = census_raw(tmp_path / "raw")
+    build(raw, tmp_path / "out", boundaries=False)
+    out = tmp_path / "out"
+    pop = load("pop_resident", year=2020, folder=out).set_index("adcode")
+    assert pop.loc["410308", "value"] == pytest.approx(4.8)  # 40000 + 8000 people -> 万人
+    assert "sum of" in pop.loc["410308", "note"] and "孟津县" in pop.loc["410308", "note"]
+    urb = load("urbanization", year=2020, folder=out).set_index("adcode")
+    assert urb.loc["410308", "value_text"] == "18000 / 48000"
+    assert load("pop_resident", year=2020, level="prefecture", folder=out).adcode.tolist() == ["410300"]
+    counts = pd.read_parquet(out / "census_2020.parquet").set_index("adcode")
+    assert counts.loc["410308", "城镇人口"] == 18000
+    zones = pd.read_parquet(out / "zones.parquet")
+    assert set(zones[zones.source_id == "census.xlsx"]["name"]) == {"洛阳高新技术产业开发区", "洛阳某食品区"}
+    report = (out / "build_report.md").read_text(encoding="utf-8")
+    assert "## 2020 census (census.xlsx): where each province's people are" in report
+    assert "| 河南省 | 127,000 | 117,000 | 2 | 10,000 | 0 | 0 |" in report
+
+
+def test_census_parse_is_cached_by_content_hash(tmp_path, monkeypatch):
+    raw = census_raw(tmp_path / "raw")
+    build(raw, tmp_path / "out", boundaries=False)
+    cached = list((tmp_path / "out" / ".cache").glob("census-*.parquet"))
+    assert [p.name for p in cached] == [census.cache_path(raw / "census.xlsx", tmp_path).name]
+
+    def no_parse(source):
+        raise AssertionError("the unchanged census file was parsed again")
+
+    monkeypatch.setattr(census, "_parse", no_parse)
+    build(raw, tmp_path / "out", boundaries=False)  # same content: served from the cache
+    write_fixture(raw / "census.xlsx", ROWS[:-1])  # new content: must be parsed
+    with pytest.raises(BuildError, match="parsed again"):
+        build(raw, tmp_path / "out", boundaries=False)
+
+
+def test_discovery_skips_licence_files_but_not_data_without_sidecar(tmp_path):
+    raw = census_raw(tmp_path / "raw")
+    (raw / "census.LICENSE").write_text("MIT License\n", encoding="utf-8")
+    assert is_licence_file(raw / "census.LICENSE") and not is_licence_file(raw / "census.xlsx")
+    build(raw, tmp_path / "out", boundaries=False)
+    (raw / "stray.csv").write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="stray.csv: no sidecar"):
+        build(raw, tmp_path / "out", boundaries=False)
+
+
+def test_code_history_keeps_splits_out_of_successors():
+    assert "330104" not in history.successor_map()  # 江干区: divided between 上城区 and 钱塘区
+    assert history.successor_map()["320611"] == "320613"  # 港闸区 merged into 崇川区
+    splits = history.split_units(since=2020)
+    assert {"330102", "330104", "330109", "330110", "330113", "330114"} <= set(splits)
+    assert not history.split_units(since=2022)
+
+
+def test_census_indicators_name_existing_columns_and_say_when_long_form():
+    reg = ind.census_indicators()
+    assert reg["urbanization"].source_columns == ("城镇人口", "人口数_合计")
+    assert reg["college_per_100k"].census.scale == 100000
+    assert all(reg[k].census.long_form for k in reg if k.startswith(("emp_", "occ_")) or k == "car_share")
+    assert all("10% sample" in reg[k].description for k in reg if reg[k].census.long_form)
+    assert len(reg["illiteracy_rate"].census.denominator) == 30  # ages 15-19 .. 85+, both sexes
+
+
+# ----------------------------------------------------------------------------------------------------
+# Known answers from the bundled table
+# ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    return census.tables(CENSUS_FILE, cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="module")
+def sheet(real, tmp_path_factory):
+    return census.read_sheet(CENSUS_FILE)
+
+
+def test_bundled_file_is_the_published_one():
+    assert census.sha256(CENSUS_FILE) == "04d37df90d4e358c13aac85a76051caab12afa84eca8a3b4f58cf2227ce69f43"
+    assert (RAW / "census_county_2020_leiii.LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+
+
+def test_henan_is_157_units_equal_to_the_published_counts(real, sheet):
+    units = real.units[(real.units.level == "county") & (real.units.province_adcode == "410000")].set_index("adcode")
+    assert len(units) == 157
+    published = sheet.set_index("区划代码")
+    plain = units[units.n_members == 1]
+    for code, row in plain.iterrows():
+        old = row.members
+        assert row["人口数_合计"] == float(published.loc[old, "人口数_合计"]), code
+        assert row["城镇人口"] == float(published.loc[old, "城镇人口"]), code
+    mengjin = units.loc["410308"]
+    assert mengjin["人口数_合计"] == 416845 + 69142  # 孟津县 + 吉利区 as published
+    derived = acensus.derive(units.reset_index()).set_index(units.index)
+    assert derived.loc["410308", "urbanization"] == pytest.approx(100 * (240244 + 62017) / (416845 + 69142))
+    assert units.loc["410307", "members"] == "410381"  # 偃师市 -> 偃师区
+
+
+def test_henan_zones_hold_the_difference_to_the_province_total(real):
+    henan = real.provinces.set_index("province_adcode").loc["410000"]
+    assert henan.total == 99_365_519
+    assert henan.zone_rows == 24 and henan.in_zones == 4_430_700
+    assert henan.in_units == 99_365_519 - 4_430_700
+
+
+def test_every_province_adds_up_and_china_has_2840_county_level_units(real):
+    assert len(real.provinces) == 31
+    assert (real.provinces.difference == 0).all()
+    p = real.provinces
+    assert ((p.total - p.in_units - p.unattributed) == p.in_zones).all()
+    assert (real.units.level == "county").sum() == 2840
+    assert set(real.unattributed["name"]) == {"松岭区", "新林区", "呼中区", "上城区", "江干区", "萧山区", "余杭区"}
+
+
+def test_computed_shares_reproduce_the_sheets_own_rounded_figures(real):
+    units = real.units[real.units.n_members == 1]
+    derived = acensus.derive(units)
+    checked = 0
+    for key, meta in ind.census_indicators().items():
+        if not meta.census.published:
+            continue
+        pub = units[meta.census.published]
+        ok = pub.notna() & derived[key].notna()
+        assert ok.sum() > 3000, key
+        assert (derived[key][ok].round(2) - pub[ok]).abs().max() < 0.0051, key
+        checked += 1
+    assert checked == 6
+
+
+# ----------------------------------------------------------------------------------------------------
+# Maps of the census
+# ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def henan_census(real):
+    from countylib.data import geo
+
+    shapes = geo.build_boundaries(province="河南省")
+    units = real.units[real.units.level == "county"]
+    values = acensus.derive(units, ["urbanization", "age_65_plus_share"]).assign(adcode=units.adcode.values)
+    return shapes.merge(values, on="adcode", how="left").assign(year=2020)
+
+
+def test_no_data_counts_the_units_drawn_and_merged_shares_come_from_counts(henan_census, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from countylib.output import maps
+
+    m = maps.choropleth(henan_census, "urbanization")
+    assert (m.n_units, m.no_data) == (157, 0)
+    plt.close(m.figure)
+    calls = []
+
+    def merged(indicator, groups, folder=None):
+        calls.append((indicator, groups))
+        return [float(len(g)) for g in groups]  # a recognisable stand-in for the recomputed share
+
+    monkeypatch.setattr(acensus, "merged_values", merged)
+    m = maps.choropleth(henan_census, "urbanization", districts="merge")
+    assert (m.n_units, m.no_data) == (120, 0)  # 103 counties + 17 市区, each drawn once
+    luoyang = [g for g in calls[0][1] if "410308" in g][0]
+    assert set(luoyang) == {"410302", "410303", "410304", "410305", "410307", "410308", "410311"}
+    plt.close(m.figure)
+
+
+def test_polygon_paths_keep_holes_and_parts():
+    import shapely
+
+    from countylib.output import maps
+
+    ring = shapely.Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (2, 1), (2, 2), (1, 2)]])
+    paths = maps.polygon_paths([ring, shapely.MultiPolygon([shapely.box(5, 5, 6, 6), shapely.box(7, 7, 8, 8)])])
+    assert [len(p.vertices) for p in paths] == [10, 10]
+
+    def signed_area(r):
+        x, y = r[:, 0], r[:, 1]
+        return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+    exterior, hole = paths[0].to_polygons(closed_only=True)
+    # opposite windings: the hole stays empty under matplotlib's non-zero fill rule
+    assert signed_area(exterior) == 16 and signed_area(hole) == -1
+
+
+def test_map_title_and_source_note_come_from_the_parameters():
+    from countylib.output import maps
+
+    assert maps.map_title("age_65_plus_share", "全国", 2020) == "全国各县级行政区65岁及以上人口占比（2020年）"
+    assert maps.map_title("urbanization", "浙江", 2020) == "浙江省各县（市、区）常住人口城镇化率（2020年）"
+    note = maps.source_note(pd.DataFrame({"source_id": ["census_county_2020_leiii.xlsx"], "url": [""]}), RAW)
+    assert "Lei Dong" in note and "MIT" in note
+    with pytest.raises(maps.MapError, match="unknown province"):
+        maps.area_name("不存在省")

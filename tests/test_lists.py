@@ -1,0 +1,181 @@
+"""County lists: defects of the bundled list, breakdowns, north/south by province or by location, and
+indicators paired by year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from countylib.analysis import lists
+from countylib.data import geo
+from countylib.ingest.build import build
+
+from .projects import henan_boundaries, make_project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bundled_entries(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lists") / "out"
+    build(ROOT / "data" / "raw", out, boundaries=False)
+    return lists.entries("baiqiang_2022_list", pd.read_parquet(out / "lists.parquet"))
+
+
+def test_list_module_reports_both_defects_of_the_bundled_2022_list(bundled_entries):
+    bad = lists.defects(bundled_entries)
+    assert set(bad["rank"]) == {13, 16, 79}
+    assert "not a county" in bad.set_index("rank").loc[16, "problem"]
+    by_region = lists.breakdown(bundled_entries, "region").set_index("region")
+    assert by_region["count"].sum() == 98  # 100 entries - 福州市 - the second 滕州市
+    assert lists.breakdown(bundled_entries, "region").attrs["left_out"] == 2
+    assert by_region.loc["东部", "count"] > by_region.loc["中部", "count"]
+
+
+def test_north_south_by_province_is_the_default_and_reproduces_the_convention(bundled_entries):
+    default = lists.north_south_breakdown(bundled_entries).set_index("north_south")["count"]
+    by_province = lists.breakdown(bundled_entries, "north_south").set_index("north_south")["count"]
+    assert default.to_dict() == by_province.to_dict() and default.sum() == 98
+    valid = bundled_entries.dropna(subset=["adcode"]).drop_duplicates("adcode")
+    north_provinces = valid.province_name.map(lambda p: p[:2] in {"山东", "河南", "河北", "陕西", "辽宁", "吉林",
+                                                                  "内蒙", "山西", "甘肃"}).sum()
+    assert default["北方"] == north_provinces
+    assert lists.north_south("河南省") == "北方" and lists.north_south("江苏") == "南方"
+
+
+# ------------------------------------------------------------------------------------------------------
+# The Qinling–Huaihe line
+# ------------------------------------------------------------------------------------------------------
+
+
+def test_line_passes_through_its_published_points():
+    for lon, lat, _place in lists.QINLING_HUAIHE:
+        assert lists.line_latitude(lon) == pytest.approx(lat)
+    lons = [p[0] for p in lists.QINLING_HUAIHE]
+    assert lons == sorted(lons), "west to east"
+
+
+@pytest.mark.parametrize(("place", "lon", "lat", "side"), [
+    ("郑州", 113.65, 34.76, "北方"), ("西安", 108.94, 34.34, "北方"), ("徐州", 117.18, 34.26, "北方"),
+    ("信阳", 114.07, 32.12, "南方"), ("汉中", 107.02, 33.07, "南方"), ("合肥", 117.23, 31.82, "南方"),
+    ("南阳", 112.53, 33.00, "南方"), ("阜阳", 115.81, 32.89, "北方"), ("拉萨", 91.13, 29.65, "南方"),
+])
+def test_points_clearly_on_one_side(place, lon, lat, side):
+    assert lists.side_of_line(lon, lat) == side, place
+
+
+@pytest.fixture(scope="module")
+def henan():
+    return henan_boundaries()
+
+
+def test_henan_counties_by_location(henan):
+    side = pd.Series(lists.north_south_by_location(henan.adcode, henan).values, index=henan.adcode)
+    xinyang_south = ["411502", "411521", "411522", "411523", "411524", "411525", "411526"]  # 浉河 罗山 光山 新县 商城 固始 潢川
+    assert (side[xinyang_south] == "南方").all()
+    zhengzhou = henan.adcode[henan.prefecture_name == "郑州市"]
+    assert (side[zhengzhou] == "北方").all() and len(zhengzhou) == 12
+    assert side[["411323", "411326", "411381"]].eq("南方").all()  # 西峡 淅川 邓州 (Han basin)
+    assert side[["410324", "410402", "411702"]].eq("北方").all()  # 栾川 平顶山新华区 驻马店驿城区
+    assert lists.north_south("河南") == "北方", "the province convention still counts all of Henan as north"
+
+
+def test_location_breakdown_differs_from_the_convention_where_it_should(henan):
+    frame = pd.DataFrame({"adcode": ["410181", "411523", "411524", "411303", None]})
+    by_loc = lists.north_south_breakdown(frame, by="location", shapes=henan).set_index("north_south")["count"]
+    assert by_loc.to_dict() == {"南方": 3, "北方": 1}
+    assert lists.north_south_breakdown(frame, by="location", shapes=henan).attrs["left_out"] == 1
+    frame = frame.assign(north_south=["北方"] * 5)
+    assert lists.north_south_breakdown(frame).set_index("north_south")["count"].to_dict() == {"北方": 4}
+    with pytest.raises(ValueError, match="province' or 'location"):
+        lists.north_south_breakdown(frame, by="latitude")
+
+
+def test_units_without_polygon_get_no_side(henan):
+    assert lists.north_south_by_location(["999999"], henan).tolist() == [""]
+
+
+def test_jiangsu_north_of_the_huai_is_north():
+    js = geo.build_boundaries(province="江苏省")
+    side = pd.Series(lists.north_south_by_location(js.adcode, js).values, index=js.adcode)
+    xuzhou = js.adcode[js.prefecture_name == "徐州市"]
+    suzhou = js.adcode[js.prefecture_name == "苏州市"]
+    assert (side[xuzhou] == "北方").all() and (side[suzhou] == "南方").all()
+
+
+# ------------------------------------------------------------------------------------------------------
+# Indicators paired by year
+# ------------------------------------------------------------------------------------------------------
+
+PAIRING_ROWS = [
+    # 巩义: both in 2021, GDP also in 2022 -> paired in 2021 (the only common year)
+    ("巩义市", "410181", 2021, "rd_intensity", "1.5", "%"),
+    ("巩义市", "410181", 2021, "gdp", "900", "亿元"),
+    ("巩义市", "410181", 2022, "gdp", "1000", "亿元"),
+    # 登封: R&D 2021, GDP 2022 -> no common year: left unpaired, with the years said
+    ("登封市", "410185", 2021, "rd_intensity", "1.2", "%"),
+    ("登封市", "410185", 2022, "gdp", "480", "亿元"),
+    # 新密: both in 2021 and 2023, target 2022 -> equally close: the later year
+    ("新密市", "410183", 2021, "rd_intensity", "1.1", "%"),
+    ("新密市", "410183", 2021, "gdp", "450", "亿元"),
+    ("新密市", "410183", 2023, "rd_intensity", "1.4", "%"),
+    ("新密市", "410183", 2023, "gdp", "560", "亿元"),
+    # 新郑: both in 2022
+    ("新郑市", "410184", 2022, "rd_intensity", "2.0", "%"),
+    ("新郑市", "410184", 2022, "gdp", "700", "亿元"),
+    # 中牟: GDP only
+    ("中牟县", "410122", 2022, "gdp", "600", "亿元"),
+]
+
+
+@pytest.fixture(scope="module")
+def paired_folder(tmp_path_factory):
+    return make_project(tmp_path_factory.mktemp("pairing"), PAIRING_ROWS, with_boundaries=False)
+
+
+@pytest.fixture(scope="module")
+def units():
+    return pd.DataFrame({"adcode": ["410181", "410185", "410183", "410184", "410122"],
+                         "name": ["巩义市", "登封市", "新密市", "新郑市", "中牟县"], "province_name": "河南省"})
+
+
+def test_y_and_x_come_from_the_same_year(paired_folder, units):
+    t = lists.with_indicators(units, ["rd_intensity", "gdp"], 2022, tolerance=1, folder=paired_folder)
+    t = t.set_index("adcode")
+    assert t.loc["410181", ["rd_intensity", "gdp"]].tolist() == [1.5, 900.0]
+    assert t.loc["410181", "year_used"] == 2021 and t.loc["410181", "gdp_year"] == 2021
+    assert pd.isna(t.loc["410185", "rd_intensity"]) and pd.isna(t.loc["410185", "gdp"])
+    assert pd.isna(t.loc["410185", "year_used"])
+    assert t.loc["410185", "years_available"] == "R&D经费投入强度 2021；地区生产总值 2022"
+    assert t.loc["410183", "year_used"] == 2023 and t.loc["410183", "gdp"] == 560
+    assert t.loc["410184", "year_used"] == 2022
+    assert pd.isna(t.loc["410122", "gdp"]) and t.loc["410122", "years_available"] == ""
+    assert t.attrs["available"] == {"rd_intensity": 4, "gdp": 5}
+    assert "同一年份" in t.attrs["pairing"]
+
+
+def test_without_tolerance_only_the_named_year(paired_folder, units):
+    t = lists.with_indicators(units, ["rd_intensity", "gdp"], 2022, folder=paired_folder).set_index("adcode")
+    assert t.year_used.dropna().to_dict() == {"410184": 2022}
+
+
+def test_explicitly_named_years_may_differ(paired_folder, units):
+    t = lists.with_indicators(units, ["rd_intensity", "gdp"], 2022, folder=paired_folder,
+                              years={"rd_intensity": 2021, "gdp": 2022}).set_index("adcode")
+    assert t.loc["410185", ["rd_intensity", "gdp"]].tolist() == [1.2, 480.0]
+    assert t.loc["410185", "rd_intensity_year"] == 2021 and t.loc["410185", "gdp_year"] == 2022
+    assert pd.isna(t.loc["410185", "year_used"]), "no single year when the caller pairs two"
+    assert "按指定年份" in t.attrs["pairing"]
+    shown = lists.pairing_zh(t.reset_index(), ["rd_intensity", "gdp"]).set_index("名称")
+    assert shown.loc["登封市", "说明"] == "按指定年份：R&D经费投入强度 2021；地区生产总值 2022"
+    with pytest.raises(KeyError, match="one year per indicator"):
+        lists.with_indicators(units, ["rd_intensity", "gdp"], 2022, folder=paired_folder, years={"gdp": 2022})
+
+
+def test_pairing_table_says_who_was_left_out_and_why(paired_folder, units):
+    t = lists.with_indicators(units, ["rd_intensity", "gdp"], 2022, tolerance=1, folder=paired_folder)
+    shown = lists.pairing_zh(t, ["rd_intensity", "gdp"])
+    assert shown["名称"].tolist() == ["巩义市", "新郑市", "新密市", "登封市"]
+    assert shown["说明"].iloc[-1].startswith("无同一年份") and "2021" in shown["说明"].iloc[-1]
