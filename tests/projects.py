@@ -89,9 +89,41 @@ notes: {notes}
 """
 
 
-def report_project(root: Path, figures: str | None = None, meta: dict | None = None) -> Path:
+# A made-up census table in the layout of the real sheet (a few of its columns), for the census section.
+CENSUS_COLUMNS = ["区划代码", "省", "市", "区县", "人口数_合计", "人口数_男", "人口数_女", "城镇人口"]
+CENSUS_ROWS = [
+    ("410000", "河南省", "河南省", "河南省", 99000000, 50000000, 49000000, 55000000),
+    ("410100", "河南省", "郑州市", "郑州市", 12000000, 6100000, 5900000, 9500000),
+    ("410181", "河南省", "郑州市", "巩义市", 800000, 405000, 395000, 500000),
+    ("411500", "河南省", "信阳市", "信阳市", 6000000, 3000000, 3000000, 3000000),
+    ("411525", "河南省", "信阳市", "固始县", 1000000, 510000, 490000, 450000),
+]
+
+
+def _census_sheet(rows: list[tuple]):
+    """The census rows with made-up age groups that add up to each sex's total (older groups smaller)."""
+    import pandas as pd
+
+    from countylib.ingest.census import AGE_GROUPS
+
+    frame = pd.DataFrame(rows, columns=CENSUS_COLUMNS)
+    weights = [len(AGE_GROUPS) + 5 - i for i in range(len(AGE_GROUPS))]
+    for sex in ("男", "女"):
+        totals = frame[f"人口数_{sex}"]
+        parts = [(totals * w // sum(weights)) for w in weights]
+        parts[0] = totals - sum(parts[1:])
+        for group, part in zip(AGE_GROUPS, parts, strict=True):
+            frame[f"{sex}_{group}"] = part
+    return frame
+
+
+def report_project(root: Path, figures: str | None = None, meta: dict | None = None,
+                   census_rows: list[tuple] | None = None) -> Path:
     """A project folder (data/raw, data/processed built, notebooks/, reports/) with the fixture figures,
-    or ``figures`` (CSV text in the figures layout) and sidecar fields ``meta``. Returns the root."""
+    or ``figures`` (CSV text in the figures layout) and sidecar fields ``meta``, and a small census table
+    (``census_rows``). Returns the root."""
+    import pandas as pd
+
     raw = root / "data" / "raw"
     raw.mkdir(parents=True)
     for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
@@ -102,6 +134,10 @@ def report_project(root: Path, figures: str | None = None, meta: dict | None = N
     (raw / "figures.csv").write_text(figures or (FIXTURES / "figures.csv").read_text(encoding="utf-8"),
                                      encoding="utf-8")
     (raw / "figures.csv.meta.yaml").write_text(REPORT_META.format(**fields), encoding="utf-8")
+    _census_sheet(census_rows or CENSUS_ROWS).to_excel(raw / "census.xlsx", index=False)
+    (raw / "census.xlsx.meta.yaml").write_text(
+        "title: census fixture\npublisher: tests\ndocument: tests\nretrieved: 2026-11-23\nlicense: test\n"
+        "kind: census_2020\n", encoding="utf-8")
     build(raw, root / "data" / "processed", boundaries=False)
     geo.write_boundaries(henan_boundaries(), root / "data" / "processed" / geo.BOUNDARY_FILE)
     shutil.copytree(ROOT / "notebooks", root / "notebooks")

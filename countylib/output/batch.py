@@ -38,7 +38,7 @@ from countylib.output.files import safe_filename, write_atomic
 from countylib.output.kernels import BatchResult, Outcome, plain_text, run_batch, shielded
 from countylib.paths import processed_dir, reports_dir
 
-REQUIRED_DATA = ("regions.parquet", "indicators.parquet", "boundaries.parquet")
+REQUIRED_DATA = ("regions.parquet", "indicators.parquet", "boundaries.parquet", "census_2020.parquet")
 REPORT_PARAMETERS = ("adcode", "year")
 _RUN_NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff.\-]*$")
 STATUS = {"ok": "成功", "failed": "失败", "interrupted": "未完成（中断）"}
