@@ -75,10 +75,12 @@ def profile(adcode: str, year: int | None = None) -> pd.DataFrame:
     mine = figures(adcode, year)
     if mine.empty:
         return pd.DataFrame(columns=["指标", "数值", "单位", "年份", "省内排名", "百分位", "标记", "来源"])
-    province = load(level="county", province=me.province_name)
+    province = load(level="county", province=me.province_name)[["indicator", "year", "adcode", "value"]]
+    province = province.dropna(subset=["value"])
+    groups = dict(list(province.groupby(["indicator", "year"], sort=False)))  # one pass, not one per indicator
     rows = []
     for r in mine.itertuples(index=False):
-        same = province[(province.indicator == r.indicator) & (province.year == r.year)].dropna(subset=["value"])
+        same = groups.get((r.indicator, r.year), province.iloc[:0])
         meta = ind.get(r.indicator)
         rank = pct = ""
         if pd.notna(r.value) and len(same) > 1:

@@ -87,11 +87,9 @@ def _draw(ax, shapes: ProvinceShapes, idx: list[int], adcode: str, outline: bool
     mine = [shapes.paths[i] for i in idx if shapes.codes[i] == adcode]
     if mine:
         ax.add_collection(PathCollection(mine, facecolor=HIGHLIGHT, edgecolor=HIGHLIGHT, linewidth=0.3))
-    ext = MplPath.make_compound_path(*[shapes.paths[i] for i in idx]).get_extents()
-    pad = 0.02 * max(ext.width, ext.height)
-    ax.set_xlim(ext.x0 - pad, ext.x1 + pad)
-    ax.set_ylim(ext.y0 - pad, ext.y1 + pad)
-    ax.set_aspect("equal")
+    ax.margins(0.02)
+    ax.autoscale_view()
+    ax.set_aspect("equal", adjustable="datalim")  # the axes keep their box: both titles on one baseline
     ax.set_axis_off()
 
 
@@ -105,7 +103,7 @@ def figure(adcode: str, province: str, prefecture: str, province_name: str, pref
         right = fig.add_axes((0.52, 0.07, 0.47, 0.84))
         _draw(left, shapes, shapes.select(prefecture), adcode, outline=False)
         _draw(right, shapes, shapes.select(None), adcode, outline=True)
-        for x, title in ((0.245, prefecture_name), (0.755, province_name)):  # one baseline for both titles
-            fig.text(x, 0.955, title, fontsize=10.5, ha="center", va="top")
+        left.set_title(prefecture_name, fontsize=10.5, pad=4)
+        right.set_title(province_name, fontsize=10.5, pad=4)
         fig.text(0.01, 0.01, note, fontsize=7, color="#555555")
     return fig
