@@ -122,7 +122,6 @@ def report_project(root: Path, figures: str | None = None, meta: dict | None = N
     """A project folder (data/raw, data/processed built, notebooks/, reports/) with the fixture figures,
     or ``figures`` (CSV text in the figures layout) and sidecar fields ``meta``, and a small census table
     (``census_rows``). Returns the root."""
-    import pandas as pd
 
     raw = root / "data" / "raw"
     raw.mkdir(parents=True)
