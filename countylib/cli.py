@@ -220,7 +220,7 @@ render_app = typer.Typer(
 app.add_typer(render_app, name="render")
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
+def _render_exit(message: str, code: int = 2) -> typer.Exit:
     typer.secho(message, fg="red", err=True)
     return typer.Exit(code)
 
@@ -248,10 +248,10 @@ def render_notebook_cmd(
 
     names, values = list(param or []), list(ctx.args)
     if len(names) != len(values):
-        raise _fail(f"each -p needs NAME VALUE; got names {names} and values {values}")
+        raise _render_exit(f"each -p needs NAME VALUE; got names {names} and values {values}")
     nb_path = Path(path)
     if not nb_path.is_file():
-        raise _fail(f"notebook not found: {nb_path}")
+        raise _render_exit(f"notebook not found: {nb_path}")
     try:
         out_dir = reports_dir() / batch.check_run_name(run)
         params = render.check_parameters(nb_path, dict(zip(names, values, strict=True)))
@@ -259,17 +259,17 @@ def render_notebook_cmd(
             params.setdefault("output_dir", str(out_dir.resolve()))
         batch.check_writable(out_dir)
     except (batch.BatchError, render.ParameterError) as exc:
-        raise _fail(f"{nb_path.name}: {exc}") from None
+        raise _render_exit(f"{nb_path.name}: {exc}") from None
     stem = render.safe_filename(nb_path.stem + "".join(f"-{v}" for k, v in params.items() if k != "output_dir"))
     t0 = time.perf_counter()
     try:
         out = render.render_notebook(nb_path, out_dir / f"{stem}.html", params, no_input=not show_input)
     except render.KernelStartError as exc:
-        raise _fail(str(exc)) from None
+        raise _render_exit(str(exc)) from None
     except KeyboardInterrupt:
-        raise _fail(f"{nb_path.name}: interrupted", 130) from None
+        raise _render_exit(f"{nb_path.name}: interrupted", 130) from None
     except Exception as exc:  # noqa: BLE001
-        raise _fail(f"{nb_path.name} failed: {render.short_error(exc)}", 1) from None
+        raise _render_exit(f"{nb_path.name} failed: {render.short_error(exc)}", 1) from None
     typer.echo(f"wrote {out} in {time.perf_counter() - t0:.1f} s")
 
 
@@ -326,7 +326,7 @@ def render_county_cmd(
                                            jobs=jobs or os.cpu_count() or 1, no_input=no_input, resume=resume,
                                            province=province, scheduler=scheduler, progress=sys.stderr.isatty())
     except (batch.BatchError, KernelStartError) as exc:
-        raise _fail(str(exc)) from None
+        raise _render_exit(str(exc)) from None
     done = sum(o.ok and not o.skipped for o in result.outcomes)
     skipped = sum(o.skipped for o in result.outcomes)
     typer.echo(f"{done} rendered, {skipped} up to date, {len(result.failures)} failed in {result.seconds:.1f} s; "
@@ -334,7 +334,7 @@ def render_county_cmd(
     for f in result.failures:
         typer.secho(f"  {f.key}: {f.error.splitlines()[0] if f.error else ''}", fg="red", err=True)
     if result.interrupted:
-        raise _fail(f"interrupted: {len(result.outcomes)} of {result.planned} reports finished; "
+        raise _render_exit(f"interrupted: {len(result.outcomes)} of {result.planned} reports finished; "
                     "run the same command with --resume to render the rest", 130)
     if result.failures:
         raise typer.Exit(1)
@@ -356,7 +356,7 @@ def render_check_cmd(
     for p in map(Path, paths):
         pages += sorted(p.rglob("*.html")) if p.is_dir() else [p]
     if not pages:
-        raise _fail(f"no HTML pages in {', '.join(paths)}")
+        raise _render_exit(f"no HTML pages in {', '.join(paths)}")
     bad = 0
     for page in pages:
         problems = check_page(page.read_text(encoding="utf-8"))

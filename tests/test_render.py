@@ -142,3 +142,13 @@ def test_batch_runs_on_a_dask_local_cluster(tmp_path):
     assert {o.key: o.ok for o in result.outcomes} == {"1": True, "2": False, "3": True}
     assert "failed on purpose" in result.failures[0].error
     assert "n3" in (tmp_path / "out" / "3.html").read_text(encoding="utf-8")
+
+
+def test_same_inputs_same_bytes(tmp_path):
+    nb = _notebook(tmp_path / "t.ipynb")
+    pages = []
+    for run in ("a", "b"):
+        out = tmp_path / run / "page.html"
+        render.run_batch(nb, [("1", {"name": "巩义市"}, out)], workers=1, progress=False, warmup=None)
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]

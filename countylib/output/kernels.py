@@ -29,6 +29,7 @@ import signal
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,6 +212,23 @@ def _collect_errors(errors: list[str]):
     return hook
 
 
+def read_notebook(path: str | Path) -> nbformat.NotebookNode:
+    """A notebook file as a node; cells saved without ids get ids from their position (quietly, and the same
+    every time, so pages stay byte-identical)."""
+    import json
+
+    text = Path(path).read_text(encoding="utf-8")
+    saved = [bool(c.get("id")) for c in json.loads(text).get("cells", [])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nbformat.validator.MissingIDFieldWarning)
+        nb = nbformat.reads(text, as_version=4)
+    if len(saved) == len(nb.cells):
+        for i, (cell, had_id) in enumerate(zip(nb.cells, saved, strict=True)):
+            if not had_id:
+                cell["id"] = f"cell-{i}"
+    return nb
+
+
 def prepare(nb: nbformat.NotebookNode, params: dict) -> nbformat.NotebookNode:
     """``nb`` with the parameters injected (papermill) and the reset cell first."""
     from papermill.parameterize import parameterize_notebook
@@ -221,6 +239,9 @@ def prepare(nb: nbformat.NotebookNode, params: dict) -> nbformat.NotebookNode:
     nb.metadata.setdefault("kernelspec", {"name": "python3", "language": "python", "display_name": "Python 3"})
     if params:
         nb = parameterize_notebook(nb, params, report_mode=False)
+        for cell in nb.cells:  # papermill's cell gets a random id: a fixed one keeps pages byte-identical
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell["id"] = "injected-parameters"
     reset = nbformat.v4.new_code_cell(RESET_SOURCE)
     reset.metadata["tags"] = [RESET_TAG]
     nb.cells.insert(0, reset)
@@ -237,7 +258,7 @@ def execute(nb_path: str | Path, params: dict, kernel: WarmKernel | None = None,
             kernel_name: str = "python3") -> nbformat.NotebookNode:
     """Run a notebook with parameters: in ``kernel`` when given, else in a fresh kernel of its own."""
     nb_path = Path(nb_path)
-    nb = prepare(nbformat.read(nb_path, as_version=4), params)
+    nb = prepare(read_notebook(nb_path), params)
     if kernel is not None:
         kernel.run(nb)
     else:
@@ -362,7 +383,7 @@ def run_batch(
 
             done, result.interrupted = cluster.run_on_cluster(nb_path, todo, scheduler, no_input, progress, on_done)
         else:
-            template = nbformat.reads(notebook.decode("utf-8"), as_version=4)
+            template = read_notebook(nb_path)
             done, result.interrupted = _run_local(template, nb_path.parent, todo, workers, no_input, progress,
                                                   on_done, warmup, kernel_name, startup_timeout, timeout)
         result.outcomes += done

@@ -44,8 +44,8 @@ def to_path(geometry) -> MplPath:
     non-zero fill leaves the holes empty.
 
     >>> from shapely.geometry import box
-    >>> to_path(box(0, 0, 1, 1)).get_extents().bounds
-    (0.0, 0.0, 1.0, 1.0)
+    >>> [float(v) for v in to_path(box(0, 0, 1, 1)).get_extents().bounds]
+    [0.0, 0.0, 1.0, 1.0]
     """
     verts, codes = [], []
     for part in getattr(geometry, "geoms", [geometry]):

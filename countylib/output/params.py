@@ -24,6 +24,7 @@ import ast
 import difflib
 import keyword
 import re
+import warnings
 from pathlib import Path
 
 import yaml
@@ -44,10 +45,14 @@ def notebook_parameters(nb_path: str | Path) -> dict[str, dict]:
     Read with papermill's inspection of the cell tagged ``parameters`` (empty when there is none); the
     type is the annotation when there is one, else the type of the default value.
     """
+    from nbformat.validator import MissingIDFieldWarning
     from papermill import inspect_notebook
 
+    with warnings.catch_warnings():  # a notebook saved without cell ids is fine to read
+        warnings.simplefilter("ignore", MissingIDFieldWarning)
+        declared_params = inspect_notebook(str(nb_path))
     out = {}
-    for name, p in inspect_notebook(str(nb_path)).items():
+    for name, p in declared_params.items():
         declared = p.get("inferred_type_name") or "None"
         if declared == "None":
             try:
