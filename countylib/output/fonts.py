@@ -61,12 +61,13 @@ def page_characters(page: str) -> dict[str, set[str]]:
     return {"sans": sans | set(ALWAYS), "mono": (mono | set(ALWAYS)) if mono else set()}
 
 
-def _subset(source, text: str) -> bytes:
+def _subset(source, text: str, base: bool = False) -> bytes:
     from fontTools import subset
 
     options = subset.Options()
     options.layout_features = []  # horizontal text needs no substitutions; keeps subsets small and fast
-    options.hinting = False
+    options.hinting = not base  # the base cut drops the hints once; a page's cut then has none to remove
+    options.desubroutinize = base  # and no subroutines to follow: each page's cut is faster and no larger
     options.notdef_outline = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # keep the copyright and licence naming
     font = subset.load_font(source, options)
@@ -95,7 +96,7 @@ def base_font(kind: str = "sans") -> tuple[frozenset[str], bytes]:
     with _LOCK:
         if kind not in _BASE:
             chars = _base_characters()
-            _BASE[kind] = (chars, _subset(str(font_path(kind)), "".join(sorted(chars))))
+            _BASE[kind] = (chars, _subset(str(font_path(kind)), "".join(sorted(chars)), base=True))
         return _BASE[kind]
 
 
