@@ -67,12 +67,25 @@ GROWTH_LABEL = re.compile(
 #: Column headings that mean "the level of the indicator of the heading group" (地区生产总值 over 总量).
 LEVEL_WORDS = ("总量", "绝对值", "绝对数", "总额", "数值", "金额", "数额", "本年", "全年", "本年累计", "累计", "总计", "合计",
                "实绩", "年末数", "本年实际", "规模", "指标值")
+#: Words of a group heading that make the columns under it shares of a whole (三次产业构成（%） over 第一产业 |
+#: 第二产业 | 第三产业): a sector's share, never its value added.
+STRUCTURE_WORDS = ("构成", "结构", "比重", "占比", "比例")
+#: Words of a group heading that change what the indicator under it measures (户籍人口 over 城镇化率 is not the
+#: resident urbanization rate; 上年同期 over 地区生产总值 is last year's figure): such columns are not mapped.
+QUALIFIER_WORDS = ("户籍", "上年", "去年", "上期", "同期", "指数", "平均", "两年")
+#: Row labels of the name column's heading (地区, 县（市）, 县（市、区）…): a row holding one of them is a heading
+#: row even when the cells beside it are numbers (地区 | 2021 | 2022).
+HEADING_LABEL = re.compile(
+    r"^(?:地区|地名|区域|名称|单位|项目|指标|行政区划|区划|县别|市别|地区名称|单位名称|区县|县区|县市区?|市县区?|市区县)"
+    r"(?:名称|代码)?$|^各?[县市区旗](?:[(（][县市区旗、,，]+[)）])(?:名称|别)?$")
 #: Words that make an indicator a figure per person (人均地区生产总值): never summed over units.
 PER_PERSON_WORDS = ("人均", "每人", "每万人", "每十万人")
 #: A title's year: （2022年）, 2022年 — not 2023年鉴 (the edition).
 TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!鉴)")
-#: A table-wide unit line: 单位：万元.
-UNIT_LINE = re.compile(r"^单位[:：]?\s*(?P<unit>\S.*)$")
+#: A table-wide unit line: 单位：万元, 金额单位：万元, 计量单位：万元、万人 (one unit per dimension).
+UNIT_LINE = re.compile(r"^(?:金额|计量|货币|价值|价格|数量|人口)?单位[:：]?\s*(?P<unit>\S.*)$")
+#: What separates several units on one unit line (单位：万元、万人、%).
+UNIT_LINE_SEPARATORS = re.compile(r"[、，,;；/]|及|和")
 #: Currency signs that only say "money" (¥38,034 is 元).
 CURRENCY_SIGNS = ("¥", "￥", "RMB", "人民币", "CNY")
 #: A multiplier written inside a number or as a bare unit (3.2亿, 5万, unit 萬), as powers of ten.
@@ -285,8 +298,10 @@ def title_year(text: object) -> int | None:
 
     >>> title_year("21-2 各县（市）主要经济指标（2022年）"), title_year("河南统计年鉴2023"), title_year("主要指标")
     (2022, None, None)
+    >>> title_year("表5  2018年各县（市、区）主要经济指标")
+    2018
     """
-    years = {int(m.group(1)) for m in TITLE_YEAR.finditer(normalize(text))}
+    years = {int(m.group(1)) for m in TITLE_YEAR.finditer(normalize(text, spaces=True))}
     return years.pop() if len(years) == 1 else None
 
 

@@ -33,7 +33,8 @@ _CODE = re.compile(r"^\d{6}(?:\d{3}|\d{6})?$")
 _CODE_HEADING = ("代码", "编码", "区划码", "code")
 _SUBSCOPE = {"城镇": "_urban", "农村": "_rural", "城镇居民": "_urban", "农村居民": "_rural"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_YEAR_HEADING = re.compile(r"(?:19|20)\d{2}年?(?:末)?")
+NO_GROWTH_GROUP = "a growth column without an indicator heading above it"
+_YEAR_HEADING = re.compile(r"(?:19|20)\d{2}(?:\.0)?(?:年度?)?(?:末)?")
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Layout:
     title: str = ""
     title_year: int | None = None
     table_unit: str = ""
+    table_units: list[str] = field(default_factory=list)  # every unit of the 单位 line (万元、万人、%)
     unit_row: int | None = None
     english_rows: list[int] = field(default_factory=list)
     label_rows: list[int] = field(default_factory=list)
@@ -135,6 +137,74 @@ def printed_name(cell: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+[A-Za-z][A-Za-z\s'’.\-]*$", "", text)
 
 
+_CODE_BEFORE_NAME = re.compile(r"^\s*(?P<code>\d{6}(?:\d{3}|\d{6})?)\s*(?P<name>[^\d\s].*)$")
+
+
+def untranspose(sheet: Sheet) -> Sheet | None:
+    """The sheet turned so that units are rows, when it prints them as columns (指标名称 | 计量单位 | 巩义市 |
+    荥阳市, one row per indicator); None when it does not. Rows above the heading (title, 单位 line) stay on
+    top; notes under the table are dropped.
+
+    >>> rows = [["指标", "计量单位", "巩义市", "荥阳市"], ["地区生产总值", "亿元", "962.58", "810.33"],
+    ...         ["年末常住人口", "万人", "81.36", "69.85"]]
+    >>> untranspose(Sheet(rows, "t.csv")).cells
+    [['指标', '地区生产总值', '年末常住人口'], ['计量单位', '亿元', '万人'], ['巩义市', '962.58', '81.36'], ['荥阳市', '810.33', '69.85']]
+    """
+    cells = sheet.cells
+    for i, row in enumerate(cells[:20]):
+        places = [c for c in row[1:] if c and _is_place_heading(c)]
+        if len(places) < 2 or len(places) < (len([c for c in row[1:] if c]) + 1) // 2:
+            continue
+        body = [r for r in cells[i + 1:] if any(r[1:])]
+        indicators_below = sum(map_heading(_strip_units([heading_text(r[0])])[0])[0] is not None for r in body if r[0])
+        if indicators_below < 2:
+            return None
+        numbers = [i] + [k for k in range(i + 1, len(cells)) if any(cells[k][1:])]
+        block = [cells[k] for k in numbers]
+        turned = [[r[j] for r in block] for j in range(sheet.width)]
+        width = len(block)
+        top = [(r + [""] * width)[:width] for r in cells[:i]]
+        rows = top + [t for t in turned if any(t)]
+        merged = [(c0 + len(top), numbers.index(r0), c1 + len(top), numbers.index(r1))
+                  for r0, c0, r1, c1 in sheet.merged if r0 in numbers and r1 in numbers]
+        return Sheet(rows, sheet.name, merged, sheet.encoding, turned=(len(top), [k + 1 for k in numbers]))
+    return None
+
+
+def _is_place_heading(cell: str) -> bool:
+    """A column heading that names a place or a total (巩义市, 全市, 市区), as in a table printed with units as
+    columns."""
+    from countylib.data import registry
+
+    text = vocab.clean_name(heading_text(cell) or cell)
+    if vocab.row_label_kind(text):
+        return True
+    return text in _place_names(registry.registry())
+
+
+_PLACE_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _place_names(reg) -> frozenset[str]:
+    key = id(reg)
+    if key not in _PLACE_NAMES:
+        _PLACE_NAMES.clear()
+        _PLACE_NAMES[key] = frozenset(reg.name) | frozenset(reg.short_name.dropna())
+    return _PLACE_NAMES[key]
+
+
+def split_code(cell: str) -> tuple[str, str]:
+    """(code, name) of a row label that prints the 区划代码 before the name in one cell; ('', label) otherwise.
+
+    >>> split_code("410181 巩义市"), split_code("410182000000滎陽市"), split_code("巩义市")
+    (('410181', '巩义市'), ('410182000000', '滎陽市'), ('', '巩义市'))
+    """
+    m = _CODE_BEFORE_NAME.match(cell)
+    if m and _CJK.search(m.group("name")):
+        return m.group("code"), m.group("name").strip()
+    return "", cell
+
+
 # ------------------------------------------------------------------------------------------------------
 # Analysis
 # ------------------------------------------------------------------------------------------------------
@@ -163,16 +233,46 @@ def analyse(sheet: Sheet, name_col: int | None = None, code_col: int | None = No
         if not any(r[j] for r in body):
             lay.columns.append(Column(j, "_".join(labels[j]) or f"col{j + 1}", problem="empty column"))
             continue
-        lay.columns.append(_column(j, labels[j], unit_cells[j], lay.table_unit, units or {}, sheet.name))
+        lay.columns.append(_column(j, labels[j], unit_cells[j], lay.table_units, units or {}, sheet.name))
+    _growth_beside_level(lay.columns, labels, unit_cells)
     return lay
 
 
+def _growth_beside_level(columns: list[Column], labels: list[list[str]], unit_cells: list[str]) -> None:
+    """A growth column printed right after a level column under the same group headings (地区生产总值 | 增长,
+    社会消费品零售总额 | 增长) is that indicator's growth, as a reader of the table takes it."""
+    by_index = {c.index: c for c in columns}
+    for col in columns:
+        if col.indicator or col.problem != NO_GROWTH_GROUP:
+            continue
+        left = by_index.get(col.index - 1)
+        if left is None or left.indicator is None or labels[left.index][:-1] != labels[col.index][:-1]:
+            continue
+        if indicators.get(left.indicator).kind not in ("level", "count"):
+            continue
+        growth = growth_indicator(left.indicator)
+        if growth is None:
+            col.problem = (f"growth of {indicators.get(left.indicator).name_zh} ({left.indicator}), the column before "
+                           "it: the registry has no growth indicator for it")
+            continue
+        printed = [(u, w) for u, w in ((_strip_units(labels[col.index][-1:])[1], "heading"),
+                                        (cell_unit(unit_cells[col.index]), "unit row")) if u]
+        if printed and units_mod.dimension(printed[0][0]) != "ratio":
+            col.problem = f"{printed[0][1]} prints {printed[0][0]}: an increase, not a growth rate"
+            continue
+        col.indicator, col.problem, col.year = growth, "", left.year
+        col.unit, col.unit_source = printed[0] if printed else ("%", "assumed")
+
+
 def first_data_row(cells: list[list[str]], name: str) -> int:
-    """Index of the first row of figures: a label (name or code) followed by mostly numbers. A row of
-    column numbers (甲 | 1 | 2 | 3) is a heading row, not data.
+    """Index of the first row of figures: a label (name or code) followed by mostly numbers. Rows that only
+    look so are heading rows: a row of column numbers (甲 | 1 | 2 | 3), a row of years (地区 | 2021 | 2022,
+    the name column's heading beside numbers), and a row with headings under it (2021 over 地区生产总值).
 
     >>> first_data_row([["表1", ""], ["地区", "GDP"], ["", "万元"], ["甲", "1"], ["巩义市", "1"]], "t")
     4
+    >>> first_data_row([["", "地区生产总值（亿元）", ""], ["地区", "2021", "2022"], ["巩义市", "921.6", "962.58"]], "t")
+    2
     """
     for i, row in enumerate(cells):
         labels = [j for j, c in enumerate(row) if c and (_CJK.search(c) or _CODE.match(c)) and not is_number_cell(c)]
@@ -180,13 +280,40 @@ def first_data_row(cells: list[list[str]], name: str) -> int:
             continue
         after = [c for c in row[labels[0] + 1:] if c]
         numbers = [c for c in after if is_number_cell(c)]
-        if not numbers or is_column_numbers(row):
+        if not numbers or is_column_numbers(row) or is_year_row(row):
+            continue
+        if vocab.HEADING_LABEL.match(vocab.normalize(row[labels[0]])) or _headings_below(cells, i, labels[0]):
             continue
         figures = sum(is_number_cell(c) or is_placeholder_cell(c) for c in after)
         if figures >= max(1, (len(after) + 1) // 2):
             return i
     raise ReaderError(f"{name}: no data row found: no row has a name followed by mostly numbers "
                       "(is the file empty or header only?)")
+
+
+def is_year_row(row: list[str]) -> bool:
+    """A heading row of years (2021 | 2022, 2021年 | 2022年): two or more, every one a year, increasing.
+
+    >>> is_year_row(["", "2021", "2022"]), is_year_row(["巩义市", "921.6", "962.58"]), is_year_row(["x", "2022"])
+    (True, False, False)
+    """
+    filled = [vocab.normalize(c) for c in row if c]
+    years = [int(c[:4]) for c in filled if _YEAR_HEADING.fullmatch(c) and 1949 <= int(c[:4]) <= 2100]
+    others = [c for c in filled if not _YEAR_HEADING.fullmatch(c)]
+    return len(years) >= 2 and years == sorted(set(years)) and len(others) <= 1
+
+
+def _headings_below(cells: list[list[str]], i: int, label_col: int) -> bool:
+    """Whether the next non-empty row holds headings (text that is no figure) in most of its value cells."""
+    for row in cells[i + 1:]:
+        after = [c for c in row[label_col + 1:] if c]
+        if not any(row):
+            continue
+        if not after:
+            return False
+        text = [c for c in after if _CJK.search(c) and not is_number_cell(c) and not is_placeholder_cell(c)]
+        return len(text) >= max(1, (len(after) + 1) // 2)
+    return False
 
 
 def is_column_numbers(row: list[str]) -> bool:
@@ -246,9 +373,10 @@ def _classify_header_rows(head: list[list[str]], lay: Layout) -> None:
         for j, c in enumerate(row):
             m = vocab.UNIT_LINE.match(vocab.normalize(c))
             if m:
-                unit = cell_unit(m.group("unit")) or units_mod.normalize_unit(m.group("unit"))
-                if unit:
-                    lay.table_unit = unit
+                found = unit_line_units(m.group("unit"))
+                if found:
+                    lay.table_units = found
+                    lay.table_unit = "、".join(found)
                 row[j] = ""
         filled = [c for c in row if c]
         values = {c for c in row if c}
@@ -290,24 +418,53 @@ def _labels(head: list[list[str]], lay: Layout, merged: bool) -> list[list[str]]
     return labels
 
 
-def _column(j: int, parts: list[str], unit_cell: str, table_unit: str, sidecar: dict[str, str], file: str) -> Column:
-    """Indicator and unit of one column; raises when a money or population column has no unit."""
+def unit_line_units(text: str) -> list[str]:
+    """The units a 单位 line names, at most one per dimension (several of one dimension say nothing).
+
+    >>> unit_line_units("万元"), unit_line_units("万元、万人、%"), unit_line_units("万元，亿元")
+    (['万元'], ['万元', '万人', '%'], [])
+    """
+    parts = [cell_unit(p) for p in vocab.UNIT_LINE_SEPARATORS.split(text) if p.strip()]
+    if not parts or not all(parts):
+        return []
+    dims = [units_mod.dimension(u) for u in parts]
+    return [] if len(set(dims)) != len(dims) else parts
+
+
+def _column(j: int, parts: list[str], unit_cell: str, table_units: list[str], sidecar: dict[str, str],
+            file: str) -> Column:
+    """Indicator and unit of one column; raises when a money or population column has no unit.
+
+    A unit printed for the column itself (in its own heading or in the unit row) that does not fit the
+    indicator leaves the column unmapped (a % under 第一产业 is a share, not value added); a group heading's
+    unit of another dimension is the group's level column's, and is passed over for its rates and shares.
+    """
     label = "_".join(parts) or f"col{j + 1}"
     bare, heading_unit = _strip_units(parts)
-    year = None
-    if len(bare) > 1 and _YEAR_HEADING.fullmatch(bare[-1]):
-        year, bare = int(bare[-1][:4]), bare[:-1]
+    year, bare, problem = _heading_year(bare)
+    if problem:
+        return Column(j, label, None, problem=problem)
     key, problem = map_heading(bare)
     col = Column(j, label, key, problem=problem, year=year)
     if key is None:
         return col
     canonical = indicators.get(key).unit
     dim = units_mod.dimension(canonical)
+    leaf_unit = _strip_units(parts[-1:])[1] if parts else ""
+    group_unit = heading_unit if heading_unit and not leaf_unit else ""
     found, where = "", ""
-    for unit, source in ((heading_unit, "heading"), (cell_unit(unit_cell), "unit row")):
-        if unit and units_mod.dimension(unit) == dim:
+    for unit, source, own in ((leaf_unit, "heading", True), (cell_unit(unit_cell), "unit row", True),
+                              (group_unit, "heading", False)):
+        if not unit:
+            continue
+        if units_mod.dimension(unit) == dim:
             found, where = unit, source
             break
+        if own or dim != "ratio":
+            col.indicator = None
+            col.problem = (f"{source} prints {unit}, which does not fit {indicators.get(key).name_zh} ({key}, "
+                           f"{canonical}); map it with `reader: units:` only if the heading is wrong")
+            return col
     given = sidecar.get(key) or sidecar.get(label) or ""
     if given:
         resolved, why = units_mod.resolve_unit(given, canonical)
@@ -317,8 +474,9 @@ def _column(j: int, parts: list[str], unit_cell: str, table_unit: str, sidecar: 
             raise ReaderError(f"{file}: column {label!r} prints its unit as {found} but the sidecar says {given}; "
                               "remove the sidecar entry or correct it")
         found, where = found or resolved, where or "sidecar"
-    if not found and table_unit and units_mod.dimension(table_unit) == dim:
-        found, where = table_unit, "单位 line"
+    line = [u for u in table_units if units_mod.dimension(u) == dim]
+    if not found and line:
+        found, where = line[0], "单位 line"
     if not found and dim in units_mod.UNIT_REQUIRED:
         raise ReaderError(
             f"{file}: column {label!r} ({key}, {dim}) has no unit in its heading, a unit row or a 单位 line; "
@@ -328,6 +486,22 @@ def _column(j: int, parts: list[str], unit_cell: str, table_unit: str, sidecar: 
         found, where = canonical, "assumed"
     col.unit, col.unit_source = found, where
     return col
+
+
+def _heading_year(bare: list[str]) -> tuple[int | None, list[str], str]:
+    """(year, the other parts, problem) of heading parts where one part is a year (2021 over 地区生产总值,
+    or 地区生产总值 over 2021年).
+
+    >>> _heading_year(["2021", "地区生产总值"]), _heading_year(["地区生产总值", "2022年"])[0]
+    ((2021, ['地区生产总值'], ''), 2022)
+    """
+    years = {int(p[:4]) for p in bare if _YEAR_HEADING.fullmatch(p)}
+    rest = [p for p in bare if not _YEAR_HEADING.fullmatch(p)]
+    if not years or not rest:
+        return None, bare, ""
+    if len(years) > 1:
+        return None, rest, f"heading names several years ({', '.join(map(str, sorted(years)))})"
+    return years.pop(), rest, ""
 
 
 def _strip_units(parts: list[str]) -> tuple[list[str], str]:
@@ -363,7 +537,9 @@ def growth_indicator(key: str) -> str | None:
 
 def map_heading(parts: list[str]) -> tuple[str | None, str]:
     """(indicator key, '') for heading parts, or (None, why not). A growth heading belongs to the indicator
-    of its group and is never guessed; a level word (总量) means the group's indicator.
+    of its group and is never guessed; a level word (总量) means the group's indicator; the columns of a
+    structure group (三次产业构成) are shares; a group heading that qualifies what is measured (户籍人口 over
+    城镇化率, 上年同期 over 地区生产总值) leaves the column unmapped.
 
     >>> map_heading(["地区生产总值", "比上年增长"]), map_heading(["社会消费品零售总额", "比上年增长"])[0]
     (('gdp_growth', ''), None)
@@ -371,13 +547,28 @@ def map_heading(parts: list[str]) -> tuple[str | None, str]:
     (None, 'a growth column without an indicator heading above it')
     >>> map_heading(["居民人均可支配收入", "农村"]), map_heading(["地区生产总值", "总量"])
     (('disposable_income_rural', ''), ('gdp', ''))
+    >>> map_heading(["三次产业构成", "第一产业"]), map_heading(["户籍人口", "城镇化率"])[0]
+    (('share_primary', ''), None)
     """
     parts = [vocab.normalize(p) for p in parts if vocab.normalize(p)]
     if not parts:
         return None, "no heading"
+    key, problem = _map_parts(parts)
+    if key is None:
+        return key, problem
+    for g in parts[:-1]:
+        if any(w in g for w in vocab.QUALIFIER_WORDS) and indicators.key_for(g) != key and not (
+                key == growth_indicator(indicators.key_for(g) or "")):
+            return None, f"{g} over {parts[-1]}: not {indicators.get(key).name_zh} as the registry defines it"
+    return key, ""
+
+
+def _map_parts(parts: list[str]) -> tuple[str | None, str]:
     leaf, groups = parts[-1], parts[:-1]
     if vocab.is_growth_label(leaf):
-        return _growth_of(_group_indicator(groups), groups, "a growth column without an indicator heading above it")
+        return _growth_of(_group_indicator(groups), groups, NO_GROWTH_GROUP)
+    if any(w in g for g in groups for w in vocab.STRUCTURE_WORDS):
+        return _share_of(leaf, next(g for g in groups if any(w in g for w in vocab.STRUCTURE_WORDS)))
     if leaf in vocab.LEVEL_WORDS:
         base = _group_indicator(groups)
         return (base, "") if base else (None, f"{leaf} under a heading that is not an indicator")
@@ -400,6 +591,18 @@ def map_heading(parts: list[str]) -> tuple[str | None, str]:
         base = indicators.key_for(leaf[: m.start()])
         return _growth_of(base, [leaf[: m.start()]], f"{leaf}: growth of an unknown indicator")
     return None, "heading not in the indicator registry"
+
+
+def _share_of(leaf: str, group: str) -> tuple[str | None, str]:
+    """The share indicator of a column under a structure heading (三次产业构成 over 第一产业 -> share_primary)."""
+    base = indicators.key_for(leaf)
+    names = [leaf] + ([indicators.get(base).name_zh] if base else [])
+    for name in names:
+        for suffix in ("比重", "占比"):
+            key = indicators.key_for(name + suffix)
+            if key and indicators.get(key).kind == "share":
+                return key, ""
+    return None, f"{leaf} under {group}: a share, and the registry has no share indicator for it"
 
 
 def _group_indicator(groups: list[str]) -> str | None:

@@ -47,10 +47,23 @@ class Sheet:
     name: str
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     encoding: str = ""
+    #: For a sheet read turned (units as columns in the file): from which grid row on, and the file row
+    #: (1-based) each grid column came from.
+    turned: tuple[int, list[int]] | None = None
 
     @property
     def width(self) -> int:
         return len(self.cells[0]) if self.cells else 0
+
+    def file_row(self, i: int, j: int) -> int:
+        """The 1-based row in the file of grid cell (i, j).
+
+        >>> Sheet([["a", "b"]], "t").file_row(0, 1), Sheet([["a", "b"]], "t", turned=(0, [3, 5])).file_row(0, 1)
+        (1, 5)
+        """
+        if self.turned and i >= self.turned[0]:
+            return self.turned[1][j]
+        return i + 1
 
 
 def source_name(source: Source) -> str:

@@ -42,7 +42,7 @@ def _reject(frame: pd.DataFrame, mask: pd.Series, reasons, bucket: list[pd.DataF
     mask = mask.reindex(frame.index, fill_value=False).astype(bool)
     if mask.any():
         rej = frame[mask].copy()
-        rej["reason"] = reasons[mask] if isinstance(reasons, pd.Series) else reasons
+        rej["reason"] = reasons.reindex(frame.index)[mask] if isinstance(reasons, pd.Series) else reasons
         bucket.append(rej)
     return frame[~mask].copy()
 
