@@ -164,11 +164,66 @@ def untranspose(sheet: Sheet) -> Sheet | None:
         turned = [[r[j] for r in block] for j in range(sheet.width)]
         width = len(block)
         top = [(r + [""] * width)[:width] for r in cells[:i]]
-        rows = top + [t for t in turned if any(t)]
+        keep = [j for j, t in enumerate(turned) if any(t)]
+        rows = top + [turned[j] for j in keep]
         merged = [(c0 + len(top), numbers.index(r0), c1 + len(top), numbers.index(r1))
-                  for r0, c0, r1, c1 in sheet.merged if r0 in numbers and r1 in numbers]
-        return Sheet(rows, sheet.name, merged, sheet.encoding, turned=(len(top), [k + 1 for k in numbers]))
+                  for r0, c0, r1, c1 in sheet.merged if r0 in numbers and r1 in numbers and c1 < len(keep)]
+        file_rows = [[k + 1] * width for k in range(i)] + [[k + 1 for k in numbers] for _ in keep]
+        return Sheet(rows, sheet.name, merged, sheet.encoding, file_rows=file_rows,
+                     arranged="printed with units as columns: read turned")
     return None
+
+
+def unpanel(sheet: Sheet) -> Sheet | None:
+    """The sheet with panels printed side by side (地区 | 地区生产总值 | 地区 | 地区生产总值, the second half of
+    the units to the right of the first) stacked one under the other; None when it has one panel. Heading
+    rows are the first panel's (a 单位 line printed over a later panel is kept).
+
+    >>> rows = [["地区", "地区生产总值（亿元）", "地区", "地区生产总值（亿元）"], ["巩义市", "962.58", "荥阳市", "810.33"],
+    ...         ["新郑市", "1401.35", "", ""]]
+    >>> unpanel(Sheet(rows, "t.csv")).cells
+    [['地区', '地区生产总值（亿元）'], ['巩义市', '962.58'], ['新郑市', '1401.35'], ['荥阳市', '810.33']]
+    """
+    cells = sheet.cells
+    try:
+        start = first_data_row(cells, sheet.name)
+    except ReaderError:
+        return None
+    name_col, _ = find_name_and_code_columns(cells, start)
+    body = [r for r in cells[start:] if any(r)]
+    head = [heading_text("".join(r[j] for r in cells[:start])) for j in range(sheet.width)]
+    offset = None
+    for j in range(name_col + 2, sheet.width):
+        col = [r[j] for r in body if r[j]]
+        names = [c for c in col if _CJK.search(c) and not is_number_cell(c) and not is_placeholder_cell(c)]
+        same_heading = bool(head[j]) and vocab.normalize(head[j]) == vocab.normalize(head[name_col])
+        if names and len(names) >= 0.6 * len(col) and (
+                same_heading or (len(names) >= 2 and sum(_is_place_heading(c) for c in names) >= 0.5 * len(names))):
+            offset = j - name_col
+            break
+    if offset is None:
+        return None
+    panels = range(0, sheet.width, offset)
+    top = []
+    for r in cells[:start]:
+        row = r[:offset] + [""] * (offset - len(r[:offset]))
+        lines = [c for c in r[offset:] if vocab.UNIT_LINE.match(vocab.normalize(c))]
+        if lines and not any(vocab.UNIT_LINE.match(vocab.normalize(c)) for c in row):
+            empty = [k for k in range(offset - 1, -1, -1) if not row[k]]
+            if empty:
+                row[empty[0]] = lines[0]
+        top.append(row)
+    rows, file_rows = list(top), [[i + 1] * offset for i in range(start)]
+    for p0 in panels:
+        for i in range(start, len(cells)):
+            part = cells[i][p0:p0 + offset]
+            part = part + [""] * (offset - len(part))
+            if any(part):
+                rows.append(part)
+                file_rows.append([i + 1] * offset)
+    merged = [m for m in sheet.merged if m[0] < start and m[3] < offset]
+    return Sheet(rows, sheet.name, merged, sheet.encoding, file_rows=file_rows,
+                 arranged=f"printed in {len(panels)} panels side by side: read one under the other")
 
 
 def _is_place_heading(cell: str) -> bool:
@@ -383,7 +438,7 @@ def _classify_header_rows(head: list[list[str]], lay: Layout) -> None:
         rest = [c for j, c in enumerate(row) if c and j not in (lay.name_col, lay.code_col)]
         if not filled or is_column_numbers(row):
             continue
-        if len(values) == 1 and len(row) > 2 and not lay.label_rows and len(filled) in (1, len(row)) and (
+        if len(values) == 1 and len(row) >= 2 and not lay.label_rows and len(filled) in (1, len(row)) and (
                 len(vocab.normalize(filled[0])) >= 6 or vocab.title_year(filled[0]) or "表" in filled[0]):
             lay.title = (lay.title + " " + filled[0]).strip()
             lay.title_year = lay.title_year or vocab.title_year(filled[0])
@@ -557,8 +612,8 @@ def map_heading(parts: list[str]) -> tuple[str | None, str]:
     if key is None:
         return key, problem
     for g in parts[:-1]:
-        if any(w in g for w in vocab.QUALIFIER_WORDS) and indicators.key_for(g) != key and not (
-                key == growth_indicator(indicators.key_for(g) or "")):
+        own = indicators.key_for(g)
+        if any(w in g for w in vocab.QUALIFIER_WORDS) and key not in (own, growth_indicator(own or "")):
             return None, f"{g} over {parts[-1]}: not {indicators.get(key).name_zh} as the registry defines it"
     return key, ""
 

@@ -117,8 +117,8 @@ def read_wide(
     """
     file = name or source_name(source)
     sh = read_sheet(source, sheet, encoding, name=file)
-    turned = layout_mod.untranspose(sh) if header_rows is None else None
-    sh = turned or sh
+    if header_rows is None:
+        sh = layout_mod.untranspose(sh) or layout_mod.unpanel(sh) or sh
     lay = layout_mod.analyse(sh, name_col, code_col, header_rows, units)
     if year is None and lay.title_year is None:
         raise ReaderError(f"{file}: no year: the title names none; add `reader: year: 2022` (the year of the "
@@ -136,7 +136,7 @@ def read_wide(
         code = r[lay.code_col] if lay.code_col is not None else ""
         if not code:
             code, printed = layout_mod.split_code(printed)
-        if not printed and not code:
+        if not printed and not code and not any(layout_mod.is_number_cell(r[c.index]) for c in mapped):
             continue
         if vocab.is_note_label(printed) or (len(vocab.normalize(printed)) > 25 and not any(r[c.index] for c in mapped)):
             continue
@@ -162,7 +162,7 @@ def read_wide(
     out.attrs["columns"] = [
         {"column": c.label, "indicator": c.indicator or "", "unit": c.unit, "unit_from": c.unit_source,
          "note": "; ".join(x for x in (c.problem or (f"figures for {c.year}" if c.year else ""),
-                                       "printed with units as columns: read turned" if turned else "") if x)}
+                                       sh.arranged) if x)}
         for c in lay.columns if c.problem != "empty column"
     ]
     out.attrs["encoding"] = sh.encoding
@@ -170,6 +170,8 @@ def read_wide(
 
 
 def _row_kind(printed: str, code: str) -> str:
+    if not vocab.normalize(printed) and not vocab.normalize(code):
+        return "unnamed"
     kind = vocab.row_label_kind(printed)
     if kind:
         return kind

@@ -47,9 +47,11 @@ class Sheet:
     name: str
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     encoding: str = ""
-    #: For a sheet read turned (units as columns in the file): from which grid row on, and the file row
-    #: (1-based) each grid column came from.
-    turned: tuple[int, list[int]] | None = None
+    #: For a sheet rearranged before reading (printed turned, or in panels side by side): the file row
+    #: (1-based) of every grid cell; None when grid rows are file rows.
+    file_rows: list[list[int]] | None = None
+    #: How the sheet was rearranged, for the build report ('' when it was not).
+    arranged: str = ""
 
     @property
     def width(self) -> int:
@@ -58,11 +60,11 @@ class Sheet:
     def file_row(self, i: int, j: int) -> int:
         """The 1-based row in the file of grid cell (i, j).
 
-        >>> Sheet([["a", "b"]], "t").file_row(0, 1), Sheet([["a", "b"]], "t", turned=(0, [3, 5])).file_row(0, 1)
+        >>> Sheet([["a", "b"]], "t").file_row(0, 1), Sheet([["a", "b"]], "t", file_rows=[[3, 5]]).file_row(0, 1)
         (1, 5)
         """
-        if self.turned and i >= self.turned[0]:
-            return self.turned[1][j]
+        if self.file_rows is not None:
+            return self.file_rows[i][j]
         return i + 1
 
 

@@ -32,6 +32,7 @@ from countylib.ingest import units
 NOT_ATTRIBUTED = {
     "subscope": "sub-scope row (其中/市区/城区/本级): reported, never attributed to a unit",
     "subtotal": "subtotal row (县域合计, 各县（市）合计, 小计 …): reported, never attributed to a unit",
+    "unnamed": "figures in a row with no name or code (a name cell merged or lost in conversion?): not attributed",
 }
 ZONE_COLUMNS = ["source_id", "source_row", "province", "prefecture", "name", "code_printed", "year", "indicator",
                 "value_text", "unit", "why"]
