@@ -214,7 +214,9 @@ def clean_unit(unit: object) -> str:
 # Footnote marks after a number as printed: circled or superscript marks (NFKC would make ① a digit 1),
 # a bracketed number, or one * or # after a number that is plainly complete (962.58*, 2306460#).
 NUMBER_FOOTNOTE_RAW = re.compile(r"[\u2460-\u24ff\u2776-\u2793⁰¹²³⁴-⁹⁺ᵃ-ᶿ†‡§]+$")
-NUMBER_FOOTNOTE = re.compile(r"(?:[(（\[【]\s*\d{1,2}\s*[)）\]】]|(?<=\d\.\d)[*#]|(?<=\d\.\d\d)[*#]|(?<=\d{3})[*#])$")
+NUMBER_FOOTNOTE = re.compile(r"(?:(?<=\d)[(（\[【]\s*\d{1,2}\s*[)）\]】]|(?<=\d\.\d)[*#]|(?<=\d\.\d\d)[*#]|(?<=\d{3})[*#])$")
+# A dash printed for a minus sign before the digits (–0.5, ‐2.1 from PDF conversions); a dash alone is "missing".
+DASH_MINUS = re.compile(r"^[\u2010-\u2013\ufe63](?=\d|\.\d)")
 
 
 def clean_number_text(text: object) -> str:
@@ -225,14 +227,17 @@ def clean_number_text(text: object) -> str:
     ('22892', '1.8', '3200')
     >>> clean_number_text("962.58①"), clean_number_text("962.58¹"), clean_number_text("962.58(1)"), clean_number_text("−1.2")
     ('962.58', '962.58', '962.58', '-1.2')
-    >>> clean_number_text("12**"), clean_number_text("962.58*")
-    ('12**', '962.58')
+    >>> clean_number_text("12**"), clean_number_text("962.58*"), clean_number_text("(3)"), clean_number_text("–0.5")
+    ('12**', '962.58', '(3)', '-0.5')
+    >>> clean_number_text("1,23"), clean_number_text("1,2345")
+    ('1,23', '1,2345')
     """
     raw = "" if text is None or (isinstance(text, float) and text != text) else str(text).strip()
     raw = NUMBER_FOOTNOTE_RAW.sub("", raw)
     out = MIDDLE_DOT_DECIMAL.sub(".", normalize(raw)).replace("−", "-")
     out = NUMBER_FOOTNOTE.sub("", out)
-    return re.sub(r"(?<=\d)[,，](?=\d{3})", "", out)
+    out = DASH_MINUS.sub("-", out)
+    return re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", out)
 
 
 def is_total_label(name: object) -> bool:

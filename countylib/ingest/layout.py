@@ -191,7 +191,8 @@ def unpanel(sheet: Sheet) -> Sheet | None:
         return None
     name_col, _ = find_name_and_code_columns(cells, start)
     body = [r for r in cells[start:] if any(r)]
-    head = [heading_text("".join(r[j] for r in cells[:start])) for j in range(sheet.width)]
+    above = _fill_merged(sheet, start)
+    head = [next((heading_text(r[j]) for r in reversed(above) if r[j]), "") for j in range(sheet.width)]
     offset = None
     for j in range(name_col + 2, sheet.width):
         col = [r[j] for r in body if r[j]]
@@ -290,7 +291,25 @@ def analyse(sheet: Sheet, name_col: int | None = None, code_col: int | None = No
             continue
         lay.columns.append(_column(j, labels[j], unit_cells[j], lay.table_units, units or {}, sheet.name))
     _growth_beside_level(lay.columns, labels, unit_cells)
+    _same_indicator_twice(lay.columns)
     return lay
+
+
+def _same_indicator_twice(columns: list[Column]) -> None:
+    """Two columns giving the same indicator for the same year (two panels side by side not told apart, or two
+    measures of one quantity): which is which cannot be told, so neither is read."""
+    seen: dict[tuple[str, int | None], list[Column]] = {}
+    for col in columns:
+        if col.indicator:
+            seen.setdefault((col.indicator, col.year), []).append(col)
+    for (key, _), cols in seen.items():
+        if len(cols) < 2:
+            continue
+        for col in cols:
+            others = ", ".join(repr(c.label) for c in cols if c is not col)
+            col.problem = (f"{key} also in column {others}: two columns give one indicator for one year; "
+                           "split the table or set `header_rows`/`name_col` in the sidecar")
+            col.indicator = None
 
 
 def _growth_beside_level(columns: list[Column], labels: list[list[str]], unit_cells: list[str]) -> None:
@@ -535,7 +554,8 @@ def _column(j: int, parts: list[str], unit_cell: str, table_units: list[str], si
     if not found and dim in units_mod.UNIT_REQUIRED:
         raise ReaderError(
             f"{file}: column {label!r} ({key}, {dim}) has no unit in its heading, a unit row or a 单位 line; "
-            f"add it to the sidecar as `reader: units: {{{key}: 万元}}` (the unit printed in the yearbook)"
+            f"add it to the sidecar as `reader: units: {{{key}: {'万人' if dim == 'people' else '万元'}}}` (the unit "
+            "printed in the yearbook)"
         )
     if not found:
         found, where = canonical, "assumed"
