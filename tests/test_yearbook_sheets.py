@@ -360,3 +360,17 @@ def test_two_columns_giving_one_indicator_for_one_year_are_not_read(tmp_path):
     assert figs.indicator.tolist() == ["pop_resident"]
     assert figs.attrs["unmapped_columns"][0].startswith(
         "地区生产总值（亿元） (gdp also in column '生产总值（亿元）': two columns give one indicator for one year")
+
+
+def test_bilingual_headings_on_one_line_and_subcolumns_named_by_their_group(tmp_path):
+    """An HTML table copied into a sheet: Chinese and English headings on one line; 年末常住人口 over 合计 | 城镇,
+    居民人均可支配收入 over 全体居民 | 农村常住居民."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(_csv([
+        ["地区 Region", "年末常住人口（万人） Population (10 000 persons)", "", "居民人均可支配收入（元） Income (yuan)", ""],
+        ["", "合计 Total", "城镇 Urban", "全体居民 All", "农村常住居民 Rural"],
+        ["巩义市 Gongyi", "81.36", "49.8", "36012", "26013"]]))
+    figs = readers.read_wide(path, year=2022)
+    assert dict(zip(figs.indicator, figs.value_text, strict=True)) == {
+        "pop_resident": "81.36", "pop_urban": "49.8", "disposable_income": "36012", "disposable_income_rural": "26013"}
+    assert set(figs.unit) == {"万人", "元"}

@@ -31,7 +31,8 @@ from countylib.ingest.sheets import ReaderError, Sheet
 HEADER_UNIT = re.compile(r"[（(\[【]\s*(?:单位[:：]?)?\s*([^()（）\[\]【】]+?)\s*[)）\]】]\s*$")
 _CODE = re.compile(r"^\d{6}(?:\d{3}|\d{6})?$")
 _CODE_HEADING = ("代码", "编码", "区划码", "code")
-_SUBSCOPE = {"城镇": "_urban", "农村": "_rural", "城镇居民": "_urban", "农村居民": "_rural"}
+_SUBSCOPE = {"城镇": "_urban", "农村": "_rural", "城镇居民": "_urban", "农村居民": "_rural", "城镇常住居民": "_urban",
+             "农村常住居民": "_rural", "全体居民": "", "全体": ""}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 NO_GROWTH_GROUP = "a growth column without an indicator heading above it"
 _YEAR_HEADING = re.compile(r"(?:19|20)\d{2}(?:\.0)?(?:年度?)?(?:末)?")
@@ -117,12 +118,18 @@ def is_placeholder_cell(text: str) -> bool:
 def heading_text(cell: str) -> str:
     """A heading cell without its English lines (bilingual cells put them under the Chinese).
 
-    >>> heading_text("地区生产总值\\nGross Regional Product")
-    '地区生产总值'
+    >>> heading_text("地区生产总值\\nGross Regional Product"), heading_text("比上年增长(%) Growth (%)")
+    ('地区生产总值', '比上年增长(%)')
+    >>> heading_text("地区生产总值（亿元） Gross Regional Product (100 million yuan)"), heading_text("GDP")
+    ('地区生产总值（亿元）', 'GDP')
     """
-    lines = [ln.strip() for ln in re.split(r"[\r\n]+", cell) if ln.strip()]
-    kept = [ln for ln in lines if not vocab.is_english_label(ln)]
+    lines = [_ENGLISH_AFTER.sub("", ln.strip()) for ln in re.split(r"[\r\n]+", cell) if ln.strip()]
+    kept = [ln for ln in lines if not vocab.is_english_label(ln) or indicators.key_for(ln)]
     return "".join(kept)
+
+
+# An English heading after the Chinese one on the same line (HTML tables copied into a sheet lose the break).
+_ENGLISH_AFTER = re.compile(r"(?<=[\u4e00-\u9fff)）%])\s+[A-Za-z][A-Za-z0-9\s'’.,:()\-/%&]*$")
 
 
 def printed_name(cell: str) -> str:
@@ -652,6 +659,11 @@ def _map_parts(parts: list[str]) -> tuple[str | None, str]:
     whole = indicators.key_for("".join(parts))
     if whole:
         return whole, ""
+    for g in reversed(groups):  # 城镇 under 年末常住人口 (常住人口): 城镇常住人口
+        own = indicators.key_for(g)
+        for joined in (leaf + g, leaf + indicators.get(own).name_zh if own else ""):
+            if joined and indicators.key_for(joined):
+                return indicators.key_for(joined), ""
     direct = indicators.key_for(leaf)
     if direct:
         return direct, ""
