@@ -97,58 +97,120 @@ def indicators_cmd(text: str = typer.Argument("", help="Search text (key, Chines
 
 @app.command("extract")
 def extract_cmd(
-    files: list[str] = typer.Argument(..., help="Text files of bulletins or reports (UTF-8)."),
+    files: list[str] = typer.Argument(..., help="Text files of bulletins or work reports (UTF-8, GB18030 or UTF-16)."),
     county: str = typer.Option(..., "--county", help="The county the text is about (巩义市)."),
-    year: int = typer.Option(..., "--year", help="The year the figures are for."),
+    year: int = typer.Option(..., "--year", help="The year the figures are for (a 2023 report on 2022: 2022)."),
     output: str = typer.Option(None, "-o", "--output", help="CSV to write in the data/raw figures layout."),
     province: str = typer.Option(None, "--province", help="Province, to resolve the county name."),
-    review: bool = typer.Option(False, "--review", help="Print each figure with its surrounding text."),
+    review: bool = typer.Option(False, "--review",
+                                help="Print each figure with its context and write <file>.review.html beside each file."),
+    review_dir: str = typer.Option(None, "--review-dir", help="Folder for the review pages (default: beside each file)."),
+    encoding: str = typer.Option(None, "--encoding", help="Text encoding when it cannot be detected (gb18030, big5 ...)."),
+    url: str = typer.Option(None, "--url", help="Address of the published text, written into the CSV and sidecar."),
 ) -> None:
-    """Extract figures from statistical-bulletin text, each with its character span.
+    """Extract figures from bulletin or work-report text, each with its character span.
 
-    Example:  countylib extract gongyi_2022.txt --county 巩义市 --year 2022 -o data/raw/gongyi_2022.csv
+    Figures of other places, sub-scopes (本级, 城区), other years and two-year averages are reported as
+    ambiguous and not written; growth of anything but GDP is set aside.
+
+    Example:  countylib extract gongyi_2022.txt --county 巩义市 --year 2022 -o data/raw/gongyi_2022.csv --review
     """
-    from datetime import date
     from pathlib import Path
-
-    import pandas as pd
 
     from countylib.data import regions
     from countylib.ingest import bulletin
 
     code = regions.resolve([county], province=province, errors="report")
-    adcode = code.adcode.iloc[0] or ""
-    rows, reported = [], []
+    if code.adcode.isna().iloc[0]:
+        cands = code.candidates.iloc[0] if "candidates" in code else ""
+        _fail(f"county {county!r} not found ({code.status.iloc[0]}{'; candidates: ' + str(cands) if cands else ''}); "
+              "check the name or pass --province")
+    adcode = code.adcode.iloc[0]
+    rows, counts = [], {"ok": 0, "ambiguous": 0, "other": 0}
     for f in files:
-        text = Path(f).read_text(encoding="utf-8")
+        try:
+            text, enc = bulletin.read_text(f, encoding)
+        except bulletin.BadInput as exc:
+            _fail(str(exc))
         found = bulletin.scan(text, county=county, year=year)
+        name = Path(f).name
         for r in found.itertuples(index=False):
-            context = text[max(0, r.start - 30):r.end + 15].replace("\n", " ")
-            if review:
+            status = r.status if r.status in counts else "other"
+            counts[status] += 1
+            if review and r.status in ("ok", "ambiguous"):
+                context = text[max(0, r.start - 30):r.end + 15].replace("\n", " ")
                 mark = "OK " if r.status == "ok" else "?? "
-                typer.echo(f"{mark}{r.indicator:<24} {r.value_text}{r.unit_text:<6} {r.year}  "
-                           f"[{Path(f).name}:{r.start}-{r.end}] …{context}…" + (f"  ({r.reason})" if r.reason else ""))
-            if r.status != "ok":
-                reported.append(r)
-                continue
-            rows.append({"county": county, "adcode": adcode, "province": province or "", "year": r.year,
-                         "indicator": r.indicator, "value_text": r.value_text, "unit": r.unit_text, "url": "",
-                         "source_quality": "", "note": f"{Path(f).name} chars {r.start}-{r.end}"
-                         + (f"; {r.flags}" if r.flags else "")})
-    typer.echo(f"{len(rows)} figures extracted, {len(reported)} ambiguous (not written)")
+                typer.echo(f"{mark}{r.indicator:<24} {r.value_text}{r.unit_text:<6} {r.year}  [{name}:{r.start}-{r.end}] "
+                           f"…{context}…" + (f"  ({r.reason})" if r.reason else ""))
+            if r.status == "ok":
+                rows.append({"county": county, "adcode": adcode, "province": province or "", "year": r.year,
+                             "indicator": r.indicator, "value_text": r.value_text, "unit": r.unit_text,
+                             "url": url or "", "source_quality": "",
+                             "note": f"{name} chars {r.start}-{r.end}" + (f"; {r.flags}" if r.flags else "")})
+        if review:
+            page = bulletin.render_review(text, found, title=f"{name}: {county} {year}",
+                                          subtitle=f"{len(text):,} characters, {enc}")
+            folder = Path(review_dir) if review_dir else Path(f).resolve().parent
+            target = folder / f"{name}.review.html"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                _write_atomic(target, page)
+            except OSError as exc:
+                _fail(f"{target}: cannot write the review page ({exc.strerror}); pass --review-dir")
+            typer.echo(f"review page: {target}")
+    typer.echo(f"{len(rows)} figures extracted, {counts['ambiguous']} ambiguous (not written), "
+               f"{counts['other']} set aside")
     if output:
-        out = Path(output)
+        _write_figures(Path(output), rows, files, county, year, url)
+
+
+def _fail(message: str) -> None:
+    """One line on stderr, exit code 2."""
+    typer.secho(f"error: {message}", fg="red", err=True)
+    raise typer.Exit(2)
+
+
+def _write_atomic(path, text: str) -> None:
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary file, not mkstemp's private mode
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _write_figures(out, rows: list[dict], files: list[str], county: str, year: int, url: str | None) -> None:
+    """The figures CSV and its sidecar (YAML written by yaml.safe_dump, so any file name is safe)."""
+    from datetime import date
+    from pathlib import Path
+
+    import pandas as pd
+    import yaml
+
+    columns = ["county", "adcode", "province", "year", "indicator", "value_text", "unit", "url", "source_quality",
+               "note"]
+    names = ", ".join(Path(f).name for f in files)
+    meta = {"title": f"figures extracted from {names}", "publisher": "see the source document",
+            "url": url or None, "document": names, "retrieved": date.today().isoformat(),
+            "license": "facts as published", "kind": "figures_long",
+            "notes": f"extracted by countylib extract for {county} {year}; spans in column note"}
+    sidecar = out.with_name(out.name + ".meta.yaml")
+    try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        pd.DataFrame(rows, columns=["county", "adcode", "province", "year", "indicator", "value_text", "unit",
-                                    "url", "source_quality", "note"]).to_csv(out, index=False)
-        meta = out.with_name(out.name + ".meta.yaml")
-        names = ", ".join(Path(f).name for f in files)
-        meta.write_text(
-            f"title: figures extracted from {names}\npublisher: see the source document\nurl: null\n"
-            f"document: {names}\nretrieved: {date.today().isoformat()}\nlicense: facts as published\nkind: figures_long\n"
-            f"notes: extracted by countylib extract for {county} {year}; spans in column note\n",
-            encoding="utf-8")
-        typer.echo(f"wrote {out} and {meta.name}")
+        _write_atomic(out, pd.DataFrame(rows, columns=columns).to_csv(index=False))
+        _write_atomic(sidecar, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+    except OSError as exc:
+        _fail(f"{out}: cannot write ({exc.strerror})")
+    typer.echo(f"wrote {out} and {sidecar.name}")
 
 
 render_app = typer.Typer(

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache, lru_cache
+
+import numpy as np
 
 # ------------------------------------------------------------------------------------------------------
 # Marker words around a number
@@ -30,13 +33,17 @@ from functools import cache, lru_cache
 #: "达230.65亿元" is the exact figure 230.65.
 MARKERS: dict[str, str] = {
     **dict.fromkeys(("大约", "约", "左右", "上下", "近", "将近", "接近", "余", "多", "许"), "approximate"),
-    **dict.fromkeys(("突破", "超过", "超", "逾", "以上", "多于", "高于"), "lower_bound"),
+    **dict.fromkeys(("突破", "超过", "超", "逾", "以上", "多于", "高于", "跨越", "迈上", "站上"), "lower_bound"),
     **dict.fromkeys(("不足", "不到", "以下", "少于", "低于"), "upper_bound"),
-    **dict.fromkeys(("预计", "预估", "预期"), "estimate"),
+    **dict.fromkeys(("预计", "预估", "预期", "预测"), "estimate"),
     **dict.fromkeys(("初步核算", "初步统计", "快报", "初步测算", "初步"), "preliminary"),
     **dict.fromkeys(("达到", "达", "实现", "完成", "为", "是", "共计", "合计", "总计", "累计", "最终核实", "核实数"),
                     "exact"),
+    **dict.fromkeys(("增加到", "增至", "提高到", "提升到", "上升到", "增长到", "达至", "提高至", "提升至", "上升至",
+                     "增长至", "增加至"), "exact"),
 }
+#: Markers written after the number (``300余家``, ``230亿元左右``); all other markers stand before it.
+SUFFIX_MARKERS = ("左右", "上下", "以上", "以下", "余", "多", "许")
 #: Order of strength when several markers stand together (the stronger statement wins).
 FLAG_STRENGTH = ("exact", "preliminary", "estimate", "approximate", "upper_bound", "lower_bound")
 
@@ -96,6 +103,59 @@ NOTE_WORDS = ("注", "说明", "资料来源", "数据来源", "备注", "附注
 NOTE_ROW = re.compile(r"^(?:注[0-9①-⑩]*(?:[:：]|$)|(?:说明|资料来源|数据来源|备注|附注)[:：]?)")
 #: Two-year average growth: not the year's own rate.
 TWO_YEAR_WORDS = ("两年平均", "两年年均")
+#: Averages over several years: not the year's own rate either.
+AVERAGE_GROWTH_WORDS = (*TWO_YEAR_WORDS, "年均", "平均每年", "三年平均", "五年平均")
+#: Words naming the unit itself in its own text, by the last character of its name (全县 in a 县's text).
+OWN_SCOPE_WORDS: dict[str, tuple[str, ...]] = {
+    "县": ("全县域", "全县", "本县", "我县", "县域"),
+    "市": ("全市域", "全市", "本市", "我市", "市域"),
+    "区": ("全区域", "全区", "本区", "我区", "区域"),
+    "旗": ("全旗", "本旗", "我旗", "旗域"),
+}
+#: Words naming a larger unit than a county (a county's text quoting its province or the nation).
+OTHER_SCOPE_WORDS = ("全国", "全省", "全州", "全盟", "全自治区", "全自治州", "全地区")
+#: Parts of the economy: a figure for them is not the unit's total (民营经济增加值 is not GDP).
+ECONOMY_PART_WORDS = ("民营经济", "非公有制经济", "非公经济", "十大生态产业", "规模以上", "规上", "规模工业",
+                      "限额以上", "限上", "开发区", "产业集聚区", "高新区", "园区")
+#: The registered (hukou) population: its urban part or urbanization rate is not the resident one.
+REGISTERED_WORDS = ("户籍", "户口", "公安部门")
+#: Words for a change rather than a level: 新增高新技术企业12家 is not the number of firms.
+INCREASE_WORDS = ("新增", "净增", "新认定", "新培育", "新引进", "新登记", "新入库", "新晋", "增加", "减少", "净减")
+#: Part of a year (first quarter, January to May): not the year's figure.
+PERIOD_PATTERN = re.compile(
+    r"(?:第?[一二三四1-4]季度|前[两二三]季度|[一二三四1-4]至[二三四2-4]季度|上半年|下半年|"
+    r"(?:1|一)\s*[-—~至到]\s*(?:1[01]|[2-9]|[二三四五六七八九]|十一?)\s*月|"
+    r"(?<![\d年\-—~])(?:1[01]|[1-9])月份?(?:末|底)?(?![\d日])|[一二三四五六七八九十]+月份)")
+#: Targets and plans: a number a text hopes for is not an outcome.
+TARGET_WORDS = ("预期目标", "目标", "力争", "争取", "计划", "规划", "确保", "奋斗")
+#: Wordings that look like a registry indicator but are not one, with the reason (checked together with the
+#: registry's aliases, the longest wording at a place wins: 户籍人口城镇化率 is not 城镇化率).
+LOOKALIKES: dict[str, str] = {
+    **dict.fromkeys(("财政总收入", "一般公共预算总收入", "公共财政预算总收入", "财政收入总额"),
+                    "total fiscal revenue, larger than 一般公共预算收入"),
+    **dict.fromkeys(("户籍人口城镇化率", "户籍城镇化率"), "urbanization of the registered population"),
+    **dict.fromkeys(("户籍人均生产总值", "户籍人均地区生产总值", "户籍人口人均生产总值", "户籍人口人均地区生产总值"),
+                    "per capita of the registered population"),
+    **dict.fromkeys(("农村常住人口", "乡村常住人口", "乡村人口", "农村人口", "非农业人口", "农业人口"),
+                    "a part of the population"),
+    "总人口": "总人口 without 户籍 or 常住: which population is unclear",
+    **dict.fromkeys(("城乡居民人均可支配收入", "城乡常住居民人均可支配收入", "城乡居民收入"),
+                    "urban and rural residents together: not one series"),
+    **dict.fromkeys(("城乡居民收入比", "城乡收入比"), "a ratio of incomes"),
+    **dict.fromkeys(("规模以上工业增加值", "规上工业增加值", "规模工业增加值", "工业增加值", "建筑业增加值",
+                     "农林牧渔业增加值", "农业增加值", "服务业增加值", "制造业增加值", "民营经济增加值",
+                     "非公有制经济增加值", "高新技术产业增加值", "战略性新兴产业增加值", "数字经济增加值"),
+                    "value added of a part of the economy"),
+    **dict.fromkeys(("农林牧渔业总产值", "规模以上工业总产值", "规模工业总产值", "工业总产值", "高新技术产业产值"),
+                    "gross output, not value added"),
+    **dict.fromkeys(("税收收入占", "税收占比", "税收占", "税收比重"), "the tax share of revenue"),
+    **dict.fromkeys(("居民人均消费支出", "人均消费支出", "人均生活消费支出"), "consumption, not income"),
+    **dict.fromkeys(("城镇新增就业", "新增就业"), "new jobs"),
+    **dict.fromkeys(("万元GDP能耗", "万元地区生产总值能耗", "单位GDP能耗", "单位地区生产总值能耗"), "energy intensity"),
+    "国内生产总值": "the nation's GDP, not a county's",
+}
+#: Noise characters left by broken encodings: removed, and a number that touches one is not trusted.
+NOISE_CHARS = "?\ufffd"
 
 MARKER_PATTERN = re.compile("|".join(map(re.escape, sorted(MARKERS, key=len, reverse=True))))
 MASKED = re.compile(r"^[xX×*＊]+$")
@@ -317,3 +377,218 @@ def is_note_label(text: object) -> bool:
     (True, True, False)
     """
     return bool(NOTE_ROW.match(normalize(text)))
+
+
+# ------------------------------------------------------------------------------------------------------
+# Running text with an offset map
+# ------------------------------------------------------------------------------------------------------
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ"
+#: Markup left in copies of web pages: HTML tags and entities, forum BBCode, markdown images, bare URLs.
+_BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/tr|/li|/h[1-6]|/table|p|div|tr|li|table)\b[^>]{0,200}>|"
+                        r"\[/?(?:align|p|tr|table|list|quote|indent|hr|br)\b[^\]\n]{0,80}\]", re.IGNORECASE)
+_CELL_TAG = re.compile(r"<\s*/t[dh]\s*>|\[/td\]", re.IGNORECASE)
+_INLINE_TAG = re.compile(
+    r"<[!/]?[a-zA-Z][^<>]{0,300}>|<!--.*?-->|"
+    r"\[/?(?:color|font|size|b|i|u|s|strike|sup|sub|url|img|backcolor|td|th|float|media|attach|email|code|"
+    r"free|hide|\*|left|center|right)\b[^\]\n]{0,120}\]|"
+    r"!\[(?:[^\[\]\n]|\[[^\]\n]*\])*\]\([^)\n]*\)|https?://[^\s()<>\"'，。；、]+", re.IGNORECASE)
+_ENTITIES = {"nbsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "ensp": " ", "emsp": " ",
+             "middot": "·", "times": "×", "mdash": "—", "ldquo": "“", "rdquo": "”", "hellip": "…"}
+_ENTITY = re.compile(r"&(#\d{1,6}|#x[0-9a-fA-F]{1,5}|[a-zA-Z]{2,7});")
+# Footnote marks in running text: circled numbers, superscripts, [2] 【1】 after a word or a figure.
+_FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u2776-\u277f\u3251-\u325f\u32b1-\u32bf]|(?<![mM])[⁰¹²³⁴-⁹]+|"
+                            r"\[\s*(?:注\s*)?\d{1,2}\s*\]|【\s*(?:注\s*)?\d{1,2}\s*】|［\s*\d{1,2}\s*］")
+# (patterns start with a character class, not a look-behind: the regex engine then skips ahead fast)
+_FOOTNOTE_CHARS = "[【［" + "".join(map(chr, range(0x2460, 0x2474))) + "".join(map(chr, range(0x2776, 0x2780))) + "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_PINYIN = re.compile(rf"[(（](?<=[{CJK}][(（])[a-z{_TONED}]{{1,6}}[)）]|"
+                     rf"[a-z{_TONED}](?<=[{CJK}][a-z{_TONED}])[a-z{_TONED}]{{0,5}}[)）]")
+_THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:,\d{3})+(?![\d]|,\d)|(?<![\s\S])\d{1,3}(?:,\d{3})+(?![\d]|,\d)")
+# A page number left on a line of its own by a PDF copy (- 1 -), often inside a sentence.
+_PAGE_NUMBER = re.compile(r"\n[ \t]*[-—–]\s?\d{1,3}\s?[-—–][ \t]*(?=\n)")
+_BROKEN_FIGURE = re.compile(r"\n(?<=[\d.]\n)[ \t]*(?=[\d.]|[亿万千]?元|万人|%)")
+_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]+")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+@dataclass(frozen=True)
+class MappedText:
+    """Normalised text that remembers, for each of its characters, the original characters it came from.
+
+    ``starts[i]`` and ``ends[i]`` bound the original characters behind normalised character ``i``, so
+    :meth:`span` turns a match in the normalised text into ``(start, end)`` in the original.
+
+    >>> m = normalize_mapped("地區(qū)生產(chǎn)總值達２３０億元")
+    >>> m.text
+    '地区生产总值达230亿元'
+    >>> s, e = m.span(7, 12)
+    >>> m.original[s:e]
+    '２３０億元'
+    """
+
+    text: str
+    starts: np.ndarray
+    ends: np.ndarray
+    original: str
+    noisy: bool = False  # the original has noise characters (?, U+FFFD) that were removed
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the normalised characters ``text[start:end]``."""
+        if end <= start:
+            pos = int(self.starts[start]) if start < len(self.text) else len(self.original)
+            return pos, pos
+        return int(self.starts[start]), int(self.ends[end - 1])
+
+    def touches_noise(self, start: int, end: int) -> bool:
+        """True when a removed noise character (``?``, U+FFFD) stood right before or after ``text[start:end]``."""
+        o_start, o_end = self.span(start, end)
+        before = self.original[int(self.ends[start - 1]) if start > 0 else 0:o_start]
+        after = self.original[o_end:int(self.starts[end]) if end < len(self.text) else len(self.original)]
+        return any(c in NOISE_CHARS for c in before + after)
+
+
+def _substitute(text: str, starts: np.ndarray, ends: np.ndarray, pattern: re.Pattern, repl):
+    """One pass of ``pattern.sub(repl, text)`` that carries the offset arrays along (vectorised: the
+    only Python work per match is the match itself)."""
+    spans, news = [], []
+    for m in pattern.finditer(text):
+        new = repl(m) if callable(repl) else repl
+        if new != m.group(0):
+            spans.append(m.span())
+            news.append(new)
+    if not spans:
+        return text, starts, ends
+    n = len(text)
+    ab = np.array(spans, dtype=np.int64)
+    a, b = ab[:, 0], ab[:, 1]
+    depth = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(depth, a, 1)
+    np.add.at(depth, b, -1)
+    keep = np.cumsum(depth[:n]) == 0
+    kept_before = np.concatenate(([0], np.cumsum(keep)))[a]
+    lens = np.fromiter((len(x) for x in news), dtype=np.int64, count=len(news))
+    lo = np.where(a < n, starts[np.minimum(a, n - 1)], ends[n - 1] if n else 0)
+    hi = np.where(b > a, ends[np.maximum(b - 1, 0)], lo)
+    at = np.repeat(kept_before, lens)
+    new_starts = np.insert(starts[keep], at, np.repeat(lo, lens))
+    new_ends = np.insert(ends[keep], at, np.repeat(hi, lens))
+    pieces, last = [], 0
+    for (x, y), new in zip(spans, news, strict=True):
+        pieces.append(text[last:x])
+        pieces.append(new)
+        last = y
+    pieces.append(text[last:])
+    return "".join(pieces), new_starts, new_ends
+
+
+#: Variant characters that traditional-to-simplified conversion leaves as they are (陜西 -> 陕西).
+_VARIANTS = {"陜": "陕", "峯": "峰", "羣": "群", "綫": "线", "衆": "众", "裏": "里", "鑛": "矿", "竪": "竖"}
+
+
+@lru_cache(maxsize=65536)
+def _char_form(ch: str) -> str:
+    if ch in NOISE_CHARS or ch in _ZERO_WIDTH:
+        return ""
+    if ch in "∶︰":
+        return ":"
+    if ch == "℅":  # the care-of sign typed for a per-cent sign (增长15℅); NFKC would make it "c/o"
+        return "%"
+    if ch in _VARIANTS:
+        return _VARIANTS[ch]
+    out = unicodedata.normalize("NFKC", ch)
+    return to_simplified(out) if not out.isascii() else out
+
+
+def _entity(m: re.Match) -> str:
+    name = m.group(1)
+    if name.startswith("#"):
+        try:
+            return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
+        except (ValueError, OverflowError):
+            return m.group(0)
+    return _ENTITIES.get(name.lower(), m.group(0))
+
+
+def _space(m: re.Match) -> str:
+    text, a, b = m.string, m.start(), m.end()
+    left, right = text[a - 1] if a else "\n", text[b] if b < len(text) else "\n"
+    if left == "\n" or right == "\n":
+        return ""
+    if (left.isdigit() and right.isdigit()) or ("\u3400" <= left <= "\u9fff" and "\u3400" <= right <= "\u9fff"):
+        return " "
+    if left == "|" or right == "|" or (left.isalpha() and left.isascii() and right.isalpha() and right.isascii()):
+        return " "
+    return ""
+
+
+_WRAPPED_LINE = re.compile(r"\n(?<=[,，、;；\u3400-\u9fff]\n)[ \t]*(?=[\u3400-\u9fff\d(（])")
+
+
+def _wrapped_line(m: re.Match) -> str:
+    """Join a line of prose wrapped in the middle of a sentence: after a comma, or a long line with commas
+    that stops in the middle of a word (同比增\n长6.0%). Headings and table cells (short lines) stay apart."""
+    text, a = m.string, m.start()
+    line = text[text.rfind("\n", 0, a) + 1:a]
+    if line.endswith((",", "，", "、", ";", "；")) and "|" not in line:
+        return ""
+    if len(line) >= 25 and ("," in line or "，" in line) and "|" not in line and "。" not in line[-3:]:
+        return ""
+    return m.group(0)
+
+
+def _broken_figure(m: re.Match) -> str:
+    """Join a figure split over two lines (``生产总值23\\n0.65亿元``), but never two cells of a table."""
+    text, a = m.string, m.start()
+    line_start = text.rfind("\n", 0, a) + 1
+    line = text[line_start:a]
+    if not re.search(f"[{CJK}]", line) or re.fullmatch(r"[\s\d.|%-]*", line):
+        return m.group(0)
+    line_end = text.find("\n", m.end())
+    nxt = text[m.end(): line_end if line_end >= 0 else len(text)]
+    if re.fullmatch(r"[\s\d.%|-]*", nxt):
+        return m.group(0)
+    return ""
+
+
+def normalize_mapped(text: str) -> MappedText:
+    """Normalise running text once, keeping a map back to the original characters.
+
+    Removes HTML tags and entities, forum BBCode, markdown images and URLs, pinyin glosses after
+    characters (``地區(qū)``), footnote marks (``[2]``, ``【1】``, ``①``, superscripts) and noise characters
+    (``?``); converts full-width forms (NFKC) and traditional characters; reads middle-dot decimals
+    (``1·8`` -> ``1.8``) and thousands separators (``22,892`` -> ``22892``); drops page numbers a PDF
+    copy left inside the text (a line ``- 1 -``); joins a figure broken over two lines; and drops spaces except between two characters or two numbers, where one is kept.
+    Line breaks stay: they end sentences and separate table cells.
+
+    >>> normalize_mapped("[b]2[/b][b]022年[/b]GDP[2] 22,892元，增长1·8％").text
+    '2022年GDP22892元,增长1.8%'
+    """
+    text = str(text)
+    n = len(text)
+    starts = np.arange(n, dtype=np.int64)
+    ends = starts + 1
+    work = text.replace("\r\n", "\n ").replace("\r", "\n")  # same length: keeps offsets
+    chars = chars_in = set(work)
+    passes = [(_CELL_TAG, "|", "<["), (_BLOCK_TAG, "\n", "<["), (_INLINE_TAG, "", "<[!h"), (_ENTITY, _entity, "&"),
+              (_FOOTNOTE_MARK, "", _FOOTNOTE_CHARS)]
+    for pattern, repl, needs in passes:
+        if chars.intersection(needs):  # a pass whose characters are absent would change nothing
+            work, starts, ends = _substitute(work, starts, ends, pattern, repl)
+    forms = {ch: _char_form(ch) for ch in set(work)}
+    same_length = {ord(c): f for c, f in forms.items() if len(f) == 1 and f != c}
+    if same_length:
+        work = work.translate(same_length)
+    other = [re.escape(c) for c, f in forms.items() if len(f) != 1]
+    if other:
+        work, starts, ends = _substitute(work, starts, ends, re.compile("|".join(other)),
+                                         lambda m: forms.get(m.group(0), m.group(0)))
+    chars = set(work)
+    passes = [(_PINYIN, "", ")"), (_FOOTNOTE_MARK, "", _FOOTNOTE_CHARS), (MIDDLE_DOT_DECIMAL, ".", "·•∙・"),
+              (_THOUSANDS, lambda m: m.group(0).replace(",", ""), ","), (_PAGE_NUMBER, "", "-—–"), (_BROKEN_FIGURE, _broken_figure, "\n"),
+              (_WRAPPED_LINE, _wrapped_line, "\n"),
+              (_SPACES, _space, " \t")]
+    for pattern, repl, needs in passes:
+        if chars.intersection(needs):
+            work, starts, ends = _substitute(work, starts, ends, pattern, repl)
+    return MappedText(work, starts, ends, text, any(c in chars_in for c in NOISE_CHARS))

@@ -1,0 +1,338 @@
+"""Figures out of statistical bulletins and work reports (统计公报, 政府工作报告), each with its span.
+
+Precision over recall: a figure is taken only when a registry wording, the words allowed after it and
+a number with a unit that fits stand together, and nothing before the label says the figure is
+someone else's (another place, a sub-scope such as 本级 or 城区, 民营经济, the registered population,
+part of the year, a target) or another year's. Everything else that looks like a figure is still
+reported by :func:`scan`, with a status and a reason:
+
+``ok``
+    accepted; :func:`extract` returns these.
+``ambiguous``
+    may be the unit's figure, but a reader must decide: another place, a sub-scope, another year,
+    a masked or implausible value, a unit that does not fit, conflicting figures.
+``other``
+    recognised as something that is not a registry figure of the unit: growth of anything but GDP
+    (flag ``growth``), lookalike wordings (财政总收入, 户籍人口城镇化率), changes (新增), parts of the
+    economy or of the year, targets.
+``duplicate``
+    the same figure again (a table repeating the prose).
+
+The text is normalised once (:func:`countylib.vocab.normalize_mapped`: reprint glosses, markup,
+footnote marks, full-width forms, traditional characters, middle-dot decimals, thousands separators)
+and every span points into the ORIGINAL text.
+
+>>> recs = extract("全年全县生产总值230.65亿元，比上年增长4.2%。", county="嵩县", year=2022)
+>>> recs[["indicator", "value", "unit", "year"]].values.tolist()
+[['gdp', 230.65, '亿元', 2022], ['gdp_growth', 4.2, '%', 2022]]
+>>> text = "全縣地區(qū)生產(chǎn)總值達(dá)到439.19億元，人均地區生產總值53308元，增長3.0%。"
+>>> got = scan(text, county="中江县", year=2022)
+>>> got[["indicator", "value_text", "status"]].values.tolist()
+[['gdp', '439.19', 'ok'], ['gdp_per_capita', '53308', 'ok'], ['gdp_per_capita', '3.0', 'other']]
+>>> s, e = got.start.iloc[0], got.end.iloc[0]
+>>> text[s:e]
+'439.19億元'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+
+import numpy as np
+import pandas as pd
+
+from countylib import vocab
+from countylib.data import indicators as ind
+from countylib.ingest import units
+from countylib.ingest.bulletin import patterns as pt
+from countylib.ingest.bulletin import tables
+from countylib.ingest.bulletin.attribute import attribute
+from countylib.ingest.bulletin.prose import CLAUSE_SEP, PART_END, SENTENCE_END, Candidate, Doc, SentenceReader
+from countylib.ingest.bulletin.reading import BadInput, read_text
+from countylib.ingest.bulletin.scope import Own
+
+__all__ = ["COLUMNS", "BadInput", "extract", "read_text", "render_review", "scan"]
+
+COLUMNS = ["indicator", "value", "unit", "value_text", "unit_text", "year", "flags", "start", "end", "status",
+           "reason", "source", "label", "label_start", "label_end"]
+
+#: Values outside these bounds are not a county's figure whatever the text says (canonical units).
+PLAUSIBLE = {
+    "gdp": (0.5, 50000), "gdp_growth": (-40, 60), "va_primary": (0.01, 30000), "va_secondary": (0.01, 30000),
+    "va_tertiary": (0.01, 30000), "share_primary": (0, 100), "share_secondary": (0, 100), "share_tertiary": (0, 100),
+    "pop_resident": (0.2, 1000), "pop_registered": (0.2, 1000), "pop_urban": (0.05, 1000), "urbanization": (1, 100),
+    "gdp_per_capita": (2000, 3_000_000), "fiscal_revenue": (0.001, 5000), "fiscal_expenditure": (0.05, 5000),
+    "tax_revenue": (0.001, 5000), "retail_sales": (0.05, 20000), "disposable_income": (1000, 300_000),
+    "disposable_income_urban": (1000, 300_000), "disposable_income_rural": (800, 300_000),
+    "rd_expenditure": (0.001, 5000), "rd_intensity": (0.01, 20), "hightech_firms": (1, 30000), "area": (1, 500_000),
+}
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年[^。\n]{0,30}?(?:统计公报|国民经济和社会发展)")
+
+
+def scan(text: str, county: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Every candidate figure with its status (``ok``, ``ambiguous``, ``other``, ``duplicate``) and reason.
+
+    ``county`` names the unit the text is about (its own words: 全县, its name); ``year`` the year the
+    text reports on (figures explicitly for another year are ``ambiguous``). Without ``year``, the year
+    of a title such as ``2022年…统计公报`` is used.
+
+    >>> got = scan("洛阳市全年生产总值5675.2亿元。市级一般公共预算收入3.2亿元。", county="嵩县", year=2022)
+    >>> got[["indicator", "status", "reason"]].values.tolist()[0]
+    ['gdp', 'ambiguous', 'figure of another place (洛阳市)']
+    """
+    mapped = vocab.normalize_mapped(text)
+    t = mapped.text
+    if year is None and (m := _TITLE_YEAR.search(t[:2000])):
+        year = int(m.group(1))
+    ends = [m.start() for m in PART_END.finditer(t)] + [len(t)]
+    sentence_ends = [m.start() for m in SENTENCE_END.finditer(t)] + [len(t)]
+    doc = Doc(t, Own.of(county), year, sentence_ends, _clause_separators(t),
+              report=re.search(r"政府工作报告|各位代表|工作回顾", t[:3000]) is not None)
+    by_sentence: dict[int, list[re.Match]] = {}
+    for m in pt.LABELS.finditer(t):
+        by_sentence.setdefault(bisect_right(ends, m.start()), []).append(m)
+    for m in pt.STRUCTURE_LABEL.finditer(t):
+        by_sentence.setdefault(bisect_right(ends, m.start()), [])
+    cands: list[Candidate] = []
+    for i in sorted(by_sentence):
+        s = ends[i - 1] + 1 if i else 0
+        e = ends[i]
+        found = SentenceReader(doc, s, e, by_sentence[i]).read()
+        prev = (ends[i - 2] + 1 if i > 1 else 0, ends[i - 1]) if i else None
+        attribute(doc, mapped, found, s, e, prev)
+        cands.extend(found)
+    cands.extend(tables.read(doc, mapped))
+    _plan_sections(doc, cands)
+    _other_place_document(doc, cands)
+    return _finalise(mapped, doc, cands)
+
+
+def _clause_separators(t: str) -> list[int]:
+    """Commas, semicolons and colons that end a clause: not those inside brackets ((含开发区,下同))."""
+    seps = [m.start() for m in CLAUSE_SEP.finditer(t)]
+    if "(" not in t:
+        return seps
+    opens = [m.start() for m in re.finditer(r"\(", t)]
+    closes = [m.start() for m in re.finditer(r"\)", t)]
+    out = []
+    for p in seps:
+        depth = bisect_right(opens, p) - bisect_right(closes, p)
+        last_open = opens[bisect_right(opens, p) - 1] if depth > 0 else -1
+        if depth > 0 and p - last_open <= 30 and "\n" not in t[last_open:p]:
+            continue
+        out.append(p)
+    return out
+
+
+def extract(text: str, county: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Accepted figures only: indicator, value (canonical unit), unit, value_text and unit_text as
+    written, year, flags (approximate, lower_bound, estimate, preliminary, growth, ...), start/end span
+    in ``text``, source (prose, structure, table) and the label it was found under.
+
+    >>> extract("年末常住人口４５．５４萬人，其中城镇人口20.1万人。", county="商城县", year=2022).value.tolist()
+    [45.54, 20.1]
+    """
+    out = scan(text, county=county, year=year)
+    return out[out.status == "ok"].drop(columns=["status", "reason"]).reset_index(drop=True)
+
+
+def render_review(text: str, figures: pd.DataFrame, title: str = "", subtitle: str = "") -> str:
+    """A self-contained HTML page showing each figure of :func:`scan` highlighted in its context, with
+    its indicator, value, year and flags, and the ambiguous ones with their reasons (see ``review``)."""
+    from countylib.ingest.bulletin.review import render
+
+    return render(text, figures, title, subtitle)
+
+
+# ------------------------------------------------------------------------------------------------------
+
+
+def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.DataFrame:
+    cands = _unique(cands)
+    _partial_year_document(cands)
+    if not cands:
+        return pd.DataFrame(columns=COLUMNS)
+    canon = [ind.get(c.key).unit if c.key else (c.unit_text or "%") for c in cands]
+    parsed = units.parse_values(pd.Series([c.value_text for c in cands], dtype=object),
+                                pd.Series([c.unit_text for c in cands], dtype=object),
+                                pd.Series(canon, dtype=object))
+    values = parsed.value.to_numpy()
+    for c, flag, reason, v in zip(cands, parsed.flag, parsed.reason, values, strict=True):
+        if flag == "masked":
+            c.flags.add("masked")
+            c.set("ambiguous", "masked value", "masked")
+        elif flag in ("invalid", "missing"):
+            c.set("ambiguous", reason or "no number", "invalid")
+        elif flag in ("approximate", "lower_bound", "upper_bound", "estimate"):
+            c.flags.add(flag)
+        if c.status == "ok" and c.key in PLAUSIBLE:
+            lo, hi = PLAUSIBLE[c.key]
+            if not (lo <= v <= hi):
+                c.set("ambiguous", f"implausible value {v:g} {ind.get(c.key).unit}", "implausible")
+    _conflicts(cands, values)
+    _sector_sum(cands, values)
+    _part_of_total(cands, values)
+    spans = [mapped.span(c.start, c.end) for c in cands]
+    label_spans = [mapped.span(c.label_start, c.label_end) for c in cands]
+    columns = {
+        "indicator": [c.key for c in cands],
+        "value": [float(v) if c.status == "ok" else np.nan for c, v in zip(cands, values, strict=True)],
+        "unit": canon, "value_text": [c.value_text for c in cands], "unit_text": [c.unit_text for c in cands],
+        "year": pd.array([c.year for c in cands], dtype="Int64"), "flags": [",".join(sorted(c.flags)) for c in cands],
+        "start": [a for a, _ in spans], "end": [b for _, b in spans], "status": [c.status for c in cands],
+        "reason": [c.reason for c in cands], "source": [c.source for c in cands], "label": [c.label for c in cands],
+        "label_start": [a for a, _ in label_spans], "label_end": [b for _, b in label_spans]}
+    out = pd.DataFrame(columns)
+    return out.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+
+
+_TITLE = re.compile(r"[^\n。]{0,40}?(?:国民经济和社会发展统计公报|统计公报|政府工作报告|国民经济和社会发展计划)")
+
+
+def _other_place_document(doc: Doc, cands: list[Candidate]) -> None:
+    """A text whose title names another place (定西市…统计公报 filed under 陇西县) is that place's text."""
+    from countylib.ingest.bulletin.scope import place_names
+
+    if not doc.own.given:
+        return
+    m = _TITLE.search(doc.text, 0, 600)
+    if m is None:
+        return
+    places = [p for p in place_names(m.group(0))
+              if re.search(re.escape(p) + r"(?:(?:19|20)\d\d年)?(?:国民经济|统计公报|政府工作报告)", m.group(0))]
+    if places and not any(n in m.group(0) for n in doc.own.names):
+        for c in cands:
+            c.set("ambiguous", f"the text is {places[-1]}'s ({m.group(0).strip()[:30]})", "place")
+
+
+_PLAN_HEAD = re.compile(r"目标|工作安排|总体要求|工作思路|主要任务|重点工作|工作建议|展望|计划(?:草案)?$")
+_FUTURE = re.compile(r"今年|明年|新的一年|下一步|未来|(?P<y>(?:19|20)\d\d)年")
+_REVIEW_HEAD = re.compile(r"回顾|执行情况|过去(?:一|的一|五)年|主要成绩")
+
+
+def _plan_sections(doc: Doc, cands: list[Candidate]) -> None:
+    """In a work report, the section on the coming year's targets (二、2023年工作安排) holds no outcomes."""
+    t = doc.text
+    regions, start, pos = [], None, 0
+    for line in t.split("\n"):
+        at, pos = pos, pos + len(line) + 1
+        head = line.strip()
+        if not head or len(head) > 60:
+            continue
+        future = _FUTURE.search(head)
+        is_future = future is not None and (
+            future.group("y") is None or (doc.year is not None and int(future.group("y")) > doc.year))
+        if start is None and _PLAN_HEAD.search(head) and is_future:
+            start = at
+        elif start is not None and _REVIEW_HEAD.search(head):
+            regions.append((start, at))
+            start = None
+    if start is not None:
+        regions.append((start, len(t)))
+    for a, b in regions:
+        for c in cands:
+            if a <= c.start < b:
+                c.set("other", f"in the section on plans and targets ({t[a:t.find(chr(10), a)][:20]})", "target")
+
+
+def _unique(cands: list[Candidate]) -> list[Candidate]:
+    """One candidate per (indicator, span): paired and structure readers may both see 三次产业…分别为."""
+    seen, out = set(), []
+    for c in sorted(cands, key=lambda c: (c.start, c.status != "ok")):
+        k = (c.key, c.start, c.end)
+        if k not in seen:
+            seen.add(k)
+            out.append(c)
+    return out
+
+
+def _partial_year_document(cands: list[Candidate]) -> None:
+    """A text whose first figure is for part of the year (一季度, 1-5月) reports part of the year throughout."""
+    if cands and cands[0].kind == "period":
+        reason = cands[0].reason
+        for c in cands[1:]:
+            c.set("other", f"the text reports {reason}", "period")
+
+
+def _tolerance(c: Candidate, value: float) -> float:
+    digits = c.value_text.split(".")[1] if "." in c.value_text else ""
+    decimals = len(re.match(r"\d*", digits).group(0))
+    try:
+        scale = units.factor(c.unit_text, ind.get(c.key).unit)
+    except (units.UnitError, KeyError):
+        scale = 1.0
+    return 0.5 * 10.0 ** -decimals * scale + 1e-9 * abs(value)
+
+
+def _conflicts(cands: list[Candidate], values: np.ndarray) -> None:
+    """Exact repeats become ``duplicate``; exact figures that disagree beyond rounding are all ambiguous."""
+    groups: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cands):
+        if c.status == "ok" and not math.isnan(values[i]):
+            groups.setdefault((c.key, c.year), []).append(i)
+    for members in groups.values():
+        firsts: list[int] = []
+        first_of: dict[float, int] = {}
+        for i in members:
+            same = first_of.get(values[i])
+            if same is not None:
+                cands[i].status, cands[i].kind = "duplicate", "duplicate"
+                cands[i].reason = f"same figure as {cands[same].label} {cands[same].value_text}{cands[same].unit_text}"
+            else:
+                first_of[values[i]] = i
+                firsts.append(i)
+        exact = [i for i in firsts if not cands[i].flags & {"lower_bound", "upper_bound", "approximate"}]
+        if len(exact) < 2:
+            continue
+        sources = {cands[i].source for i in exact}
+        if "structure" in sources and len(sources) > 1 and \
+                max(values[i] for i in exact) - min(values[i] for i in exact) <= 1.0:
+            continue  # 三次产业结构24.8:21.3:53.4 and 第三产业增加值比重53.87%: the ratio is rounded
+        spread = max(values[i] for i in exact) - min(values[i] for i in exact)
+        if spread > max(_tolerance(cands[i], values[i]) for i in exact):  # they differ beyond rounding
+            shown = "、".join(f"{cands[i].value_text}{cands[i].unit_text}" for i in exact[:4])
+            shown += f" and {len(exact) - 4} more" if len(exact) > 4 else ""
+            for i in exact:
+                cands[i].set("ambiguous", f"conflicting figures in the text: {shown}", "conflict")
+
+
+def _sector_sum(cands: list[Candidate], values: np.ndarray) -> None:
+    """The three sectors' value added must add up to GDP (within 2 %); if not, one of them is not the county's."""
+    ok: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cands):
+        if c.status == "ok" and c.key in ("gdp", "va_primary", "va_secondary", "va_tertiary"):
+            ok.setdefault((c.key, c.year), []).append(i)
+    for (key, year), members in ok.items():
+        if key != "gdp" or len(members) != 1:
+            continue
+        parts = [ok.get((k, year), []) for k in ("va_primary", "va_secondary", "va_tertiary")]
+        if any(len(p) != 1 for p in parts):
+            continue
+        total, gdp = sum(values[p[0]] for p in parts), values[members[0]]
+        if gdp > 0 and abs(total - gdp) / gdp > 0.02:
+            for p in parts:
+                cands[p[0]].set("ambiguous", f"the three sectors add up to {total:g}, GDP is {gdp:g}", "sum")
+
+
+#: A part can never exceed the total it is part of (in the same year).
+PART_OF = {"tax_revenue": "fiscal_revenue", "pop_urban": "pop_resident", "va_primary": "gdp", "va_secondary": "gdp",
+           "va_tertiary": "gdp"}
+
+
+def _part_of_total(cands: list[Candidate], values: np.ndarray) -> None:
+    """税收收入 larger than 一般公共预算收入 (其中税收收入 under 财政总收入) is part of another total: ambiguous."""
+    totals: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cands):
+        if c.status == "ok" and c.key in PART_OF.values() and not c.flags & {"lower_bound", "upper_bound", "approximate"}:
+            totals.setdefault((c.key, c.year), []).append(i)
+    for i, c in enumerate(cands):
+        whole = PART_OF.get(c.key)
+        if c.status != "ok" or whole is None or math.isnan(values[i]):
+            continue
+        bigger = [j for j in totals.get((whole, c.year), []) if values[i] > values[j] * (1 + 1e-6)]
+        if bigger:
+            j = bigger[0]
+            c.set("ambiguous", f"larger than {cands[j].label} {cands[j].value_text}{cands[j].unit_text}, which it "
+                               "is part of: it belongs to another total", "part")
