@@ -374,3 +374,15 @@ def test_bilingual_headings_on_one_line_and_subcolumns_named_by_their_group(tmp_
     assert dict(zip(figs.indicator, figs.value_text, strict=True)) == {
         "pop_resident": "81.36", "pop_urban": "49.8", "disposable_income": "36012", "disposable_income_rural": "26013"}
     assert set(figs.unit) == {"万人", "元"}
+
+
+def test_prefectures_in_the_first_column_and_their_counties_in_the_second(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(_csv([["表21-5 各省辖市、县（市）地区生产总值（2022年）", "", ""],
+                           ["", "", "地区生产总值（亿元）"], ["全省", "", "61345.05"], ["郑州市", "", "12934.69"],
+                           ["", "中牟县", "583.45"], ["开封市", "", "2657.1"], ["", "兰考县", "430.22"]]))
+    figs = readers.read_wide(path, province="河南省")
+    assert figs[["name", "value_text", "row_kind"]].values.tolist() == [
+        ["全省", "61345.05", "province_total"], ["郑州市", "12934.69", ""], ["中牟县", "583.45", ""],
+        ["开封市", "2657.1", ""], ["兰考县", "430.22", ""]]
+    assert [c["column"] for c in figs.attrs["columns"]] == ["地区生产总值（亿元）"]

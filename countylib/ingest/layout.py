@@ -58,6 +58,9 @@ class Layout:
     header_rows: int
     name_col: int
     code_col: int | None
+    #: Columns left of the name column holding names only (prefectures in the first column, their counties
+    #: in the second): a row whose name cell is empty takes its name from them.
+    label_cols: list[int] = field(default_factory=list)
     title: str = ""
     title_year: int | None = None
     table_unit: str = ""
@@ -290,8 +293,10 @@ def analyse(sheet: Sheet, name_col: int | None = None, code_col: int | None = No
     labels = _labels(head, lay, merged=any(r0 < start for r0, _, _, _ in sheet.merged))
     body = cells[start:]
     unit_cells = head[lay.unit_row] if lay.unit_row is not None else [""] * sheet.width
+    lay.label_cols = [j for j in range(name_col) if j != code_col and any(r[j] for r in body) and all(
+        not r[j] or (_CJK.search(r[j]) and not is_number_cell(r[j])) for r in body)]
     for j in range(sheet.width):
-        if j in (name_col, code_col):
+        if j in (name_col, code_col) or j in lay.label_cols:
             continue
         if not any(r[j] for r in body):
             lay.columns.append(Column(j, "_".join(labels[j]) or f"col{j + 1}", problem="empty column"))

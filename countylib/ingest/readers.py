@@ -132,7 +132,8 @@ def read_wide(
     context = ""
     for i in range(lay.header_rows, len(sh.cells)):
         r = sh.cells[i]
-        printed = layout_mod.printed_name(r[lay.name_col])
+        printed = layout_mod.printed_name(r[lay.name_col] or next(
+            (r[j] for j in reversed(lay.label_cols) if r[j]), ""))
         code = r[lay.code_col] if lay.code_col is not None else ""
         if not code:
             code, printed = layout_mod.split_code(printed)
