@@ -386,3 +386,20 @@ def test_prefectures_in_the_first_column_and_their_counties_in_the_second(tmp_pa
         ["全省", "61345.05", "province_total"], ["郑州市", "12934.69", ""], ["中牟县", "583.45", ""],
         ["开封市", "2657.1", ""], ["兰考县", "430.22", ""]]
     assert [c["column"] for c in figs.attrs["columns"]] == ["地区生产总值（亿元）"]
+
+
+def test_a_prefecture_column_beside_the_county_column_is_not_the_name(tmp_path):
+    """所属省辖市 | 县（市）: the county column names the rows; the prefecture repeated beside them does not."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(_csv([["各县（市）地区生产总值（2022年）", "", ""], ["所属省辖市", "县（市）", "地区生产总值（亿元）"],
+                           ["郑州市", "中牟县", "583.45"], ["郑州市", "巩义市", "962.58"], ["开封市", "兰考县", "430.22"]]))
+    figs = readers.read_wide(path, province="河南省")
+    assert figs[["name", "value_text"]].values.tolist() == [["中牟县", "583.45"], ["巩义市", "962.58"],
+                                                          ["兰考县", "430.22"]]
+
+
+def test_one_indicator_heading_alone_in_its_row_is_a_heading_not_a_title(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(_csv([["表3 各县（市）地区生产总值（2022年）", ""], ["", "地区生产总值（亿元）"], ["巩义市", "962.58"]]))
+    figs = readers.read_wide(path)
+    assert figs[["indicator", "value_text", "unit", "year"]].values.tolist() == [["gdp", "962.58", "亿元", 2022]]

@@ -283,18 +283,21 @@ def analyse(sheet: Sheet, name_col: int | None = None, code_col: int | None = No
     start = header_rows if header_rows is not None else first_data_row(cells, sheet.name)
     if start >= len(cells):
         raise ReaderError(f"{sheet.name}: header only: no data rows after row {start}")
+    body = cells[start:]
+    given_name = name_col is not None
     if name_col is None or code_col is None:
         found_name, found_code = find_name_and_code_columns(cells, start)
         name_col = found_name if name_col is None else name_col
         code_col = found_code if code_col is None and found_code != name_col else code_col
+    text_cols = _name_columns(body, code_col)
+    if not given_name and name_col in text_cols:
+        name_col = _most_specific(body, text_cols)
     head = _fill_merged(sheet, start)
     lay = Layout(header_rows=start, name_col=name_col, code_col=code_col)
     _classify_header_rows(head, lay)
     labels = _labels(head, lay, merged=any(r0 < start for r0, _, _, _ in sheet.merged))
-    body = cells[start:]
     unit_cells = head[lay.unit_row] if lay.unit_row is not None else [""] * sheet.width
-    lay.label_cols = [j for j in range(name_col) if j != code_col and any(r[j] for r in body) and all(
-        not r[j] or (_CJK.search(r[j]) and not is_number_cell(r[j])) for r in body)]
+    lay.label_cols = [j for j in text_cols if j != name_col] if name_col in text_cols else []
     for j in range(sheet.width):
         if j in (name_col, code_col) or j in lay.label_cols:
             continue
@@ -350,6 +353,28 @@ def _growth_beside_level(columns: list[Column], labels: list[list[str]], unit_ce
         col.unit, col.unit_source = printed[0] if printed else ("%", "assumed")
 
 
+def _name_columns(body: list[list[str]], code_col: int | None) -> list[int]:
+    """The leading columns of the body that hold names only (text, no figures), before the first column of
+    figures: a prefecture column beside a county column, or the county column alone."""
+    out = []
+    for j in range(len(body[0]) if body else 0):
+        if j == code_col:
+            continue
+        col = [r[j] for r in body if r[j]]
+        if not col:
+            continue
+        if not all(_CJK.search(c) and not is_number_cell(c) and not is_placeholder_cell(c) for c in col):
+            break
+        out.append(j)
+    return out
+
+
+def _most_specific(body: list[list[str]], cols: list[int]) -> int:
+    """Of several name columns, the one naming the most different places (the counties, not the prefecture
+    repeated beside each of them); the first of equals."""
+    return max(cols, key=lambda j: (len({r[j] for r in body if r[j]}), -j))
+
+
 def first_data_row(cells: list[list[str]], name: str) -> int:
     """Index of the first row of figures: a label (name or code) followed by mostly numbers. Rows that only
     look so are heading rows: a row of column numbers (甲 | 1 | 2 | 3), a row of years (地区 | 2021 | 2022,
@@ -364,11 +389,13 @@ def first_data_row(cells: list[list[str]], name: str) -> int:
         labels = [j for j, c in enumerate(row) if c and (_CJK.search(c) or _CODE.match(c)) and not is_number_cell(c)]
         if not labels:
             continue
+        first_figure = next((j for j, c in enumerate(row) if is_number_cell(c) and j > labels[0]), len(row))
+        label_end = max(j for j in labels if j < first_figure) if labels[0] < first_figure else labels[0]
         after = [c for c in row[labels[0] + 1:] if c]
         numbers = [c for c in after if is_number_cell(c)]
         if not numbers or is_column_numbers(row) or is_year_row(row):
             continue
-        if vocab.HEADING_LABEL.match(vocab.normalize(row[labels[0]])) or _headings_below(cells, i, labels[0]):
+        if vocab.HEADING_LABEL.match(vocab.normalize(row[labels[0]])) or _headings_below(cells, i, label_end):
             continue
         figures = sum(is_number_cell(c) or is_placeholder_cell(c) for c in after)
         if figures >= max(1, (len(after) + 1) // 2):
@@ -469,7 +496,9 @@ def _classify_header_rows(head: list[list[str]], lay: Layout) -> None:
         rest = [c for j, c in enumerate(row) if c and j not in (lay.name_col, lay.code_col)]
         if not filled or is_column_numbers(row):
             continue
+        at = next(j for j, c in enumerate(row) if c)
         if len(values) == 1 and len(row) >= 2 and not lay.label_rows and len(filled) in (1, len(row)) and (
+                at <= lay.name_col or len(filled) == len(row)) and (
                 len(vocab.normalize(filled[0])) >= 6 or vocab.title_year(filled[0]) or "表" in filled[0]):
             lay.title = (lay.title + " " + filled[0]).strip()
             lay.title_year = lay.title_year or vocab.title_year(filled[0])
