@@ -403,3 +403,14 @@ def test_one_indicator_heading_alone_in_its_row_is_a_heading_not_a_title(tmp_pat
     path.write_bytes(_csv([["表3 各县（市）地区生产总值（2022年）", ""], ["", "地区生产总值（亿元）"], ["巩义市", "962.58"]]))
     figs = readers.read_wide(path)
     assert figs[["indicator", "value_text", "unit", "year"]].values.tolist() == [["gdp", "962.58", "亿元", 2022]]
+
+
+def test_excel_unicode_text_export_and_a_workbook_whose_first_sheet_is_notes(tmp_path):
+    path = tmp_path / "t.csv"
+    text = "表21-2 各县（市）主要经济指标（2022年）\t\t\n地区\t地区生产总值（万元）\t比上年增长（%）\n巩义市\t\"9,625,800\"\t4.1\n"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    figs = readers.read_wide(path, province="河南省")
+    assert figs[["indicator", "value_text", "unit", "year"]].values.tolist() == [
+        ["gdp", "9,625,800", "万元", 2022], ["gdp_growth", "4.1", "%", 2022]]
+    with pytest.raises(readers.ReaderError, match=r"sheets \['说明', '表2'\]: name the table's sheet with `reader: sheet:`"):
+        readers.read_wide(_years_over_indicators_xlsx(tmp_path / "t.xlsx"), year=2022)

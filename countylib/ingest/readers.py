@@ -119,7 +119,13 @@ def read_wide(
     sh = read_sheet(source, sheet, encoding, name=file)
     if header_rows is None:
         sh = layout_mod.untranspose(sh) or layout_mod.unpanel(sh) or sh
-    lay = layout_mod.analyse(sh, name_col, code_col, header_rows, units)
+    try:
+        lay = layout_mod.analyse(sh, name_col, code_col, header_rows, units)
+    except ReaderError as exc:
+        if "no data row found" in str(exc) and len(sh.sheet_names) > 1:
+            raise ReaderError(f"{exc}; the workbook has sheets {sh.sheet_names}: name the table's sheet with "
+                              "`reader: sheet:` in the sidecar") from None
+        raise
     if year is None and lay.title_year is None:
         raise ReaderError(f"{file}: no year: the title names none; add `reader: year: 2022` (the year of the "
                           "figures) to the sidecar")
