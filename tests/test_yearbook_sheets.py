@@ -414,3 +414,15 @@ def test_excel_unicode_text_export_and_a_workbook_whose_first_sheet_is_notes(tmp
         ["gdp", "9,625,800", "万元", 2022], ["gdp_growth", "4.1", "%", 2022]]
     with pytest.raises(readers.ReaderError, match=r"sheets \['说明', '表2'\]: name the table's sheet with `reader: sheet:`"):
         readers.read_wide(_years_over_indicators_xlsx(tmp_path / "t.xlsx"), year=2022)
+
+
+def test_a_code_and_a_name_that_name_different_units_are_rejected(tmp_path):
+    raw = _raw(tmp_path)
+    rows = [["区划代码", "地区", "地区生产总值（亿元）"], ["410181", "巩义市", "962.58"], ["410182", "新郑市", "1401.35"],
+            ["410381", "偃师市", "481.86"]]
+    _add(raw, "codes.csv", _csv(rows), "  year: 2022\n  province: 河南省\n")
+    out = tmp_path / "out"
+    build(raw, out, boundaries=False)
+    assert _values(out, "codes.csv") == {("410181", 2022, "gdp"): 962.58, ("410307", 2022, "gdp"): 481.86}
+    assert _rejects(out, "codes.csv").reason.tolist() == [
+        "code 410182 is 410182 but the name 新郑市 is 410184: which is meant cannot be told"]

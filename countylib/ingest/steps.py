@@ -119,6 +119,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     figs.loc[old_member, "old_adcode"] = code[old_member]
     figs.loc[old_member, "merger_member"] = True
     figs["adcode"] = [_follow(c, successor) for c in code]
+    figs = _check_code_against_name(figs, totals.reindex(figs.index, fill_value=False), rejects, history_path)
 
     # Names without a code: resolved for their year, at any level (开封市 is the prefecture).
     need = figs["adcode"] == ""
@@ -133,6 +134,24 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     figs["unit_name"] = figs["adcode"].map(level["name"])
     figs["is_aggregate"] = figs["level"] != "county"
     return figs, _zones_frame(zones)
+
+
+def _check_code_against_name(figs: pd.DataFrame, totals: pd.Series, rejects: list[pd.DataFrame],
+                             history_path: Path | None) -> pd.DataFrame:
+    """Rows printing both a code and a name: when the name resolves (for the row's year) to another unit than
+    the code, which one is meant cannot be told; the row is rejected naming both."""
+    both = figs["adcode"].ne("") & figs["name_printed"].map(vocab.clean_name).ne("") & ~totals
+    if not both.any():
+        return figs
+    sub = figs[both]
+    res = names.resolve(sub["name_printed"], province=sub["province"].tolist(), year=sub["year"].tolist(),
+                        level=None, errors="report", history_path=history_path)
+    res.index = sub.index
+    named = res.adcode.fillna("")
+    disagree = named.ne("") & named.ne(sub["adcode"]) & ~res.status.eq("merger_member")
+    reason = ("code " + sub["code_printed"] + " is " + sub["adcode"] + " but the name " + sub["name_printed"]
+              + " is " + named + ": which is meant cannot be told")
+    return _reject(figs, disagree.reindex(figs.index, fill_value=False), reason, rejects)
 
 
 def _follow(code: str, successor: dict[str, str]) -> str:
