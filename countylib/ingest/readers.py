@@ -136,6 +136,7 @@ def read_wide(
     mapped = lay.mapped
     records = []
     context = ""
+    prefectures = _prefecture_names()
     for i in range(lay.header_rows, len(sh.cells)):
         r = sh.cells[i]
         printed = layout_mod.printed_name(r[lay.name_col] or next(
@@ -148,7 +149,7 @@ def read_wide(
         if vocab.is_note_label(printed) or (len(vocab.normalize(printed)) > 25 and not any(r[c.index] for c in mapped)):
             continue
         if not any(r[c.index] for c in mapped):
-            context = _context(printed, context)
+            context = _context(printed, context, prefectures)
             continue
         if _repeated_heading(r, printed, mapped):
             continue
@@ -163,7 +164,7 @@ def read_wide(
                 "row_kind": kind, "scope": scope, "context": context,
             })
         if kind == "":
-            context = _context(printed, context)
+            context = _context(printed, context, prefectures)
     out = pd.DataFrame.from_records(records, columns=FIGURE_COLUMNS + LAYOUT_COLUMNS) if records else _empty()
     out.attrs["unmapped_columns"] = [f"{c.label} ({c.problem})" for c in lay.unmapped]
     out.attrs["columns"] = [
@@ -204,7 +205,7 @@ def _scope(kind: str, province: str | None, prefecture: str | None, totals: str 
     return ""
 
 
-def _context(printed: str, previous: str) -> str:
+def _context(printed: str, previous: str, prefectures: frozenset[str] | None = None) -> str:
     """A row naming a prefecture-level city (郑州市, 一、开封市) starts the block of its counties below it; a
     county-level city (邳州市) does not.
 
@@ -212,7 +213,8 @@ def _context(printed: str, previous: str) -> str:
     ('徐州市', '徐州市', '徐州市')
     """
     clean = vocab.clean_name(printed)
-    return clean if clean in _prefecture_names() and not vocab.row_label_kind(printed) else previous
+    names_ = _prefecture_names() if prefectures is None else prefectures
+    return clean if clean in names_ and not vocab.row_label_kind(printed) else previous
 
 
 def _prefecture_names() -> frozenset[str]:
