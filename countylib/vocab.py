@@ -89,6 +89,8 @@ HEADING_LABEL = re.compile(
 PER_PERSON_WORDS = ("人均", "每人", "每万人", "每十万人")
 #: A title's year: （2022年）, 2022年 — not 2023年鉴 (the edition).
 TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!鉴)")
+#: A span of years in a title (2021—2022年, 2021-2022年): the title names both.
+YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[—–\-~～至到]\s*((?:19|20)\d{2})\s*年(?!鉴)")
 #: A table-wide unit line: 单位：万元, 金额单位：万元, 计量单位：万元、万人 (one unit per dimension).
 UNIT_LINE = re.compile(r"^(?:金额|计量|货币|价值|价格|数量|人口)?单位[:：]?\s*(?P<unit>\S.*)$")
 #: What separates several units on one unit line (单位：万元、万人、%).
@@ -363,10 +365,12 @@ def title_year(text: object) -> int | None:
 
     >>> title_year("21-2 各县（市）主要经济指标（2022年）"), title_year("河南统计年鉴2023"), title_year("主要指标")
     (2022, None, None)
-    >>> title_year("表5  2018年各县（市、区）主要经济指标")
-    2018
+    >>> title_year("表5  2018年各县（市、区）主要经济指标"), title_year("各县地区生产总值（2021—2022年）")
+    (2018, None)
     """
-    years = {int(m.group(1)) for m in TITLE_YEAR.finditer(normalize(text, spaces=True))}
+    text = normalize(text, spaces=True)
+    years = {int(m.group(1)) for m in TITLE_YEAR.finditer(text)}
+    years |= {int(y) for m in YEAR_SPAN.finditer(text) for y in m.groups()}
     return years.pop() if len(years) == 1 else None
 
 

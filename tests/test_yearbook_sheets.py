@@ -426,3 +426,15 @@ def test_a_code_and_a_name_that_name_different_units_are_rejected(tmp_path):
     assert _values(out, "codes.csv") == {("410181", 2022, "gdp"): 962.58, ("410307", 2022, "gdp"): 481.86}
     assert _rejects(out, "codes.csv").reason.tolist() == [
         "code 410182 is 410182 but the name 新郑市 is 410184: which is meant cannot be told"]
+
+
+def test_a_title_spanning_two_years_names_no_single_year(tmp_path):
+    path = tmp_path / "t.csv"
+    rows = [["各县（市）地区生产总值（2021—2022年）", "", ""], ["地区", "地区生产总值（亿元）", ""], ["", "2021年", "2022年"],
+            ["巩义市", "921.6①", "962.58"]]
+    path.write_bytes(_csv(rows))
+    figs = readers.read_wide(path)  # every column carries its year: no year: needed
+    assert figs[["year", "value_text"]].values.tolist() == [[2021, "921.6①"], [2022, "962.58"]]
+    path.write_bytes(_csv([rows[0], ["地区", "地区生产总值（亿元）", ""], ["巩义市", "962.58", ""]]))
+    with pytest.raises(readers.ReaderError, match="no year: the title names several"):
+        readers.read_wide(path)

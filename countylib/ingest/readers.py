@@ -126,10 +126,13 @@ def read_wide(
             raise ReaderError(f"{exc}; the workbook has sheets {sh.sheet_names}: name the table's sheet with "
                               "`reader: sheet:` in the sidecar") from None
         raise
-    if year is None and lay.title_year is None:
-        raise ReaderError(f"{file}: no year: the title names none; add `reader: year: 2022` (the year of the "
+    every_column_dated = bool(lay.mapped) and all(c.year for c in lay.mapped)
+    if year is None and lay.title_year is None and not every_column_dated:
+        said = "names several" if vocab.TITLE_YEAR.search(vocab.normalize(lay.title)) else "names none"
+        raise ReaderError(f"{file}: no year: the title {said}; add `reader: year: 2022` (the year of the "
                           "figures) to the sidecar")
-    year = check_year(year if year is not None else lay.title_year, f"{file}: sidecar")
+    if year is not None or lay.title_year is not None:
+        year = check_year(year if year is not None else lay.title_year, f"{file}: sidecar")
     if lay.title_year is not None and lay.title_year != year and not any(c.year for c in lay.mapped):
         raise ReaderError(f"{file}: the title says {lay.title_year} ({lay.title!r}) but the sidecar says year "
                           f"{year}; correct `reader: year:`")
