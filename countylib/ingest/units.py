@@ -391,6 +391,10 @@ def _parse_text(raw: str) -> tuple[float, int, int, str, str, str]:
         vunit = u
     elif money_sign:
         vunit = "¥"
+    if re.search(r"[eE]", num):
+        # Scientific notation is how a spreadsheet displays a number it has rounded (1.23457E+11):
+        # the digits after the sixth were lost on export, so the figure is only approximate.
+        flag = vocab.strongest([flag, "approximate"])
     mantissa, decimals = _mantissa(num)
     return mantissa, decimals, mult, vunit, flag, ""
 
