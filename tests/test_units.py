@@ -115,5 +115,5 @@ def test_vectorised_matches_scalar_and_keeps_order():
 
 def test_scientific_notation_from_a_spreadsheet_export_is_approximate():
     # A CSV saved from a spreadsheet shows large numbers rounded to six digits in scientific notation.
-    assert parse_value("1.23457E+11", "元", "亿元") == (1234.57, "approximate")
-    assert parse_value("123457000000", "元", "亿元") == (1234.57, "exact")
+    assert units.parse_value("1.23457E+11", "元", "亿元") == (1234.57, "approximate")
+    assert units.parse_value("123457000000", "元", "亿元") == (1234.57, "exact")
