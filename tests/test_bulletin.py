@@ -409,9 +409,14 @@ def test_extract_command_reads_gbk_and_takes_an_encoding(tmp_path):
 
 
 @pytest.mark.parametrize("content,message", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "PNG image"),
     (bytes(range(128, 256)) * 8, "encoding"),
-])
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer\n%%EOF\n", "a PDF file"),
+    (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ".docx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), ".doc"),
+    (b"", "empty file"),
+    (b"  \n\n ", "empty file"),
+], ids=["png", "not-an-encoding", "pdf", "docx", "doc", "empty", "blank"])
 def test_extract_command_rejects_bad_input_in_one_line(tmp_path, content, message):
     src = tmp_path / "bad.txt"
     src.write_bytes(content)
@@ -439,3 +444,90 @@ def test_review_page_is_self_contained_and_escaped(tmp_path):
     assert "@font-face" in page and "base64," in page
     assert "figure of another place (洛阳市)" in page and "sub-scope (市级)" in page
     assert page.count('class="ok"') >= 2 and 'id="fig-1"' in page
+
+
+# -- classes found on real pages the extractor had never seen (texts written here, numbers made up) --------------
+
+def test_label_value_list_then_growths_and_a_lost_full_stop():
+    """A figure ends a statement whose full stop is lost, or a list of label-value items runs on: the words
+    before the next label are that figure's, not a qualifier of the next one."""
+    text = ("初步核算，全县生产总值(GDP)214.36亿元，比上年增长6.2%，分产业看：第一产业增加值21.08亿元、"
+            "第二产业增加值88.41亿元、第三产业增加值104.87亿元，分别增长3.1%、7.4%和6.0%，三次产业结构为"
+            "9.8:41.3:48.9。")
+    assert same(found(text, "松阳县", 2023), {"gdp": 214.36, "gdp_growth": 6.2, "va_primary": 21.08,
+                                              "va_secondary": 88.41, "va_tertiary": 104.87, "share_primary": 9.8,
+                                              "share_secondary": 41.3, "share_tertiary": 48.9})
+    run_on = "第三产业增加值143.2亿元，增长4.1%三次产业结构比重为14.3:28.8:56.9。"
+    assert same(found(run_on, "灵璧县", 2020), {"va_tertiary": 143.2, "share_primary": 14.3,
+                                                 "share_secondary": 28.8, "share_tertiary": 56.9})
+    # a place named before the first figure still carries over to the parts listed after it
+    other = "六安市地区生产总值2011.2亿元、第一产业增加值236.5亿元。"
+    got = bulletin.scan(other, county="霍山县", year=2022)
+    assert (got.status == "ok").sum() == 0
+    assert all("another place (六安市)" in r for r in got.reason)
+
+
+def test_urban_share_after_the_urban_population_is_urbanization():
+    text = "年末全旗常住人口为18.62万人，其中城镇人口9.87万人，占总人口的比重为53.01%；乡村人口8.75万人。"
+    assert same(found(text, "乌拉特前旗", 2021), {"pop_resident": 18.62, "pop_urban": 9.87, "urbanization": 53.01})
+    registered = "年末户籍总人口41.25万人，其中城镇人口16.02万人，占总人口的比重为38.8%。"
+    assert same(found(registered, "遂昌县", 2023), {"pop_registered": 41.25})
+
+
+def test_growth_written_zeng_without_zhang_and_structure_yanjin():
+    text = ("全县实现地区生产总值(GDP)188.42亿元，按可比价格计算，比上年增5%。三次产业结构由上年的 "
+            "21.4:30.2:48.4演进为20.9:31.0:48.1。")
+    assert same(found(text, "曹县", 2020), {"gdp": 188.42, "gdp_growth": 5, "share_primary": 20.9,
+                                            "share_secondary": 31.0, "share_tertiary": 48.1})
+
+
+def test_care_of_sign_typed_for_a_percent_sign():
+    text = "全县生产总值实现98765万元，同比增长12℅；一般预算收入完成5432万元。"
+    assert same(found(text, "剑河县", 2011), {"gdp": 9.8765, "gdp_growth": 12, "fiscal_revenue": 0.5432})
+
+
+def test_pdf_page_number_inside_a_sentence():
+    text = ("初步核算，全年全县地区生产总值 812345 万元，按不变价格计算，比上年增长 2.1%。其中，第一产业增加值 "
+            "101234\n万元，增长 3.0%，占地区生产总值比重为 12.5%；第二产业\n- 2 -\n增加值 300111 万元，"
+            "下降 1.2%，占地区生产总值比重为 36.9%；\n第三产业增加值 411000 万元，增长 4.4%，占地区生产总值比重\n"
+            "为 50.6%。")
+    assert same(found(text, "芮城县", 2023), {"gdp": 81.2345, "gdp_growth": 2.1, "va_primary": 10.1234,
+                                              "va_secondary": 30.0111, "va_tertiary": 41.1, "share_primary": 12.5,
+                                              "share_secondary": 36.9, "share_tertiary": 50.6})
+
+
+@pytest.mark.parametrize("text,county,expected", [
+    ("初步核算，全年实现地方生产总值(GDP)612345万元，比上年增长6.8%，全年人均地方生产总值41234元。", "库车市",
+     {"gdp": 61.2345, "gdp_growth": 6.8, "gdp_per_capita": 41234}),
+    ("全年人均国内生产总值68123元，比上年增长5.1%。", "达川区", {"gdp_per_capita": 68123}),
+    ("其中：地方一般公共预算收入9.87亿元，增长3.3%；地方税收收入6.54亿元，增长4.0%。全年财政一般预算支出"
+     "45.21亿元，增长2.2%。", "祁东县", {"fiscal_revenue": 9.87, "tax_revenue": 6.54, "fiscal_expenditure": 45.21}),
+])
+def test_more_wordings_of_registry_indicators(text, county, expected):
+    assert same(found(text, county, 2022), expected)
+
+
+def test_table_row_label_with_a_footnote_mark():
+    text = ("2022年全区生产总值完成情况\n单位:万元、%\n指 标 名 称 |\n绝对数 |\n比上年增长 |\n地区生产总值 |\n"
+            "2345678 |\n1.2 |\n其中: 第一产业(3) |\n198765 |\n2.9 |\n第二产业 |\n876543 |\n-0.4 |\n第三产业 |\n"
+            "1270370 |\n2.0 |")
+    assert same(found(text, "谯城区", 2022), {"gdp": 234.5678, "gdp_growth": 1.2, "va_primary": 19.8765,
+                                              "va_secondary": 87.6543, "va_tertiary": 127.037})
+
+
+def test_a_part_larger_than_its_total_is_ambiguous():
+    text = "全年财政总收入198765万元，一般公共预算收入87654万元，增长1.1%，其中税收收入154321万元，增长6.2%。"
+    got = bulletin.scan(text, county="霍州市", year=2019)
+    tax = got[got.indicator == "tax_revenue"].iloc[0]
+    assert tax.status == "ambiguous" and "part of" in tax.reason
+    assert same(found(text, "霍州市", 2019), {"fiscal_revenue": 8.7654})
+
+
+def test_a_note_after_the_figure_can_change_whose_figure_it_is():
+    text = "人均GDP51234元(按户籍人口计算)，比上年增加321元。全区生产总值(2)实现412.3亿元。"
+    got = bulletin.scan(text, county="颍东区", year=2022)
+    pc = got[got.indicator == "gdp_per_capita"].iloc[0]
+    assert pc.status == "other" and "户籍" in pc.reason
+    assert same(found(text, "颍东区", 2022), {"gdp": 412.3})
+    resident = "人均地区生产总值48765元(以年平均常住人口计算)。"
+    assert same(found(resident, "石阡县", 2024), {"gdp_per_capita": 48765})

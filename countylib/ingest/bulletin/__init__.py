@@ -173,6 +173,7 @@ def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.
                 c.set("ambiguous", f"implausible value {v:g} {ind.get(c.key).unit}", "implausible")
     _conflicts(cands, values)
     _sector_sum(cands, values)
+    _part_of_total(cands, values)
     spans = [mapped.span(c.start, c.end) for c in cands]
     label_spans = [mapped.span(c.label_start, c.label_end) for c in cands]
     columns = {
@@ -313,3 +314,25 @@ def _sector_sum(cands: list[Candidate], values: np.ndarray) -> None:
         if gdp > 0 and abs(total - gdp) / gdp > 0.02:
             for p in parts:
                 cands[p[0]].set("ambiguous", f"the three sectors add up to {total:g}, GDP is {gdp:g}", "sum")
+
+
+#: A part can never exceed the total it is part of (in the same year).
+PART_OF = {"tax_revenue": "fiscal_revenue", "pop_urban": "pop_resident", "va_primary": "gdp", "va_secondary": "gdp",
+           "va_tertiary": "gdp"}
+
+
+def _part_of_total(cands: list[Candidate], values: np.ndarray) -> None:
+    """税收收入 larger than 一般公共预算收入 (其中税收收入 under 财政总收入) is part of another total: ambiguous."""
+    totals: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cands):
+        if c.status == "ok" and c.key in PART_OF.values() and not c.flags & {"lower_bound", "upper_bound", "approximate"}:
+            totals.setdefault((c.key, c.year), []).append(i)
+    for i, c in enumerate(cands):
+        whole = PART_OF.get(c.key)
+        if c.status != "ok" or whole is None or math.isnan(values[i]):
+            continue
+        bigger = [j for j in totals.get((whole, c.year), []) if values[i] > values[j] * (1 + 1e-6)]
+        if bigger:
+            j = bigger[0]
+            c.set("ambiguous", f"larger than {cands[j].label} {cands[j].value_text}{cands[j].unit_text}, which it "
+                               "is part of: it belongs to another total", "part")

@@ -109,6 +109,9 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
         cut = pre.rfind(" ")  # a run-in heading before a space: 国民经济 全县地区生产总值…
         if cut >= 0:
             ps, pre = ps + cut + 1, pre[cut + 1:]
+        last = next(reversed(list(pt.VALUE.finditer(pre))), None)
+        if last is not None:  # a figure ends a statement whose punctuation is lost: 增长4.5%三次产业结构…
+            ps, pre = ps + last.end(), pre[last.end():]
         lead = _LEAD_SCOPE.match(c.label)  # a wording such as 全市生产总值 names its scope itself
         if lead:
             pre += lead.group(0)
@@ -132,9 +135,29 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
             c.flags.add("preliminary")
         if scope.flags or (sent.estimates and sent.estimates[0] <= ps):
             c.flags.add("estimate")
+        if c.status == "ok":
+            _note_after(doc, c)
         a, b = c.num_span
         if mapped.noisy and b > a and mapped.touches_noise(a, b):
             c.set("ambiguous", "a noise character (?) touches the number: digits may be lost", "noise")
+
+
+_NOTE_AFTER = re.compile(rf"\s?(?P<note>{pt.PAREN})")
+
+
+def _note_after(doc: Doc, c: Candidate) -> None:
+    """A note in brackets right after the figure that changes whose figure it is: 人均GDP45228元(按户籍人口计算)
+    is per registered resident, 12.3亿元(不含开发区) leaves part of the unit out."""
+    m = _NOTE_AFTER.match(doc.text, c.end)
+    if m is None or pt.PAREN_OK.fullmatch(m.group("note")):
+        return
+    inner = m.group("note").strip("()")
+    if inner.startswith(("含", "包含", "包括")):
+        return
+    q = sc.qualifier(inner, doc.own)
+    if q is None or q[1] == "increase" or (q[1] == "registered" and c.key not in REGISTERED_SENSITIVE):
+        return
+    c.set(q[0], f"note {m.group('note')} after the figure: {q[2]}", q[1])
 
 
 def _inherited(doc: Doc, c: Candidate, ps: int, s: int, sent: _Sentence, prev) -> tuple[str, str, str] | None:

@@ -170,7 +170,7 @@ FILLER = re.compile(
     r"实际|全年|年|"
     rf"(?:比上年|较上年)?(?:净增|增加|新增|多增)了?{NUMBER}(?:万亿元|亿元|万元|元)(?=[,、]))*")
 GROWTH = re.compile(
-    rf"(?P<avg>{_AVG})?(?:(?P<dir>增长|下降|减少|回落|降低|增加|提高)了?|(?:增速|增幅|增长率)(?:为|达到?|是)?)"
+    rf"(?P<avg>{_AVG})?(?:(?P<dir>增长|下降|减少|回落|降低|增加|提高|增(?=-?\d))了?|(?:增速|增幅|增长率)(?:为|达到?|是)?)"
     rf"(?P<num>-?{NUMBER}|{MASK})\s?%(?P<post>{_OUTER_SUFFIX})?")
 RATIO = re.compile(rf"(?P<a>{NUMBER})%?\s?:\s?(?P<b>{NUMBER})%?\s?:\s?(?P<c>{NUMBER})%?(?![\d:.])")
 STRUCTURE_LABEL = re.compile(
@@ -181,8 +181,8 @@ SHARE_LIST = re.compile(rf"(?P<a>{NUMBER})%(?:、|,)(?P<b>{NUMBER})%(?:、|,|和
                         rf"(?P<a2>{NUMBER})、(?P<b2>{NUMBER})(?:、|和)(?P<c2>{NUMBER})(?![\d.%])")
 _ANY_RATIO = (rf"(?:{NUMBER}%?\s?:\s?{NUMBER}%?\s?:\s?{NUMBER}%?|{NUMBER}%(?:、|,){NUMBER}%(?:、|,|和){NUMBER}%)")
 STRUCTURE_GAP = re.compile(
-    rf"(?:[\s:]|{PAREN}|为|是|达到|调整为|优化为|调整到|变为|演变为|转变为|进一步|继续|不断|持续|"
-    rf"由(?:上年|去年|(?:19|20)\d\d年)?(?:末)?的?{_ANY_RATIO}(?:调整|优化|变化|转变|演变)?(?:为|到)|,)*")
+    rf"(?:[\s:]|{PAREN}|为|是|达到|调整为|优化为|调整到|变为|演变为|演进为|转变为|进一步|继续|不断|持续|"
+    rf"由(?:上年|去年|(?:19|20)\d\d年)?(?:末)?的?{_ANY_RATIO}(?:调整|优化|变化|转变|演变|演进)?(?:为|到)|,)*")
 THREE_SECTORS = re.compile(r"(?:三次产业|三大产业|一二三产业?|一、二、三产业?|第一、二、三产业?|第一、第二、第三产业?|"
                            r"一产、二产、三产|一、二、三产)")
 SECTORS = ("第一产业", "第二产业", "第三产业")

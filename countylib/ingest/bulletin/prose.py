@@ -36,6 +36,9 @@ SECTOR_SHARE = {"va_primary": "share_primary", "va_secondary": "share_secondary"
 SHARE_AFTER = re.compile(
     rf"[,，]\s?(?:占(?:全县|全市|全区|全旗)?(?:地区生产总值|国内生产总值|生产总值|GDP)的?(?:比重|比例)(?:为|达到?|是)?|"
     rf"占比(?:为|达到?)?)(?P<num>{pt.NUMBER})\s?%")
+#: 城镇人口41.4万人，占常住人口的比重为43.6%: the urban share of the resident population (its urbanization).
+URBAN_SHARE_AFTER = re.compile(
+    rf"[,，]\s?(?:占(?:年末)?(?:常住)?(?:总)?人口的?(?:比重|比例)(?:为|达到?|是)?)(?P<num>{pt.NUMBER})\s?%")
 _YEAR_OF = r"(?:(?P<{0}>(?:19|20)\d\d)年(?:末)?的?)?"
 FROM_TO = re.compile(
     rf"(?:由|从){_YEAR_OF.format('y1')}(?P<v1>{pt.NUMBER}(?:万亿元|亿元|万元|元|万人|人|%|家|个))"
@@ -209,10 +212,11 @@ class SentenceReader:
         if g is not None:
             self._growth_of(key, m, g)
             end = g.end()
-        if key in SECTOR_SHARE:  # 第一产业增加值6.57亿元，增长3.1%，占生产总值的比重为24.7%
-            sh = SHARE_AFTER.match(t, end, e)
+        share = {**SECTOR_SHARE, "pop_urban": "urbanization"}.get(key)
+        if share is not None:  # 第一产业增加值6.57亿元，增长3.1%，占生产总值的比重为24.7% / 城镇人口…，占总人口的比重为…
+            sh = (URBAN_SHARE_AFTER if key == "pop_urban" else SHARE_AFTER).match(t, end, e)
             if sh is not None:
-                c = Candidate(SECTOR_SHARE[key], m.group(0), sh.group("num"), "%", sh.start("num"), sh.end(),
+                c = Candidate(share, m.group(0), sh.group("num"), "%", sh.start("num"), sh.end(),
                               m.start(), m.end(), num_span=(sh.start("num"), sh.end("num")))
                 self.out.append(c)
 

@@ -16,6 +16,12 @@ from pathlib import Path
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
+#: Files given by mistake, known by their first bytes.
+_FORMATS = ((b"%PDF", "PDF"), (b"PK\x03\x04", "Word/Excel (.docx/.xlsx) or zip"),
+            (b"\xd0\xcf\x11\xe0", "Word/Excel 97-2003 (.doc/.xls)"), (b"{\\rtf", "RTF"),
+            (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"))
+
+
 class BadInput(ValueError):
     """A file that is not readable text; the message says which file and what to do."""
 
@@ -28,6 +34,11 @@ def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     if path.is_dir():
         raise BadInput(f"{path}: is a folder; give the text files inside it")
     data = path.read_bytes()
+    if not data.strip():
+        raise BadInput(f"{path}: empty file, no text to read")
+    for magic, kind in _FORMATS:
+        if data.startswith(magic):
+            raise BadInput(f"{path}: a {kind} file, not text; save or copy its text as a UTF-8 .txt file first")
     if encoding:
         try:
             codecs.lookup(encoding)

@@ -28,6 +28,7 @@ _PLAN_HEAD = re.compile(r"计划|目标|预期|预计")
 _GROWTH_HEAD = re.compile(r"增长|增速|增减|增幅|比上年|同比|±")
 _YEAR_HEAD = re.compile(r"^((?:19|20)\d\d)年?(?:末|底)?(?:数|值)?(?:\(.*\))?$")
 _LABEL_HEAD = re.compile(r"^(?:指\s?标|项\s?目|名\s?称|产品名称|品\s?名|类\s?别)")
+_ROW_FOOTNOTE = re.compile(r"[(\[【]\d{1,2}[)\]】]$")  # 第一产业(3): a footnote mark after the row label
 _ROW_PREFIX = re.compile(r"^(?:其中\s?[:：]?|#|\*|\s)+")
 _SPACE_ROW = re.compile(rf"^(?P<label>[^\d|]{{2,24}}?)\s?(?P<nums>(?:{_NUM.pattern})(?:\s(?:{_NUM.pattern}))*)$")
 _MAX_CELL = 40
@@ -120,7 +121,7 @@ def _read_run(doc: Doc, run: list[Cell]) -> list[Candidate]:
         if cell.is_number:
             i += 1
             continue
-        label_text = _ROW_PREFIX.sub("", text).replace(" ", "")
+        label_text = _ROW_FOOTNOTE.sub("", _ROW_PREFIX.sub("", text).replace(" ", ""))
         label_unit = None
         if hu := re.search(r"\((?P<u>[^()]{1,6})\)$", label_text):
             label_unit = _unit_of(hu.group("u"))
