@@ -154,7 +154,7 @@ def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
                 "prefecture": str(row["prefecture_name"]) if pd.notna(row.get("prefecture_name")) else "",
                 "value": f"{values[i]:,.2f} {unit}".strip() if has else plotting.NO_DATA_LABEL,
                 "rank": f"{int(rank[i])} / {n}" if has else "—",
-                "source": _host(source) if source else "",
+                "source": _host(source) if source and has else "",  # a county without a figure has no source
                 "fill": palette[int(classes[i])] if has and palette else plotting.NO_DATA_COLOR,
             },
             "g": encode_rings(geoms[i]),

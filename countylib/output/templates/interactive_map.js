@@ -46,6 +46,7 @@
   window.countylibMap = function (id, spec) {
     var node = document.getElementById(id);
     if (!node || !window.L || node.countylibMap) { return; }
+    node.textContent = "";  // the hint shown where scripts do not run
     var map = L.map(node, {zoomSnap: 0.25, scrollWheelZoom: false, attributionControl: false});
     node.countylibMap = map;
     var base = {color: "#ffffff", weight: 0.7, opacity: 1, fillOpacity: 0.88};
