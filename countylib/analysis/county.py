@@ -68,11 +68,16 @@ def figures(adcode: str, year: int | None = None) -> pd.DataFrame:
     return mine.reset_index(drop=True)
 
 
-def profile(adcode: str, year: int | None = None) -> pd.DataFrame:
-    """Table of the county's indicators: value, unit, year, rank in province, source (Chinese headings)."""
+def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.DataFrame:
+    """Table of the county's indicators: value, unit, year, rank in province, source (Chinese headings).
+
+    Figures from the 2020 census table are left to the report's census section unless ``census=True``.
+    """
     adcode = code(adcode)
     me = info(adcode)
     mine = figures(adcode, year)
+    if not census and not mine.empty:
+        mine = mine[~mine.source_id.isin(_census_source_ids())]
     if mine.empty:
         return pd.DataFrame(columns=["指标", "数值", "单位", "年份", "省内排名", "百分位", "标记", "来源"])
     province = load(level="county", province=me.province_name)[["indicator", "year", "adcode", "value"]]
@@ -97,6 +102,14 @@ def profile(adcode: str, year: int | None = None) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["_o"] = [order.get(ind.key_for(n) or n, 99) for n in out["指标"]]
     return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+def _census_source_ids() -> set[str]:
+    """Source files read as the 2020 census table (sidecar ``kind: census_2020``)."""
+    from countylib.data.load import sources
+
+    table = sources()
+    return set(table.loc[table.kind == "census_2020", "source_id"])
 
 
 def _fmt(v: float) -> str:
