@@ -13,8 +13,8 @@ help:  ## list targets
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,distributed]"
+	$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -qq --disable-pip-version-check -e ".[dev,distributed]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
@@ -23,7 +23,7 @@ install: $(STAMP)  ## create or reuse .venv with countylib and its dependencies
 build: $(STAMP)  ## data/raw -> data/processed
 	$(VENV)/bin/countylib build
 
-reports: build  ## build, then render the bundled analyses and every Henan county report
+reports: build  ## build, render the bundled analyses and every Henan county report, check every page
 	$(VENV)/bin/countylib render notebook notebooks/choropleth.ipynb --run $(RUN) \
 		-p indicator gdp -p year $(YEAR)
 	$(VENV)/bin/countylib render notebook notebooks/choropleth.ipynb --run $(RUN) \
@@ -36,6 +36,7 @@ reports: build  ## build, then render the bundled analyses and every Henan count
 	$(VENV)/bin/countylib render notebook notebooks/prefecture_comparison.ipynb --run $(RUN) \
 		-p prefecture_a 洛阳市 -p prefecture_b 郑州市 -p year $(YEAR)
 	$(VENV)/bin/countylib render county --province 河南省 --year $(YEAR) --run $(RUN)
+	$(VENV)/bin/countylib render check reports/$(RUN)
 
 test: $(STAMP)  ## run the test suite (lint included)
 	$(PY) -m pytest -q

@@ -220,12 +220,9 @@ render_app = typer.Typer(
 app.add_typer(render_app, name="render")
 
 
-def _parse_params(pairs: list[str]) -> dict:
-    import yaml
-
-    if len(pairs) % 2:
-        raise typer.BadParameter("parameters come in pairs: -p NAME VALUE")
-    return {pairs[i]: yaml.safe_load(pairs[i + 1]) for i in range(0, len(pairs), 2)}
+def _render_exit(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(message, fg="red", err=True)
+    return typer.Exit(code)
 
 
 @render_app.command("notebook", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -233,55 +230,68 @@ def render_notebook_cmd(
     ctx: typer.Context,
     path: str = typer.Argument(..., help="Notebook to run (papermill parameters cell)."),
     param: list[str] = typer.Option(None, "-p", "--param", help="NAME VALUE; repeat for each parameter."),
-    run: str = typer.Option("latest", "--run", help="Run folder under reports/."),
+    run: str = typer.Option("latest", "--run", help="Run folder under reports/ (a plain name)."),
     show_input: bool = typer.Option(False, "--show-input", help="Keep code cells in the HTML."),
 ) -> None:
     """Run any parameterised notebook and write reports/<run>/<name>.html.
+
+    Parameters are checked against the notebook's cell tagged 'parameters' before a kernel starts:
+    an unknown name lists the notebook's parameters, a value of the wrong type names the parameter.
 
     Example:  countylib render notebook notebooks/henan_choropleth.ipynb -p indicator gdp -p year 2022
     """
     import time
     from pathlib import Path
 
-    from countylib.output import render
+    from countylib.output import batch, render
     from countylib.paths import reports_dir
 
     names, values = list(param or []), list(ctx.args)
     if len(names) != len(values):
-        raise typer.BadParameter(f"each -p needs NAME VALUE; got names {names} and values {values}")
-    params = _parse_params([x for pair in zip(names, values, strict=True) for x in pair])
+        raise _render_exit(f"each -p needs NAME VALUE; got names {names} and values {values}")
     nb_path = Path(path)
-    if not nb_path.exists():
-        typer.secho(f"notebook not found: {nb_path}", fg="red", err=True)
-        raise typer.Exit(2)
-    out_dir = reports_dir() / run
-    if "output_dir" in nb_path.read_text(encoding="utf-8"):
-        params.setdefault("output_dir", str(out_dir.resolve()))
+    if not nb_path.is_file():
+        raise _render_exit(f"notebook not found: {nb_path}")
+    try:
+        out_dir = reports_dir() / batch.check_run_name(run)
+        params = render.check_parameters(nb_path, dict(zip(names, values, strict=True)))
+        if "output_dir" in render.notebook_parameters(nb_path):
+            params.setdefault("output_dir", str(out_dir.resolve()))
+        batch.check_writable(out_dir)
+    except (batch.BatchError, render.ParameterError) as exc:
+        raise _render_exit(f"{nb_path.name}: {exc}") from None
     stem = render.safe_filename(nb_path.stem + "".join(f"-{v}" for k, v in params.items() if k != "output_dir"))
     t0 = time.perf_counter()
     try:
         out = render.render_notebook(nb_path, out_dir / f"{stem}.html", params, no_input=not show_input)
+    except render.KernelStartError as exc:
+        raise _render_exit(str(exc)) from None
+    except KeyboardInterrupt:
+        raise _render_exit(f"{nb_path.name}: interrupted", 130) from None
     except Exception as exc:  # noqa: BLE001
-        typer.secho(f"{nb_path.name} failed: {render.short_error(exc)}", fg="red", err=True)
-        raise typer.Exit(1) from None
+        raise _render_exit(f"{nb_path.name} failed: {render.short_error(exc)}", 1) from None
     typer.echo(f"wrote {out} in {time.perf_counter() - t0:.1f} s")
 
 
 @render_app.command("county")
 def render_county_cmd(
     province: str = typer.Option("河南省", "--province", help="Province whose counties to render."),
-    year: int = typer.Option(2022, "--year", help="Report year."),
+    year: int = typer.Option(2022, "--year", help="Report year (part of each report's path)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel kernels (default: number of CPUs)."),
-    only: str = typer.Option(None, "--only", help="Comma-separated adcodes to render."),
+    only: str = typer.Option(None, "--only", help="Comma-separated adcodes to render (added to the run)."),
     districts: bool = typer.Option(False, "--districts", help="Also render the 市辖区."),
-    resume: bool = typer.Option(False, "--resume", help="Skip reports newer than the data and the notebook."),
+    resume: bool = typer.Option(False, "--resume",
+                                help="Skip reports rendered from the same notebook, parameters, data and countylib."),
     no_input: bool = typer.Option(True, "--no-input/--show-input", help="Hide code cells (default)."),
-    run: str = typer.Option("latest", "--run", help="Run folder under reports/."),
+    run: str = typer.Option("latest", "--run", help="Run folder under reports/ (a plain name)."),
     notebook: str = typer.Option("notebooks/county_report.ipynb", "--notebook", help="Report notebook."),
     scheduler: str = typer.Option(None, "--scheduler",
                                   help="Dask scheduler address (tcp://host:8786) to render on a cluster."),
 ) -> None:
     """Render one HTML report per county, an index page and run.json; failures are listed, never fatal.
+
+    Before any kernel starts it checks the processed data, the province, the run folder and the notebook.
+    Ctrl-C stops the batch and still writes index.html and run.json for what finished.
 
     Example:  countylib render county --province 河南省 --year 2022 --jobs 2
     """
@@ -289,25 +299,72 @@ def render_county_cmd(
     from pathlib import Path
 
     from countylib.data import regions
-    from countylib.output.batch import county_batch
+    from countylib.output import batch
+    from countylib.output.kernels import KernelStartError
 
-    units = regions.counties(province, county_economy=None if districts else True)
-    if only:
-        wanted = {c.strip() for c in only.split(",") if c.strip()}
-        unknown = wanted - set(units.adcode)
-        if unknown:
-            typer.secho(f"not county-level units of {province}: {', '.join(sorted(unknown))}", fg="red", err=True)
-            raise typer.Exit(2)
-        units = units[units.adcode.isin(wanted)]
-    result, index = county_batch(units, Path(notebook), year=year, run=run, jobs=jobs or os.cpu_count() or 1,
-                                 no_input=no_input, resume=resume, province=province, scheduler=scheduler)
+    try:
+        batch.check_run_name(run)
+        province = batch.check_province(province)
+        batch.check_processed_data()
+        if jobs < 0:
+            raise batch.BatchError(f"--jobs must be 1 or more, not {jobs}")
+        units = regions.counties(province, county_economy=None if districts else True)
+        if only:
+            wanted = {c.strip() for c in only.split(",") if c.strip()}
+            unknown = wanted - set(units.adcode)
+            if unknown:
+                raise batch.BatchError(f"not county-level units of {province}: {', '.join(sorted(unknown))}")
+            units = units[units.adcode.isin(wanted)]
+        if units.empty:
+            raise batch.BatchError(f"no county-level units to render in {province}")
+        nb_path = Path(notebook)
+        if not nb_path.exists() and not nb_path.is_absolute():  # relative to the project, wherever we are
+            from countylib.paths import project_root
+
+            nb_path = project_root() / nb_path
+        result, index = batch.county_batch(units, nb_path, year=year, run=run,
+                                           jobs=jobs or os.cpu_count() or 1, no_input=no_input, resume=resume,
+                                           province=province, scheduler=scheduler, progress=sys.stderr.isatty())
+    except (batch.BatchError, KernelStartError) as exc:
+        raise _render_exit(str(exc)) from None
     done = sum(o.ok and not o.skipped for o in result.outcomes)
     skipped = sum(o.skipped for o in result.outcomes)
     typer.echo(f"{done} rendered, {skipped} up to date, {len(result.failures)} failed in {result.seconds:.1f} s; "
                f"index: {index}")
+    for f in result.failures:
+        typer.secho(f"  {f.key}: {f.error.splitlines()[0] if f.error else ''}", fg="red", err=True)
+    if result.interrupted:
+        raise _render_exit(f"interrupted: {len(result.outcomes)} of {result.planned} reports finished; "
+                    "run the same command with --resume to render the rest", 130)
     if result.failures:
-        for f in result.failures:
-            typer.secho(f"  {f.key}: {f.error.splitlines()[0]}", fg="red", err=True)
+        raise typer.Exit(1)
+
+
+@render_app.command("check")
+def render_check_cmd(
+    paths: list[str] = typer.Argument(..., help="HTML pages, or folders to search for *.html."),
+) -> None:
+    """Check pages before sharing them: nothing loaded from the network, every character in the embedded fonts.
+
+    Example:  countylib render check reports/latest
+    """
+    from pathlib import Path
+
+    from countylib.output.export import check_page
+
+    pages = []
+    for p in map(Path, paths):
+        pages += sorted(p.rglob("*.html")) if p.is_dir() else [p]
+    if not pages:
+        raise _render_exit(f"no HTML pages in {', '.join(paths)}")
+    bad = 0
+    for page in pages:
+        problems = check_page(page.read_text(encoding="utf-8"))
+        for problem in problems:
+            typer.secho(f"{page}: {problem}", fg="red", err=True)
+        bad += bool(problems)
+    typer.echo(f"{len(pages)} pages checked: {len(pages) - bad} fine, {bad} with problems")
+    if bad:
         raise typer.Exit(1)
 
 

@@ -89,12 +89,27 @@ GROWTH_LABEL = re.compile(
 #: Column headings that mean "the level of the indicator of the heading group" (地区生产总值 over 总量).
 LEVEL_WORDS = ("总量", "绝对值", "绝对数", "总额", "数值", "金额", "数额", "本年", "全年", "本年累计", "累计", "总计", "合计",
                "实绩", "年末数", "本年实际", "规模", "指标值")
+#: Words of a group heading that make the columns under it shares of a whole (三次产业构成（%） over 第一产业 |
+#: 第二产业 | 第三产业): a sector's share, never its value added.
+STRUCTURE_WORDS = ("构成", "结构", "比重", "占比", "比例")
+#: Words of a group heading that change what the indicator under it measures (户籍人口 over 城镇化率 is not the
+#: resident urbanization rate; 上年同期 over 地区生产总值 is last year's figure): such columns are not mapped.
+QUALIFIER_WORDS = ("户籍", "上年", "去年", "上期", "同期", "指数", "平均", "两年")
+#: Row labels of the name column's heading (地区, 县（市）, 县（市、区）…): a row holding one of them is a heading
+#: row even when the cells beside it are numbers (地区 | 2021 | 2022).
+HEADING_LABEL = re.compile(
+    r"^(?:地区|地名|区域|名称|单位|项目|指标|行政区划|区划|县别|市别|地区名称|单位名称|区县|县区|县市区?|市县区?|市区县)"
+    r"(?:名称|代码)?$|^各?[县市区旗](?:[(（][县市区旗、,，]+[)）])(?:名称|别)?$")
 #: Words that make an indicator a figure per person (人均地区生产总值): never summed over units.
 PER_PERSON_WORDS = ("人均", "每人", "每万人", "每十万人")
 #: A title's year: （2022年）, 2022年 — not 2023年鉴 (the edition).
 TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!鉴)")
-#: A table-wide unit line: 单位：万元.
-UNIT_LINE = re.compile(r"^单位[:：]?\s*(?P<unit>\S.*)$")
+#: A span of years in a title (2021—2022年, 2021-2022年): the title names both.
+YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[—–\-~～至到]\s*((?:19|20)\d{2})\s*年(?!鉴)")
+#: A table-wide unit line: 单位：万元, 金额单位：万元, 计量单位：万元、万人 (one unit per dimension).
+UNIT_LINE = re.compile(r"^(?:金额|计量|货币|价值|价格|数量|人口)?单位[:：]?\s*(?P<unit>\S.*)$")
+#: What separates several units on one unit line (单位：万元、万人、%).
+UNIT_LINE_SEPARATORS = re.compile(r"[、，,;；/]|及|和")
 #: Currency signs that only say "money" (¥38,034 is 元).
 CURRENCY_SIGNS = ("¥", "￥", "RMB", "人民币", "CNY")
 #: A multiplier written inside a number or as a bare unit (3.2亿, 5万, unit 萬), as powers of ten.
@@ -281,7 +296,9 @@ def clean_unit(unit: object) -> str:
 # Footnote marks after a number as printed: circled or superscript marks (NFKC would make ① a digit 1),
 # a bracketed number, or one * or # after a number that is plainly complete (962.58*, 2306460#).
 NUMBER_FOOTNOTE_RAW = re.compile(r"[\u2460-\u24ff\u2776-\u2793⁰¹²³⁴-⁹⁺ᵃ-ᶿ†‡§]+$")
-NUMBER_FOOTNOTE = re.compile(r"(?:[(（\[【]\s*\d{1,2}\s*[)）\]】]|(?<=\d\.\d)[*#]|(?<=\d\.\d\d)[*#]|(?<=\d{3})[*#])$")
+NUMBER_FOOTNOTE = re.compile(r"(?:(?<=\d)[(（\[【]\s*\d{1,2}\s*[)）\]】]|(?<=\d\.\d)[*#]|(?<=\d\.\d\d)[*#]|(?<=\d{3})[*#])$")
+# A dash printed for a minus sign before the digits (–0.5, ‐2.1 from PDF conversions); a dash alone is "missing".
+DASH_MINUS = re.compile(r"^[\u2010-\u2013\ufe63](?=\d|\.\d)")
 
 
 def clean_number_text(text: object) -> str:
@@ -292,14 +309,17 @@ def clean_number_text(text: object) -> str:
     ('22892', '1.8', '3200')
     >>> clean_number_text("962.58①"), clean_number_text("962.58¹"), clean_number_text("962.58(1)"), clean_number_text("−1.2")
     ('962.58', '962.58', '962.58', '-1.2')
-    >>> clean_number_text("12**"), clean_number_text("962.58*")
-    ('12**', '962.58')
+    >>> clean_number_text("12**"), clean_number_text("962.58*"), clean_number_text("(3)"), clean_number_text("–0.5")
+    ('12**', '962.58', '(3)', '-0.5')
+    >>> clean_number_text("1,23"), clean_number_text("1,2345")
+    ('1,23', '1,2345')
     """
     raw = "" if text is None or (isinstance(text, float) and text != text) else str(text).strip()
     raw = NUMBER_FOOTNOTE_RAW.sub("", raw)
     out = MIDDLE_DOT_DECIMAL.sub(".", normalize(raw)).replace("−", "-")
     out = NUMBER_FOOTNOTE.sub("", out)
-    return re.sub(r"(?<=\d)[,，](?=\d{3})", "", out)
+    out = DASH_MINUS.sub("-", out)
+    return re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", out)
 
 
 def is_total_label(name: object) -> bool:
@@ -365,8 +385,12 @@ def title_year(text: object) -> int | None:
 
     >>> title_year("21-2 各县（市）主要经济指标（2022年）"), title_year("河南统计年鉴2023"), title_year("主要指标")
     (2022, None, None)
+    >>> title_year("表5  2018年各县（市、区）主要经济指标"), title_year("各县地区生产总值（2021—2022年）")
+    (2018, None)
     """
-    years = {int(m.group(1)) for m in TITLE_YEAR.finditer(normalize(text))}
+    text = normalize(text, spaces=True)
+    years = {int(m.group(1)) for m in TITLE_YEAR.finditer(text)}
+    years |= {int(y) for m in YEAR_SPAN.finditer(text) for y in m.groups()}
     return years.pop() if len(years) == 1 else None
 
 

@@ -72,3 +72,85 @@ ZHENGZHOU_ROWS = [
     ("伊川县", "410329", 2022, "gdp", "500", "亿元"),
     ("伊川县", "410329", 2022, "fiscal_revenue", "25", "亿元"),
 ]
+
+
+# Projects for rendering: a raw folder (the fixture figures or given CSV text, with its sidecar fields),
+# built with boundaries, with the notebooks beside it, and tiny notebooks for exercising batches.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+REPORT_META = """title: {title}
+publisher: {publisher}
+url: {url}
+document: {document}
+retrieved: 2026-11-23
+license: {license}
+kind: figures_long
+notes: {notes}
+"""
+
+
+# A made-up census table in the layout of the real sheet (a few of its columns), for the census section.
+CENSUS_COLUMNS = ["区划代码", "省", "市", "区县", "人口数_合计", "人口数_男", "人口数_女", "城镇人口"]
+CENSUS_ROWS = [
+    ("410000", "河南省", "河南省", "河南省", 99000000, 50000000, 49000000, 55000000),
+    ("410100", "河南省", "郑州市", "郑州市", 12000000, 6100000, 5900000, 9500000),
+    ("410181", "河南省", "郑州市", "巩义市", 800000, 405000, 395000, 500000),
+    ("411500", "河南省", "信阳市", "信阳市", 6000000, 3000000, 3000000, 3000000),
+    ("411525", "河南省", "信阳市", "固始县", 1000000, 510000, 490000, 450000),
+]
+
+
+def _census_sheet(rows: list[tuple]):
+    """The census rows with made-up age groups that add up to each sex's total (older groups smaller)."""
+    import pandas as pd
+
+    from countylib.ingest.census import AGE_GROUPS
+
+    frame = pd.DataFrame(rows, columns=CENSUS_COLUMNS)
+    weights = [len(AGE_GROUPS) + 5 - i for i in range(len(AGE_GROUPS))]
+    for sex in ("男", "女"):
+        totals = frame[f"人口数_{sex}"]
+        parts = [(totals * w // sum(weights)) for w in weights]
+        parts[0] = totals - sum(parts[1:])
+        for group, part in zip(AGE_GROUPS, parts, strict=True):
+            frame[f"{sex}_{group}"] = part
+    return frame
+
+
+def report_project(root: Path, figures: str | None = None, meta: dict | None = None,
+                   census_rows: list[tuple] | None = None) -> Path:
+    """A project folder (data/raw, data/processed built, notebooks/, reports/) with the fixture figures,
+    or ``figures`` (CSV text in the figures layout) and sidecar fields ``meta``, and a small census table
+    (``census_rows``). Returns the root."""
+
+    raw = root / "data" / "raw"
+    raw.mkdir(parents=True)
+    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
+        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    fields = {"title": "fixture figures", "publisher": "test fixture", "url": "null",
+              "document": "tests/fixtures (figures written for the tests)", "license": "test data", "notes": "none"}
+    fields.update(meta or {})
+    (raw / "figures.csv").write_text(figures or (FIXTURES / "figures.csv").read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    (raw / "figures.csv.meta.yaml").write_text(REPORT_META.format(**fields), encoding="utf-8")
+    _census_sheet(census_rows or CENSUS_ROWS).to_excel(raw / "census.xlsx", index=False)
+    (raw / "census.xlsx.meta.yaml").write_text(
+        "title: census fixture\npublisher: tests\ndocument: tests\nretrieved: 2026-11-23\nlicense: test\n"
+        "kind: census_2020\n", encoding="utf-8")
+    build(raw, root / "data" / "processed", boundaries=False)
+    geo.write_boundaries(henan_boundaries(), root / "data" / "processed" / geo.BOUNDARY_FILE)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    (root / "reports").mkdir()
+    return root
+
+
+def tiny_notebook(path: Path, body: str, params: str = 'adcode = "410181"\nyear = 2022') -> Path:
+    """A notebook with a title, a parameters cell and one code cell."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    cell = new_code_cell(params)
+    cell.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[new_markdown_cell("# 测试报告"), cell, new_code_cell(body)], metadata={"kernelspec": KERNELSPEC})
+    nbformat.write(nb, path)
+    return path

@@ -93,3 +93,17 @@ def test_comparison_chart_titles_the_year_and_lists_missing_peers():
 def test_locator_map_draws_prefecture_and_province():
     fig = county.locator_map("410181")
     assert [a.get_title() for a in fig.axes] == ["郑州市", "河南省"]
+
+
+def test_profile_leaves_census_figures_to_the_census_section(tmp_path, monkeypatch):
+    from .projects import report_project
+
+    root = report_project(tmp_path / "p")
+    monkeypatch.setenv("COUNTYLIB_HOME", str(root))
+    from countylib.data import caches
+
+    caches.reload()
+    main = county.profile("410181", 2022)
+    full = county.profile("410181", 2022, census=True)
+    assert "性别比" not in set(main["指标"]) and "性别比" in set(full["指标"])
+    assert set(main["指标"]) < set(full["指标"])

@@ -64,3 +64,45 @@ def test_figures_export_in_each_format(fmt):
     fig.savefig(buf, format=fmt)
     matplotlib.pyplot.close(fig)
     assert len(buf.getvalue()) > 1000
+
+
+def test_use_style_keeps_the_settings_the_user_made():
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams["font.size"] = 13
+        matplotlib.rcParams["axes.spines.top"] = True  # the default: countylib may style it
+        matplotlib.rcParams["savefig.dpi"] = 150
+        plotting.use_style()
+        assert matplotlib.rcParams["font.size"] == 13 and matplotlib.rcParams["savefig.dpi"] == 150
+        assert matplotlib.rcParams["font.family"][0] == "Noto Sans CJK SC"
+        assert matplotlib.rcParams["axes.spines.top"] is False
+        matplotlib.rcParams["axes.titlesize"] = 21  # the user changes a setting countylib applied
+        plotting.use_style()
+        assert matplotlib.rcParams["axes.titlesize"] == 21
+
+
+def test_style_is_local_and_its_figures_keep_the_cjk_font_when_drawn_later():
+    with matplotlib.rc_context():
+        matplotlib.rcParams["font.size"] = 13
+        matplotlib.rcParams["font.family"] = ["serif"]
+        with plotting.style():
+            assert matplotlib.rcParams["font.size"] == 10
+            fig, ax = matplotlib.pyplot.subplots()
+            ax.set_title("河南省县域经济")
+        assert matplotlib.rcParams["font.size"] == 13 and matplotlib.rcParams["font.family"] == ["serif"]
+        with warnings.catch_warnings(record=True) as caught:  # drawn after the block, as a notebook does
+            warnings.simplefilter("always")
+            fig.savefig(io.BytesIO(), format="png")
+        matplotlib.pyplot.close(fig)
+    assert not [w for w in caught if "missing from" in str(w.message)]
+
+
+def test_svg_shows_chinese_without_the_font():
+    with plotting.style():
+        fig, ax = matplotlib.pyplot.subplots()
+        ax.set_title("固始县")
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    matplotlib.pyplot.close(fig)
+    svg = buf.getvalue()
+    assert "<text" not in svg and "固始县" not in svg.split("<!--")[0] and "<path" in svg

@@ -137,10 +137,10 @@ def test_growth_heading_alone_and_column_number_rows(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("地区,比上年增长(%),地区生产总值（亿元）,增速\n甲,1,2,3\n巩义市,4.1,962.58,4.1\n", encoding="utf-8")
     figs = readers.read_wide(path, year=2022)
-    assert figs.indicator.tolist() == ["gdp"] and figs.row.tolist() == [3]
+    # 增速 right after 地区生产总值 is its growth; 比上年增长 before any level column belongs to nothing
+    assert figs.indicator.tolist() == ["gdp", "gdp_growth"] and figs.row.tolist() == [3, 3]
     assert figs.attrs["unmapped_columns"] == [
-        "比上年增长(%) (a growth column without an indicator heading above it)",
-        "增速 (a growth column without an indicator heading above it)"]
+        "比上年增长(%) (a growth column without an indicator heading above it)"]
 
 
 def test_bilingual_heading_cells_and_a_code_column(tmp_path):

@@ -1,22 +1,33 @@
-"""Rendering: warm kernels keep reports isolated; one failure never stops a batch."""
+"""Rendering: warm kernels keep reports isolated (variables and settings); one failure never stops a
+batch; resume decides by fingerprint; kernels that cannot start are errors, not hangs."""
 
 from __future__ import annotations
 
+import json
+import os
+import stat
+import time
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from countylib.output import render
+from countylib.output import kernels, render
 
 
 def _notebook(path: Path) -> Path:
     params = new_code_cell('name = "a"\nfail = False\nleak_check = False')
     params.metadata["tags"] = ["parameters"]
     body = new_code_cell(
+        "import matplotlib, pandas as pd\n"
         "if leak_check:\n"
         "    assert 'secret' not in dir(), 'a variable leaked from the previous report'\n"
+        "    assert matplotlib.rcParams['font.size'] != 31, 'a matplotlib setting leaked'\n"
+        "    assert pd.get_option('display.max_rows') != 3, 'a pandas option leaked'\n"
         "secret = name\n"
+        "matplotlib.rcParams['font.size'] = 31\n"
+        "pd.set_option('display.max_rows', 3)\n"
         "if fail:\n"
         "    raise ValueError(f'report {name} failed on purpose')\n"
         "print('县域报告', name)"
@@ -37,32 +48,86 @@ def test_batch_isolates_reports_and_survives_a_failure(tmp_path):
     ]
     result = render.run_batch(nb, jobs, workers=1, progress=False, warmup=None)
     status = {o.key: o.ok for o in result.outcomes}
-    assert status == {"1": True, "2": False, "3": True, "4": True}
+    assert status == {"1": True, "2": False, "3": True, "4": True}, [o.error for o in result.outcomes]
     failure = result.failures[0]
-    assert "report 二 failed on purpose" in failure.error
+    assert failure.error.startswith("ValueError: report 二 failed on purpose")
+    assert "\x1b[" not in failure.error, "ANSI colour codes reached the error text"
     assert not (tmp_path / "out" / "2.html").exists()
     page = (tmp_path / "out" / "3.html").read_text(encoding="utf-8")
     assert "县域报告 三" in page and "leak_check" not in page  # code hidden by default
 
 
-def test_resume_skips_up_to_date_reports(tmp_path):
+def test_pages_are_written_with_the_users_permissions(tmp_path):
+    nb = _notebook(tmp_path / "t.ipynb")
+    old = os.umask(0o022)
+    try:
+        render.run_batch(nb, [("1", {"name": "x"}, tmp_path / "out" / "1.html")], workers=1, progress=False,
+                         warmup=None)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out" / "1.html").stat().st_mode) == 0o644
+
+
+def test_resume_skips_by_fingerprint_not_by_file_time(tmp_path):
     nb = _notebook(tmp_path / "t.ipynb")
     out = tmp_path / "out" / "1.html"
-    render.run_batch(nb, [("1", {"name": "x"}, out)], workers=1, progress=False, warmup=None)
-    again = render.run_batch(nb, [("1", {"name": "x"}, out)], workers=1, progress=False, resume=True, warmup=None)
+    job = [("1", {"name": "x"}, out)]
+    render.run_batch(nb, job, workers=1, progress=False, warmup=None)
+    os.utime(out, (0, 0))  # a page older than everything: times must not matter
+    again = render.run_batch(nb, job, workers=1, progress=False, resume=True, warmup=None)
     assert again.outcomes[0].skipped
+    other = render.run_batch(nb, [("1", {"name": "y"}, out)], workers=1, progress=False, resume=True, warmup=None)
+    assert not other.outcomes[0].skipped and "县域报告 y" in out.read_text(encoding="utf-8")
+    edited_nb = nbformat.read(nb, as_version=4)
+    edited_nb.cells[1].source += "\nprint('edited')"
+    nbformat.write(edited_nb, nb)
+    edited = render.run_batch(nb, [("1", {"name": "y"}, out)], workers=1, progress=False, resume=True, warmup=None)
+    assert not edited.outcomes[0].skipped, "an edited notebook must re-render"
+
+
+def test_short_error_is_plain_text():
+    err = kernels.short_error(RuntimeError("\x1b[0;31mValueError\x1b[0m: boom\nmore"))
+    assert err.startswith("ValueError: boom") and "\x1b" not in err
 
 
 def test_safe_filenames():
     assert render.safe_filename("410181-巩义市") == "410181-巩义市"
     assert "/" not in render.safe_filename("../../etc/passwd")
-    assert render.safe_filename("") == "report"
+    assert render.safe_filename("") == "report" and render.safe_filename("..") == "report"
 
 
-def test_index_page_lists_reports_and_failures():
-    page = render.index_html("河南", [{"代码": "410181", "名称": "巩义市", "报告": "county/a.html"}], {"year": 2022},
-                             [render.Outcome("410225", "x", False, 0.1, error="ValueError: boom")], None)
-    assert "巩义市" in page and "county/a.html" in page and "ValueError: boom" in page and "sortBy" in page
+def _kernelspec(root: Path, name: str, argv: list[str]) -> None:
+    folder = root / "kernels" / name
+    folder.mkdir(parents=True)
+    (folder / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": name, "language": "python"}))
+
+
+def test_a_kernel_whose_command_does_not_exist_is_an_error_not_a_hang(tmp_path, monkeypatch):
+    _kernelspec(tmp_path, "broken", ["/no/such/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    nb = _notebook(tmp_path / "t.ipynb")
+    t0 = time.monotonic()
+    with pytest.raises(render.KernelStartError, match="'broken' did not start.*no/such/python"):
+        render.run_batch(nb, [("1", {}, tmp_path / "1.html")], workers=2, progress=False, warmup=None,
+                         kernel_name="broken", startup_timeout=20)
+    assert time.monotonic() - t0 < 15
+
+
+def test_a_kernel_that_never_answers_times_out(tmp_path, monkeypatch):
+    _kernelspec(tmp_path, "silent", ["sleep", "60"])
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    nb = _notebook(tmp_path / "t.ipynb")
+    t0 = time.monotonic()
+    with pytest.raises(render.KernelStartError, match="did not answer within 3 s"):
+        render.run_batch(nb, [("1", {}, tmp_path / "1.html")], workers=1, progress=False, warmup=None,
+                         kernel_name="silent", startup_timeout=3)
+    assert time.monotonic() - t0 < 20
+
+
+def test_an_unknown_kernel_name_is_an_error(tmp_path):
+    nb = _notebook(tmp_path / "t.ipynb")
+    with pytest.raises(render.KernelStartError, match="no Jupyter kernel named 'nope'"):
+        render.run_batch(nb, [("1", {}, tmp_path / "1.html")], progress=False, warmup=None, kernel_name="nope")
 
 
 def test_batch_runs_on_a_dask_local_cluster(tmp_path):
@@ -77,3 +142,13 @@ def test_batch_runs_on_a_dask_local_cluster(tmp_path):
     assert {o.key: o.ok for o in result.outcomes} == {"1": True, "2": False, "3": True}
     assert "failed on purpose" in result.failures[0].error
     assert "n3" in (tmp_path / "out" / "3.html").read_text(encoding="utf-8")
+
+
+def test_same_inputs_same_bytes(tmp_path):
+    nb = _notebook(tmp_path / "t.ipynb")
+    pages = []
+    for run in ("a", "b"):
+        out = tmp_path / run / "page.html"
+        render.run_batch(nb, [("1", {"name": "巩义市"}, out)], workers=1, progress=False, warmup=None)
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]

@@ -111,3 +111,9 @@ def test_vectorised_matches_scalar_and_keeps_order():
         scalar, scalar_flag = units.parse_value(t, "亿元", "亿元")
         assert ((math.isnan(v) and math.isnan(scalar)) or v == scalar) and f == scalar_flag
     assert out.flag.tolist()[:6] == ["exact", "approximate", "masked", "exact", "exact", "invalid"]
+
+
+def test_scientific_notation_from_a_spreadsheet_export_is_approximate():
+    # A CSV saved from a spreadsheet shows large numbers rounded to six digits in scientific notation.
+    assert units.parse_value("1.23457E+11", "元", "亿元") == (1234.57, "approximate")
+    assert units.parse_value("123457000000", "元", "亿元") == (1234.57, "exact")

@@ -17,6 +17,7 @@ counts); the registry (``indicators.yaml``, key ``census``) says which columns. 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -417,8 +418,9 @@ def coefficient_html(res, decimals: int = 4) -> str:
             return method()
     caption = (f"N = {res.n:,}；R² = {res.r2:.3f}；标准误：{res.cov_type}"
                + (f"；固定效应：{res.formula.split('C(')[1].split(')')[0]}" if "C(" in res.formula else ""))
-    return (coefficient_table(res, decimals).style.format(precision=decimals).set_caption(caption)
-            .to_html())
+    return (coefficient_table(res, decimals).style.format(precision=decimals, escape="html")
+            .format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+            .set_caption(html.escape(caption)).to_html())
 
 
 def binned_scatter(res, bins: int = 20, ax=None):

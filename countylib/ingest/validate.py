@@ -161,10 +161,12 @@ def check_ranges(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def check_plausibility(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Reject values of level indicators (money, people, area, counts) that are at least
-    :data:`PLAUSIBLE_FACTOR` times above or below the median of the same indicator among units of the same
-    level (all years and sources; at least :data:`PLAUSIBLE_MIN_N` values). Published figures only: rows
-    whose ``source_quality`` is ``computed`` count towards the median but are never rejected (Macau's
-    parishes are rightly 1/1,000 of a median county's area).
+    :data:`PLAUSIBLE_FACTOR` times above or below the typical value of the same indicator among units of the
+    same level (all years; at least :data:`PLAUSIBLE_MIN_N` values). The typical value is the median of the
+    sources' medians, one vote per source, so that one large table printed in the wrong unit cannot make
+    itself the norm and the other sources the outliers. Published figures only: rows whose
+    ``source_quality`` is ``computed`` count towards the median but are never rejected (Macau's parishes
+    are rightly 1/1,000 of a median county's area).
 
     >>> df = pd.DataFrame({"adcode": list("abcd"), "year": 2022, "indicator": "gdp", "level": "county",
     ...                    "value": [300.0, 420.0, 3_500_000.0, 250.0]})
@@ -173,35 +175,44 @@ def check_plausibility(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     """
     kinds = frame.indicator.map(lambda k: indicators.get(k).kind)
     level = frame["level"] if "level" in frame else pd.Series("county", index=frame.index)
+    source = frame["source_id"] if "source_id" in frame else pd.Series("", index=frame.index)
     use = frame.value.notna() & (frame.value > 0) & kinds.isin(["level", "count"])
     ratio = pd.Series(np.nan, index=frame.index)
     median = pd.Series(np.nan, index=frame.index)
     size = pd.Series(0, index=frame.index)
+    voters = pd.Series(0, index=frame.index)
     for _, idx in frame[use].groupby([frame.indicator[use], level[use]]).groups.items():
         vals = frame.loc[idx, "value"]
         if len(vals) < PLAUSIBLE_MIN_N:
             continue
-        med = float(vals.median())
-        median[idx], size[idx] = med, len(vals)
+        per_source = vals.groupby(source[idx]).median()
+        med = float(np.exp(np.median(np.log(per_source.to_numpy())))) if len(per_source) > 1 else float(vals.median())
+        median[idx], size[idx], voters[idx] = med, len(vals), len(per_source)
         ratio[idx] = vals / med
     # Figures computed here (area from polygons) count towards the median but cannot be misprinted.
     computed = frame["source_quality"].eq("computed") if "source_quality" in frame else False
     bad = ratio.notna() & ((ratio >= PLAUSIBLE_FACTOR) | (ratio <= 1 / PLAUSIBLE_FACTOR)) & ~computed
     rejected = frame[bad].copy()
+    printed = rejected["unit_published"] if "unit_published" in rejected else pd.Series("", index=rejected.index)
     rejected["reason"] = [
-        _implausible(k, v, m, n, lv) for k, v, m, n, lv in zip(rejected.indicator, rejected.value, median[bad],
-                                                                size[bad], level[bad], strict=True)
+        _implausible(k, v, m, n, lv, s, u) for k, v, m, n, lv, s, u in zip(
+            rejected.indicator, rejected.value, median[bad], size[bad], level[bad], voters[bad], printed,
+            strict=True)
     ]
     return frame[~bad].copy(), rejected
 
 
-def _implausible(key: str, value: float, median: float, n: int, level: str) -> str:
+def _implausible(key: str, value: float, median: float, n: int, level: str, sources: int = 1,
+                 printed: object = "") -> str:
     meta = indicators.get(key)
     power = round(math.log10(value / median))
     times = f"{10 ** abs(power):,} times" if power > 0 else f"1/{10 ** abs(power):,} of"
-    guess = _unit_guess(meta.unit, power)
+    unit = units.normalize_unit(printed)
+    read_as = unit if unit in units.UNITS and units.dimension(unit) == units.dimension(meta.unit) else meta.unit
+    guess = _unit_guess(read_as, power)
+    among = f" from {sources} sources (median of each source's median)" if sources > 1 else ""
     return (f"{value:g} {meta.unit} is {times} the median {median:g} {meta.unit} of {n} {level} figures of "
-            f"{meta.name_zh}" + (f": likely {guess}" if guess else ": likely a unit error"))
+            f"{meta.name_zh}{among}" + (f": likely {guess}" if guess else ": likely a unit error"))
 
 
 def _unit_guess(canonical: str, power: int) -> str:

