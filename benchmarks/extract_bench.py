@@ -3,8 +3,8 @@
 * ``synthetic``: bulletin-like paragraphs written for this benchmark (made-up numbers): prose with levels
   and growth rates, a traditional-character reprint with pinyin glosses, forum markup, a flattened
   table and long stretches with no figures at all.
-* ``dense``: paragraphs with the density of real statistical bulletins (made-up numbers, written for
-  this benchmark): a figure every 25-30 characters, nearly every clause a level with its 增长/比上年
+* ``dense``: paragraphs as dense as real statistical bulletins or denser (made-up numbers, written for
+  this benchmark): a figure every 20-25 characters, nearly every clause a level with its 增长/比上年
   rate, sector breakdowns, 其中 clauses, 分别 lists, structure ratios, flattened, space-separated and
   ``|``-separated tables, and a traditional-character reprint with pinyin glosses and forum markup.
 
@@ -159,7 +159,7 @@ def make_text(mb: float, seed: int = 0) -> str:
 
 
 def make_dense_text(mb: float, seed: int = 0) -> str:
-    """The dense text: a figure every 25-30 characters, as in real statistical bulletins."""
+    """The dense text: a figure every 20-25 characters, as in real statistical bulletins or denser."""
     return _repeat(_dense_paragraph, mb, seed)
 
 
