@@ -81,7 +81,9 @@ def test_unknown_prefecture_and_province_give_a_hint():
 def test_display_helpers(table):
     zh = compare.county_table_zh(table, ["gdp"])
     assert list(zh.columns[:5]) == ["代码", "名称", "类型", "地级市", "地区生产总值（亿元）"]
-    html = compare.styled(pd.DataFrame({"名称": ["巩义市"], "年份": [2022], "值": [1234.5], "缺": [None]})).to_html()
+    from countylib.output import tables
+
+    html = tables.styled(pd.DataFrame({"名称": ["巩义市"], "年份": [2022], "值": [1234.5], "缺": [None]})).to_html()
     assert "1,234.50" in html and ">2022<" in html.replace(" ", "") and "无数据" in html
-    again = compare.styled(pd.DataFrame({"名称": ["巩义市"], "年份": [2022], "值": [1234.5], "缺": [None]})).to_html()
+    again = tables.styled(pd.DataFrame({"名称": ["巩义市"], "年份": [2022], "值": [1234.5], "缺": [None]})).to_html()
     assert html == again, "same table, same bytes"

@@ -17,7 +17,6 @@ counts); the registry (``indicators.yaml``, key ``census``) says which columns. 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -398,31 +397,6 @@ def regression(y: str = "schooling_years", x: str = "urbanization", controls: Se
     return res
 
 
-def coefficient_table(res, decimals: int = 4) -> pd.DataFrame:
-    """The coefficients without the fixed-effect dummies, with Chinese labels for the variables."""
-    table = res.table.copy()
-    keep = [t for t in table.index if not str(t).startswith("C(")]
-    table = table.loc[keep]
-    labels = {t: ("截距" if t == "Intercept" else ind.get(t).label if t in ind.registry() else t) for t in keep}
-    table.index = [labels[t] for t in keep]
-    table.index.name = "变量"
-    table.columns = ["系数", "标准误", "t", "p", "95%下限", "95%上限"][: len(table.columns)]
-    return table.round(decimals)
-
-
-def coefficient_html(res, decimals: int = 4) -> str:
-    """The coefficient table as an HTML table (uses the result's own HTML method when it has one)."""
-    for name in ("to_html", "html", "table_html"):
-        method = getattr(res, name, None)
-        if callable(method):
-            return method()
-    caption = (f"N = {res.n:,}；R² = {res.r2:.3f}；标准误：{res.cov_type}"
-               + (f"；固定效应：{res.formula.split('C(')[1].split(')')[0]}" if "C(" in res.formula else ""))
-    return (coefficient_table(res, decimals).style.format(precision=decimals, escape="html")
-            .format_index(escape="html", axis=0).format_index(escape="html", axis=1)
-            .set_caption(html.escape(caption)).to_html())
-
-
 def binned_scatter(res, bins: int = 20, ax=None):
     """A binned scatter of y on x after absorbing the fixed effects and controls (both residualised,
     means added back): the means of y in ``bins`` quantile bins of x, with the fitted line (seaborn)."""
@@ -489,16 +463,3 @@ def residual_map(res, province: str | None = "全国"):
                                                                    "url": [""]})))
     m.ax.set_title(f"实际值 − 拟合值；N = {res.n:,}，未进入回归的单位为无数据", fontsize=10, color="#444444")
     return m
-
-
-def diagnostics_md(res) -> str:
-    """N, drops, fit and the diagnostics of a regression (Markdown, one item a line), without the
-    fixed-effect dummies."""
-    lines = [f"公式：`{res.formula}`", f"N = {res.n:,}（剔除 {len(res.dropped)} 个缺少变量的单位，列于下表）"]
-    if not res.inference:
-        return "\n".join(f"- {t}" for t in [*lines, res.message])
-    d = res.diagnostics
-    lines += [f"R² = {res.r2:.3f}，调整 R² = {res.adj_r2:.3f}，标准误：{res.cov_type}",
-              f"Breusch–Pagan p = {d['breusch_pagan_p']:.3g}；Jarque–Bera p = {d['jarque_bera_p']:.3g}",
-              "影响最大的单位（Cook's D）：" + "、".join(f"{n}（{v:.3f}）" for n, v in d["influential"])]
-    return "\n".join(f"- {t}" for t in lines)

@@ -10,7 +10,6 @@ otherwise, and say so in their headings.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -121,28 +120,3 @@ def province_gap(table: pd.DataFrame, indicator: str, province: str, year: int,
                         label: g.reference, "差距": g.gap, "比值": g.ratio})
     out.attrs.update(N=len(values), reference=mean, label=label)
     return out
-
-
-def styled(frame: pd.DataFrame, precision: int = 2):
-    """A table ready for a report: no index; decimals to ``precision`` with thousands separators
-    (integers such as years and counts as they are); missing shown as 无数据; text left-aligned and
-    kept on one line.
-
-    >>> html = styled(pd.DataFrame({"名称": ["巩义市"], "年份": [2022], "值": [1234.5]})).to_html()
-    >>> "1,234.50" in html and "2022" in html and "2,022" not in html
-    True
-    """
-    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
-    texts = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    # A uuid from the content keeps the page byte-identical across runs (pandas would pick a random one).
-    uuid = hashlib.sha1(frame.to_csv().encode("utf-8")).hexdigest()[:10]
-    # escape: names, notes and sources are data; they show as text, never as markup
-    style = frame.style.set_uuid(uuid).hide(axis="index").format(na_rep="无数据", escape="html")
-    style = style.format_index(escape="html", axis=1)
-    if floats:
-        style = style.format(precision=precision, na_rep="无数据", thousands=",", subset=floats, escape="html")
-    style = style.set_table_styles([{"selector": "td, th", "props": "white-space: nowrap; padding: 2px 8px;"}])
-    if texts:
-        style = style.set_properties(subset=texts, **{"text-align": "left"}).set_table_styles(
-            {c: [{"selector": "th", "props": "text-align: left;"}] for c in texts}, overwrite=False)
-    return style
