@@ -134,7 +134,7 @@ def extract_cmd(
             _fail(str(exc))
         found = bulletin.scan(text, county=county, year=year)
         name = Path(f).name
-        for r in found.itertuples(index=False):
+        for r in found.astype(object).itertuples(index=False):  # plain values: Arrow columns iterate slowly
             status = r.status if r.status in counts else "other"
             counts[status] += 1
             if review and r.status in ("ok", "ambiguous"):

@@ -25,6 +25,21 @@ from functools import cache, lru_cache
 
 import numpy as np
 
+
+def quick_start(pattern: str, first: str) -> str:
+    """``pattern`` behind a look-ahead for the characters its matches can start with (``first``, as the
+    inside of a character class). Searching a long text, the regex engine then passes over every other
+    position at once instead of trying each alternative there. The matches are the same, as long as
+    ``first`` holds every character a match can start with. (A pattern that starts with a literal or a
+    character class needs none: the engine skips ahead by it already.)
+
+    >>> p = re.compile(quick_start("约?[0-9]+亿元", "约0-9"))
+    >>> [m.group(0) for m in p.finditer("全县约230亿元,其中12亿元")]
+    ['约230亿元', '12亿元']
+    """
+    return f"(?=[{first}])(?:{pattern})"
+
+
 # ------------------------------------------------------------------------------------------------------
 # Marker words around a number
 # ------------------------------------------------------------------------------------------------------
@@ -124,10 +139,13 @@ REGISTERED_WORDS = ("户籍", "户口", "公安部门")
 #: Words for a change rather than a level: 新增高新技术企业12家 is not the number of firms.
 INCREASE_WORDS = ("新增", "净增", "新认定", "新培育", "新引进", "新登记", "新入库", "新晋", "增加", "减少", "净减")
 #: Part of a year (first quarter, January to May): not the year's figure.
-PERIOD_PATTERN = re.compile(
-    r"(?:第?[一二三四1-4]季度|前[两二三]季度|[一二三四1-4]至[二三四2-4]季度|上半年|下半年|"
+PERIOD_PATTERN = re.compile(quick_start(
+    r"第?[一二三四1-4]季度|前[两二三]季度|[一二三四1-4]至[二三四2-4]季度|上半年|下半年|"
     r"(?:1|一)\s*[-—~至到]\s*(?:1[01]|[2-9]|[二三四五六七八九]|十一?)\s*月|"
-    r"(?<![\d年\-—~])(?:1[01]|[1-9])月份?(?:末|底)?(?![\d日])|[一二三四五六七八九十]+月份)")
+    r"(?<![\d年\-—~])(?:1[01]|[1-9])月份?(?:末|底)?(?![\d日])|[一二三四五六七八九十]+月份",
+    "第前上下一二三四五六七八九十1-9"))
+#: Every match of PERIOD_PATTERN has one of these: a stretch of text without them names no part of a year.
+PERIOD_MARKS = ("季", "半年", "月")
 #: Targets and plans: a number a text hopes for is not an outcome.
 TARGET_WORDS = ("预期目标", "目标", "力争", "争取", "计划", "规划", "确保", "奋斗")
 #: Wordings that look like a registry indicator but are not one, with the reason (checked together with the
@@ -177,7 +195,9 @@ LEADING_NUMBERING = re.compile(
 # mark whose superscript formatting was lost (栾川县1, 兰考县a): place names never end that way.
 TRAILING_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[0-9a-z]{1,2}$")
 # A middle dot between digits is a decimal point in some reprints (1·8%).
-MIDDLE_DOT_DECIMAL = re.compile(r"(?<=\d)[·•∙・](?=\d)")
+# (The dot comes first, the look-behind after it: a pattern that starts with a character class lets the
+# regex engine skip ahead to the next candidate character instead of trying every position.)
+MIDDLE_DOT_DECIMAL = re.compile(r"[·•∙・](?<=\d[·•∙・])(?=\d)")
 
 
 def marker_flag(word: str) -> str | None:
@@ -402,17 +422,22 @@ _ENTITIES = {"nbsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos":
              "middot": "·", "times": "×", "mdash": "—", "ldquo": "“", "rdquo": "”", "hellip": "…"}
 _ENTITY = re.compile(r"&(#\d{1,6}|#x[0-9a-fA-F]{1,5}|[a-zA-Z]{2,7});")
 # Footnote marks in running text: circled numbers, superscripts, [2] 【1】 after a word or a figure.
-_FOOTNOTE_MARK = re.compile(r"[\u2460-\u2473\u2776-\u277f\u3251-\u325f\u32b1-\u32bf]|(?<![mM])[⁰¹²³⁴-⁹]+|"
-                            r"\[\s*(?:注\s*)?\d{1,2}\s*\]|【\s*(?:注\s*)?\d{1,2}\s*】|［\s*\d{1,2}\s*］")
-# (patterns start with a character class, not a look-behind: the regex engine then skips ahead fast)
+_FOOTNOTE_MARK = re.compile(quick_start(
+    r"[\u2460-\u2473\u2776-\u277f\u3251-\u325f\u32b1-\u32bf]|(?<![mM])[⁰¹²³⁴-⁹]+|"
+    r"\[\s*(?:注\s*)?\d{1,2}\s*\]|【\s*(?:注\s*)?\d{1,2}\s*】|［\s*\d{1,2}\s*］",
+    r"\u2460-\u2473\u2776-\u277f\u3251-\u325f\u32b1-\u32bf⁰¹²³⁴-⁹\[【［"))
+# (patterns start with a character class, a literal or a quick_start look-ahead, not a look-behind: the regex
+# engine then skips ahead fast)
 _FOOTNOTE_CHARS = "[【［" + "".join(map(chr, range(0x2460, 0x2474))) + "".join(map(chr, range(0x2776, 0x2780))) + "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _PINYIN = re.compile(rf"[(（](?<=[{CJK}][(（])[a-z{_TONED}]{{1,6}}[)）]|"
                      rf"[a-z{_TONED}](?<=[{CJK}][a-z{_TONED}])[a-z{_TONED}]{{0,5}}[)）]")
-_THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:,\d{3})+(?![\d]|,\d)|(?<![\s\S])\d{1,3}(?:,\d{3})+(?![\d]|,\d)")
+# (at the start of the text the look-behind has nothing to look at, so it succeeds there too)
+_THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:,\d{3})+(?![\d]|,\d)")
 # A page number left on a line of its own by a PDF copy (- 1 -), often inside a sentence.
 _PAGE_NUMBER = re.compile(r"\n[ \t]*[-—–]\s?\d{1,3}\s?[-—–][ \t]*(?=\n)")
 _BROKEN_FIGURE = re.compile(r"\n(?<=[\d.]\n)[ \t]*(?=[\d.]|[亿万千]?元|万人|%)")
-_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]+")
+_SPACE = r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]"
+_SPACES = re.compile(f"{_SPACE}{_SPACE}*")  # (not "+": a pattern that starts with a class is searched fast)
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 
@@ -444,17 +469,51 @@ class MappedText:
             return pos, pos
         return int(self.starts[start]), int(self.ends[end - 1])
 
-    def touches_noise(self, start: int, end: int) -> bool:
-        """True when a removed noise character (``?``, U+FFFD) stood right before or after ``text[start:end]``."""
-        o_start, o_end = self.span(start, end)
-        before = self.original[int(self.ends[start - 1]) if start > 0 else 0:o_start]
-        after = self.original[o_end:int(self.starts[end]) if end < len(self.text) else len(self.original)]
-        return any(c in NOISE_CHARS for c in before + after)
+    def spans(self, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`span` of many stretches at once: original starts and ends for arrays of normalised ones.
+
+        >>> m = normalize_mapped("GDP[1] 2３0億元")
+        >>> [a.tolist() for a in m.spans(np.array([3, 3]), np.array([6, 8]))]
+        [[7, 7], [10, 12]]
+        """
+        start, end = np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64)
+        n = len(self.text)
+        if n == 0:
+            return np.full(start.shape, len(self.original)), np.full(start.shape, len(self.original))
+        at = np.where(start < n, self.starts[np.minimum(start, n - 1)], len(self.original)).astype(np.int64)
+        return at, np.where(end > start, self.ends[np.clip(end - 1, 0, n - 1)], at).astype(np.int64)
+
+    def touches_noise(self, start, end):
+        """True when a removed noise character (``?``, U+FFFD) stood right before or after ``text[start:end]``
+        (not empty); for arrays of starts and ends, an array of the answers.
+
+        >>> m = normalize_mapped("生产总值?230亿元,增长4.2%")
+        >>> m.touches_noise(4, 9), m.touches_noise(np.array([4, 12]), np.array([9, 15])).tolist()
+        (True, [True, False])
+        """
+        start, end = np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64)
+        noise = np.array([m.start() for m in re.finditer(f"[{re.escape(NOISE_CHARS)}]", self.original)]
+                         if self.noisy else [], dtype=np.int64)
+        if len(noise) == 0:
+            touched = np.zeros(start.shape, dtype=bool)
+        else:
+            n = len(self.text)
+            o_start, o_end = self.spans(start, end)
+            before = np.where(start > 0, self.ends[np.clip(start - 1, 0, n - 1)], 0)  # the gaps, in the original
+            after = np.where(end < n, self.starts[np.clip(end, 0, n - 1)], len(self.original))
+
+            def noise_in(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # a noise character in [a, b)
+                i = np.minimum(np.searchsorted(noise, a), len(noise) - 1)
+                return (noise[i] >= a) & (noise[i] < b)
+
+            touched = noise_in(before, o_start) | noise_in(o_end, after)
+        return touched if touched.ndim else bool(touched)
 
 
 def _substitute(text: str, starts: np.ndarray, ends: np.ndarray, pattern: re.Pattern, repl):
     """One pass of ``pattern.sub(repl, text)`` that carries the offset arrays along (vectorised: the
-    only Python work per match is the match itself)."""
+    only Python work per match is the match itself, and the array work grows with the number of
+    matches plus one copy of the arrays)."""
     spans, news = [], []
     for m in pattern.finditer(text):
         new = repl(m) if callable(repl) else repl
@@ -464,19 +523,24 @@ def _substitute(text: str, starts: np.ndarray, ends: np.ndarray, pattern: re.Pat
     if not spans:
         return text, starts, ends
     n = len(text)
-    ab = np.array(spans, dtype=np.int64)
-    a, b = ab[:, 0], ab[:, 1]
-    depth = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(depth, a, 1)
-    np.add.at(depth, b, -1)
-    keep = np.cumsum(depth[:n]) == 0
-    kept_before = np.concatenate(([0], np.cumsum(keep)))[a]
+    a, b = np.array(spans, dtype=np.int64).T
+    removed = b - a
     lens = np.fromiter((len(x) for x in news), dtype=np.int64, count=len(news))
+    # the original characters behind a replacement: those of the match (of the place, for an empty match)
     lo = np.where(a < n, starts[np.minimum(a, n - 1)], ends[n - 1] if n else 0)
     hi = np.where(b > a, ends[np.maximum(b - 1, 0)], lo)
-    at = np.repeat(kept_before, lens)
-    new_starts = np.insert(starts[keep], at, np.repeat(lo, lens))
-    new_ends = np.insert(ends[keep], at, np.repeat(hi, lens))
+    # Matches never overlap, so the characters kept before match i are a[i] less those removed before it;
+    # the k-th removed character (counting over all matches) stood at k + kept_before of its match, and
+    # the k-th new character stands at k + kept_before of its match in the new text.
+    kept_before = a - (np.cumsum(removed) - removed)
+    keep = np.ones(n, dtype=bool)
+    keep[np.arange(removed.sum()) + np.repeat(kept_before, removed)] = False
+    new_at = np.arange(lens.sum()) + np.repeat(kept_before, lens)
+    is_new = np.zeros(n - removed.sum() + lens.sum(), dtype=bool)
+    is_new[new_at] = True
+    new_starts, new_ends = np.empty(len(is_new), dtype=starts.dtype), np.empty(len(is_new), dtype=ends.dtype)
+    new_starts[new_at], new_ends[new_at] = np.repeat(lo, lens), np.repeat(hi, lens)
+    new_starts[~is_new], new_ends[~is_new] = starts[keep], ends[keep]
     pieces, last = [], 0
     for (x, y), new in zip(spans, news, strict=True):
         pieces.append(text[last:x])
@@ -570,24 +634,24 @@ def normalize_mapped(text: str) -> MappedText:
     """
     text = str(text)
     n = len(text)
-    starts = np.arange(n, dtype=np.int64)
+    starts = np.arange(n, dtype=np.int32 if n < 2**31 - 1 else np.int64)  # half the memory to carry along
     ends = starts + 1
     work = text.replace("\r\n", "\n ").replace("\r", "\n")  # same length: keeps offsets
-    chars = chars_in = set(work)
+    noisy = _has_any(work, NOISE_CHARS)
     passes = [(_CELL_TAG, "|", "<["), (_BLOCK_TAG, "\n", "<["), (_INLINE_TAG, "", "<[!h"), (_ENTITY, _entity, "&"),
               (_FOOTNOTE_MARK, "", _FOOTNOTE_CHARS)]
     for pattern, repl, needs in passes:
-        if chars.intersection(needs):  # a pass whose characters are absent would change nothing
+        if _has_any(work, needs):  # a pass whose characters are absent would change nothing
             work, starts, ends = _substitute(work, starts, ends, pattern, repl)
-    forms = {ch: _char_form(ch) for ch in set(work)}
-    same_length = {ord(c): f for c, f in forms.items() if len(f) == 1 and f != c}
+    forms = {ch: _char_form(ch) for ch in _distinct_chars(work)}
+    same_length = {c: f for c, f in forms.items() if len(f) == 1 and f != c}  # these keep the offsets
     if same_length:
-        work = work.translate(same_length)
+        work = _translate(work, same_length)
     other = [re.escape(c) for c, f in forms.items() if len(f) != 1]
     if other:
         work, starts, ends = _substitute(work, starts, ends, re.compile("|".join(other)),
                                          lambda m: forms.get(m.group(0), m.group(0)))
-    chars = set(work)
+    chars = set("".join(forms.values()))  # the characters of the text now
     passes = [(_PINYIN, "", ")"), (_FOOTNOTE_MARK, "", _FOOTNOTE_CHARS), (MIDDLE_DOT_DECIMAL, ".", "·•∙・"),
               (_THOUSANDS, lambda m: m.group(0).replace(",", ""), ","), (_PAGE_NUMBER, "", "-—–"), (_BROKEN_FIGURE, _broken_figure, "\n"),
               (_WRAPPED_LINE, _wrapped_line, "\n"),
@@ -595,4 +659,42 @@ def normalize_mapped(text: str) -> MappedText:
     for pattern, repl, needs in passes:
         if chars.intersection(needs):
             work, starts, ends = _substitute(work, starts, ends, pattern, repl)
-    return MappedText(work, starts, ends, text, any(c in chars_in for c in NOISE_CHARS))
+    return MappedText(work, starts, ends, text, noisy)
+
+
+def _has_any(text: str, chars: str) -> bool:
+    return re.search(f"[{re.escape(chars)}]", text) is not None
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def positions(text: str, chars: str) -> list[int]:
+    """Where the characters ``chars`` stand in ``text``, in order (looked up on all code points at once).
+
+    >>> positions("全县。增长4%;其中|", "。;|")
+    [2, 7, 10]
+    """
+    return np.flatnonzero(np.isin(_code_points(text), [ord(c) for c in chars])).tolist()
+
+
+def _translate(text: str, table: dict[str, str]) -> str:
+    """``text.translate`` for a table of characters to single characters, on the code points of the text
+    at once (str.translate looks up each of a long text's characters in turn).
+
+    >>> _translate("生产总值，增長４%", {"，": ",", "長": "长", "４": "4"})
+    '生产总值,增长4%'
+    """
+    keys = np.array(sorted(ord(c) for c in table), dtype=np.uint32)
+    values = np.array([ord(table[chr(k)]) for k in keys], dtype=np.uint32)
+    codes = _code_points(text).copy()
+    found = np.flatnonzero(np.isin(codes, keys))
+    codes[found] = values[np.searchsorted(keys, codes[found])]
+    return codes.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _distinct_chars(text: str) -> list[str]:
+    """The distinct characters of ``text`` (counted by code point: ``set(text)`` would make an object for
+    every character of a long text)."""
+    return [chr(c) for c in np.flatnonzero(np.bincount(_code_points(text)))]

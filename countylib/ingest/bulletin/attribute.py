@@ -25,28 +25,29 @@ _LEAD_SCOPE = re.compile(r"全(?:县|市|区|旗|省|国|州|盟)")
 REGISTERED_SENSITIVE = ("pop_urban", "urbanization", "gdp_per_capita")
 _CHANGE = re.compile(r"(?:比上年|较上年|比去年|较去年|同比|比.{0,6}年末?)?(?:增长|下降|增加|减少|净增|净减|回落|提高|高出)")
 _COMPARISON = re.compile(r"(?:比|较|高出|低于|高于|相当于)")
+_INCREASE = re.compile("|".join(map(re.escape, vocab.INCREASE_WORDS)))
+_TARGET = re.compile("|".join(map(re.escape, vocab.TARGET_WORDS)))
+_PERIOD_MARK = re.compile("|".join(map(re.escape, vocab.PERIOD_MARKS)))
 
 
 def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
     """(clause start, value start) of the clauses in ``text[s:e]`` that state a level (not a change)."""
-    key = ("levels", s, e)
-    if key not in doc.memo:
-        doc.memo[key] = _level_clauses(doc, s, e)
-    return doc.memo[key]
+    return doc.remember(("levels", s, e), lambda: _level_clauses(doc, s, e))
 
 
 def _level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
-    out = []
+    out: list[tuple[int, int]] = []
     for v in pt.VALUE.finditer(doc.text, s, e):
         if v.group("unit") in ("%", "‰"):
             continue
         cs = _clause_start(doc, v.start(), s)
+        if out and out[-1][0] == cs:  # the clause is known to state a level already
+            continue
         before = doc.text[cs:v.start()].replace("增加值", "值")
         if _CHANGE.search(before[-8:]) or _COMPARISON.match(before) or _SOURCE.match(before) or \
-                any(w in before for w in vocab.INCREASE_WORDS):
+                _INCREASE.search(before):
             continue
-        if not out or out[-1][0] != cs:
-            out.append((cs, v.start()))
+        out.append((cs, v.start()))
     return out
 
 
@@ -68,14 +69,16 @@ class _Sentence:
 
 
 def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
-    key = ("sentence", ss, se)
-    if key in doc.memo:
-        return doc.memo[key]
+    return doc.remember(("sentence", ss, se), lambda: _read_sentence(doc, ss, se))
+
+
+def _read_sentence(doc: Doc, ss: int, se: int) -> _Sentence:
     t = doc.text
+    # parts of the year (一季度, 1-5月) and target words are rare: one quick search tells whether to look for them
+    periods = vocab.PERIOD_PATTERN.finditer(t, ss, se) if _PERIOD_MARK.search(t, ss, se) else ()
     context = [(m.end(), "other", f"part of the year ({m.group(0)})", "period")
-               for m in vocab.PERIOD_PATTERN.finditer(t, ss, se)
-               if not re.search(r"(?:比|较|与|同)$", t[max(ss, m.start() - 2):m.start()])]
-    for w in vocab.TARGET_WORDS:
+               for m in periods if not re.search(r"(?:比|较|与|同)$", t[max(ss, m.start() - 2):m.start()])]
+    for w in vocab.TARGET_WORDS if _TARGET.search(t, ss, se) else ():
         at = t.find(w, ss, se)
         while at >= 0:
             context.append((at + len(w), "other", f"a target or plan ({w}), not an outcome", "target"))
@@ -88,14 +91,11 @@ def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
     context.sort()
     years = [(m.start(), int(m.group("y"))) for m in pt.TIME_YEAR.finditer(t, ss, se)
              if m.start() == ss or t[m.start() - 1] in ", :;"]
-    out = _Sentence(doc, (ss, se), context, years,
-                    [m.end() for m in pt.ESTIMATE.finditer(t, ss, se)], pt.PRELIMINARY.search(t, ss, se) is not None)
-    doc.memo[key] = out
-    return out
+    return _Sentence(doc, (ss, se), context, years,
+                     [m.end() for m in pt.ESTIMATE.finditer(t, ss, se)], pt.PRELIMINARY.search(t, ss, se) is not None)
 
 
-def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int, e: int,
-              prev: tuple[int, int] | None) -> None:
+def attribute(doc: Doc, cands: list[Candidate], s: int, e: int, prev: tuple[int, int] | None) -> None:
     """Set status, reason, year and flags of the candidates of the sentence part ``text[s:e]`` in place."""
     if not cands:
         return
@@ -109,8 +109,8 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
         cut = pre.rfind(" ")  # a run-in heading before a space: 国民经济 全县地区生产总值…
         if cut >= 0:
             ps, pre = ps + cut + 1, pre[cut + 1:]
-        last = next(reversed(list(pt.VALUE.finditer(pre))), None)
-        if last is not None:  # a figure ends a statement whose punctuation is lost: 增长4.5%三次产业结构…
+        if pt.VALUE.search(pre):  # a figure ends a statement whose punctuation is lost: 增长4.5%三次产业结构…
+            last = list(pt.VALUE.finditer(pre))[-1]
             ps, pre = ps + last.end(), pre[last.end():]
         lead = _LEAD_SCOPE.match(c.label)  # a wording such as 全市生产总值 names its scope itself
         if lead:
@@ -122,8 +122,8 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
             scope = sc.classify(pre, own)
         if not scope.ok:
             c.set(scope.status, scope.reason, scope.kind)
-        if c.status == "ok" and (q := next((x[1:] for x in sent.context if x[0] <= ps), None)):
-            c.set(*q)
+        if c.status == "ok" and sent.context and sent.context[0][0] <= ps:  # sorted: the first is the earliest
+            c.set(*sent.context[0][1:])
         if c.status == "ok" and not scope.explicit_own:
             q = _inherited(doc, c, ps, s, sent, prev)
             if q is not None:
@@ -132,14 +132,22 @@ def attribute(doc: Doc, mapped: vocab.MappedText, cands: list[Candidate], s: int
         if c.status == "ok" and doc.year is not None and c.year != doc.year:
             c.set("ambiguous", f"figure for {c.year}; the text is about {doc.year}", "year")
         if sent.preliminary:
-            c.flags.add("preliminary")
+            c.flag("preliminary")
         if scope.flags or (sent.estimates and sent.estimates[0] <= ps):
-            c.flags.add("estimate")
+            c.flag("estimate")
         if c.status == "ok":
             _note_after(doc, c)
-        a, b = c.num_span
-        if mapped.noisy and b > a and mapped.touches_noise(a, b):
-            c.set("ambiguous", "a noise character (?) touches the number: digits may be lost", "noise")
+
+
+def noisy_numbers(mapped: vocab.MappedText, cands: list[Candidate]) -> None:
+    """Figures whose number a removed noise character (``?``) touches: a digit may be lost. (The last
+    check of :func:`attribute`, made for all the figures of the prose at once.)"""
+    if not mapped.noisy:
+        return
+    numbered = [c for c in cands if c.num_span[1] > c.num_span[0]]
+    touched = mapped.touches_noise([c.num_span[0] for c in numbered], [c.num_span[1] for c in numbered])
+    for c in (c for c, bad in zip(numbered, touched, strict=True) if bad):
+        c.set("ambiguous", "a noise character (?) touches the number: digits may be lost", "noise")
 
 
 _NOTE_AFTER = re.compile(rf"\s?(?P<note>{pt.PAREN})")

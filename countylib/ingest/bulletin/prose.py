@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from countylib import vocab
 from countylib.data import indicators as ind
@@ -25,14 +27,18 @@ from countylib.ingest import units
 from countylib.ingest.bulletin import patterns as pt
 from countylib.ingest.bulletin import scope as sc
 
-SENTENCE_END = re.compile(r"[。!\n|]")
-PART_END = re.compile(r"[。;!\n|]")  # parts of a sentence, between semicolons: the extractor reads these
-CLAUSE_SEP = re.compile(r"[,;]|(?<![\d%]):|:(?!\d)")
+SENTENCE_END = "。!\n|"  # the characters that end a sentence
+PART_END = "。;!\n|"  # and a part of a sentence (between semicolons): the extractor reads these
+CLAUSE_SEP = re.compile(vocab.quick_start(r"[,;]|(?<![\d%]):|:(?!\d)", ",;:"))
 THRESHOLD = re.compile(r"(?:大关|关口|台阶|大台阶|门槛|量级)")
 REACH = re.compile(r"[,、]?\s?(?:(?P<y>(?:19|20)\d\d)年)?(?:全年|总量|规模)?(?:达到|达|为|增至|增加到|提高到|实现|突破|超过|跃升至|升至)")
 GROWTH_KEYS = {"gdp": "gdp_growth"}
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
 SECTOR_SHARE = {"va_primary": "share_primary", "va_secondary": "share_secondary", "va_tertiary": "share_tertiary"}
+#: The share a level may be followed by (…，占生产总值的比重为24.7% / 城镇人口…，占总人口的比重为…).
+SHARE_OF_LEVEL = {**SECTOR_SHARE, "pop_urban": "urbanization"}
+#: GDP growth written as a rate after its own label (GDP增长率为6.5%).
+_RATE = re.compile(rf"(?:为|达到?|是)?(?P<avg>)(?P<dir>)(?P<num>-?{pt.NUMBER}|{pt.MASK})\s?%(?P<post>)")
 SHARE_AFTER = re.compile(
     rf"[,，]\s?(?:占(?:全县|全市|全区|全旗)?(?:地区生产总值|国内生产总值|生产总值|GDP)的?(?:比重|比例)(?:为|达到?|是)?|"
     rf"占比(?:为|达到?)?)(?P<num>{pt.NUMBER})\s?%")
@@ -49,7 +55,7 @@ THRESHOLD_CLAUSE = re.compile(
     r"(?P<post>)(?:大关|关口|台阶|大台阶|门槛)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One figure found in the text, before it is checked and converted."""
 
@@ -62,7 +68,7 @@ class Candidate:
     label_start: int
     label_end: int
     source: str = "prose"
-    flags: set[str] = field(default_factory=set)
+    flags: frozenset[str] = frozenset()  # see flag()
     status: str = "ok"
     reason: str = ""
     kind: str = ""  # what decided a non-ok status (scope kinds, "growth", "lookalike", ...)
@@ -76,6 +82,15 @@ class Candidate:
         if self.status == "ok":
             self.status, self.reason, self.kind = status, reason, kind
 
+    def flag(self, name: str) -> None:
+        """Add a flag (growth, estimate, approximate ...). Most figures have none: they all share the one
+        empty frozenset, and a figure gets a set of its own only when flagged."""
+        self.flags = self.flags | {name}
+
+
+_MEMO_SIZE = 32
+T = TypeVar("T")
+
 
 @dataclass
 class Doc:
@@ -84,8 +99,17 @@ class Doc:
     year: int | None
     sentence_ends: list[int]  # positions of 。! and line breaks (and len(text))
     seps: list[int]  # clause separators (positions)
-    memo: dict = field(default_factory=dict)  # per-document caches (level clauses of a stretch of text)
+    memo: dict = field(default_factory=dict)  # see remember()
     report: bool = False  # a government work report (去年 is the year it reviews)
+
+    def remember(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, once for each key while the text around it is read (what a sentence says, its
+        level clauses). The text is read in order, so only the most recent keys are kept."""
+        if key not in self.memo:
+            if len(self.memo) >= _MEMO_SIZE:
+                del self.memo[next(iter(self.memo))]
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         """Bounds of the sentence around ``pos`` (semicolons do not end it)."""
@@ -115,7 +139,7 @@ def _growth(key: str, label: re.Match | tuple[int, int, str], g: re.Match) -> Ca
         num = "-" + num
     c = Candidate(key, lt, num + (g.group("post") or ""), "%", g.start("num"), g.end(), ls, le,
                   num_span=(g.start("num"), g.end("num")))
-    c.flags.add("growth")
+    c.flag("growth")
     if g.group("avg"):
         c.set("other", f"average growth over several years ({g.group('avg')}), not the year's rate", "growth")
     return c
@@ -140,19 +164,21 @@ def _clause_end(doc: Doc, pos: int, ceil: int) -> int:
 
 
 class SentenceReader:
-    """Reads the figures of one sentence ``text[s:e]``."""
+    """Reads the figures of one sentence part ``text[s:e]``, given the matches of the label and structure
+    patterns in it."""
 
-    def __init__(self, doc: Doc, s: int, e: int, labels: list[re.Match]):
-        self.doc, self.t, self.s, self.e, self.labels = doc, doc.text, s, e, labels
+    def __init__(self, doc: Doc, s: int, e: int, labels: list[re.Match], structures: list[re.Match]):
+        self.doc, self.t, self.s, self.e, self.labels, self.structures = doc, doc.text, s, e, labels, structures
         self.out: list[Candidate] = []
         self.used: set[int] = set()  # label starts handled by paired or structure readers
 
     def read(self) -> list[Candidate]:
         t = self.t
-        if "分别" in t[self.s:self.e]:
-            for m in re.finditer("分别", t[self.s:self.e]):
-                self._paired(self.s + m.start())
-        for m in pt.STRUCTURE_LABEL.finditer(t, self.s, self.e):
+        at = t.find("分别", self.s, self.e)
+        while at >= 0:
+            self._paired(at)
+            at = t.find("分别", at + 2, self.e)
+        for m in self.structures:
             self._structure(m)
         for m in self.labels:
             if m.start() not in self.used:
@@ -165,8 +191,9 @@ class SentenceReader:
         named = m.start() > self.s and t[m.start() - 1] == "(" and t.startswith(")", m.end())
         before = len(self.out)
         self._read_label(m, m.end() + 1 if named else m.end())
-        for c in self.out[before:]:
-            c.named = named
+        if named:
+            for c in self.out[before:]:
+                c.named = True
 
     def _read_label(self, m: re.Match, after: int) -> None:
         t, e = self.t, self.e
@@ -179,8 +206,7 @@ class SentenceReader:
             return
         if key in ("gdp_growth",):
             f = pt.FILLER.match(t, gap_end, e).end()
-            g = re.compile(rf"(?:为|达到?|是)?(?P<avg>)(?P<dir>)(?P<num>-?{pt.NUMBER}|{pt.MASK})\s?%(?P<post>)").match(t, f, e)
-            g = g or pt.GROWTH.match(t, f, e)
+            g = _RATE.match(t, f, e) or pt.GROWTH.match(t, f, e)
             if g:
                 self.out.append(_growth("gdp_growth", m, g))
             return
@@ -212,7 +238,7 @@ class SentenceReader:
         if g is not None:
             self._growth_of(key, m, g)
             end = g.end()
-        share = {**SECTOR_SHARE, "pop_urban": "urbanization"}.get(key)
+        share = SHARE_OF_LEVEL.get(key)
         if share is not None:  # 第一产业增加值6.57亿元，增长3.1%，占生产总值的比重为24.7% / 城镇人口…，占总人口的比重为…
             sh = (URBAN_SHARE_AFTER if key == "pop_urban" else SHARE_AFTER).match(t, end, e)
             if sh is not None:
@@ -344,7 +370,7 @@ class SentenceReader:
                     continue
                 gkey = GROWTH_KEYS.get(key, key)
                 c = _figure(gkey, lab, v, unit="%")
-                c.flags.add("growth")
+                c.flag("growth")
                 if key not in GROWTH_KEYS:
                     c.set("other", f"growth of {text}: the registry has no growth indicator for it", "growth")
                 elif verb.group(0).endswith("下降") and not c.value_text.startswith("-"):
@@ -362,7 +388,7 @@ class SentenceReader:
                     c.set("ambiguous", f"figure of another place ({place})", "place")
                 else:
                     c.preamble = (pre_end, head.start())  # the list of places, ours among them
-                    c.flags.add("paired")
+                    c.flag("paired")
             self.out.append(c)
 
     def _head_label(self, a: int, b: int) -> re.Match | None:
@@ -381,7 +407,7 @@ class SentenceReader:
         three = pt.THREE_SECTORS.search(subject)
         if three is not None:
             suffix = re.sub(r"(?:为|是|达到|达|实现|完成|\s)+$", "", subject[three.end():])
-            for name in sorted(own.names, key=len, reverse=True):  # …占玉山县生产总值的比重 -> …占生产总值比重
+            for name in own.names_longest_first:  # …占玉山县生产总值的比重 -> …占生产总值比重
                 suffix = suffix.replace("占" + name, "占")
             words = [s + suffix for s in pt.SECTORS]
             keys = [pt.fullmatch_label(w) for w in words]

@@ -74,7 +74,7 @@ def _context(text: str, row, rows: pd.DataFrame) -> list[dict]:
 
 def _full_text(text: str, rows: pd.DataFrame) -> list[dict]:
     pieces, pos = [], 0
-    for r in rows.sort_values(["start", "end"]).itertuples():
+    for r in rows.sort_values(["start", "end"]).astype(object).itertuples():
         if r.start < pos or r.end <= r.start:
             continue  # overlapping marks are listed in the tables only
         pieces.append({"text": text[pos:r.start], "cls": ""})
@@ -91,7 +91,7 @@ def render(text: str, figures: pd.DataFrame, title: str = "", subtitle: str = ""
     rows["n"] = range(1, len(rows) + 1)
     items: dict[str, list] = {"ok": [], "ambiguous": [], "other": []}
     counts = {"ok": 0, "ambiguous": 0, "other": 0}
-    for r in rows.itertuples():
+    for r in rows.astype(object).itertuples():  # plain values: Arrow columns iterate slowly
         group = "ok" if r.status == "ok" else "ambiguous" if r.status == "ambiguous" else "other"
         counts[group] += 1
         if len(items[group]) >= MAX_ROWS:

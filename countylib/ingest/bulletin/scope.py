@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from countylib import vocab
 from countylib.ingest.bulletin import patterns as pt
@@ -38,6 +38,24 @@ class Own:
     scope_words: tuple[str, ...] = tuple(w for ws in vocab.OWN_SCOPE_WORDS.values() for w in ws)
     other_scope_words: tuple[str, ...] = vocab.OTHER_SCOPE_WORDS
     given: bool = False
+
+    def __hash__(self) -> int:  # part of the key of every cached reading of the words before a label
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.names, self.scope_words, self.other_scope_words, self.given))
+
+    @cached_property
+    def names_longest_first(self) -> tuple[str, ...]:
+        """Its names, the longest first (石柱土家族自治县 before 石柱县 before 石柱)."""
+        return tuple(sorted(self.names, key=len, reverse=True))
+
+    @cached_property
+    def label_prefixes(self) -> tuple[str, ...]:
+        """Words that may stand before a table's row label to say the row is the unit's own: its scope
+        words (全县), then its names, the longest first."""
+        return (*self.scope_words, *self.names_longest_first)
 
     @classmethod
     @cache

@@ -12,6 +12,7 @@ numbers: the level column (绝对数, 总量, 年末数 …, or the first) and, 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from countylib.ingest import units
@@ -34,7 +35,7 @@ _SPACE_ROW = re.compile(rf"^(?P<label>[^\d|]{{2,24}}?)\s?(?P<nums>(?:{_NUM.patte
 _MAX_CELL = 40
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     start: int
@@ -45,12 +46,15 @@ class Cell:
         return _NUM.fullmatch(self.text) is not None
 
 
-def _cells(t: str) -> list[list[Cell]]:
-    """Runs of cells (a prose line ends a run)."""
+def _cells(t: str) -> Iterator[list[Cell]]:
+    """Runs of two cells or more, in text order (a prose line ends a run)."""
     runs: list[list[Cell]] = [[]]
     pos = 0
     for line in t.split("\n"):
         start, pos = pos, pos + len(line) + 1
+        if len(runs) > 1:  # only the last run can still grow
+            yield from (r for r in runs[:-1] if len(r) >= 2)
+            del runs[:-1]
         stripped = line.strip()
         if not stripped:
             continue
@@ -58,7 +62,8 @@ def _cells(t: str) -> list[list[Cell]]:
                                     ("," in stripped and len(stripped) > _MAX_CELL)):
             runs.append([])
             continue
-        parts = [(m.group(0), start + m.start()) for m in re.finditer(r"[^|]+", line)]
+        parts = [(m.group(0), start + m.start()) for m in re.finditer(r"[^|]+", line)] if "|" in line else \
+            [(line, start)]
         for text, at in parts:
             if "|" in line and "。" in text:  # a table glued to the end of a paragraph: keep its first cell
                 cut = text.rfind("。") + 1
@@ -79,7 +84,7 @@ def _cells(t: str) -> list[list[Cell]]:
                              Cell(u.group(0), at + u.start(), at + u.end())])
             else:
                 runs.append([])
-    return [r for r in runs if len(r) >= 2]
+    yield from (r for r in runs if len(r) >= 2)
 
 
 def _unit_of(text: str) -> str | None:
@@ -158,7 +163,7 @@ def _read_run(doc: Doc, run: list[Cell]) -> list[Candidate]:
 
 
 def _strip_own(label: str, doc: Doc) -> str:
-    for w in (*doc.own.scope_words, *sorted(doc.own.names, key=len, reverse=True)):
+    for w in doc.own.label_prefixes:
         if label.startswith(w) and len(label) > len(w) + 1:
             return label[len(w):]
     return label
@@ -202,7 +207,7 @@ def _row(doc, key, cell, label, nums, columns, col_units, unit, title) -> list[C
         g = nums[growth_i]
         gc = Candidate("gdp_growth", label, g.text.rstrip("%"), "%", g.start, g.end, cell.start, cell.end, "table",
                        num_span=(g.start, g.end))
-        gc.flags.add("growth")
+        gc.flag("growth")
         out.append(gc)
     q, where = sc.qualifier(title, doc.own), "table title"
     lq = sc.qualifier(_strip_own(label, doc), doc.own)  # 全市生产总值 as a row of a county's table
