@@ -142,7 +142,9 @@ def test_one_ctrl_c_stops_the_batch_and_writes_the_index(home):
     t0 = time.monotonic()
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
     out = proc.communicate(timeout=60)[0].decode()
-    assert time.monotonic() - t0 < 10, f"the batch took {time.monotonic() - t0:.1f} s to stop"
+    # What proves the batch stopped is the count of finished reports below (left alone it would finish all
+    # five); this bound only catches a hang, with room for a loaded machine.
+    assert time.monotonic() - t0 < 45, f"the batch took {time.monotonic() - t0:.1f} s to stop"
     assert proc.returncode == 130, out
     assert "interrupted:" in out and "--resume" in out
     record = _run(home, "ctrlc")
