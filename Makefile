@@ -42,7 +42,7 @@ test: $(STAMP)  ## run the test suite (lint included)
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check countylib tests benchmarks
+	$(VENV)/bin/ruff check conftest.py countylib tests benchmarks
 
 lab: build  ## JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab notebooks/

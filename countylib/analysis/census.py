@@ -108,7 +108,7 @@ def counts(adcodes: Sequence[str] | None = None, level: str | None = None, folde
     """The published counts per current unit (summed for merged units), as built into
     ``census_2020.parquet``: adcode, name, level, members, n_members, then the sheet's columns.
 
-    >>> counts(["410308"])[["name", "members", "n_members"]].values.tolist()      # doctest: +SKIP
+    >>> counts(["410308"])[["name", "members", "n_members"]].values.tolist()
     [['孟津区', '410306,410322', 2]]
     """
     from countylib.data.load import processed_table
@@ -126,7 +126,7 @@ def merged_values(indicator: str, groups: Sequence[Sequence[str]], folder: Path 
     each group (a prefecture's 市区, a region): shares are recomputed, never averaged. A group with a
     unit that has no counts gets NaN.
 
-    >>> merged_values("urbanization", [["410308", "410307"]])      # doctest: +SKIP
+    >>> merged_values("urbanization", [["410308", "410307"]])
     [63.4...]
     """
     table = counts(folder=folder)
@@ -152,8 +152,8 @@ def age_pyramid(adcode: str | int, folder: Path | None = None) -> pd.DataFrame:
 
     Columns: 年龄组, 男, 女 (persons), 男_占比, 女_占比 (% of the unit's total population).
 
-    >>> p = age_pyramid("410181")                             # doctest: +SKIP
-    >>> p.columns.tolist()                                    # doctest: +SKIP
+    >>> p = age_pyramid("410181")
+    >>> p.columns.tolist()
     ['年龄组', '男', '女', '男_占比', '女_占比']
     """
     code = str(adcode).strip().zfill(6)
@@ -369,8 +369,8 @@ def regression(y: str = "schooling_years", x: str = "urbanization", controls: Se
     clustered errors (``cov_type="cluster"``: clustered by the fixed-effect groups), via
     :func:`countylib.stats.regress`. Returns its result, with the data in ``.frame``.
 
-    >>> res = regression("schooling_years", "urbanization", fixed_effects="province")   # doctest: +SKIP
-    >>> res.n > 2500                                                                      # doctest: +SKIP
+    >>> res = regression("schooling_years", "urbanization", fixed_effects="province")
+    >>> res.n > 2500
     True
     """
     import inspect

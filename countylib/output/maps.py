@@ -424,8 +424,8 @@ def indicator_map(indicator: str, province: str | None = "河南省", year: int 
     """Load an indicator for a province (or 全国) and draw it, with title, subtitle (counts of the units
     drawn) and source note built from the parameters and the data.
 
-    >>> m = indicator_map("urbanization", "全国", 2020)        # doctest: +SKIP
-    >>> m.n_units, m.no_data                                   # doctest: +SKIP
+    >>> m = indicator_map("urbanization", "全国", 2020)
+    >>> m.n_units, m.no_data
     (2875, 35)
     """
     from countylib.data.load import load
