@@ -182,6 +182,7 @@ def test_an_unreachable_scheduler_is_one_clear_error():
     import socket
 
     import dask
+    import distributed  # noqa: F401 - its config defaults first, so leaving the `with` below restores only the timeout
 
     from countylib.output import cluster
 
