@@ -31,7 +31,6 @@ _ETHNIC = (
     "保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
 )
 _ETHNIC_SUFFIX = re.compile(rf"(?:(?:{_ETHNIC})族?)+(?:自治县|自治旗|自治州|区)$")
-_PROVINCE_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|壮族自治区|回族自治区|维吾尔自治区)$")
 _GENERIC_SUFFIX = re.compile(r"(自治县|自治旗|自治州|林区|特区|地区|县|区|市|旗|盟)$")
 
 

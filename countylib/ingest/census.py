@@ -44,8 +44,7 @@ import numpy as np
 import pandas as pd
 
 from countylib.data import history, registry
-from countylib.data.caches import bounded, file_key
-from countylib.ingest.readers import FIGURE_COLUMNS, ReaderError
+from countylib.ingest.readers import ReaderError
 
 CODE, PROVINCE, PREFECTURE, NAME = "区划代码", "省", "市", "区县"
 ID_COLUMNS = [CODE, PROVINCE, PREFECTURE, NAME]
@@ -229,16 +228,6 @@ def tables(source: str | PathLike, cache_dir: str | PathLike | None = None,
                     digest=sha256(source) if isinstance(source, str | PathLike) else "")
 
 
-@bounded(maxsize=2)
-def _tables_cached(key: tuple[str, float, int], cache_dir: str | None) -> CensusTables:
-    return tables(key[0], cache_dir)
-
-
-def cached_tables(source: str | PathLike, cache_dir: str | PathLike | None = None) -> CensusTables:
-    """:func:`tables`, kept in memory per version of the file (``countylib.reload()`` clears it)."""
-    return _tables_cached(file_key(source), str(cache_dir) if cache_dir else None)
-
-
 def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | None = None,
              digest: str = "") -> CensusTables:
     """Sort the rows of a parsed sheet and map county rows onto today's units."""
@@ -419,37 +408,3 @@ def province_report(t: CensusTables) -> pd.DataFrame:
         "zone rows": p.zone_rows, "in zones": p.in_zones.map("{:,.0f}".format),
         "unattributed": p.unattributed.map("{:,.0f}".format), "difference": p.difference.map("{:,.0f}".format),
     })
-
-
-# ------------------------------------------------------------------------------------------------------
-# The figure layout of the other readers (kept for tables of the same layout read as plain figures)
-# ------------------------------------------------------------------------------------------------------
-
-CENSUS_COLUMNS = {"人口数_合计": ("pop_resident", "人"), "城镇人口": ("pop_urban", "人")}
-
-
-def read_census_2020(source: Source, columns: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
-    """The census layout as plain *figures* (the readers' layout), codes as published (2020).
-
-    National, province and prefecture rows are marked as aggregates; functional zones (codes ending
-    71-79, or rows with no code) come back with an empty adcode and ``note == "zone"``. The build does
-    not use this: it uses :func:`tables`, which also maps codes and recomputes shares.
-    """
-    sheet = _parse(source)
-    columns = columns or CENSUS_COLUMNS
-    present = {c: v for c, v in columns.items() if c in sheet.columns}
-    if not present:
-        raise ReaderError(f"{_name(source)}: none of the census columns {list(columns)} is present")
-    kinds = row_kinds(sheet)
-    code = sheet[CODE]
-    zone = kinds.eq("zone")
-    is_aggregate = kinds.isin(["national", "province", "prefecture", "aggregate"])
-    parts = []
-    for col, (key, unit) in present.items():
-        parts.append(pd.DataFrame({
-            "row": np.arange(2, len(sheet) + 2), "name": sheet[NAME], "adcode": code.where(~zone, ""),
-            "province": sheet[PROVINCE], "prefecture": sheet[PREFECTURE], "year": CENSUS_YEAR, "indicator": key,
-            "column": col, "value_text": sheet[col], "unit": unit, "url": "", "source_quality": "",
-            "note": np.where(zone, "zone", ""), "is_aggregate": is_aggregate,
-        }))
-    return pd.concat(parts, ignore_index=True)[FIGURE_COLUMNS]
