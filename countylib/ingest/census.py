@@ -240,10 +240,9 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
         "name": sheet[NAME].str.strip(), "population": values[POPULATION],
     }, index=sheet.index)
 
-    successors = history.successor_map(history_path)
     splits = history.split_units(since=CENSUS_YEAR, path=history_path)
     reg = registry.by_adcode()
-    current = code.map(lambda c: _follow(c, successors))
+    current = pd.Series(history.to_current(code, history_path), index=code.index, dtype=object)
     reason = pd.Series("", index=sheet.index, dtype=object)
     placed = kinds.isin(["province", "prefecture", "county"])
     split_hit = placed & (code.isin(splits) | current.isin(splits))
@@ -261,14 +260,6 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
     aggregates = base[kinds.isin(["aggregate", "national"])].drop(columns="kind").reset_index(drop=True)
     provinces = _province_check(base, units, unattributed, reg)
     return CensusTables(units, zones, unattributed, aggregates, provinces, digest)
-
-
-def _follow(code: str, successors: dict[str, str]) -> str:
-    seen = set()
-    while code in successors and code not in seen:
-        seen.add(code)
-        code = successors[code]
-    return code
 
 
 def _combine(rows: pd.DataFrame, values: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:

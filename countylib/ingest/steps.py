@@ -108,7 +108,6 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     figs["adcode"] = code
     merged = history.mergers(history_path)
     member_of = {old: new for new, m in merged.items() for old in m["members"]}
-    successor = history.successor_map(history_path) if history.history_file(history_path).exists() else {}
     old_member = code.isin(list(member_of))
     merge_year = code.map(lambda c: merged[member_of[c]]["year"] if c in member_of else 0).astype(int)
     after = old_member & (figs["year"].astype(int) >= merge_year)
@@ -118,7 +117,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     old_member = old_member[~after]
     figs.loc[old_member, "old_adcode"] = code[old_member]
     figs.loc[old_member, "merger_member"] = True
-    figs["adcode"] = [_follow(c, successor) for c in code]
+    figs["adcode"] = history.to_current(code, history_path)
     figs = _check_code_against_name(figs, totals.reindex(figs.index, fill_value=False), rejects, history_path)
 
     # Names without a code: resolved for their year, at any level (开封市 is the prefecture).
@@ -152,14 +151,6 @@ def _check_code_against_name(figs: pd.DataFrame, totals: pd.Series, rejects: lis
     reason = ("code " + sub["code_printed"] + " is " + sub["adcode"] + " but the name " + sub["name_printed"]
               + " is " + named + ": which is meant cannot be told")
     return _reject(figs, disagree.reindex(figs.index, fill_value=False), reason, rejects)
-
-
-def _follow(code: str, successor: dict[str, str]) -> str:
-    seen = set()
-    while code in successor and code not in seen:
-        seen.add(code)
-        code = successor[code]
-    return code
 
 
 def _resolve_names(figs: pd.DataFrame, need: pd.Series, rejects: list[pd.DataFrame], history_path: Path | None
