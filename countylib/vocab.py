@@ -280,6 +280,21 @@ def clean_name(name: object) -> str:
     return TRAILING_MARK.sub("", text)
 
 
+#: A 区划代码 as printed: the 6-digit adcode, or a 9- or 12-digit 统计用区划代码 that starts with it.
+PRINTED_CODE = re.compile(r"^\d{6}(?:\d{3}|\d{6})?$")
+
+
+def clean_code(code: object) -> str:
+    """A code as printed -> the 6-digit adcode it starts with (12-digit 统计用区划代码 too); any other text
+    normalised and otherwise as it is.
+
+    >>> clean_code("４１０１８１"), clean_code("410182000000"), clean_code("4101"), clean_code(None)
+    ('410181', '410182', '4101', '')
+    """
+    c = normalize(code)
+    return c[:6] if PRINTED_CODE.match(c) else c
+
+
 @lru_cache(maxsize=4096)
 def clean_unit(unit: object) -> str:
     """A unit as printed -> its plain form: no brackets, pinyin glosses, ``单位：`` or spaces.

@@ -29,7 +29,6 @@ from countylib.ingest import units as units_mod
 from countylib.ingest.sheets import ReaderError, Sheet
 
 HEADER_UNIT = re.compile(r"[（(\[【]\s*(?:单位[:：]?)?\s*([^()（）\[\]【】]+?)\s*[)）\]】]\s*$")
-_CODE = re.compile(r"^\d{6}(?:\d{3}|\d{6})?$")
 _CODE_HEADING = ("代码", "编码", "区划码", "code")
 _SUBSCOPE = {"城镇": "_urban", "农村": "_rural", "城镇居民": "_urban", "农村居民": "_rural", "城镇常住居民": "_urban",
              "农村常住居民": "_rural", "全体居民": "", "全体": ""}
@@ -386,7 +385,7 @@ def first_data_row(cells: list[list[str]], name: str) -> int:
     2
     """
     for i, row in enumerate(cells):
-        labels = [j for j, c in enumerate(row) if c and (_CJK.search(c) or _CODE.match(c)) and not is_number_cell(c)]
+        labels = [j for j, c in enumerate(row) if c and (_CJK.search(c) or vocab.PRINTED_CODE.match(c)) and not is_number_cell(c)]
         if not labels:
             continue
         first_figure = next((j for j, c in enumerate(row) if is_number_cell(c) and j > labels[0]), len(row))
@@ -459,7 +458,7 @@ def find_name_and_code_columns(cells: list[list[str]], start: int) -> tuple[int,
             break
     for j in range(min(width, 4)):
         col = [r[j] for r in body if r[j]]
-        if j != name_col and col and sum(bool(_CODE.match(c)) for c in col) >= 0.8 * len(col):
+        if j != name_col and col and sum(bool(vocab.PRINTED_CODE.match(c)) for c in col) >= 0.8 * len(col):
             heading = "".join(r[j] for r in cells[:start]).lower()
             if any(w in heading for w in _CODE_HEADING) or j < name_col:
                 code_col = j

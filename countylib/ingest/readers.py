@@ -185,15 +185,10 @@ def _row_kind(printed: str, code: str) -> str:
     if kind:
         return kind
     clean = vocab.clean_name(printed)
-    code6 = _code6(code)
+    code6 = vocab.clean_code(code)
     if is_zone(clean, code6 or None):
         return "zone"
     return ""
-
-
-def _code6(code: str) -> str:
-    c = vocab.normalize(code)
-    return c[:6] if re.fullmatch(r"\d{6}(?:\d{3}|\d{6})?", c) else c
 
 
 def _scope(kind: str, province: str | None, prefecture: str | None, totals: str | None) -> str:

@@ -48,12 +48,6 @@ def _reject(frame: pd.DataFrame, mask: pd.Series, reasons, bucket: list[pd.DataF
     return frame[~mask].copy()
 
 
-def _code6(code: str) -> str:
-    """A printed code as the 6-digit adcode (统计用区划代码 of 12 digits start with it)."""
-    c = vocab.normalize(code)
-    return c[:6] if c.isdigit() and len(c) in (9, 12) else c
-
-
 def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: Path | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give every figure a current adcode and a level; return (figures, zones).
@@ -97,7 +91,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     totals = totals.reindex(figs.index, fill_value=False)
 
     # Printed codes: old codes map to today's; one member of a merger stays a member.
-    code = figs["code_printed"].map(_code6).where(~totals, figs["adcode"])
+    code = figs["code_printed"].map(vocab.clean_code).where(~totals, figs["adcode"])
     bad_code = (code != "") & ~code.str.fullmatch(r"\d{6}")
     figs = _reject(figs, bad_code, "adcode is not 6 digits: " + code, rejects)
     code = code[~bad_code]
