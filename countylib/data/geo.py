@@ -104,10 +104,10 @@ def build_boundaries(progress: bool = False, province: str | None = None,
     out["area_km2"] = area.round(2)
     out = out.sort_values("adcode").reset_index(drop=True)
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(cache.name + ".tmp")
-        write_boundaries(out, tmp)
-        tmp.replace(cache)
+        from countylib.output.files import atomic_path
+
+        with atomic_path(cache) as tmp:
+            write_boundaries(out, tmp)
     return out
 
 

@@ -108,11 +108,11 @@ def read_sheet(source: Source, cache_dir: str | PathLike | None = None) -> pd.Da
     target = cache_path(source, cache_dir)
     if target.exists():
         return pd.read_parquet(target)
+    from countylib.output.files import atomic_path
+
     sheet = _parse(source)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    sheet.to_parquet(tmp, index=False, compression="zstd")
-    tmp.replace(target)
+    with atomic_path(target) as tmp:
+        sheet.to_parquet(tmp, index=False, compression="zstd")
     return sheet
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
-import os
 import re
 import tempfile
 import threading
@@ -34,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from countylib.output import export, fingerprints, fonts, pages
-from countylib.output.files import safe_filename, write_atomic
+from countylib.output.files import atomic_path, safe_filename, write_atomic
 from countylib.output.kernels import BatchResult, Outcome, plain_text, run_batch, shielded
 from countylib.paths import processed_dir, reports_dir
 
@@ -374,10 +373,8 @@ def _index_map(province: str, year: int, run_dir: Path) -> str | None:
             m = maps.choropleth(data, "gdp", title=f"{province}各县（市、区）地区生产总值", subtitle=f"{year}年，亿元",
                                 labels=False, figsize=(7, 7.5))
         path = run_dir / "county" / str(year) / "index_map_gdp.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.png")
-        m.save(tmp, dpi=110)
-        os.replace(tmp, path)
+        with atomic_path(path, suffix=".png") as tmp:
+            m.save(tmp, dpi=110)
         plt.close(m.figure)
         return path.relative_to(run_dir).as_posix()
     except Exception:  # noqa: BLE001 - an index without a map is still an index

@@ -266,11 +266,11 @@ def _display_cached(key: tuple, geoms, crs):
 
 def _write_quietly(frame: gpd.GeoDataFrame, path: Path) -> None:
     """Write a cache file atomically; a read-only project simply goes without the cache."""
+    from countylib.output.files import atomic_path
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        frame.to_parquet(tmp, index=False)
-        tmp.replace(path)
+        with atomic_path(path) as tmp:
+            frame.to_parquet(tmp, index=False)
     except OSError:
         pass
 
