@@ -357,8 +357,8 @@ def index_html(run_dir: Path, record: dict) -> str:
         columns=[{"key": k, "label": label, "numeric": num} for k, label, num in COLUMNS],
         counts=counts, failures=failures, maps=maps, parameters=[(k, str(v)) for k, v in last.items()],
         page_css=pages.Markup(export.page_css()), sort_js=pages.asset("sort_table.js"),
-        fonts_marker=pages.Markup(export.FONTS_MARKER))
-    return page.replace(export.FONTS_MARKER, fonts.embedded_font_css(page), 1)
+        fonts_marker=pages.Markup(fonts.MARKER))
+    return fonts.embed(page)
 
 
 def _index_map(province: str, year: int, run_dir: Path) -> str | None:

@@ -24,7 +24,6 @@ import nbformat
 from countylib.output import fonts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FONTS_MARKER = "<!-- countylib: embedded fonts -->"
 _MATH = re.compile(r"(?<!\\)\$[^$\n]+\$|\\\(|\\\[|\\begin\{")
 _LOCAL = threading.local()
 
@@ -82,10 +81,10 @@ def to_html(nb: nbformat.NotebookNode, no_input: bool = True, title: str | None 
     resources = {"countylib": {
         "css": page_css(), "version": countylib.__version__, "fingerprint": fingerprint,
         "show_input": not no_input, "mathjax": needs_mathjax(nb), "mermaid": needs_mermaid(nb),
-        "fonts_marker": FONTS_MARKER,
+        "fonts_marker": fonts.MARKER,
     }}
     body, _ = _exporter(no_input).from_notebook_node(nb, resources=resources)
-    return body.replace(FONTS_MARKER, fonts.embedded_font_css(body), 1)
+    return fonts.embed(body)
 
 
 _REF = re.compile(

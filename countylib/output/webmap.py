@@ -104,8 +104,8 @@ class InteractiveMap:
         from countylib.output.files import write_atomic
 
         page = pages.render("interactive_map_page.html.j2", title=self.label, page_css=pages.Markup(export.page_css()),
-                            fonts_marker=pages.Markup(export.FONTS_MARKER), fragment=pages.Markup(self.to_html()))
-        return write_atomic(path, page.replace(export.FONTS_MARKER, fonts.embedded_font_css(page), 1))
+                            fonts_marker=pages.Markup(fonts.MARKER), fragment=pages.Markup(self.to_html()))
+        return write_atomic(path, fonts.embed(page))
 
 
 def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
