@@ -254,17 +254,6 @@ def _flags_from_notes(flag: pd.Series, note: pd.Series) -> pd.Series:
     return out
 
 
-def additive(key: str) -> bool:
-    """Whether figures of an indicator add up over units (GDP, population: yes; shares, rates and figures
-    per person: no).
-
-    >>> additive("gdp"), additive("urbanization"), additive("gdp_per_capita")
-    (True, False, False)
-    """
-    meta = indicators.get(key)
-    return meta.kind in ("level", "count") and not any(w in meta.name_zh for w in vocab.PER_PERSON_WORDS)
-
-
 def combine_mergers(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: Path | None = None
                     ) -> pd.DataFrame:
     """Sum the figures of every member of a merger onto the merged unit (same source, year and indicator).
@@ -293,7 +282,7 @@ def combine_mergers(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_pat
             rejects.append(g.assign(reason=f"{names_} alone is one member of a merger ({what}); it does not stand "
                                            f"for the merged unit (missing in this source for {year}: {missing})"))
             continue
-        if not additive(key_ind):
+        if not indicators.get(key_ind).additive:
             rejects.append(g.assign(reason=f"merged unit ({what}): a share, rate or per-person figure of the old "
                                            "units cannot be summed"))
             continue

@@ -115,7 +115,7 @@ def choropleth(
     Counties whose value is missing are hatched grey and counted in a 无数据 legend entry (counting the
     units drawn: after ``districts="merge"``, a prefecture's 市区 is one unit).
     ``districts="merge"`` merges each prefecture's 市辖区 into one 市区 unit (values summed for
-    level indicators when every district has one, else missing). ``labels`` defaults to naming units
+    levels and counts when every district has one, never figures per person or shares; else missing). ``labels`` defaults to naming units
     on maps of up to 400 units (a province), not on national maps.
 
     Polygons are drawn as one matplotlib collection per class (not one artist per county), and on maps
@@ -496,11 +496,13 @@ def value_table(m: ChoroplethMap, max_rows: int = 60) -> pd.DataFrame:
 def _merge_districts(frame: gpd.GeoDataFrame, column: str) -> gpd.GeoDataFrame:
     merged = geo.merge_districts(frame.drop(columns=[column]))
     values = frame.set_index("adcode")[column]
+    meta = ind.registry().get(column)
+    additive = bool(meta and meta.additive)  # a figure per person or a share is never summed
     out = []
     for members in merged["members"]:
         codes = str(members).split(",")
         v = values.reindex(codes)
-        out.append(v.sum() if v.notna().all() and _additive(column) else (v.iloc[0] if len(codes) == 1 else np.nan))
+        out.append(v.sum() if v.notna().all() and additive else (v.iloc[0] if len(codes) == 1 else np.nan))
     merged[column] = out
     if _census_year(frame, column):
         # A census share of a 市区 is recomputed from the summed counts of its districts, never averaged.
@@ -516,11 +518,6 @@ def _census_year(frame: gpd.GeoDataFrame, column: str) -> bool:
     meta = ind.registry().get(column)
     return bool(meta and meta.census and "year" in frame and frame["year"].dropna().eq(2020).all()
                 and frame["year"].notna().any())
-
-
-def _additive(column: str) -> bool:
-    meta = ind.registry().get(column)
-    return bool(meta and meta.kind in ("level", "count"))
 
 
 def _draw_labels(ax, proj: gpd.GeoDataFrame, values: pd.Series, min_area_km2: float = 350.0) -> None:
