@@ -93,8 +93,9 @@ def check_writable(folder: Path) -> None:
                          "folder's permissions") from None
 
 
-def check_notebook(notebook: Path) -> None:
-    """The report notebook exists and takes the parameters a county report passes."""
+def check_notebook(notebook: Path) -> dict[str, dict]:
+    """The report notebook exists and takes the parameters a county report passes; returns the parameters
+    it declares."""
     from countylib.output.params import notebook_parameters
 
     if not notebook.is_file():
@@ -104,6 +105,7 @@ def check_notebook(notebook: Path) -> None:
     if missing:
         raise BatchError(f"{notebook} has no parameter {', '.join(missing)} in its cell tagged 'parameters' "
                          f"(it has: {', '.join(declared) or 'none'})")
+    return declared
 
 
 def report_path(run_dir: Path, adcode: str, name: str, year: int) -> Path:
@@ -121,13 +123,12 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
     run_dir = reports_dir() / check_run_name(run)
     notebook = Path(notebook).resolve()
     check_processed_data()
-    check_notebook(notebook)
+    declared = check_notebook(notebook)
     check_writable(run_dir)
+    extra = {"peers": "prefecture"} if "peers" in declared else {}
     job_list = []
     for u in units.itertuples(index=False):
-        params = {"adcode": u.adcode, "year": year}
-        if "peers" in _declared(notebook):
-            params["peers"] = "prefecture"
+        params = {"adcode": u.adcode, "year": year, **extra}
         job_list.append((u.adcode, params, report_path(run_dir, u.adcode, u.name, year)))
     index_map = _IndexMap(province, year, run_dir)  # drawn while the kernels work
     try:
@@ -163,17 +164,6 @@ def _quiet():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
-
-
-_DECLARED: dict[Path, dict] = {}
-
-
-def _declared(notebook: Path) -> dict:
-    if notebook not in _DECLARED:
-        from countylib.output.params import notebook_parameters
-
-        _DECLARED[notebook] = notebook_parameters(notebook)
-    return _DECLARED[notebook]
 
 
 def _shown_path(path: Path) -> str:
