@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from countylib import vocab
 from countylib.data import indicators
@@ -239,23 +240,19 @@ def unpanel(sheet: Sheet) -> Sheet | None:
 def _is_place_heading(cell: str) -> bool:
     """A column heading that names a place or a total (巩义市, 全市, 市区), as in a table printed with units as
     columns."""
-    from countylib.data import registry
-
     text = vocab.clean_name(heading_text(cell) or cell)
     if vocab.row_label_kind(text):
         return True
-    return text in _place_names(registry.registry())
+    return text in _place_names()
 
 
-_PLACE_NAMES: dict[int, frozenset[str]] = {}
+@cache
+def _place_names() -> frozenset[str]:
+    """Every name and short name of the registry (made once: the registry itself is read once)."""
+    from countylib.data import registry
 
-
-def _place_names(reg) -> frozenset[str]:
-    key = id(reg)
-    if key not in _PLACE_NAMES:
-        _PLACE_NAMES.clear()
-        _PLACE_NAMES[key] = frozenset(reg.name) | frozenset(reg.short_name.dropna())
-    return _PLACE_NAMES[key]
+    reg = registry.registry()
+    return frozenset(reg.name) | frozenset(reg.short_name.dropna())
 
 
 def split_code(cell: str) -> tuple[str, str]:
