@@ -24,6 +24,7 @@ from matplotlib.patches import Patch
 from countylib.data import geo
 from countylib.data import indicators as ind
 from countylib.output import plotting
+from countylib.output.locator import polygon_paths
 
 SCHEMES = {
     "quantiles": mapclassify.Quantiles,
@@ -288,48 +289,6 @@ def _outlines(proj: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     if path is not None:
         _write_quietly(out, path)
     return _remember(key, out)
-
-
-def polygon_paths(geoms) -> list:
-    """One matplotlib ``Path`` per (multi)polygon, holes included, built from shapely's ragged arrays in
-    a few numpy operations (no per-ring Python loop).
-
-    >>> import shapely
-    >>> p = polygon_paths([shapely.box(0, 0, 1, 1), shapely.MultiPolygon([shapely.box(2, 0, 3, 1),
-    ...                                                                   shapely.box(4, 0, 5, 1)])])
-    >>> [len(x.vertices) for x in p]
-    [5, 10]
-    """
-    import shapely
-    from matplotlib.path import Path as MplPath
-
-    geoms = np.asarray(geoms, dtype=object)
-    if len(geoms) == 0:
-        return []
-    geoms = np.array([_polygonal(g) for g in geoms], dtype=object)
-    # Exteriors counter-clockwise, holes clockwise: holes stay holes under the non-zero winding rule.
-    geoms = shapely.orient_polygons(geoms)
-    typ, coords, offsets = shapely.to_ragged_array(geoms)
-    if typ == shapely.GeometryType.POLYGON:
-        ring_off, geom_off = offsets
-        poly_off = np.arange(len(ring_off))
-    else:
-        ring_off, poly_off, geom_off = offsets
-    codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
-    codes[ring_off[:-1]] = MplPath.MOVETO
-    codes[ring_off[1:] - 1] = MplPath.CLOSEPOLY
-    bounds = ring_off[poly_off[geom_off]]
-    return [MplPath(coords[a:b], codes[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-
-
-def _polygonal(geom):
-    """Polygons only (a collection from make_valid may carry stray lines or points)."""
-    import shapely
-
-    if geom is None or shapely.get_type_id(geom) in (3, 6):
-        return geom if geom is not None else shapely.Polygon()
-    parts = [g for g in shapely.get_parts(geom) if shapely.get_type_id(g) == 3]
-    return shapely.MultiPolygon(parts) if parts else shapely.Polygon()
 
 
 def _add_paths(ax, paths: list, facecolors, edgecolor, linewidth: float, hatch: str | None = None) -> None:
