@@ -183,6 +183,18 @@ def province_mask(province_adcodes: pd.Series, province: str) -> pd.Series:
     return province_adcodes.isin(codes)
 
 
+def province_name(province: str) -> str | None:
+    """The registry's full name of a province given as 河南, 河南省 or 410000; None for no province.
+
+    >>> province_name("河南"), province_name("410000"), province_name("广西"), province_name("华中")
+    ('河南省', '河南省', '广西壮族自治区', None)
+    """
+    reg = registry()
+    prov = reg[reg.level == "province"]
+    hit = prov.name[province_mask(prov.adcode, province)]
+    return str(hit.iloc[0]) if len(hit) else None
+
+
 def prefecture_codes(prefecture: str) -> set[str]:
     """Codes of the prefecture-level units a name or code means (洛阳, 洛阳市, 410300).
 

@@ -69,12 +69,12 @@ def check_province(province: str) -> str:
     from countylib.data import regions
     from countylib.vocab import clean_name
 
+    name = regions.province_name(str(province))
+    if name is not None:
+        return name
     reg = regions.registry()
     prov = reg[reg.level == "province"]
     text = clean_name(str(province))
-    hit = prov[(prov.name == text) | (prov.short_name == text) | (prov.adcode == text)]
-    if len(hit):
-        return str(hit.name.iloc[0])
     names = list(prov.name) + list(prov.short_name)
     close = difflib.get_close_matches(text, names, n=3, cutoff=0.3)
     close = list(dict.fromkeys(prov.name[(prov.name.isin(close)) | (prov.short_name.isin(close))]))

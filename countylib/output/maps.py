@@ -321,11 +321,10 @@ def area_name(province: str | None) -> str:
         return "全国"
     from countylib.data import registry
 
-    reg = registry.registry()
-    prov = reg[(reg.level == "province") & registry.province_mask(reg.adcode, province)]
-    if prov.empty:
+    name = registry.province_name(province)
+    if name is None:
         raise MapError(f"unknown province {province!r}; give a name such as 河南省 or 河南, or 全国")
-    return str(prov["name"].iloc[0])
+    return name
 
 
 def map_title(indicator: str, province: str | None = "河南省", year: int | None = None,
