@@ -93,7 +93,7 @@ def test_merged_map_has_fewer_units(henan):
 
 
 def test_merged_districts_sum_levels_but_never_figures_per_person(henan):
-    frame = henan.assign(gdp=1.0, gdp_per_capita=50000.0)
+    frame = henan.assign(gdp=np.arange(len(henan)) + 1.0, gdp_per_capita=np.arange(len(henan)) + 50000.0)
     several = (frame[frame.kind == "市辖区"].groupby("prefecture_adcode").size() > 1).sum()
     assert several > 0
     assert maps.choropleth(frame, "gdp", districts="merge", labels=False).no_data == 0
