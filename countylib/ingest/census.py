@@ -217,19 +217,16 @@ class CensusTables:
     unattributed: pd.DataFrame
     aggregates: pd.DataFrame
     provinces: pd.DataFrame
-    sha256: str = ""
 
 
 def tables(source: str | PathLike, cache_dir: str | PathLike | None = None,
            history_path: Path | None = None) -> CensusTables:
     """Read the census sheet and map it onto today's units (see the module doc)."""
     sheet = read_sheet(source, cache_dir)
-    return assemble(sheet, source=_name(source), history_path=history_path,
-                    digest=sha256(source) if isinstance(source, str | PathLike) else "")
+    return assemble(sheet, source=_name(source), history_path=history_path)
 
 
-def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | None = None,
-             digest: str = "") -> CensusTables:
+def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | None = None) -> CensusTables:
     """Sort the rows of a parsed sheet and map county rows onto today's units."""
     values = numbers(sheet, source)
     kinds = row_kinds(sheet)
@@ -259,7 +256,7 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
     unattributed = base[reason != ""].assign(reason=reason[reason != ""]).drop(columns="kind").reset_index(drop=True)
     aggregates = base[kinds.isin(["aggregate", "national"])].drop(columns="kind").reset_index(drop=True)
     provinces = _province_check(base, units, unattributed, reg)
-    return CensusTables(units, zones, unattributed, aggregates, provinces, digest)
+    return CensusTables(units, zones, unattributed, aggregates, provinces)
 
 
 def _combine(rows: pd.DataFrame, values: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
