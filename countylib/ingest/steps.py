@@ -101,7 +101,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
         figs, code = figs[~zone_code].copy(), code[~zone_code]
     figs["adcode"] = code
     merged = history.mergers(history_path)
-    member_of = {old: new for new, m in merged.items() for old in m["members"]}
+    member_of = history.member_of(history_path)
     old_member = code.isin(list(member_of))
     merge_year = code.map(lambda c: merged[member_of[c]]["year"] if c in member_of else 0).astype(int)
     after = old_member & (figs["year"].astype(int) >= merge_year)
@@ -172,8 +172,7 @@ def _resolve_names(figs: pd.DataFrame, need: pd.Series, rejects: list[pd.DataFra
     figs.loc[member[member].index, "old_adcode"] = res.old_adcode[member].values
     figs.loc[member[member].index, "merger_member"] = True
     if member.any():
-        merged = {old: new for new, m in history.mergers(history_path).items() for old in m["members"]}
-        figs.loc[member[member].index, "adcode"] = res.old_adcode[member].map(merged).values
+        figs.loc[member[member].index, "adcode"] = res.old_adcode[member].map(history.member_of(history_path)).values
     figs = figs.drop(index=zone[zone].index)
     figs = _reject(figs, subscope, NOT_ATTRIBUTED["subscope"], rejects)
     failed = res.adcode.isna() & ~member & ~zone & ~subscope
