@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from countylib.output import export, fingerprints, fonts, pages
+from countylib.output import fingerprints, fonts, pages
 from countylib.output.files import atomic_path, safe_filename, write_atomic
 from countylib.output.kernels import BatchResult, Outcome, plain_text, run_batch, shielded
 from countylib.paths import processed_dir, reports_dir
@@ -346,7 +346,7 @@ def index_html(run_dir: Path, record: dict) -> str:
         "run_index.html.j2", title=title, version=countylib.__version__, rows=index_rows(run_dir, reports),
         columns=[{"key": k, "label": label, "numeric": num} for k, label, num in COLUMNS],
         counts=counts, failures=failures, maps=maps, parameters=[(k, str(v)) for k, v in last.items()],
-        page_css=pages.Markup(export.page_css()), sort_js=pages.asset("sort_table.js"),
+        page_css=pages.asset("page.css"), sort_js=pages.asset("sort_table.js"),
         fonts_marker=pages.Markup(fonts.MARKER))
     return fonts.embed(page)
 

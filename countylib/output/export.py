@@ -14,24 +14,20 @@ require.js, and MathJax or mermaid only on pages that have maths or diagrams (th
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
-from pathlib import Path
 
 import nbformat
 
-from countylib.output import fonts
+from countylib.output import fonts, pages
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 _MATH = re.compile(r"(?<!\\)\$[^$\n]+\$|\\\(|\\\[|\\begin\{")
 _LOCAL = threading.local()
 
 
-@functools.cache
 def page_css() -> str:
     """countylib's stylesheet for every page it writes."""
-    return (TEMPLATES / "page.css").read_text(encoding="utf-8")
+    return str(pages.asset("page.css"))
 
 
 def _exporter(no_input: bool):
@@ -41,7 +37,7 @@ def _exporter(no_input: bool):
     cache = _LOCAL.__dict__.setdefault("exporters", {})
     if no_input not in cache:
         cache[no_input] = HTMLExporter(
-            template_name="lab", template_file="notebook_page.html.j2", extra_template_paths=[str(TEMPLATES)],
+            template_name="lab", template_file="notebook_page.html.j2", extra_template_paths=[str(pages.TEMPLATES)],
             exclude_input=no_input, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
     return cache[no_input]
 
