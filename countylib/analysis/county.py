@@ -77,7 +77,9 @@ def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.Da
     me = info(adcode)
     mine = figures(adcode, year)
     if not census and not mine.empty:
-        mine = mine[~mine.source_id.isin(_census_source_ids())]
+        from countylib.analysis.census import source_ids
+
+        mine = mine[~mine.source_id.isin(source_ids())]
     if mine.empty:
         return pd.DataFrame(columns=["指标", "数值", "单位", "年份", "省内排名", "百分位", "标记", "来源"])
     province = load(level="county", province=me.province_name)[["indicator", "year", "adcode", "value"]]
@@ -102,14 +104,6 @@ def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.Da
     out = pd.DataFrame(rows)
     out["_o"] = [order.get(ind.key_for(n) or n, 99) for n in out["指标"]]
     return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
-
-
-def _census_source_ids() -> set[str]:
-    """Source files read as the 2020 census table (sidecar ``kind: census_2020``)."""
-    from countylib.data.load import sources
-
-    table = sources()
-    return set(table.loc[table.kind == "census_2020", "source_id"])
 
 
 def _fmt(v: float) -> str:
