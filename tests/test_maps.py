@@ -126,3 +126,11 @@ def test_interactive_map_has_tooltips_with_rank(henan):
         return text in html
 
     assert has("排名") and has("无数据") and has("1 / 117")
+
+
+def test_reload_empties_the_display_cache():
+    from countylib.data import caches
+
+    maps._DISPLAY_CACHE["probe"] = 1
+    caches.reload()
+    assert "probe" not in maps._DISPLAY_CACHE

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from countylib.data import geo
+from countylib.data import caches, geo
 from countylib.data import indicators as ind
 from countylib.output import plotting
 from countylib.output.locator import polygon_paths
@@ -224,7 +224,8 @@ def _geometry_key(frame: gpd.GeoDataFrame) -> tuple:
         np.round(frame.total_bounds, 6)), str(frame.crs)
 
 
-_DISPLAY_CACHE: dict = {}
+_DISPLAY_CACHE: dict = {}  # display geometry by content key, at most 8 entries; countylib.reload() empties it
+caches.on_reload(_DISPLAY_CACHE.clear)
 
 
 def _remember(key, value, size: int = 8):
