@@ -119,6 +119,7 @@ def extract_cmd(
 
     from countylib.data import regions
     from countylib.ingest import bulletin
+    from countylib.output.files import write_atomic
 
     code = regions.resolve([county], province=province, errors="report")
     if code.adcode.isna().iloc[0]:
@@ -153,8 +154,7 @@ def extract_cmd(
             folder = Path(review_dir) if review_dir else Path(f).resolve().parent
             target = folder / f"{name}.review.html"
             try:
-                folder.mkdir(parents=True, exist_ok=True)
-                _write_atomic(target, page)
+                write_atomic(target, page)
             except OSError as exc:
                 _fail(f"{target}: cannot write the review page ({exc.strerror}); pass --review-dir")
             typer.echo(f"review page: {target}")
@@ -170,24 +170,6 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _write_atomic(path, text: str) -> None:
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary file, not mkstemp's private mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _write_figures(out, rows: list[dict], files: list[str], county: str, year: int, url: str | None) -> None:
     """The figures CSV and its sidecar (YAML written by yaml.safe_dump, so any file name is safe)."""
     from datetime import date
@@ -195,6 +177,8 @@ def _write_figures(out, rows: list[dict], files: list[str], county: str, year: i
 
     import pandas as pd
     import yaml
+
+    from countylib.output.files import write_atomic
 
     columns = ["county", "adcode", "province", "year", "indicator", "value_text", "unit", "url", "source_quality",
                "note"]
@@ -205,9 +189,8 @@ def _write_figures(out, rows: list[dict], files: list[str], county: str, year: i
             "notes": f"extracted by countylib extract for {county} {year}; spans in column note"}
     sidecar = out.with_name(out.name + ".meta.yaml")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(out, pd.DataFrame(rows, columns=columns).to_csv(index=False))
-        _write_atomic(sidecar, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+        write_atomic(out, pd.DataFrame(rows, columns=columns).to_csv(index=False))
+        write_atomic(sidecar, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
     except OSError as exc:
         _fail(f"{out}: cannot write ({exc.strerror})")
     typer.echo(f"wrote {out} and {sidecar.name}")

@@ -115,9 +115,9 @@ CURRENCY_SIGNS = ("¥", "￥", "RMB", "人民币", "CNY")
 #: A multiplier written inside a number or as a bare unit (3.2亿, 5万, unit 萬), as powers of ten.
 MULTIPLIER_EXPONENTS = {"万亿": 12, "亿": 8, "千万": 7, "百万": 6, "十万": 5, "万": 4, "千": 3, "百": 2}
 
-#: Words that start a note row under a table.
+#: Words that start a note row under a table (注 also numbered: 注1：, 注②).
 NOTE_WORDS = ("注", "说明", "资料来源", "数据来源", "备注", "附注")
-NOTE_ROW = re.compile(r"^(?:注[0-9①-⑩]*(?:[:：]|$)|(?:说明|资料来源|数据来源|备注|附注)[:：]?)")
+NOTE_ROW = re.compile(rf"^(?:{NOTE_WORDS[0]}[0-9①-⑩]*(?:[:：]|$)|(?:{'|'.join(NOTE_WORDS[1:])})[:：]?)")
 #: Two-year average growth: not the year's own rate.
 TWO_YEAR_WORDS = ("两年平均", "两年年均")
 #: Averages over several years: not the year's own rate either.
@@ -278,6 +278,21 @@ def clean_name(name: object) -> str:
     text = PINYIN_GLOSS.sub("", normalize(text))
     text = FOOTNOTE.sub("", text)
     return TRAILING_MARK.sub("", text)
+
+
+#: A 区划代码 as printed: the 6-digit adcode, or a 9- or 12-digit 统计用区划代码 that starts with it.
+PRINTED_CODE = re.compile(r"^\d{6}(?:\d{3}|\d{6})?$")
+
+
+def clean_code(code: object) -> str:
+    """A code as printed -> the 6-digit adcode it starts with (12-digit 统计用区划代码 too); any other text
+    normalised and otherwise as it is.
+
+    >>> clean_code("４１０１８１"), clean_code("410182000000"), clean_code("4101"), clean_code(None)
+    ('410181', '410182', '4101', '')
+    """
+    c = normalize(code)
+    return c[:6] if PRINTED_CODE.match(c) else c
 
 
 @lru_cache(maxsize=4096)

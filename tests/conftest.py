@@ -27,13 +27,18 @@ def write_source(folder: Path, name: str, text: str, kind: str, extra: str = "",
     return path
 
 
+def raw_with_history(folder: Path) -> Path:
+    """``folder`` (made if needed) as a raw folder holding the bundled code history and its sidecar."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
+        shutil.copy(ROOT / "data" / "raw" / name, folder / name)
+    return folder
+
+
 @pytest.fixture
 def raw_folder(tmp_path: Path) -> Path:
     """A raw folder with the admin changes, a figures list and a wide yearbook table."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    shutil.copy(ROOT / "data" / "raw" / "admin_changes.csv", raw / "admin_changes.csv")
-    shutil.copy(ROOT / "data" / "raw" / "admin_changes.csv.meta.yaml", raw / "admin_changes.csv.meta.yaml")
+    raw = raw_with_history(tmp_path / "raw")
     write_source(raw, "figures.csv", (FIXTURES / "figures.csv").read_text(encoding="utf-8"), "figures_long")
     write_source(raw, "yearbook_luoyang.csv", (FIXTURES / "yearbook_luoyang.csv").read_text(encoding="utf-8"),
                  "wide", extra="reader:\n  year: 2020\n  province: 河南省\n  prefecture: 洛阳市\n")

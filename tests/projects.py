@@ -9,6 +9,7 @@ from pathlib import Path
 
 from countylib.data import geo
 from countylib.ingest.build import build
+from tests.conftest import raw_with_history
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,10 +35,7 @@ def make_project(folder: Path, rows: list[tuple[str, str, int, str, str, str]], 
                  ) -> Path:
     """A project root at ``folder`` (data/raw with the admin changes and the figures given, data/processed
     built from them; Henan's boundaries when asked). Returns the processed folder."""
-    raw = folder / "data" / "raw"
-    raw.mkdir(parents=True)
-    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
-        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    raw = raw_with_history(folder / "data" / "raw")
     (raw / "figures.csv").write_text(figure_rows(rows), encoding="utf-8")
     (raw / "figures.csv.meta.yaml").write_text(META.format(title="fixture"), encoding="utf-8")
     processed = folder / "data" / "processed"
@@ -123,10 +121,7 @@ def report_project(root: Path, figures: str | None = None, meta: dict | None = N
     or ``figures`` (CSV text in the figures layout) and sidecar fields ``meta``, and a small census table
     (``census_rows``). Returns the root."""
 
-    raw = root / "data" / "raw"
-    raw.mkdir(parents=True)
-    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
-        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    raw = raw_with_history(root / "data" / "raw")
     fields = {"title": "fixture figures", "publisher": "test fixture", "url": "null",
               "document": "tests/fixtures (figures written for the tests)", "license": "test data", "notes": "none"}
     fields.update(meta or {})

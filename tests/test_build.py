@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +13,7 @@ import countylib
 from countylib.cli import app
 from countylib.ingest import validate
 from countylib.ingest.build import BuildError, build
-from tests.conftest import FIXTURES, ROOT, write_source
+from tests.conftest import FIXTURES, ROOT, raw_with_history, write_source
 from tests.test_readers import make_xlsx
 
 
@@ -141,14 +140,6 @@ def test_bundled_data_builds_and_reports_both_list_defects(tmp_path):
 HENAN_2022 = "reader:\n  year: 2022\n  province: 河南省\n"
 
 
-def _raw(tmp_path: Path) -> Path:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
-        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
-    return raw
-
-
 def _add(raw: Path, name: str, data: bytes | str, kind: str = "wide", extra: str = HENAN_2022) -> Path:
     write_source(raw, name, "", kind, extra=extra)
     path = raw / name
@@ -196,7 +187,7 @@ MAIN_EXPECTED = sorted(
 
 
 def test_yearbook_sheet_comes_out_exactly(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     _add(raw, "yearbook.csv", (FIXTURES / "yearbook_21-2_2022.csv").read_text(encoding="utf-8"))
     result = build(raw, tmp_path / "out", boundaries=False)
     assert _tidy(tmp_path / "out", "yearbook.csv") == MAIN_EXPECTED
@@ -214,7 +205,7 @@ def test_yearbook_sheet_comes_out_exactly(tmp_path):
 
 
 def test_same_sheet_in_gbk_comes_out_the_same(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     text = (FIXTURES / "yearbook_21-2_2022.csv").read_text(encoding="utf-8").replace("ᵃ", "*")
     _add(raw, "yearbook_gbk.csv", text.encode("gbk"))
     build(raw, tmp_path / "out", boundaries=False)
@@ -222,7 +213,7 @@ def test_same_sheet_in_gbk_comes_out_the_same(tmp_path):
 
 
 def test_declared_total_scope_and_merger_members_summed_in_a_2019_gbk_table(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     _add(raw, "luoyang.csv", (FIXTURES / "luoyang_2019_gbk.csv").read_bytes(),
          extra="reader:\n  year: 2019\n  province: 河南省\n  prefecture: 洛阳市\n  totals: 洛阳市\n  encoding: gbk\n")
     build(raw, tmp_path / "out", boundaries=False)
@@ -245,7 +236,7 @@ def test_declared_total_scope_and_merger_members_summed_in_a_2019_gbk_table(tmp_
 
 
 def test_xlsx_sheet_comes_out_exactly_with_restated_and_disagreeing_multipliers(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     path = make_xlsx(raw / "sheet.xlsx")
     write_source(raw, "tmp.txt", "", "wide", extra=HENAN_2022)
     (raw / "tmp.txt.meta.yaml").rename(raw / "sheet.xlsx.meta.yaml")
@@ -282,7 +273,7 @@ def test_xlsx_sheet_comes_out_exactly_with_restated_and_disagreeing_multipliers(
 
 
 def test_one_member_of_a_merger_alone_is_rejected_with_the_reason(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     _add(raw, "alone.csv", "地区,地区生产总值（万元）\n吉利区,700000\n新安县,3050000\n",
          extra="reader:\n  year: 2019\n  province: 河南省\n")
     _add(raw, "late.csv", "地区,地区生产总值（万元）\n孟津县,3300000\n", extra=HENAN_2022)
@@ -294,7 +285,7 @@ def test_one_member_of_a_merger_alone_is_rejected_with_the_reason(tmp_path):
 
 
 def test_build_uses_the_code_history_of_the_raw_folder_it_builds(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     _add(raw, "old.csv", "地区,地区生产总值（万元）\n巩县,1000000\n", extra="reader:\n  year: 1990\n  province: 河南省\n")
     build(raw, tmp_path / "one", boundaries=False)
     assert "name not resolved" in _rejects(tmp_path / "one", "old.csv")[(2, "gdp")]
@@ -305,7 +296,7 @@ def test_build_uses_the_code_history_of_the_raw_folder_it_builds(tmp_path):
 
 
 def test_values_far_off_the_median_are_rejected_as_unit_errors(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     _add(raw, "pc.csv", "地区,人均地区生产总值（元）,地区生产总值（亿元）\n巩义市,98000,962.58\n新安县,63500,305.0\n"
                         "嵩县,5.4,230.6\n栾川县,68600,2693488\n")
     build(raw, tmp_path / "out", boundaries=False)
@@ -317,7 +308,7 @@ def test_values_far_off_the_median_are_rejected_as_unit_errors(tmp_path):
 
 
 def test_sectors_not_adding_up_are_warned_with_both_figures_and_sources(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     _add(raw, "sectors.csv", "地区,地区生产总值（亿元）,第一产业（亿元）,第二产业（亿元）,第三产业（亿元）\n"
                              "巩义市,962.58,15.1,500.2,447.28\n新安县,305.0,30.0,140.0,100.0\n")
     build(raw, tmp_path / "out", boundaries=False)
@@ -337,7 +328,7 @@ def test_preference_ranks_flags_before_sources_and_ties_by_content_not_file_name
     preferred = []
     for names_ in (("a.csv", "b.csv"), ("z.csv", "a.csv")):
         (tmp_path / names_[0]).mkdir()
-        raw = _raw(tmp_path / names_[0])
+        raw = raw_with_history(tmp_path / names_[0] / "raw")
         _add(raw, names_[0], one, kind="figures_long", extra="")
         _add(raw, names_[1], two, kind="figures_long", extra="")
         build(raw, tmp_path / names_[0] / "out", boundaries=False)
@@ -371,7 +362,7 @@ def test_ranges_depend_on_the_level_of_the_row():
 
 
 def test_money_figure_without_unit_in_a_figures_list_is_rejected_never_assumed(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     _add(raw, "list.csv", "county,province,year,indicator,value_text,unit\n巩义市,河南省,2022,gdp,962.58,\n"
                           "巩义市,河南省,2022,gdp_growth,4.1,\n", kind="figures_long", extra="")
     build(raw, tmp_path / "out", boundaries=False)
@@ -380,7 +371,7 @@ def test_money_figure_without_unit_in_a_figures_list_is_rejected_never_assumed(t
 
 
 def test_every_figure_carries_its_provenance_and_sources_lists_them(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     _add(raw, "yearbook.csv", (FIXTURES / "yearbook_21-2_2022.csv").read_text(encoding="utf-8"))
     build(raw, tmp_path / "out", boundaries=False)
     table = countylib.load("gdp", level=None, folder=tmp_path / "out")
@@ -415,7 +406,7 @@ BROKEN = [
 
 @pytest.mark.parametrize(("name", "text", "kind", "extra", "message"), BROKEN, ids=[b[0] for b in BROKEN])
 def test_broken_inputs_stop_the_build_with_one_line_naming_the_file(tmp_path, name, text, kind, extra, message):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     out = tmp_path / "out"
     build(raw, out, boundaries=False)
     before = _digest(out)
@@ -428,7 +419,7 @@ def test_broken_inputs_stop_the_build_with_one_line_naming_the_file(tmp_path, na
 
 @pytest.mark.parametrize("meta", ["- just\n- a list\n", "", "just text\n"])
 def test_sidecar_that_is_not_a_mapping_stops_the_build(tmp_path, meta):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     (raw / "t.csv").write_text("地区,地区生产总值（亿元）\n巩义市,1\n", encoding="utf-8")
     (raw / "t.csv.meta.yaml").write_text(meta, encoding="utf-8")
     with pytest.raises(BuildError, match=r"^t\.csv\.meta\.yaml: a sidecar must be a mapping"):
@@ -437,10 +428,7 @@ def test_sidecar_that_is_not_a_mapping_stops_the_build(tmp_path, meta):
 
 def test_cli_build_exits_2_with_one_line_and_keeps_the_previous_output(tmp_path):
     home = tmp_path / "project"
-    raw = home / "data" / "raw"
-    raw.mkdir(parents=True)
-    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
-        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    raw = raw_with_history(home / "data" / "raw")
     runner = CliRunner()
     ok = runner.invoke(app, ["build", "--no-boundaries", "--no-progress"], env={"COUNTYLIB_HOME": str(home)})
     assert ok.exit_code == 0 and "read 0 figures" in ok.output
@@ -475,10 +463,7 @@ def test_area_comes_from_the_equal_area_polygons_for_every_unit(tmp_path, monkey
 
     henan = geo.build_boundaries(province="河南省")
     home = tmp_path / "project"
-    raw = home / "data" / "raw"
-    raw.mkdir(parents=True)
-    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
-        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    raw = raw_with_history(home / "data" / "raw")
     out = home / "data" / "processed"
     out.mkdir()
     geo.write_boundaries(henan, out / "boundaries.parquet")  # a cache from an earlier build
@@ -502,7 +487,7 @@ def test_area_comes_from_the_equal_area_polygons_for_every_unit(tmp_path, monkey
 def test_a_published_area_is_preferred_over_the_computed_one(tmp_path):
     from countylib.data import geo
 
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     out = tmp_path / "out"
     out.mkdir()
     geo.write_boundaries(geo.build_boundaries(province="河南省"), out / "boundaries.parquet")

@@ -3,7 +3,6 @@ bundled table itself (data/raw/census_county_2020_leiii.xlsx)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ from countylib.data.load import load
 from countylib.ingest import census
 from countylib.ingest.build import BuildError, build, is_licence_file
 from countylib.ingest.readers import ReaderError
-from tests.conftest import FIXTURES, write_source
+from tests.conftest import FIXTURES, raw_with_history, write_source
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -46,9 +45,7 @@ def write_fixture(path: Path, rows=ROWS) -> Path:
 
 def census_raw(folder: Path) -> Path:
     """A raw folder with the code history, a figures list and the fixture census table."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
-        shutil.copy(RAW / name, folder / name)
+    raw_with_history(folder)
     write_source(folder, "figures.csv", (FIXTURES / "figures.csv").read_text(encoding="utf-8"), "figures_long")
     write_fixture(folder / "census.xlsx")
     (folder / "census.xlsx.meta.yaml").write_text(

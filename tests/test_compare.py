@@ -41,6 +41,16 @@ def test_summary_counts_n_and_means_over_units_with_data(table):
     assert s.loc["洛阳市", "地区生产总值 均值（亿元）"] == 400
 
 
+def test_figures_per_person_are_never_summed_or_shared(processed):
+    table = compare.prefecture_table(["郑州市"], 2022, ["gdp", "gdp_per_capita"], folder=processed)
+    assert "gdp_share" in table and "gdp_per_capita_share" not in table
+    mine = pd.DataFrame({"prefecture_adcode": ["410100"] * 2, "prefecture_name": ["郑州市"] * 2,
+                         "gdp_per_capita": [80000.0, 120000.0], "gdp": [500.0, 700.0]})
+    s = compare.summary(mine, ["gdp_per_capita", "gdp"]).iloc[0]
+    assert s["人均地区生产总值 均值（元）"] == 100000 and s["地区生产总值 合计（亿元）"] == 1200
+    assert not any(c.startswith("人均地区生产总值 合计") for c in s.index)
+
+
 def test_thresholds_in_chinese_with_n(table):
     t = compare.thresholds(table, ["gdp", "fiscal_revenue"])
     row = t[(t["地级市"] == "郑州市") & (t["门槛"] == 500)].iloc[0]

@@ -92,6 +92,15 @@ def test_merged_map_has_fewer_units(henan):
     assert m.n_units == 120
 
 
+def test_merged_districts_sum_levels_but_never_figures_per_person(henan):
+    frame = henan.assign(gdp=np.arange(len(henan)) + 1.0, gdp_per_capita=np.arange(len(henan)) + 50000.0)
+    several = (frame[frame.kind == "市辖区"].groupby("prefecture_adcode").size() > 1).sum()
+    assert several > 0
+    assert maps.choropleth(frame, "gdp", districts="merge", labels=False).no_data == 0
+    per_person = maps.choropleth(frame, "gdp_per_capita", districts="merge", labels=False)
+    assert per_person.n_units == 120 and per_person.no_data == several
+
+
 def test_exports_png_svg_pdf_without_missing_glyphs(henan, tmp_path):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -146,3 +155,11 @@ def test_a_long_source_note_wraps_instead_of_widening_the_figure(henan):
     width, height = Image.open(buf).size
     assert width <= 8.5 * 40 * 1.05, "the note made the exported map wider than the figure"
     assert len(m.figure._supxlabel.get_text().splitlines()) > 3
+
+
+def test_reload_empties_the_display_cache():
+    from countylib.data import caches
+
+    maps._DISPLAY_CACHE["probe"] = 1
+    caches.reload()
+    assert "probe" not in maps._DISPLAY_CACHE

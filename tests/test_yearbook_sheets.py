@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pytest
 
 from countylib.ingest import readers, validate
 from countylib.ingest.build import build
-from tests.conftest import ROOT, write_source
+from tests.conftest import raw_with_history, write_source
 
 
 def _csv(rows: list[list[str]], encoding: str = "utf-8", bom: bool = False) -> bytes:
@@ -32,14 +31,6 @@ def _csv(rows: list[list[str]], encoding: str = "utf-8", bom: bool = False) -> b
 def _yi(wan: str) -> float:
     """万元 as printed -> 亿元, exactly."""
     return float(Decimal(wan.replace(",", "")) / Decimal(10000))
-
-
-def _raw(tmp_path: Path) -> Path:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
-        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
-    return raw
 
 
 def _add(raw: Path, name: str, data: bytes, reader: str) -> None:
@@ -194,7 +185,7 @@ def test_title_year_with_spaces_and_a_two_column_sheet(tmp_path):
 
 
 def test_traditional_gb18030_reprint_with_codes_printed_before_names(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     rows = [["各縣（市）主要經濟指標（2018年）", "", ""], ["單位：萬元", "", ""],
             ["地    區\nRegion", "地區生產總值\nGross Regional Product", "常住人口（萬人）\nPopulation"],
             ["河 南 省", "480,559,200", "9,605"], ["410181 鞏義市", "7,001,234", "81.0"],
@@ -281,7 +272,7 @@ def _sections_xlsx(path: Path) -> Path:
 
 
 def test_sections_page_break_renamed_counties_zone_and_a_declared_total(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     _add(raw, "sections.xlsx", _sections_xlsx(tmp_path / "s.xlsx").read_bytes(),
          "  province: 河南省\n  totals: 河南省\n")
     out = tmp_path / "out"
@@ -303,7 +294,7 @@ def test_sections_page_break_renamed_counties_zone_and_a_declared_total(tmp_path
 
 
 def test_an_ambiguous_name_takes_the_prefecture_above_it_not_a_county_level_city(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     rows = [["2022年分县（市、区）地区生产总值", ""], ["单位：亿元", ""], ["地区 Region", "地区生产总值"],
             ["南京市 Nanjing", "16907.85"], ["鼓楼区 Gulou", "2315.2亿"], ["徐州市 Xuzhou", "8457.84"],
             ["邳州市 Pizhou", "约1,200"], ["鼓楼区 Gulou", "420.6"], ["睢宁县", "1,23"]]
@@ -325,7 +316,7 @@ def test_an_ambiguous_name_takes_the_prefecture_above_it_not_a_county_level_city
 def test_a_large_table_in_the_wrong_unit_cannot_make_itself_the_norm(tmp_path):
     """A 单位：万元 line over figures that are in fact 亿元, for many counties: each figure is 1/10,000 of what
     two other sources say. The table's figures are rejected, the other sources' kept."""
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     names = ["中牟县", "巩义市", "荥阳市", "新密市", "新郑市", "登封市", "杞县", "通许县", "尉氏县", "兰考县",
              "栾川县", "嵩县", "汝阳县", "宜阳县", "洛宁县", "伊川县"]
     rows = [["各县（市）地区生产总值（2022年）", ""], ["单位：万元", ""], ["县（市）", "地区生产总值"]]
@@ -417,7 +408,7 @@ def test_excel_unicode_text_export_and_a_workbook_whose_first_sheet_is_notes(tmp
 
 
 def test_a_code_and_a_name_that_name_different_units_are_rejected(tmp_path):
-    raw = _raw(tmp_path)
+    raw = raw_with_history(tmp_path / "raw")
     rows = [["区划代码", "地区", "地区生产总值（亿元）"], ["410181", "巩义市", "962.58"], ["410182", "新郑市", "1401.35"],
             ["410381", "偃师市", "481.86"]]
     _add(raw, "codes.csv", _csv(rows), "  year: 2022\n  province: 河南省\n")

@@ -98,6 +98,18 @@ def _num(v: float) -> str:
     return "" if pd.isna(v) else f"{v:.10g}"
 
 
+def source_ids(folder: Path | None = None) -> list[str]:
+    """The sources of the processed data read as the 2020 census table (sidecar ``kind: census_2020``).
+
+    >>> source_ids()
+    ['census_county_2020_leiii.xlsx']
+    """
+    from countylib.data.load import sources
+
+    table = sources(folder)
+    return sorted(table.loc[table.kind == "census_2020", "source_id"])
+
+
 # ------------------------------------------------------------------------------------------------------
 # Counts and age pyramids
 # ------------------------------------------------------------------------------------------------------
@@ -373,8 +385,6 @@ def regression(y: str = "schooling_years", x: str = "urbanization", controls: Se
     >>> res.n > 2500
     True
     """
-    import inspect
-
     from countylib.analysis import stats
 
     if isinstance(controls, str):  # "a,b" from the command line
@@ -386,10 +396,7 @@ def regression(y: str = "schooling_years", x: str = "urbanization", controls: Se
     keys = [ind.get(k).key for k in (y, x, *controls)]
     kwargs = {"controls": keys[2:], "fixed_effects": fe, "label": "name",
               "source_note": SOURCE_NOTE}
-    params = inspect.signature(stats.regress).parameters
     if cov_type == "cluster":
-        if "cluster" not in params:
-            raise ValueError("this version of countylib.stats.regress has no clustered errors; use cov_type='HC3'")
         kwargs["cluster"] = fe or "province_name"
     kwargs["cov_type"] = cov_type
     res = stats.regress(data, keys[0], keys[1], **kwargs)
@@ -426,8 +433,7 @@ def binned_scatter(res, bins: int = 20, ax=None):
     ax.set_ylabel(ind.get(res.y).label)
     title = f"分箱散点图：{bins} 个等分位箱，N = {res.n:,}"
     if slope is not None:
-        se = res.se_label() if hasattr(res, "se_label") else f"{res.cov_type} 标准误"
-        title += f"\n斜率 {slope.coef:.4f}（{se} {slope.std_err:.4f}）"
+        title += f"\n斜率 {slope.coef:.4f}（{res.se_label()} {slope.std_err:.4f}）"
     ax.set_title(title, fontsize=10)
     fig.text(0.01, 0.0, SOURCE_NOTE, fontsize=6.5, color="#555555", va="top")
     return fig
@@ -471,7 +477,6 @@ def residual_map(res, province: str | None = "全国"):
     bins = symmetric_bins(values["残差"]) if values["残差"].notna().any() else None  # nothing estimated: all 无数据
     m = maps.choropleth(data, "残差", bins=bins, diverging=True,
                         title=f"{area}回归残差：{ind.get(res.y).name_zh}", unit=ind.get(res.y).unit,
-                        source_note=maps.source_note(pd.DataFrame({"source_id": ["census_county_2020_leiii.xlsx"],
-                                                                   "url": [""]})))
+                        source_note=maps.source_note(pd.DataFrame({"source_id": source_ids(), "url": ""})))
     m.ax.set_title(f"实际值 − 拟合值；N = {res.n:,}，未进入回归的单位为无数据", fontsize=10, color="#444444")
     return m

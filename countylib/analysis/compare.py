@@ -33,7 +33,8 @@ def _prefecture_units(prefecture: str) -> pd.DataFrame:
 def prefecture_table(prefectures: list[str], year: int, indicators: list[str],
                      county_economy_only: bool = True, folder: Path | None = None) -> pd.DataFrame:
     """One row per county of the given prefectures, one column per indicator; missing stays NaN.
-    Adds each county's share (%) of its prefecture's sum over counties with data (``<key>_share``)."""
+    Adds each county's share (%) of its prefecture's sum over counties with data (``<key>_share``), for
+    indicators that add up (not for shares, rates or figures per person)."""
     units = pd.concat([_prefecture_units(p) for p in prefectures], ignore_index=True)
     if county_economy_only:
         units = units[units.county_economy]
@@ -43,13 +44,14 @@ def prefecture_table(prefectures: list[str], year: int, indicators: list[str],
     for k in indicators:
         if k not in out:
             out[k] = float("nan")
-        if ind.get(k).kind in ("level", "count"):
+        if ind.get(k).additive:
             out[f"{k}_share"] = stats.share_of_parent(out, k, "prefecture_adcode")
     return out.sort_values(["prefecture_adcode", "adcode"]).reset_index(drop=True)
 
 
 def summary(table: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
-    """Per prefecture: counties, and for each indicator N with data, sum and mean over those N."""
+    """Per prefecture: counties, and for each indicator N with data, sum (indicators that add up) and mean
+    over those N."""
     rows = []
     for (_code, name), g in table.groupby(["prefecture_adcode", "prefecture_name"]):
         row = {"地级市": name, "县（市）数": len(g)}
@@ -57,7 +59,7 @@ def summary(table: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
             meta = ind.get(k)
             vals = g[k].dropna()
             row[f"{meta.name_zh} N"] = len(vals)
-            if meta.kind in ("level", "count"):
+            if meta.additive:
                 row[f"{meta.name_zh} 合计（{meta.unit}）"] = vals.sum() if len(vals) else float("nan")
             row[f"{meta.name_zh} 均值（{meta.unit}）"] = vals.mean() if len(vals) else float("nan")
         rows.append(row)

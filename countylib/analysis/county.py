@@ -77,7 +77,9 @@ def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.Da
     me = info(adcode)
     mine = figures(adcode, year)
     if not census and not mine.empty:
-        mine = mine[~mine.source_id.isin(_census_source_ids())]
+        from countylib.analysis.census import source_ids
+
+        mine = mine[~mine.source_id.isin(source_ids())]
     if mine.empty:
         return pd.DataFrame(columns=["指标", "数值", "单位", "年份", "省内排名", "百分位", "标记", "来源"])
     province = load(level="county", province=me.province_name)[["indicator", "year", "adcode", "value"]]
@@ -102,14 +104,6 @@ def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.Da
     out = pd.DataFrame(rows)
     out["_o"] = [order.get(ind.key_for(n) or n, 99) for n in out["指标"]]
     return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
-
-
-def _census_source_ids() -> set[str]:
-    """Source files read as the 2020 census table (sidecar ``kind: census_2020``)."""
-    from countylib.data.load import sources
-
-    table = sources()
-    return set(table.loc[table.kind == "census_2020", "source_id"])
 
 
 def _fmt(v: float) -> str:
@@ -182,19 +176,18 @@ def comparison_caption(table: pd.DataFrame) -> str:
 
 
 def comparison_table(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """A comparison table as a report shows it: the value column headed by the indicator and its unit,
-    missing values as 无数据, the county itself marked （本县）.
+    """A comparison table as a report shows it: the value column headed by the indicator and its unit
+    (numbers stay numbers: ``tables.styled`` formats them and shows 无数据), the county marked （本县）.
 
     >>> t = pd.DataFrame({"adcode": ["410181", "410185"], "名称": ["巩义市", "登封市"], "类型": ["县级市"] * 2,
     ...                   "数值": [962.58, float("nan")], "年份": [2022, 2022], "本县": [True, False]})
     >>> comparison_table(t, "gdp").values.tolist()
-    [['410181', '巩义市（本县）', '县级市', '962.58', 2022], ['410185', '登封市', '县级市', '无数据', 2022]]
+    [['410181', '巩义市（本县）', '县级市', 962.58, 2022], ['410185', '登封市', '县级市', nan, 2022]]
     >>> list(comparison_table(t, "gdp").columns)
     ['代码', '名称', '类型', '地区生产总值（亿元）', '年份']
     """
     out = table.drop(columns=["本县"]).rename(columns={"adcode": "代码"})
     out["名称"] = [f"{n}（本县）" if me else n for n, me in zip(out["名称"], table["本县"], strict=True)]
-    out["数值"] = out["数值"].map(lambda v: "无数据" if pd.isna(v) else f"{v:,.2f}")
     return out.rename(columns={"数值": ind.get(indicator).label})
 
 

@@ -21,7 +21,6 @@ undefined there.
 
 from __future__ import annotations
 
-import html
 import math
 import warnings
 from collections.abc import Iterable, Sequence
@@ -35,6 +34,7 @@ from statsmodels.stats.diagnostic import het_breuschpagan
 from statsmodels.stats.stattools import jarque_bera
 
 from countylib.data import indicators as ind
+from countylib.output import escape
 
 #: Fewest residual degrees of freedom with which standard errors and p-values are reported. A
 #: bivariate regression needs N >= 10; each control or fixed-effect dummy raises that by one.
@@ -120,7 +120,7 @@ class RegressionResult:
         >>> "<details" in page and "&lt;i&gt;甲县" in page and "<i>甲县" not in page
         True
         """
-        e = html.escape
+        e = escape.html
         parts = ['<div class="countylib-regression" style="margin:0.5em 0 1em 0">']
         parts.append(f'<p style="margin:0 0 0.3em 0">模型：<code>{e(self.formula)}</code>'
                      f'（OLS，{e(self.se_label())}）</p>')
@@ -148,7 +148,7 @@ class RegressionResult:
         return "\n".join(parts)
 
     def _coef_table_html(self) -> str:
-        e = html.escape
+        e = escape.html
         fe_prefix = f"C({self.fixed_effects})" if self.fixed_effects else None
         th = 'style="text-align:right;padding:2px 10px;border-bottom:1px solid #999"'
         rows = []
@@ -170,7 +170,7 @@ class RegressionResult:
                 f'<tbody>{"".join(rows)}</tbody></table>')
 
     def _term_label(self, term: str) -> str:
-        e = html.escape
+        e = escape.html
         if term == "Intercept":
             return "常数项"
         key = term[3:] if term.startswith("ln_") else term
@@ -181,7 +181,7 @@ class RegressionResult:
         return f'{e(name)} <code style="color:#777">{e(term)}</code>'
 
     def _dropped_html(self) -> str:
-        e = html.escape
+        e = escape.html
         if self.dropped.empty:
             return '<p style="margin:0.3em 0;color:#555">没有剔除任何单位。</p>'
         counts = self.dropped.reason.value_counts()

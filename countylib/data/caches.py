@@ -19,6 +19,7 @@ from typing import TypeVar
 
 F = TypeVar("F", bound=Callable)
 _REGISTERED: list = []
+_CLEARERS: list[Callable[[], None]] = []
 
 
 def file_key(path: str | Path) -> tuple[str, float, int]:
@@ -43,6 +44,11 @@ def bounded(maxsize: int = 4) -> Callable[[F], F]:
     return wrap
 
 
+def on_reload(clear: Callable[[], None]) -> None:
+    """Have :func:`reload` also call ``clear`` (for a cache that is not a function, such as a dict)."""
+    _CLEARERS.append(clear)
+
+
 def reload() -> None:
     """Forget every cached table, registry and boundary set (after editing files by hand, say).
 
@@ -51,3 +57,5 @@ def reload() -> None:
     """
     for cached in _REGISTERED:
         cached.cache_clear()
+    for clear in _CLEARERS:
+        clear()

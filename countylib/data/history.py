@@ -124,16 +124,13 @@ def mergers(path: Path | None = None) -> dict[str, dict]:
     return out
 
 
-def merger_member(code: str, path: Path | None = None) -> tuple[str, int] | None:
-    """(merged unit's adcode, year of the merger) when ``code`` is one member of a merger, else None.
+def member_of(path: Path | None = None) -> dict[str, str]:
+    """Old adcode of every member of a merger -> the merged unit's adcode.
 
-    >>> merger_member("410306"), merger_member("410381")
-    (('410308', 2021), None)
+    >>> member_of()["410306"], "410381" in member_of()
+    ('410308', False)
     """
-    for new, entry in mergers(path).items():
-        if code in entry["members"]:
-            return new, entry["year"]
-    return None
+    return {old: new for new, entry in mergers(path).items() for old in entry["members"]}
 
 
 def describe_merger(new_adcode: str, path: Path | None = None) -> str:

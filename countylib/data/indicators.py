@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from countylib.vocab import PER_PERSON_WORDS
+
 REGISTRY_FILE = Path(__file__).with_name("indicators.yaml")
 
 
@@ -65,6 +67,16 @@ class Indicator:
     def label(self) -> str:
         """Chinese name with unit, for axes and legends: ``地区生产总值（亿元）``."""
         return f"{self.name_zh}（{self.unit}）"
+
+    @property
+    def additive(self) -> bool:
+        """Whether figures add up over units (a merged unit, a prefecture's counties): levels and counts
+        such as GDP or population, never shares, rates or figures per person (人均地区生产总值).
+
+        >>> get("gdp").additive, get("urbanization").additive, get("gdp_per_capita").additive
+        (True, False, False)
+        """
+        return self.kind in ("level", "count") and not any(w in self.name_zh for w in PER_PERSON_WORDS)
 
     @property
     def source_columns(self) -> tuple[str, ...]:

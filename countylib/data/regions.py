@@ -32,6 +32,7 @@ from countylib.data.registry import (
     prefecture_codes,
     prefecture_mask,
     province_mask,
+    province_name,
     registry,
     short_name,
 )
@@ -40,5 +41,5 @@ from countylib.vocab import clean_name as normalize_name
 __all__ = [
     "CHANGES_FILE", "COUNTY_ECONOMY_KINDS", "COUNTY_KINDS", "ZONE_PATTERN", "AmbiguousNameError", "RegionError",
     "UnknownNameError", "by_adcode", "changes", "cnmaps_index_path", "counties", "history_file", "is_zone", "lookup",
-    "normalize_name", "prefecture_codes", "prefecture_mask", "province_mask", "registry", "resolve", "short_name", "successor_map", "to_current",
+    "normalize_name", "prefecture_codes", "prefecture_mask", "province_mask", "province_name", "registry", "resolve", "short_name", "successor_map", "to_current",
 ]

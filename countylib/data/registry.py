@@ -31,7 +31,6 @@ _ETHNIC = (
     "保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
 )
 _ETHNIC_SUFFIX = re.compile(rf"(?:(?:{_ETHNIC})族?)+(?:自治县|自治旗|自治州|区)$")
-_PROVINCE_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|壮族自治区|回族自治区|维吾尔自治区)$")
 _GENERIC_SUFFIX = re.compile(r"(自治县|自治旗|自治州|林区|特区|地区|县|区|市|旗|盟)$")
 
 
@@ -182,6 +181,18 @@ def province_mask(province_adcodes: pd.Series, province: str) -> pd.Series:
     prov = prov[prov.level == "province"]
     codes = set(prov.adcode[(prov.name == p) | (prov.short_name == p) | (prov.adcode == p)])
     return province_adcodes.isin(codes)
+
+
+def province_name(province: str) -> str | None:
+    """The registry's full name of a province given as 河南, 河南省 or 410000; None for no province.
+
+    >>> province_name("河南"), province_name("410000"), province_name("广西"), province_name("华中")
+    ('河南省', '河南省', '广西壮族自治区', None)
+    """
+    reg = registry()
+    prov = reg[reg.level == "province"]
+    hit = prov.name[province_mask(prov.adcode, province)]
+    return str(hit.iloc[0]) if len(hit) else None
 
 
 def prefecture_codes(prefecture: str) -> set[str]:

@@ -28,7 +28,7 @@ from countylib import vocab
 from countylib.data import names, registry
 from countylib.data.history import CHANGES_FILE
 from countylib.ingest import readers, steps, validate
-from countylib.ingest.report import SECTIONS, Outcome, md_table, render_report
+from countylib.ingest.report import Outcome, render_report
 from countylib.ingest.sources import (
     READERS,
     BuildError,
@@ -248,21 +248,6 @@ def _add_census(table: pd.DataFrame, zones: pd.DataFrame, censuses: list[CensusP
     parts = [z for z in [zones, *[c.zones for c in censuses]] if not z.empty]
     zones = pd.concat(parts, ignore_index=True) if parts else zones
     return table, zones
-
-
-def census_section(o: Outcome) -> str:
-    """The census part of build_report.md: people per province in units, zones and unattributed rows."""
-    out = []
-    for part in o.extra.get("censuses", []):
-        out.append(f"\n## 2020 census ({part.source_id}): where each province's people are\n\n"
-                   "Province total as published = people in today's county-level units + in functional-zone rows "
-                   "(codes ending 71-79 or no code; attributed to no county) + in unattributed rows (units split "
-                   "since 2020, codes with no current unit; listed under Functional zones with the reason). "
-                   "`difference` is 0 when the table adds up.\n\n" + md_table(part.provinces, max_rows=40))
-    return "".join(out)
-
-
-SECTIONS.insert(len(SECTIONS) - 1, census_section)
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -44,8 +44,7 @@ import numpy as np
 import pandas as pd
 
 from countylib.data import history, registry
-from countylib.data.caches import bounded, file_key
-from countylib.ingest.readers import FIGURE_COLUMNS, ReaderError
+from countylib.ingest.readers import ReaderError
 
 CODE, PROVINCE, PREFECTURE, NAME = "区划代码", "省", "市", "区县"
 ID_COLUMNS = [CODE, PROVINCE, PREFECTURE, NAME]
@@ -109,11 +108,11 @@ def read_sheet(source: Source, cache_dir: str | PathLike | None = None) -> pd.Da
     target = cache_path(source, cache_dir)
     if target.exists():
         return pd.read_parquet(target)
+    from countylib.output.files import atomic_path
+
     sheet = _parse(source)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    sheet.to_parquet(tmp, index=False, compression="zstd")
-    tmp.replace(target)
+    with atomic_path(target) as tmp:
+        sheet.to_parquet(tmp, index=False, compression="zstd")
     return sheet
 
 
@@ -218,29 +217,16 @@ class CensusTables:
     unattributed: pd.DataFrame
     aggregates: pd.DataFrame
     provinces: pd.DataFrame
-    sha256: str = ""
 
 
 def tables(source: str | PathLike, cache_dir: str | PathLike | None = None,
            history_path: Path | None = None) -> CensusTables:
     """Read the census sheet and map it onto today's units (see the module doc)."""
     sheet = read_sheet(source, cache_dir)
-    return assemble(sheet, source=_name(source), history_path=history_path,
-                    digest=sha256(source) if isinstance(source, str | PathLike) else "")
+    return assemble(sheet, source=_name(source), history_path=history_path)
 
 
-@bounded(maxsize=2)
-def _tables_cached(key: tuple[str, float, int], cache_dir: str | None) -> CensusTables:
-    return tables(key[0], cache_dir)
-
-
-def cached_tables(source: str | PathLike, cache_dir: str | PathLike | None = None) -> CensusTables:
-    """:func:`tables`, kept in memory per version of the file (``countylib.reload()`` clears it)."""
-    return _tables_cached(file_key(source), str(cache_dir) if cache_dir else None)
-
-
-def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | None = None,
-             digest: str = "") -> CensusTables:
+def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | None = None) -> CensusTables:
     """Sort the rows of a parsed sheet and map county rows onto today's units."""
     values = numbers(sheet, source)
     kinds = row_kinds(sheet)
@@ -251,10 +237,9 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
         "name": sheet[NAME].str.strip(), "population": values[POPULATION],
     }, index=sheet.index)
 
-    successors = history.successor_map(history_path)
     splits = history.split_units(since=CENSUS_YEAR, path=history_path)
     reg = registry.by_adcode()
-    current = code.map(lambda c: _follow(c, successors))
+    current = pd.Series(history.to_current(code, history_path), index=code.index, dtype=object)
     reason = pd.Series("", index=sheet.index, dtype=object)
     placed = kinds.isin(["province", "prefecture", "county"])
     split_hit = placed & (code.isin(splits) | current.isin(splits))
@@ -271,15 +256,7 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
     unattributed = base[reason != ""].assign(reason=reason[reason != ""]).drop(columns="kind").reset_index(drop=True)
     aggregates = base[kinds.isin(["aggregate", "national"])].drop(columns="kind").reset_index(drop=True)
     provinces = _province_check(base, units, unattributed, reg)
-    return CensusTables(units, zones, unattributed, aggregates, provinces, digest)
-
-
-def _follow(code: str, successors: dict[str, str]) -> str:
-    seen = set()
-    while code in successors and code not in seen:
-        seen.add(code)
-        code = successors[code]
-    return code
+    return CensusTables(units, zones, unattributed, aggregates, provinces)
 
 
 def _combine(rows: pd.DataFrame, values: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
@@ -419,37 +396,3 @@ def province_report(t: CensusTables) -> pd.DataFrame:
         "zone rows": p.zone_rows, "in zones": p.in_zones.map("{:,.0f}".format),
         "unattributed": p.unattributed.map("{:,.0f}".format), "difference": p.difference.map("{:,.0f}".format),
     })
-
-
-# ------------------------------------------------------------------------------------------------------
-# The figure layout of the other readers (kept for tables of the same layout read as plain figures)
-# ------------------------------------------------------------------------------------------------------
-
-CENSUS_COLUMNS = {"人口数_合计": ("pop_resident", "人"), "城镇人口": ("pop_urban", "人")}
-
-
-def read_census_2020(source: Source, columns: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
-    """The census layout as plain *figures* (the readers' layout), codes as published (2020).
-
-    National, province and prefecture rows are marked as aggregates; functional zones (codes ending
-    71-79, or rows with no code) come back with an empty adcode and ``note == "zone"``. The build does
-    not use this: it uses :func:`tables`, which also maps codes and recomputes shares.
-    """
-    sheet = _parse(source)
-    columns = columns or CENSUS_COLUMNS
-    present = {c: v for c, v in columns.items() if c in sheet.columns}
-    if not present:
-        raise ReaderError(f"{_name(source)}: none of the census columns {list(columns)} is present")
-    kinds = row_kinds(sheet)
-    code = sheet[CODE]
-    zone = kinds.eq("zone")
-    is_aggregate = kinds.isin(["national", "province", "prefecture", "aggregate"])
-    parts = []
-    for col, (key, unit) in present.items():
-        parts.append(pd.DataFrame({
-            "row": np.arange(2, len(sheet) + 2), "name": sheet[NAME], "adcode": code.where(~zone, ""),
-            "province": sheet[PROVINCE], "prefecture": sheet[PREFECTURE], "year": CENSUS_YEAR, "indicator": key,
-            "column": col, "value_text": sheet[col], "unit": unit, "url": "", "source_quality": "",
-            "note": np.where(zone, "zone", ""), "is_aggregate": is_aggregate,
-        }))
-    return pd.concat(parts, ignore_index=True)[FIGURE_COLUMNS]

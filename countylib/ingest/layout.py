@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from countylib import vocab
 from countylib.data import indicators
@@ -29,7 +30,6 @@ from countylib.ingest import units as units_mod
 from countylib.ingest.sheets import ReaderError, Sheet
 
 HEADER_UNIT = re.compile(r"[（(\[【]\s*(?:单位[:：]?)?\s*([^()（）\[\]【】]+?)\s*[)）\]】]\s*$")
-_CODE = re.compile(r"^\d{6}(?:\d{3}|\d{6})?$")
 _CODE_HEADING = ("代码", "编码", "区划码", "code")
 _SUBSCOPE = {"城镇": "_urban", "农村": "_rural", "城镇居民": "_urban", "农村居民": "_rural", "城镇常住居民": "_urban",
              "农村常住居民": "_rural", "全体居民": "", "全体": ""}
@@ -240,23 +240,19 @@ def unpanel(sheet: Sheet) -> Sheet | None:
 def _is_place_heading(cell: str) -> bool:
     """A column heading that names a place or a total (巩义市, 全市, 市区), as in a table printed with units as
     columns."""
-    from countylib.data import registry
-
     text = vocab.clean_name(heading_text(cell) or cell)
     if vocab.row_label_kind(text):
         return True
-    return text in _place_names(registry.registry())
+    return text in _place_names()
 
 
-_PLACE_NAMES: dict[int, frozenset[str]] = {}
+@cache
+def _place_names() -> frozenset[str]:
+    """Every name and short name of the registry (made once: the registry itself is read once)."""
+    from countylib.data import registry
 
-
-def _place_names(reg) -> frozenset[str]:
-    key = id(reg)
-    if key not in _PLACE_NAMES:
-        _PLACE_NAMES.clear()
-        _PLACE_NAMES[key] = frozenset(reg.name) | frozenset(reg.short_name.dropna())
-    return _PLACE_NAMES[key]
+    reg = registry.registry()
+    return frozenset(reg.name) | frozenset(reg.short_name.dropna())
 
 
 def split_code(cell: str) -> tuple[str, str]:
@@ -386,7 +382,7 @@ def first_data_row(cells: list[list[str]], name: str) -> int:
     2
     """
     for i, row in enumerate(cells):
-        labels = [j for j, c in enumerate(row) if c and (_CJK.search(c) or _CODE.match(c)) and not is_number_cell(c)]
+        labels = [j for j, c in enumerate(row) if c and (_CJK.search(c) or vocab.PRINTED_CODE.match(c)) and not is_number_cell(c)]
         if not labels:
             continue
         first_figure = next((j for j, c in enumerate(row) if is_number_cell(c) and j > labels[0]), len(row))
@@ -459,7 +455,7 @@ def find_name_and_code_columns(cells: list[list[str]], start: int) -> tuple[int,
             break
     for j in range(min(width, 4)):
         col = [r[j] for r in body if r[j]]
-        if j != name_col and col and sum(bool(_CODE.match(c)) for c in col) >= 0.8 * len(col):
+        if j != name_col and col and sum(bool(vocab.PRINTED_CODE.match(c)) for c in col) >= 0.8 * len(col):
             heading = "".join(r[j] for r in cells[:start]).lower()
             if any(w in heading for w in _CODE_HEADING) or j < name_col:
                 code_col = j

@@ -35,7 +35,6 @@ from countylib import vocab
 from countylib.data.names import is_zone
 from countylib.ingest import layout as layout_mod
 from countylib.ingest.sheets import ReaderError, read_sheet, read_text, source_name
-from countylib.ingest.units import UNITS, normalize_unit  # noqa: F401 - re-exported for older imports
 
 FIGURE_COLUMNS = [
     "row", "name", "adcode", "province", "prefecture", "year", "indicator", "column", "value_text", "unit",
@@ -43,7 +42,6 @@ FIGURE_COLUMNS = [
 ]
 #: Columns the yearbook and figure-list readers add; readers that do not give them get defaults in the build.
 LAYOUT_COLUMNS = ["row_kind", "scope", "context"]
-HEADER_UNIT = layout_mod.HEADER_UNIT
 YEAR_RANGE = (1949, 2100)
 
 Source = str | PathLike | IO
@@ -187,15 +185,10 @@ def _row_kind(printed: str, code: str) -> str:
     if kind:
         return kind
     clean = vocab.clean_name(printed)
-    code6 = _code6(code)
+    code6 = vocab.clean_code(code)
     if is_zone(clean, code6 or None):
         return "zone"
     return ""
-
-
-def _code6(code: str) -> str:
-    c = vocab.normalize(code)
-    return c[:6] if re.fullmatch(r"\d{6}(?:\d{3}|\d{6})?", c) else c
 
 
 def _scope(kind: str, province: str | None, prefecture: str | None, totals: str | None) -> str:
@@ -321,7 +314,3 @@ def read_county_list(source: Source, encoding: str | None = None, name: str | No
         "province": table.get("province", ""),
         "county": table["county"],
     })
-
-
-def _name(source: Source) -> str:
-    return source_name(source)

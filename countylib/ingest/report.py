@@ -190,6 +190,18 @@ def area_section(o: Outcome) -> str:
     return f"\n## Area\n\n{o.area_note}\n" if o.area_note else ""
 
 
+def census_section(o: Outcome) -> str:
+    """The census part of build_report.md: people per province in units, zones and unattributed rows."""
+    out = []
+    for part in o.extra.get("censuses", []):  # the build's CensusPart of each census table
+        out.append(f"\n## 2020 census ({part.source_id}): where each province's people are\n\n"
+                   "Province total as published = people in today's county-level units + in functional-zone rows "
+                   "(codes ending 71-79 or no code; attributed to no county) + in unattributed rows (units split "
+                   "since 2020, codes with no current unit; listed under Functional zones with the reason). "
+                   "`difference` is 0 when the table adds up.\n\n" + md_table(part.provinces, max_rows=40))
+    return "".join(out)
+
+
 def coverage_section(o: Outcome) -> str:
     t = o.table
     pref = t[t.preferred & t.value.notna() & (t.level == "county")]
@@ -201,7 +213,7 @@ def coverage_section(o: Outcome) -> str:
 SECTIONS: list[Callable[[Outcome], str]] = [
     files_section, summary_section, columns_section, unmapped_section, flags_section, conflicts_section,
     warnings_section, no_url_section, rejects_section, zones_section, lists_section, area_section,
-    coverage_section,
+    census_section, coverage_section,
 ]
 
 

@@ -48,12 +48,6 @@ def _reject(frame: pd.DataFrame, mask: pd.Series, reasons, bucket: list[pd.DataF
     return frame[~mask].copy()
 
 
-def _code6(code: str) -> str:
-    """A printed code as the 6-digit adcode (统计用区划代码 of 12 digits start with it)."""
-    c = vocab.normalize(code)
-    return c[:6] if c.isdigit() and len(c) in (9, 12) else c
-
-
 def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: Path | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give every figure a current adcode and a level; return (figures, zones).
@@ -97,7 +91,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     totals = totals.reindex(figs.index, fill_value=False)
 
     # Printed codes: old codes map to today's; one member of a merger stays a member.
-    code = figs["code_printed"].map(_code6).where(~totals, figs["adcode"])
+    code = figs["code_printed"].map(vocab.clean_code).where(~totals, figs["adcode"])
     bad_code = (code != "") & ~code.str.fullmatch(r"\d{6}")
     figs = _reject(figs, bad_code, "adcode is not 6 digits: " + code, rejects)
     code = code[~bad_code]
@@ -107,8 +101,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
         figs, code = figs[~zone_code].copy(), code[~zone_code]
     figs["adcode"] = code
     merged = history.mergers(history_path)
-    member_of = {old: new for new, m in merged.items() for old in m["members"]}
-    successor = history.successor_map(history_path) if history.history_file(history_path).exists() else {}
+    member_of = history.member_of(history_path)
     old_member = code.isin(list(member_of))
     merge_year = code.map(lambda c: merged[member_of[c]]["year"] if c in member_of else 0).astype(int)
     after = old_member & (figs["year"].astype(int) >= merge_year)
@@ -118,7 +111,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     old_member = old_member[~after]
     figs.loc[old_member, "old_adcode"] = code[old_member]
     figs.loc[old_member, "merger_member"] = True
-    figs["adcode"] = [_follow(c, successor) for c in code]
+    figs["adcode"] = history.to_current(code, history_path)
     figs = _check_code_against_name(figs, totals.reindex(figs.index, fill_value=False), rejects, history_path)
 
     # Names without a code: resolved for their year, at any level (开封市 is the prefecture).
@@ -154,14 +147,6 @@ def _check_code_against_name(figs: pd.DataFrame, totals: pd.Series, rejects: lis
     return _reject(figs, disagree.reindex(figs.index, fill_value=False), reason, rejects)
 
 
-def _follow(code: str, successor: dict[str, str]) -> str:
-    seen = set()
-    while code in successor and code not in seen:
-        seen.add(code)
-        code = successor[code]
-    return code
-
-
 def _resolve_names(figs: pd.DataFrame, need: pd.Series, rejects: list[pd.DataFrame], history_path: Path | None
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     sub = figs[need]
@@ -187,8 +172,7 @@ def _resolve_names(figs: pd.DataFrame, need: pd.Series, rejects: list[pd.DataFra
     figs.loc[member[member].index, "old_adcode"] = res.old_adcode[member].values
     figs.loc[member[member].index, "merger_member"] = True
     if member.any():
-        merged = {old: new for new, m in history.mergers(history_path).items() for old in m["members"]}
-        figs.loc[member[member].index, "adcode"] = res.old_adcode[member].map(merged).values
+        figs.loc[member[member].index, "adcode"] = res.old_adcode[member].map(history.member_of(history_path)).values
     figs = figs.drop(index=zone[zone].index)
     figs = _reject(figs, subscope, NOT_ATTRIBUTED["subscope"], rejects)
     failed = res.adcode.isna() & ~member & ~zone & ~subscope
@@ -269,17 +253,6 @@ def _flags_from_notes(flag: pd.Series, note: pd.Series) -> pd.Series:
     return out
 
 
-def additive(key: str) -> bool:
-    """Whether figures of an indicator add up over units (GDP, population: yes; shares, rates and figures
-    per person: no).
-
-    >>> additive("gdp"), additive("urbanization"), additive("gdp_per_capita")
-    (True, False, False)
-    """
-    meta = indicators.get(key)
-    return meta.kind in ("level", "count") and not any(w in meta.name_zh for w in vocab.PER_PERSON_WORDS)
-
-
 def combine_mergers(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: Path | None = None
                     ) -> pd.DataFrame:
     """Sum the figures of every member of a merger onto the merged unit (same source, year and indicator).
@@ -308,7 +281,7 @@ def combine_mergers(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_pat
             rejects.append(g.assign(reason=f"{names_} alone is one member of a merger ({what}); it does not stand "
                                            f"for the merged unit (missing in this source for {year}: {missing})"))
             continue
-        if not additive(key_ind):
+        if not indicators.get(key_ind).additive:
             rejects.append(g.assign(reason=f"merged unit ({what}): a share, rate or per-person figure of the old "
                                            "units cannot be summed"))
             continue

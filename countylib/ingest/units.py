@@ -81,7 +81,6 @@ UNIT_REQUIRED = ("money", "people")
 NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _LEADING_NUMBER = re.compile(r"^(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(?P<rest>.*)$")
 _NOT_FINITE = re.compile(r"^[+-]?(?:inf|infinity|nan)$", re.IGNORECASE)
-MULTIPLIER = {k: 10.0**v for k, v in vocab.MULTIPLIER_EXPONENTS.items()}
 _MAX_EXACT_DIGITS = 15  # an integer of 15 digits is exact in a double; longer mantissas go through Decimal
 
 

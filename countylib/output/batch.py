@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
-import os
 import re
 import tempfile
 import threading
@@ -33,8 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from countylib.output import export, fingerprints, fonts, pages
-from countylib.output.files import safe_filename, write_atomic
+from countylib.output import fingerprints, fonts, pages
+from countylib.output.files import atomic_path, safe_filename, write_atomic
 from countylib.output.kernels import BatchResult, Outcome, plain_text, run_batch, shielded
 from countylib.paths import processed_dir, reports_dir
 
@@ -70,12 +69,12 @@ def check_province(province: str) -> str:
     from countylib.data import regions
     from countylib.vocab import clean_name
 
+    name = regions.province_name(str(province))
+    if name is not None:
+        return name
     reg = regions.registry()
     prov = reg[reg.level == "province"]
     text = clean_name(str(province))
-    hit = prov[(prov.name == text) | (prov.short_name == text) | (prov.adcode == text)]
-    if len(hit):
-        return str(hit.name.iloc[0])
     names = list(prov.name) + list(prov.short_name)
     close = difflib.get_close_matches(text, names, n=3, cutoff=0.3)
     close = list(dict.fromkeys(prov.name[(prov.name.isin(close)) | (prov.short_name.isin(close))]))
@@ -94,8 +93,9 @@ def check_writable(folder: Path) -> None:
                          "folder's permissions") from None
 
 
-def check_notebook(notebook: Path) -> None:
-    """The report notebook exists and takes the parameters a county report passes."""
+def check_notebook(notebook: Path) -> dict[str, dict]:
+    """The report notebook exists and takes the parameters a county report passes; returns the parameters
+    it declares."""
     from countylib.output.params import notebook_parameters
 
     if not notebook.is_file():
@@ -105,6 +105,7 @@ def check_notebook(notebook: Path) -> None:
     if missing:
         raise BatchError(f"{notebook} has no parameter {', '.join(missing)} in its cell tagged 'parameters' "
                          f"(it has: {', '.join(declared) or 'none'})")
+    return declared
 
 
 def report_path(run_dir: Path, adcode: str, name: str, year: int) -> Path:
@@ -122,13 +123,12 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
     run_dir = reports_dir() / check_run_name(run)
     notebook = Path(notebook).resolve()
     check_processed_data()
-    check_notebook(notebook)
+    declared = check_notebook(notebook)
     check_writable(run_dir)
+    extra = {"peers": "prefecture"} if "peers" in declared else {}
     job_list = []
     for u in units.itertuples(index=False):
-        params = {"adcode": u.adcode, "year": year}
-        if "peers" in _declared(notebook):
-            params["peers"] = "prefecture"
+        params = {"adcode": u.adcode, "year": year, **extra}
         job_list.append((u.adcode, params, report_path(run_dir, u.adcode, u.name, year)))
     index_map = _IndexMap(province, year, run_dir)  # drawn while the kernels work
     try:
@@ -164,17 +164,6 @@ def _quiet():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
-
-
-_DECLARED: dict[Path, dict] = {}
-
-
-def _declared(notebook: Path) -> dict:
-    if notebook not in _DECLARED:
-        from countylib.output.params import notebook_parameters
-
-        _DECLARED[notebook] = notebook_parameters(notebook)
-    return _DECLARED[notebook]
 
 
 def _shown_path(path: Path) -> str:
@@ -377,9 +366,9 @@ def index_html(run_dir: Path, record: dict) -> str:
         "run_index.html.j2", title=title, version=countylib.__version__, rows=index_rows(run_dir, reports),
         columns=[{"key": k, "label": label, "numeric": num} for k, label, num in COLUMNS],
         counts=counts, failures=failures, maps=maps, parameters=shown_parameters(last),
-        page_css=pages.Markup(export.page_css()), sort_js=pages.asset("sort_table.js"),
-        fonts_marker=pages.Markup(export.FONTS_MARKER))
-    return page.replace(export.FONTS_MARKER, fonts.embedded_font_css(page), 1)
+        page_css=pages.asset("page.css"), sort_js=pages.asset("sort_table.js"),
+        fonts_marker=pages.Markup(fonts.MARKER))
+    return fonts.embed(page)
 
 
 def _index_map(province: str, year: int, run_dir: Path) -> str | None:
@@ -394,10 +383,8 @@ def _index_map(province: str, year: int, run_dir: Path) -> str | None:
             m = maps.choropleth(data, "gdp", title=f"{province}各县（市、区）地区生产总值", subtitle=f"{year}年，亿元",
                                 labels=False, figsize=(7, 7.5))
         path = run_dir / "county" / str(year) / "index_map_gdp.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.png")
-        m.save(tmp, dpi=110)
-        os.replace(tmp, path)
+        with atomic_path(path, suffix=".png") as tmp:
+            m.save(tmp, dpi=110)
         plt.close(m.figure)
         return path.relative_to(run_dir).as_posix()
     except Exception:  # noqa: BLE001 - an index without a map is still an index

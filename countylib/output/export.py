@@ -14,25 +14,20 @@ require.js, and MathJax or mermaid only on pages that have maths or diagrams (th
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
-from pathlib import Path
 
 import nbformat
 
-from countylib.output import fonts
+from countylib.output import fonts, pages
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-FONTS_MARKER = "<!-- countylib: embedded fonts -->"
 _MATH = re.compile(r"(?<!\\)\$[^$\n]+\$|\\\(|\\\[|\\begin\{")
 _LOCAL = threading.local()
 
 
-@functools.cache
 def page_css() -> str:
     """countylib's stylesheet for every page it writes."""
-    return (TEMPLATES / "page.css").read_text(encoding="utf-8")
+    return str(pages.asset("page.css"))
 
 
 def _exporter(no_input: bool):
@@ -42,7 +37,7 @@ def _exporter(no_input: bool):
     cache = _LOCAL.__dict__.setdefault("exporters", {})
     if no_input not in cache:
         cache[no_input] = HTMLExporter(
-            template_name="lab", template_file="notebook_page.html.j2", extra_template_paths=[str(TEMPLATES)],
+            template_name="lab", template_file="notebook_page.html.j2", extra_template_paths=[str(pages.TEMPLATES)],
             exclude_input=no_input, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
     return cache[no_input]
 
@@ -82,10 +77,10 @@ def to_html(nb: nbformat.NotebookNode, no_input: bool = True, title: str | None 
     resources = {"countylib": {
         "css": page_css(), "version": countylib.__version__, "fingerprint": fingerprint,
         "show_input": not no_input, "mathjax": needs_mathjax(nb), "mermaid": needs_mermaid(nb),
-        "fonts_marker": FONTS_MARKER,
+        "fonts_marker": fonts.MARKER,
     }}
     body, _ = _exporter(no_input).from_notebook_node(nb, resources=resources)
-    return body.replace(FONTS_MARKER, fonts.embedded_font_css(body), 1)
+    return fonts.embed(body)
 
 
 _REF = re.compile(

@@ -21,8 +21,6 @@ import io
 import re
 import threading
 
-from countylib.output.plotting import cjk_font_path
-
 FONT_FILES = {"sans": "NotoSansCJKsc-Regular.otf", "mono": "NotoSansMonoCJKsc-Regular.otf"}
 FONT_FAMILIES = {"sans": "countylib CJK", "mono": "countylib CJK Mono"}
 GENERIC = {"sans": "sans-serif", "mono": "monospace"}
@@ -81,6 +79,8 @@ def _subset(source, text: str, base: bool = False) -> bytes:
 
 def font_path(kind: str = "sans"):
     """The font file behind ``kind`` ("sans" or "mono"), inside the installed ``mplfonts`` package."""
+    from countylib.output.plotting import cjk_font_path
+
     return cjk_font_path().with_name(FONT_FILES[kind])
 
 
@@ -143,6 +143,20 @@ def embedded_font_css(page: str) -> str:
     return ("<style>" + "".join(faces)
             + f"html,body,body *{{font-family:{sans} !important;}}{mono_sel}{{font-family:{mono} !important;}}"
             + "</style>")
+
+
+#: Where a page template puts its fonts (``{{ fonts_marker }}``); :func:`embed` fills it in.
+MARKER = "<!-- countylib: embedded fonts -->"
+
+
+def embed(page: str) -> str:
+    """``page`` with :data:`MARKER` replaced by the fonts it needs (:func:`embedded_font_css` of the page
+    itself: the marker is a comment, so it adds no character).
+
+    >>> "@font-face" in embed(f"<html><head>{MARKER}</head><body>县域</body></html>")
+    True
+    """
+    return page.replace(MARKER, embedded_font_css(page), 1)
 
 
 def embedded_fonts(page: str) -> dict[str, set[str]]:

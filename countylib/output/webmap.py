@@ -100,12 +100,12 @@ class InteractiveMap:
 
     def save(self, path: str | Path) -> Path:
         """Write the map as one page that works offline (fonts embedded)."""
-        from countylib.output import export, fonts
+        from countylib.output import fonts
         from countylib.output.files import write_atomic
 
-        page = pages.render("interactive_map_page.html.j2", title=self.label, page_css=pages.Markup(export.page_css()),
-                            fonts_marker=pages.Markup(export.FONTS_MARKER), fragment=pages.Markup(self.to_html()))
-        return write_atomic(path, page.replace(export.FONTS_MARKER, fonts.embedded_font_css(page), 1))
+        page = pages.render("interactive_map_page.html.j2", title=self.label, page_css=pages.asset("page.css"),
+                            fonts_marker=pages.Markup(fonts.MARKER), fragment=pages.Markup(self.to_html()))
+        return write_atomic(path, fonts.embed(page))
 
 
 def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,

@@ -196,7 +196,6 @@ STRUCTURE_GAP = re.compile(
 THREE_SECTORS = re.compile(r"(?:三次产业|三大产业|一二三产业?|一、二、三产业?|第一、二、三产业?|第一、第二、第三产业?|"
                            r"一产、二产、三产|一、二、三产)")
 SECTORS = ("第一产业", "第二产业", "第三产业")
-YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})年")
 #: A year that sets the time of what follows (2021年全县…, 到2022年末…), not a base year (与2020年相比).
 TIME_YEAR = re.compile(vocab.quick_start(
     r"(?:(?P<by>截至|截止|到|至)|在|于)?(?P<y>(?:19|20)\d{2})年(?:度|末|底|全年|年末|年底)?"

@@ -14,33 +14,15 @@ True
 from __future__ import annotations
 
 import math
-from functools import cache
 
 import pandas as pd
 
 from countylib.data import indicators as ind
+from countylib.output import fonts, pages
 
 CONTEXT = 40
 MAX_FULL_TEXT = 300_000
 MAX_ROWS = 1000  # per table: a page for a 5 MB text stays readable
-
-
-@cache
-def _environment():
-    import jinja2
-
-    from countylib.paths import PACKAGE_DIR
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(PACKAGE_DIR / "output" / "templates"),
-                              autoescape=True, keep_trailing_newline=True)
-
-
-def _font_css(page: str) -> str:
-    try:  # the helper may live in output.fonts once render.py is split
-        from countylib.output.fonts import embedded_font_css
-    except ImportError:
-        from countylib.output.render import embedded_font_css
-    return embedded_font_css(page)
 
 
 def _name(key: str) -> str:
@@ -105,8 +87,5 @@ def render(text: str, figures: pd.DataFrame, title: str = "", subtitle: str = ""
             "counts": counts, "accepted": items["ok"],
             "ambiguous": items["ambiguous"], "others": items["other"], "length": len(text),
             "full_text": _full_text(text, rows) if len(text) <= MAX_FULL_TEXT else None}
-    template = _environment().get_template("review.html.j2")
-    page = template.render(font_css="", **data)
-    if not font:
-        return page
-    return template.render(font_css=_font_css(page), **data)
+    page = pages.render("review.html.j2", fonts_marker=pages.Markup(fonts.MARKER), **data)
+    return fonts.embed(page) if font else page.replace(fonts.MARKER, "", 1)
