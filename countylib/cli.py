@@ -221,7 +221,7 @@ def render_notebook_cmd(
     Parameters are checked against the notebook's cell tagged 'parameters' before a kernel starts:
     an unknown name lists the notebook's parameters, a value of the wrong type names the parameter.
 
-    Example:  countylib render notebook notebooks/henan_choropleth.ipynb -p indicator gdp -p year 2022
+    Example:  countylib render notebook notebooks/choropleth.ipynb -p indicator gdp -p year 2022
     """
     import time
     from pathlib import Path
@@ -230,6 +230,14 @@ def render_notebook_cmd(
     from countylib.paths import reports_dir
 
     names, values = list(param or []), list(ctx.args)
+    stray = [v for v in values if _looks_like_option(v)]
+    if stray:
+        county_only = {"--province", "--year", "--jobs", "-j", "--only", "--districts", "--resume", "--notebook",
+                       "--scheduler", "--no-input"}
+        hint = (f"; {stray[0]} is an option of `countylib render county` (one report per county)"
+                if stray[0].split("=")[0] in county_only else "")
+        raise _render_exit(f"render notebook has no option {stray[0]} (its options: -p NAME VALUE, --run, "
+                           f"--show-input){hint}")
     if len(names) != len(values):
         raise _render_exit(f"each -p needs NAME VALUE; got names {names} and values {values}")
     nb_path = Path(path)
@@ -254,6 +262,31 @@ def render_notebook_cmd(
     except Exception as exc:  # noqa: BLE001
         raise _render_exit(f"{nb_path.name} failed: {render.short_error(exc)}", 1) from None
     typer.echo(f"wrote {out} in {time.perf_counter() - t0:.1f} s")
+
+
+def _not_rendered(codes: set[str], province: str, districts: bool) -> str:
+    """Why ``--only`` codes are not in the batch: 市辖区 without ``--districts``, or not units of the province."""
+    from countylib.data import regions
+
+    everything = regions.counties(province, county_economy=None).set_index("adcode")
+    named = lambda c: f"{c} {everything.loc[c, 'name']}" if c in everything.index else c  # noqa: E731
+    wards = sorted(c for c in codes if c in everything.index and not districts)
+    others = sorted(c for c in codes if c not in wards)
+    parts = []
+    if wards:
+        parts.append(f"{', '.join(map(named, wards))}: 市辖区, rendered only with --districts")
+    if others:
+        parts.append(f"not county-level units of {province}: {', '.join(others)}")
+    return "; ".join(parts)
+
+
+def _looks_like_option(text: str) -> bool:
+    """``--districts`` or ``-x``, not a value such as ``-0.5`` or ``-``.
+
+    >>> [_looks_like_option(t) for t in ["--districts", "-j", "-0.5", "河南省", "-"]]
+    [True, True, False, False, False]
+    """
+    return text.startswith("--") and len(text) > 2 or len(text) >= 2 and text[0] == "-" and text[1].isalpha()
 
 
 @render_app.command("county")
@@ -296,7 +329,7 @@ def render_county_cmd(
             wanted = {c.strip() for c in only.split(",") if c.strip()}
             unknown = wanted - set(units.adcode)
             if unknown:
-                raise batch.BatchError(f"not county-level units of {province}: {', '.join(sorted(unknown))}")
+                raise batch.BatchError(_not_rendered(unknown, province, districts))
             units = units[units.adcode.isin(wanted)]
         if units.empty:
             raise batch.BatchError(f"no county-level units to render in {province}")

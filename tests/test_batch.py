@@ -108,6 +108,9 @@ def test_only_adds_to_a_run_and_the_year_is_in_the_path(home):
     again = _county("--only", "410181,411525", "--run", "adds", "--resume")
     assert "0 rendered, 2 up to date" in again.output
     assert len(_run(home, "adds")["reports"]) == 3
+    index = (home / "reports" / "adds" / "index.html").read_text(encoding="utf-8")
+    assert "<th scope=\"row\">跳过未变的报告（--resume）</th><td>是</td>" in index and "no_input" not in index
+    assert _run(home, "adds")["batches"][-1]["parameters"]["resume"] is True  # run.json keeps the command's names
 
 
 def test_a_failed_report_links_nowhere_and_its_error_is_plain_text(home, monkeypatch):
@@ -154,3 +157,39 @@ def test_one_ctrl_c_stops_the_batch_and_writes_the_index(home):
     for pid in (home / "pids").glob("*"):
         with pytest.raises(ProcessLookupError):
             os.kill(int(pid.name), 0)  # every kernel is gone
+
+
+def test_options_of_render_county_given_to_render_notebook_are_named(home, no_kernels):
+    nb = str(home / "notebooks" / "county_report.ipynb")
+    out = runner.invoke(app, ["render", "notebook", nb, "-p", "adcode", "410102", "--districts"])
+    assert out.exit_code == 2
+    assert "render notebook has no option --districts" in out.output
+    assert "option of `countylib render county`" in out.output
+    other = runner.invoke(app, ["render", "notebook", nb, "-p", "adcode", "410102", "--colour"])
+    assert other.exit_code == 2 and "no option --colour" in other.output and "render county" not in other.output
+    negative = runner.invoke(app, ["render", "notebook", nb, "-p", "adcode", "-1"])
+    assert "no option" not in negative.output, "a negative value is a value"
+
+
+def test_only_a_district_without_districts_says_to_add_it(home, no_kernels):
+    out = _county("--only", "410102,999999", "--run", "wards")
+    assert out.exit_code == 2
+    assert "410102 中原区: 市辖区, rendered only with --districts" in out.output
+    assert "not county-level units of 河南省: 999999" in out.output
+
+
+def test_an_unreachable_scheduler_is_one_clear_error():
+    import socket
+
+    import dask
+    import distributed  # noqa: F401 - its config defaults first, so leaving the `with` below restores only the timeout
+
+    from countylib.output import cluster
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    with (dask.config.set({"distributed.comm.timeouts.connect": "1s"}),
+          pytest.raises(kernels.KernelStartError, match=f"cannot reach the Dask scheduler at {address}")):
+        cluster.run_on_cluster(Path("x.ipynb"), [], address, True, False)

@@ -115,6 +115,9 @@ CORPUS = [
     # thresholds and levels
     ("全县地区生产总值突破300亿元大关，达到312亿元，净增21.4亿元，同比（下同）增长7.2%。", "嵩县", 2022,
      {"gdp": [300.0, 312.0], "gdp_growth": 7.2}),
+    # the same without 大关: the exact figure right after the bound is read too
+    ("全年一般公共预算收入突破12亿元，达到12.35亿元，增长8.1%。", "嵩县", 2022, {"fiscal_revenue": [12.0, 12.35]}),
+    ("全县地区生产总值突破300亿元,达到312亿元。", "嵩县", 2022, {"gdp": [300.0, 312.0]}),
     ("高新技术企业突破30家。研发经费投入强度1.2%，R&D经费支出2.7亿元。", "嵩县", 2022,
      {"hightech_firms": 30.0, "rd_intensity": 1.2, "rd_expenditure": 2.7}),
     ("全市R&D[3]经费占比达2.11%。", "巩义市", 2022, {"rd_intensity": 2.11}),

@@ -300,3 +300,32 @@ def test_map_title_and_source_note_come_from_the_parameters():
     assert "Lei Dong" in note and "MIT" in note
     with pytest.raises(maps.MapError, match="unknown province"):
         maps.area_name("不存在省")
+
+
+def test_residuals_are_drawn_when_inference_is_refused():
+    """One cluster refuses inference; the residuals are still the OLS point residuals (made-up numbers)."""
+    import statsmodels.formula.api as smf
+
+    from countylib.analysis import stats
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"name": [f"县{i}" for i in range(30)], "x": rng.normal(size=30), "g": "省甲"})
+    df["y"] = 2 * df.x + rng.normal(size=30)
+    res = stats.regress(df, "y", "x", cov_type="cluster", cluster="g")
+    assert not res.inference and res.model is None
+    expected = smf.ols("y ~ x", df).fit().resid
+    assert np.allclose(acensus.residuals(res).reindex(df.index), expected)
+    tiny = stats.regress(df.head(2), "y", "x")
+    assert acensus.residuals(tiny).empty  # two units, two parameters: nothing to show
+
+
+def test_residual_map_of_one_province_clustered_by_province(bundled_build, monkeypatch):
+    """The county_regression notebook with cov_type=cluster and one province: no inference, but a map."""
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setenv("COUNTYLIB_HOME", str(bundled_build))
+    res = acensus.regression("schooling_years", "urbanization", province="河南省", cov_type="cluster")
+    assert not res.inference and res.n_clusters == 1
+    m = acensus.residual_map(res, "河南省")
+    assert sum(m.counts) == res.n and m.no_data == m.n_units - res.n
+    plt.close(m.figure)

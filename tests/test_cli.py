@@ -37,3 +37,14 @@ def test_regions_command_resolves_and_reports_unknown():
 def test_indicators_command_searches():
     out = runner.invoke(app, ["indicators", "R&D"]).output
     assert "rd_intensity" in out and "gdp " not in out
+
+
+def test_notebooks_named_in_help_examples_exist():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    helps = [runner.invoke(app, ["render", sub, "--help"], terminal_width=200).output
+             for sub in ("notebook", "county", "check")]
+    named = set(re.findall(r"notebooks/[\w.-]+\.ipynb", " ".join(helps)))
+    assert "notebooks/choropleth.ipynb" in named
+    assert all((root / n).is_file() for n in named), named

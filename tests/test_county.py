@@ -107,3 +107,31 @@ def test_profile_leaves_census_figures_to_the_census_section(tmp_path, monkeypat
     full = county.profile("410181", 2022, census=True)
     assert "性别比" not in set(main["指标"]) and "性别比" in set(full["指标"])
     assert set(main["指标"]) < set(full["指标"])
+
+
+def test_comparison_table_names_the_indicator_and_unit_and_marks_the_county():
+    comp = county.comparison("410181", "gdp")
+    table = county.comparison_table(comp, "gdp")
+    assert list(table.columns) == ["代码", "名称", "类型", "地区生产总值（亿元）", "年份"]
+    mine = table[table["代码"] == "410181"].iloc[0]
+    assert mine["名称"] == "巩义市（本县）" and mine["地区生产总值（亿元）"] == 1000
+    assert table["地区生产总值（亿元）"].isna().sum() == 8
+    assert county.comparison_caption(comp) == (
+        "比较范围：郑州市的全部 12 个县级单位（县、县级市、市辖区）；2022年，4 个有数据。")
+    chosen = county.comparison("410181", "gdp", scope=["410181", "410185"])
+    assert county.comparison_caption(chosen).startswith("比较范围：所选的 2 个县级单位")
+
+
+def test_comparison_chart_names_at_most_twenty_missing_units():
+    comp = county.comparison("410181", "gdp", scope="province")
+    missing = int(comp["数值"].isna().sum())
+    assert missing > county.ABSENT_NAMES
+    fig = county.comparison_chart(comp, "gdp", None)
+    note = " ".join(t.get_text() for t in fig.texts)
+    assert f"等 {missing} 个" in note and note.count("、") == county.ABSENT_NAMES - 1
+
+
+def test_header_of_a_district_does_not_call_it_a_county_economy():
+    assert "）县域经济概况" in county.header_md("410181", 2022).splitlines()[0]
+    district = county.header_md("410102", 2022).splitlines()[0]
+    assert district.endswith("）经济概况") and "县域" not in district

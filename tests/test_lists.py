@@ -179,3 +179,13 @@ def test_pairing_table_says_who_was_left_out_and_why(paired_folder, units):
     shown = lists.pairing_zh(t, ["rd_intensity", "gdp"])
     assert shown["名称"].tolist() == ["巩义市", "新郑市", "新密市", "登封市"]
     assert shown["说明"].iloc[-1].startswith("无同一年份") and "2021" in shown["说明"].iloc[-1]
+
+
+def test_defects_read_in_chinese_on_a_report(bundled_entries):
+    bad = lists.defects_zh(bundled_entries).set_index("名次")
+    assert list(bad.columns) == ["省份（原文）", "县名（原文）", "代码", "问题"]
+    assert bad.loc[13, "问题"] == bad.loc[79, "问题"] == "重复列出（第 13、79 名）"
+    assert bad.loc[16, "问题"] == "不是县级单位：福州市（350100）是地级市"
+    assert lists.problem_zh("not resolved (ambiguous) 鼓楼区 (320106, 410204)") == \
+        "无法确定代码（名称有歧义）：鼓楼区 (320106, 410204)"
+    assert lists.problem_zh("something else") == "something else"

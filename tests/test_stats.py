@@ -107,7 +107,7 @@ def test_a_fixed_effect_group_of_one_unit_is_left_out_with_a_note():
     assert not np.isfinite(full.bse["x"]) or full.get_influence().hat_matrix_diag.max() > 1 - 1e-8
     res = stats.regress(df, "y", "x", fixed_effects="province")
     assert res.n == 40 and res.dropped["name"].tolist() == ["孤县"]
-    assert "仅此一个单位" in res.dropped.reason.iloc[0] and "HC3" in res.dropped.reason.iloc[0]
+    assert "所在省份仅此一个单位" in res.dropped.reason.iloc[0] and "杠杆值为 1" in res.dropped.reason.iloc[0]
     ref = smf.ols("y ~ x + C(province)", df.iloc[:40]).fit(cov_type="HC3", use_t=True)
     assert res.table.loc["x", "coef"] == pytest.approx(ref.params["x"], rel=1e-10)
     assert res.table.loc["x", "coef"] == pytest.approx(full.params["x"], rel=1e-8), "the slope is the same"
@@ -270,3 +270,25 @@ def test_gaps_and_thresholds():
         stats.gap(df, "rd", reference="410185")
     t = stats.threshold_counts(pd.DataFrame({"gdp": [450, 520, 1100, np.nan]}), "gdp", [500, 1000])
     assert t["count"].tolist() == [2, 1] and t["N"].tolist() == [3, 3]
+
+
+def test_group_columns_and_p_values_read_as_chinese_in_the_report():
+    df = _panel(300, 30, seed=4).rename(columns={"province": "province_name"})
+    res = stats.regress(df, "y", "x", fixed_effects="province_name", cov_type="cluster", cluster="province_name")
+    page = res.to_html()
+    assert res.se_label() == "聚类稳健标准误（按省份聚类，30 类）"
+    assert "省份固定效应：30 组" in page and "province_name：" not in page and "按 province_name" not in page
+    assert "p = <" not in page
+    bp = res.diagnostics["breusch_pagan_p"]
+    assert (f"Breusch–Pagan p = {bp:.3f}" if bp >= 0.001 else "Breusch–Pagan p < 0.001") in page
+    few = stats.regress(_panel(200, 6, seed=5).rename(columns={"province": "prefecture_name"}), "y", "x",
+                        cov_type="cluster", cluster="prefecture_name")
+    assert "6 个聚类（按地级市）" in few.message
+
+
+def test_a_group_of_one_is_explained_without_naming_a_column_or_hc3():
+    df = _panel(40, 4, seed=6)
+    df.loc[0, "province"] = "省99"
+    res = stats.regress(df.rename(columns={"province": "prefecture_name"}), "y", "x",
+                        fixed_effects="prefecture_name", cov_type="HC1")
+    assert res.dropped.reason.tolist() == ["所在地级市仅此一个单位（杠杆值为 1，稳健标准误无定义），不参与估计"]

@@ -451,19 +451,31 @@ def symmetric_bins(values: pd.Series, quantiles: Sequence[float] = (0.4, 0.8)) -
     return [-x for x in reversed(a)] + [0.0] + a + [top]
 
 
+def residuals(res) -> pd.Series:
+    """The residuals of a regression, by row of ``res.data``; also when inference was refused (too few
+    clusters or degrees of freedom): residuals are point estimates and need no standard errors. Empty
+    when nothing could be estimated (no unit, or no more units than parameters)."""
+    import statsmodels.formula.api as smf
+
+    if res.model is not None:
+        return pd.Series(np.asarray(res.model.resid), index=res.data.index)
+    if res.n == 0 or res.n <= res.n_params:
+        return pd.Series(dtype=float)
+    return smf.ols(res.formula, data=res.data).fit().resid
+
+
 def residual_map(res, province: str | None = "全国"):
     """A map of the regression residuals (diverging colours; units not in the regression hatched)."""
     from countylib.data import geo
     from countylib.output import maps
 
     frame = res.frame
-    resid = pd.Series(np.asarray(res.model.resid), index=res.data.index) if res.model is not None else pd.Series(
-        dtype=float)
-    values = frame[["adcode"]].assign(残差=resid.reindex(frame.index).values)
+    values = frame[["adcode"]].assign(残差=residuals(res).reindex(frame.index).values)
     area = maps.area_name(province)
     shapes = geo.boundaries(province=None if area == "全国" else area)
     data = shapes.merge(values, on="adcode", how="left")
-    m = maps.choropleth(data, "残差", bins=symmetric_bins(values["残差"]), diverging=True,
+    bins = symmetric_bins(values["残差"]) if values["残差"].notna().any() else None  # nothing estimated: all 无数据
+    m = maps.choropleth(data, "残差", bins=bins, diverging=True,
                         title=f"{area}回归残差：{ind.get(res.y).name_zh}", unit=ind.get(res.y).unit,
                         source_note=maps.source_note(pd.DataFrame({"source_id": source_ids(), "url": ""})))
     m.ax.set_title(f"实际值 − 拟合值；N = {res.n:,}，未进入回归的单位为无数据", fontsize=10, color="#444444")

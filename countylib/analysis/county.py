@@ -13,7 +13,7 @@ import pandas as pd
 from countylib.data import indicators as ind
 from countylib.data import regions
 from countylib.data.load import load
-from countylib.output import escape, plotting
+from countylib.output import escape, plotting, tables
 
 
 class CountyNotFoundError(KeyError):
@@ -112,19 +112,11 @@ def _fmt(v: float) -> str:
     return f"{v:,.2f}" if abs(v) < 1e5 else f"{v:,.0f}"
 
 
-FLAG_ZH = {"exact": "", "preliminary": "初步核算数", "approximate": "约数", "lower_bound": "下限（突破/超过）", "upper_bound": "上限",
-           "estimate": "预计数", "masked": "原文隐去", "missing": "原文缺失", "unit_assumed": "原文未写单位"}
+FLAG_ZH = tables.FLAG_ZH  # kept under this name for existing callers
 
 
 def _flag_zh(flag: str, conflict: bool, quality: str) -> str:
-    parts = [FLAG_ZH.get(flag, flag)]
-    if conflict:
-        parts.append("与其他来源不一致")
-    if quality == "low":
-        parts.append("来源可信度低")
-    elif quality == "secondary":
-        parts.append("转载来源")
-    return "；".join(p for p in parts if p)
+    return tables.flag_zh(flag, conflict, quality)
 
 
 def missing(adcode: str, year: int | None = None) -> list[str]:
@@ -157,7 +149,49 @@ def comparison(adcode: str, indicator: str = "gdp", year: int | None = None,
     out["本县"] = out.adcode == adcode
     out = out.sort_values("数值", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
     out.attrs["year"] = used
+    out.attrs["scope"] = _scope_text(adcode, scope, len(codes))
     return out
+
+
+def _scope_text(adcode: str, scope: str | list[str], n: int) -> str:
+    if isinstance(scope, list):
+        return f"所选的 {n} 个县级单位"
+    me = info(adcode)
+    where = me.prefecture_name if scope == "prefecture" else me.province_name
+    return f"{where}的全部 {n} 个县级单位（县、县级市、市辖区）"
+
+
+def comparison_caption(table: pd.DataFrame) -> str:
+    """One line saying what a comparison covers: which units, which year, how many have a figure.
+
+    >>> t = pd.DataFrame({"数值": [1.0, float("nan")]})
+    >>> t.attrs.update(scope="郑州市的全部 2 个县级单位（县、县级市、市辖区）", year=2022)
+    >>> comparison_caption(t)
+    '比较范围：郑州市的全部 2 个县级单位（县、县级市、市辖区）；2022年，1 个有数据。'
+    """
+    year = table.attrs.get("year")
+    n = int(table["数值"].notna().sum())
+    return (f"比较范围：{table.attrs.get('scope', f'{len(table)} 个县级单位')}；"
+            + (f"{year}年，" if year else "") + f"{n} 个有数据。")
+
+
+def comparison_table(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """A comparison table as a report shows it: the value column headed by the indicator and its unit
+    (numbers stay numbers: ``tables.styled`` formats them and shows 无数据), the county marked （本县）.
+
+    >>> t = pd.DataFrame({"adcode": ["410181", "410185"], "名称": ["巩义市", "登封市"], "类型": ["县级市"] * 2,
+    ...                   "数值": [962.58, float("nan")], "年份": [2022, 2022], "本县": [True, False]})
+    >>> comparison_table(t, "gdp").values.tolist()
+    [['410181', '巩义市（本县）', '县级市', 962.58, 2022], ['410185', '登封市', '县级市', nan, 2022]]
+    >>> list(comparison_table(t, "gdp").columns)
+    ['代码', '名称', '类型', '地区生产总值（亿元）', '年份']
+    """
+    out = table.drop(columns=["本县"]).rename(columns={"adcode": "代码"})
+    out["名称"] = [f"{n}（本县）" if me else n for n, me in zip(out["名称"], table["本县"], strict=True)]
+    return out.rename(columns={"数值": ind.get(indicator).label})
+
+
+ABSENT_NAMES = 20  # units without a figure named under a comparison chart; the rest are counted
 
 
 def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
@@ -172,8 +206,10 @@ def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
     year = year if year is not None else table.attrs.get("year")
     ax.set_title(f"{meta.name_zh}比较" + (f"（{year}年）" if year else ""), fontsize=11)
     absent = table[table["数值"].isna()]["名称"].tolist()
-    note = "数据来源：见下表各行来源。" + (f"无数据：{'、'.join(absent)}" if absent else "")
-    fig.text(0.01, -0.02, note, fontsize=7, color="#555555", wrap=True, va="top")
+    shown = "、".join(absent[:ABSENT_NAMES]) + (f" 等 {len(absent)} 个" if len(absent) > ABSENT_NAMES else "")
+    note = "数据来源：见下表各行来源。" + (f"无数据：{shown}" if absent else "")
+    fig.text(0.01, -0.02, plotting.wrap_note(note, 0.97 * fig.get_size_inches()[0], 7), fontsize=7,
+             color="#555555", va="top")
     return fig
 
 
@@ -197,7 +233,7 @@ def header_md(adcode: str, year: int | None = None) -> str:
     kind = "县域（县/县级市）" if me.county_economy else "市辖区"
     md = escape.markdown  # names are data: shown as written, never as markup
     lines = [
-        f"# {md(me['name'])}（{md(me.adcode)}）县域经济概况",
+        f"# {md(me['name'])}（{md(me.adcode)}）{'县域经济概况' if me.county_economy else '经济概况'}",
         "",
         f"**{md(me.province_name)} · {md(me.prefecture_name)} · {md(me.kind)}**（{kind}）",
         "",

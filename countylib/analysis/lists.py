@@ -11,6 +11,7 @@ the listed counties paired by year.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -160,6 +161,42 @@ def entries(list_id: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
 def defects(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows of a list that are not clean county entries (a prefecture, a duplicate, an unknown name)."""
     return frame.loc[frame.problem != "", ["rank", "province", "county", "adcode", "problem"]].reset_index(drop=True)
+
+
+_STATUS_ZH = {"unknown": "未知名称", "ambiguous": "名称有歧义", "merger_member": "已并入其他单位",
+              "merged": "由多个单位合并而成", "zone": "功能区，不是行政单位"}
+_PROBLEMS_ZH = [
+    (re.compile(r"^listed more than once \(ranks (?P<ranks>[^)]*)\)$"),
+     lambda m: f"重复列出（第 {m['ranks'].replace(', ', '、')} 名）"),
+    (re.compile(r"^not a county: (?P<name>.+?)\((?P<code>\d{6})\) is a \w+ unit \((?P<kind>[^)]*)\), not county$"),
+     lambda m: f"不是县级单位：{m['name']}（{m['code']}）是{m['kind']}"),
+    (re.compile(r"^not resolved \((?P<status>\w+)\) ?(?P<rest>.*)$"),
+     lambda m: f"无法确定代码（{_STATUS_ZH.get(m['status'], m['status'])}）" + (f"：{m['rest']}" if m["rest"] else "")),
+]
+
+
+def problem_zh(problem: str) -> str:
+    """A list defect as a report shows it, in Chinese (the build report keeps the English wording).
+
+    >>> problem_zh("listed more than once (ranks 13, 79)")
+    '重复列出（第 13、79 名）'
+    >>> problem_zh("not a county: 福州市(350100) is a prefecture unit (地级市), not county")
+    '不是县级单位：福州市（350100）是地级市'
+    >>> problem_zh("not resolved (unknown) 巩县")
+    '无法确定代码（未知名称）：巩县'
+    """
+    for pattern, say in _PROBLEMS_ZH:
+        m = pattern.match(str(problem))
+        if m:
+            return say(m)
+    return str(problem)
+
+
+def defects_zh(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`defects` with Chinese headings and problems, for a report."""
+    out = defects(frame)
+    out["problem"] = out["problem"].map(problem_zh)
+    return out.rename(columns=LABELS_ZH)
 
 
 def breakdown(frame: pd.DataFrame, by: str = "province", valid_only: bool = True) -> pd.DataFrame:

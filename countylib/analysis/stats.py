@@ -99,7 +99,7 @@ class RegressionResult:
     def se_label(self) -> str:
         """The kind of standard error, in Chinese, e.g. ``稳健标准误（HC3）``."""
         if self.cov_type == "cluster":
-            return f"聚类稳健标准误（按 {self.cluster} 聚类，{self.n_clusters} 类）"
+            return f"聚类稳健标准误（按{group_label(self.cluster)}聚类，{self.n_clusters} 类）"
         if self.cov_type == "nonrobust":
             return "普通标准误"
         return f"稳健标准误（{self.cov_type}）"
@@ -131,12 +131,12 @@ class RegressionResult:
                          f'border-left:3px solid #e67e22"><b>不作统计推断。</b>{e(self.message)}</p>')
         stats_line = [f"N = {self.n}", f"参数 {self.n_params} 个", f"剩余自由度 {self.df_resid}"]
         if self.fixed_effects:
-            stats_line.append(f"固定效应 {e(self.fixed_effects)}：{self.n_groups} 组")
+            stats_line.append(f"{e(group_label(self.fixed_effects))}固定效应：{self.n_groups} 组")
         if self.inference:
             stats_line += [f"R² = {self.r2:.3f}", f"调整 R² = {self.adj_r2:.3f}"]
             d = self.diagnostics
-            stats_line.append(f"Breusch–Pagan p = {_p(d['breusch_pagan_p'])}")
-            stats_line.append(f"Jarque–Bera p = {_p(d['jarque_bera_p'])}")
+            stats_line.append(f"Breusch–Pagan {_p_is(d['breusch_pagan_p'])}")
+            stats_line.append(f"Jarque–Bera {_p_is(d['jarque_bera_p'])}")
         parts.append(f'<p style="margin:0.3em 0;color:#333">{"；".join(stats_line)}</p>')
         if self.inference and self.diagnostics.get("influential"):
             infl = "、".join(f"{e(_text(n))}（{v:.2f}）" for n, v in self.diagnostics["influential"])
@@ -162,7 +162,7 @@ class RegressionResult:
                 + "</tr>")
         if fe_prefix:
             rows.append(f'<tr><td colspan="5" style="text-align:left;padding:2px 10px;color:#555">'
-                        f'固定效应 {e(self.fixed_effects)}：{self.n_groups - 1} 个虚拟变量，系数从略</td></tr>')
+                        f'{e(group_label(self.fixed_effects))}固定效应：{self.n_groups - 1} 个虚拟变量，系数从略</td></tr>')
         head = (f'<tr><th style="text-align:left;padding:2px 10px;border-bottom:1px solid #999">变量</th>'
                 f'<th {th}>系数</th><th {th}>{e(self.se_label())}</th><th {th}>95% 置信区间</th>'
                 f'<th {th}>p 值</th></tr>')
@@ -233,7 +233,7 @@ class RegressionResult:
         title = f"N = {self.n}"
         if self.inference:
             slope = self.table.loc[xcol]
-            title += (f"，斜率 {slope.coef:.3f}（{self.se_label()} {slope.std_err:.3f}，p = {_p(slope.p)}），"
+            title += (f"，斜率 {slope.coef:.3f}（{self.se_label()} {slope.std_err:.3f}，{_p_is(slope.p)}），"
                       f"R² = {self.r2:.2f}")
         else:
             title += f"，剩余自由度 {self.df_resid}：不作统计推断"
@@ -242,7 +242,8 @@ class RegressionResult:
         if len(self.dropped):
             note += f"{'；' if note else ''}剔除 {len(self.dropped)} 个单位（缺失、无法取对数等，名单见回归表）"
         if note:
-            fig.text(0.01, -0.02, note, fontsize=7, color="#555555", va="top", wrap=True)
+            fig.text(0.01, -0.02, plotting.wrap_note(note, 0.97 * fig.get_size_inches()[0], 7), fontsize=7,
+                     color="#555555", va="top")
         return fig
 
     def plot_residuals(self):
@@ -264,7 +265,7 @@ class RegressionResult:
         sns.histplot(resid, kde=True, ax=a2, color="#2c7fb8")
         a2.set_xlabel("残差")
         a2.set_ylabel("单位数")
-        fig.suptitle(f"残差诊断（N = {self.n}，Jarque–Bera p = {_p(self.diagnostics['jarque_bera_p'])}）",
+        fig.suptitle(f"残差诊断（N = {self.n}，Jarque–Bera {_p_is(self.diagnostics['jarque_bera_p'])}）",
                      fontsize=10)
         return fig
 
@@ -297,6 +298,31 @@ def _p(p: float) -> str:
     if pd.isna(p):
         return "—"
     return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _p_is(p: float) -> str:
+    """``p = 0.123`` or ``p < 0.001``.
+
+    >>> _p_is(0.0001), _p_is(0.25)
+    ('p < 0.001', 'p = 0.250')
+    """
+    if pd.isna(p):
+        return "p = —"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+#: How the grouping columns of fixed effects and clusters read in a report.
+GROUP_LABELS = {"province_name": "省份", "province": "省份", "prefecture_name": "地级市", "prefecture": "地级市",
+                "region": "区域", "north_south": "南北"}
+
+
+def group_label(column: str | None) -> str:
+    """The Chinese name of a grouping column (fixed effects, clusters); other columns as they are.
+
+    >>> group_label("province_name"), group_label("prefecture_name"), group_label("my_groups")
+    ('省份', '地级市', 'my_groups')
+    """
+    return GROUP_LABELS.get(str(column), str(column))
 
 
 def _axis_label(key: str, col: str) -> str:
@@ -381,7 +407,7 @@ def regress(
     if fixed_effects:
         members = frame.loc[keep, fixed_effects]
         alone = members.index[members.map(members.value_counts()) == 1]
-        reasons[alone] = f"{fixed_effects} 组内仅此一个单位（杠杆值为 1，HC3 无定义），不参与估计"
+        reasons[alone] = f"所在{group_label(fixed_effects)}仅此一个单位（杠杆值为 1，稳健标准误无定义），不参与估计"
         keep = reasons == ""
     dropped = pd.DataFrame({label: frame.loc[~keep, label], "reason": reasons[~keep]})
     frame = frame[keep]
@@ -454,7 +480,7 @@ def _refusal(result: RegressionResult, rank: int, min_df: int) -> str:
     if df < min_df:
         return (f"{what}，少于 {min_df}：不报告系数、标准误和 p 值，散点图仅作描述。")
     if result.cluster and result.n_clusters - 1 < min_df:
-        return (f"{what}；但只有 {result.n_clusters} 个聚类（{result.cluster}），G − 1 = "
+        return (f"{what}；但只有 {result.n_clusters} 个聚类（按{group_label(result.cluster)}），G − 1 = "
                 f"{result.n_clusters - 1} 少于 {min_df}：聚类稳健标准误不可靠，不作推断。")
     return ""
 

@@ -328,6 +328,26 @@ def index_rows(run_dir: Path, reports: list[dict]) -> list[dict]:
     return rows
 
 
+#: How the parameters of the last batch read on the index page (run.json keeps the names of the command).
+PARAMETER_LABELS = {"province": "省份", "year": "年份", "jobs": "并行内核数（--jobs）", "notebook": "笔记本",
+                    "units": "本批单位数", "no_input": "隐藏代码（--no-input）", "resume": "跳过未变的报告（--resume）",
+                    "scheduler": "运行位置（--scheduler）"}
+
+
+def shown_parameters(parameters: dict) -> list[tuple[str, str]]:
+    """The last batch's parameters as the index page shows them: Chinese names, 是/否, 本机.
+
+    >>> shown_parameters({"jobs": 2, "resume": True, "scheduler": "local", "extra": "x"})
+    [('并行内核数（--jobs）', '2'), ('跳过未变的报告（--resume）', '是'), ('运行位置（--scheduler）', '本机'), ('extra', 'x')]
+    """
+    def value(v) -> str:
+        if isinstance(v, bool):
+            return "是" if v else "否"
+        return "本机" if v == "local" else str(v)
+
+    return [(PARAMETER_LABELS.get(k, k), value(v)) for k, v in parameters.items()]
+
+
 def index_html(run_dir: Path, record: dict) -> str:
     """The run's index page (from ``templates/run_index.html.j2``), fonts embedded."""
     import countylib
@@ -345,7 +365,7 @@ def index_html(run_dir: Path, record: dict) -> str:
     page = pages.render(
         "run_index.html.j2", title=title, version=countylib.__version__, rows=index_rows(run_dir, reports),
         columns=[{"key": k, "label": label, "numeric": num} for k, label, num in COLUMNS],
-        counts=counts, failures=failures, maps=maps, parameters=[(k, str(v)) for k, v in last.items()],
+        counts=counts, failures=failures, maps=maps, parameters=shown_parameters(last),
         page_css=pages.asset("page.css"), sort_js=pages.asset("sort_table.js"),
         fonts_marker=pages.Markup(fonts.MARKER))
     return fonts.embed(page)

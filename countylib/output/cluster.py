@@ -42,9 +42,14 @@ def run_on_cluster(nb_path: Path, todo: list, scheduler, no_input: bool, progres
         raise RuntimeError("--scheduler needs the optional extra: pip install 'countylib[distributed]'") from exc
     from tqdm import tqdm
 
-    from countylib.output.kernels import shielded
+    from countylib.output.kernels import KernelStartError, shielded
 
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    except (OSError, ValueError, TypeError) as exc:  # refused, timed out, unknown host, malformed address
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise KernelStartError(f"cannot reach the Dask scheduler at {scheduler} ({why}); start one with "
+                               "`dask scheduler` or check the address and port") from None
     outcomes, interrupted = [], False
     futures = []
     try:

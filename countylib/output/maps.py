@@ -193,7 +193,8 @@ def choropleth(
     used = sorted(set(sources or []))
     note = source_note or _source_note(used)
     if note:  # a figure label, so the constrained layout keeps it clear of the legend
-        fig.supxlabel(note, x=0.01, ha="left", fontsize=6.8, color="#555555")
+        fig.supxlabel(plotting.wrap_note(note, 0.97 * figsize[0], 6.8), x=0.01, ha="left", fontsize=6.8,
+                      color="#555555")
     return ChoroplethMap(fig, ax, classifier, edges, counts, n_missing, len(frame), used)
 
 
@@ -434,13 +435,16 @@ def value_table(m: ChoroplethMap, max_rows: int = 60) -> pd.DataFrame:
         out.attrs["caption"] = f"N = 0 个有数据，{m.n_units} 个无数据"
         return out
     from countylib.data import registry
+    from countylib.output import tables
 
     rows = m.rows.sort_values("value", ascending=False)
     reg = registry.by_adcode()
     out = pd.DataFrame({"名称": rows["name"].values,
                         "地区": (rows.adcode.map(reg.province_short) + " " + rows.adcode.map(reg.prefecture_name)).values,
                         "数值": rows.value.values, "单位": rows.unit.values,
-                        "标记": rows.flag.replace("exact", "").values,
+                        "标记": [tables.flag_zh(f, c, q) for f, c, q in zip(
+                            rows.flag, rows.get("conflict", pd.Series(False, index=rows.index)),
+                            rows.get("source_quality", pd.Series("", index=rows.index)), strict=True)],
                         "来源": rows.url.where(rows.url != "", rows.source_id).values})
     n = int(out["数值"].notna().sum())
     caption = f"N = {n:,} 个有数据（共 {m.n_units:,} 个绘制单位，{m.no_data:,} 个无数据）"

@@ -156,4 +156,49 @@ def add_source_note(fig, text: str, fontsize: float = 7.5) -> None:
     >>> add_source_note(fig, "数据来源：示例")
     """
     with style():
-        fig.text(0.01, -0.01, text, ha="left", va="top", fontsize=fontsize, color="#555555", wrap=True)
+        note = wrap_note(text, 0.97 * fig.get_size_inches()[0], fontsize)
+        fig.text(0.01, -0.01, note, ha="left", va="top", fontsize=fontsize, color="#555555")
+
+
+_BREAK_AFTER = set("，。；、：）」』》, ;:)")
+
+
+def _em(ch: str) -> float:
+    """Width of a character in em: CJK and full-width forms are one em, everything else about half."""
+    import unicodedata
+
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
+
+
+def wrap_note(text: str, width_in: float, fontsize: float) -> str:
+    """``text`` broken into lines that fit ``width_in`` inches at ``fontsize`` points.
+
+    matplotlib's own ``wrap=True`` breaks only at spaces, so a Chinese note (no spaces) stays one line
+    and a tight export widens the whole figure to hold it. Lines break after punctuation or a space
+    when one is near the end of the line, else between any two characters; existing line breaks stay.
+
+    >>> wrap_note("数据来源：甲；乙", 10, 10)
+    '数据来源：甲；乙'
+    >>> lines = wrap_note("数据来源：" + "、".join(["某某县"] * 40), 4, 8).splitlines()
+    >>> len(lines) > 1 and all(sum(_em(c) for c in line) <= 4 * 72 / 8 for line in lines)
+    True
+    """
+    limit = max(width_in * 72.0 / fontsize, 4.0)  # ems per line
+    out = []
+    for paragraph in str(text).split("\n"):
+        line, width = "", 0.0
+        for ch in paragraph:
+            w = _em(ch)
+            if line and width + w > limit:
+                cut = max((i for i, c in enumerate(line) if c in _BREAK_AFTER), default=-1)
+                if cut >= len(line) * 0.7:  # a natural break close to the end
+                    out.append(line[:cut + 1].rstrip())
+                    line = line[cut + 1:].lstrip()
+                else:
+                    out.append(line)
+                    line = ""
+                width = sum(_em(c) for c in line)
+            line += ch
+            width += w
+        out.append(line)
+    return "\n".join(out)

@@ -16,7 +16,7 @@ which year is decided in :mod:`countylib.ingest.bulletin.scope` from the words b
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -159,7 +159,8 @@ def _clause_start(doc: Doc, pos: int, floor: int) -> int:
 
 
 def _clause_end(doc: Doc, pos: int, ceil: int) -> int:
-    i = bisect_right(doc.seps, pos)
+    """The separator ending the clause that ``text[:pos]`` ends in (``pos`` itself when it is one)."""
+    i = bisect_left(doc.seps, pos)
     return min(ceil, doc.seps[i]) if i < len(doc.seps) else ceil
 
 
