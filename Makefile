@@ -45,7 +45,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check conftest.py countylib tests benchmarks
 
 lab: build  ## JupyterLab on notebooks/
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: build  ## run the benchmarks (ratios against baselines measured in the same run)
 	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done

@@ -97,3 +97,10 @@ def test_display_helpers(table):
     assert "1,234.50" in html and ">2022<" in html.replace(" ", "") and "无数据" in html
     again = tables.styled(pd.DataFrame({"名称": ["巩义市"], "年份": [2022], "值": [1234.5], "缺": [None]})).to_html()
     assert html == again, "same table, same bytes"
+
+
+def test_prefectures_keep_the_order_they_are_given_in(table, processed):
+    assert list(table.prefecture_name.unique()) == ["洛阳市", "郑州市"]  # as given, not by code
+    again = compare.prefecture_table(["郑州市", "洛阳"], 2022, ["gdp"], folder=processed)
+    assert list(again.prefecture_name.unique()) == ["郑州市", "洛阳市"]
+    assert list(compare.summary(again, ["gdp"])["地级市"]) == list(again.prefecture_name.unique())

@@ -34,26 +34,28 @@ def prefecture_table(prefectures: list[str], year: int, indicators: list[str],
                      county_economy_only: bool = True, folder: Path | None = None) -> pd.DataFrame:
     """One row per county of the given prefectures, one column per indicator; missing stays NaN.
     Adds each county's share (%) of its prefecture's sum over counties with data (``<key>_share``), for
-    indicators that add up (not for shares, rates or figures per person)."""
-    units = pd.concat([_prefecture_units(p) for p in prefectures], ignore_index=True)
+    indicators that add up (not for shares, rates or figures per person). Prefectures keep the order they
+    are given in; counties within each follow their codes."""
+    units = pd.concat([_prefecture_units(p).assign(_order=i) for i, p in enumerate(prefectures)],
+                      ignore_index=True)
     if county_economy_only:
         units = units[units.county_economy]
     data = load(indicators, year=year, wide=True, folder=folder)
-    out = units[["adcode", "name", "kind", "prefecture_adcode", "prefecture_name"]].merge(
+    out = units[["adcode", "name", "kind", "prefecture_adcode", "prefecture_name", "_order"]].merge(
         data.drop(columns=["name", "year"], errors="ignore"), on="adcode", how="left")
     for k in indicators:
         if k not in out:
             out[k] = float("nan")
         if ind.get(k).additive:
             out[f"{k}_share"] = stats.share_of_parent(out, k, "prefecture_adcode")
-    return out.sort_values(["prefecture_adcode", "adcode"]).reset_index(drop=True)
+    return out.sort_values(["_order", "adcode"]).drop(columns="_order").reset_index(drop=True)
 
 
 def summary(table: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
-    """Per prefecture: counties, and for each indicator N with data, sum (indicators that add up) and mean
-    over those N."""
+    """Per prefecture (in the table's order): counties, and for each indicator N with data, sum (indicators
+    that add up) and mean over those N."""
     rows = []
-    for (_code, name), g in table.groupby(["prefecture_adcode", "prefecture_name"]):
+    for (_code, name), g in table.groupby(["prefecture_adcode", "prefecture_name"], sort=False):
         row = {"地级市": name, "县（市）数": len(g)}
         for k in indicators:
             meta = ind.get(k)
@@ -86,7 +88,7 @@ def thresholds(table: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     for k in indicators:
         if k not in THRESHOLDS:
             continue
-        for name, g in table.groupby("prefecture_name"):
+        for name, g in table.groupby("prefecture_name", sort=False):
             t = stats.threshold_counts(g, k, THRESHOLDS[k])
             t.insert(0, "指标", ind.get(k).label)
             t.insert(0, "地级市", name)
