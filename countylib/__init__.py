@@ -57,11 +57,13 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time these load 
     from countylib.data.load import sources as sources
 
 
-def __getattr__(name: str):
-    """``countylib.load`` and the other top-level functions, and ``countylib.<module>`` after a bare
-    ``import countylib``, loaded on first use (PEP 562)."""
-    if name in PUBLIC_FUNCTIONS:
-        return getattr(importlib.import_module(PUBLIC_FUNCTIONS[name]), name)
-    if name in PUBLIC_MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module 'countylib' has no attribute {name!r}")
+if not TYPE_CHECKING:  # hidden from type checkers, which would otherwise accept any misspelt name
+
+    def __getattr__(name: str):
+        """``countylib.load`` and the other top-level functions, and ``countylib.<module>`` after a bare
+        ``import countylib``, loaded on first use (PEP 562)."""
+        if name in PUBLIC_FUNCTIONS:
+            return getattr(importlib.import_module(PUBLIC_FUNCTIONS[name]), name)
+        if name in PUBLIC_MODULES:
+            return importlib.import_module(f"{__name__}.{name}")
+        raise AttributeError(f"module 'countylib' has no attribute {name!r}")

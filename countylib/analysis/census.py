@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from countylib.caches import bounded, file_key
+from countylib import caches
+from countylib.caches import file_key
 from countylib.data import indicators as ind
 from countylib.data import regions
 from countylib.ingest.census import AGE_GROUPS, POPULATION, derive
@@ -154,7 +155,7 @@ def _census_values(folder: Path | None = None) -> pd.DataFrame:
     return _wide(file_key(Path(folder or processed_dir()) / "indicators.parquet"))
 
 
-@bounded(maxsize=2)
+@caches.memo(2, copy=True)
 def _wide(key: tuple[str, float, int]) -> pd.DataFrame:
     from countylib.data.load import processed_table
 
