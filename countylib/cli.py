@@ -384,8 +384,15 @@ def render_check_cmd(
         raise typer.Exit(1)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The ``countylib`` command: a part that needs an optional extra says which, in one line (exit 2)."""
+    from countylib.extras import MissingExtraError
+
+    try:
+        app()
+    except MissingExtraError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":  # pragma: no cover
