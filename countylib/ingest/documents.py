@@ -212,9 +212,10 @@ _BOILERPLATE = re.compile(
     r"invisible)(?:$|[\s_-])",
     re.I)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_BLOCK_TAGS = frozenset(
-    "address article blockquote body caption center dd details div dl dt fieldset figcaption figure h1 h2 h3 h4 h5 "
-    "h6 hr li main ol p pre section summary table tbody td tfoot th thead tr ul".split())
+_BLOCK_TAGS = frozenset({
+    "address", "article", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section",
+    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
 _BREAK_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]*\n[ \t\n]*"
@@ -250,10 +251,9 @@ def _page(path: Path, html: str, encoding: str, url: str = "") -> Document:
     for node in body.css("[class], [id], [style], [hidden], [aria-hidden]"):
         attrs = node.attributes
         marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        if _BOILERPLATE.search(marks) or _HIDDEN.search(attrs.get("style") or "") or "hidden" in attrs or \
-                attrs.get("aria-hidden") == "true":
-            if node.tag not in ("body", "html"):
-                node.decompose()
+        hidden = _HIDDEN.search(attrs.get("style") or "") or "hidden" in attrs or attrs.get("aria-hidden") == "true"
+        if (_BOILERPLATE.search(marks) or hidden) and node.tag not in ("body", "html"):
+            node.decompose()
     main = _main_node(body)
     own = _own_chinese(main)
     if own < MIN_MAIN_TEXT:
