@@ -414,7 +414,7 @@ def test_extract_command_reads_gbk_and_takes_an_encoding(tmp_path):
 @pytest.mark.parametrize("content,message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "PNG image"),
     (bytes(range(128, 256)) * 8, "encoding"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer\n%%EOF\n", "a PDF file"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer\n%%EOF\n", "a damaged PDF"),
     (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ".docx"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), ".doc"),
     (b"", "empty file"),

@@ -248,12 +248,7 @@ def _page(path: Path, html: str, encoding: str, url: str = "") -> Document:
     if body is None:
         raise BadInput(f"{path}: a web page with no body, no main text to read")
     body.strip_tags(_DROP_TAGS)
-    for node in body.css("[class], [id], [style], [hidden], [aria-hidden]"):
-        attrs = node.attributes
-        marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        hidden = _HIDDEN.search(attrs.get("style") or "") or "hidden" in attrs or attrs.get("aria-hidden") == "true"
-        if (_BOILERPLATE.search(marks) or hidden) and node.tag not in ("body", "html"):
-            node.decompose()
+    _drop_boilerplate(body)
     main = _main_node(body)
     own = _own_chinese(main)
     if own < MIN_MAIN_TEXT:
@@ -268,6 +263,29 @@ def _page(path: Path, html: str, encoding: str, url: str = "") -> Document:
     if head and head not in text[:len(head) + 200]:
         text = head + "\n" + text  # the heading above the main text: the title the document gives itself
     return Document(path, "html", text + "\n", title=heading or title, url=url, encoding=encoding)
+
+
+def _drop_boilerplate(body) -> None:
+    """Remove navigation, menus, footers, share bars, hidden elements (by class, id, style). The outermost
+    of them are found first and only they are removed: a node inside a removed one is never touched again."""
+    marked = []
+    for node in body.css("[class], [id], [style], [hidden], [aria-hidden]"):
+        attrs = node.attributes
+        marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        hidden = _HIDDEN.search(attrs.get("style") or "") or "hidden" in attrs or attrs.get("aria-hidden") == "true"
+        if (_BOILERPLATE.search(marks) or hidden) and node.tag not in ("body", "html"):
+            marked.append(node)
+    ids = {n.mem_id for n in marked}
+    outermost = []
+    for node in marked:
+        parent, inside = node.parent, False
+        while parent is not None and not inside:
+            inside = parent.mem_id in ids
+            parent = parent.parent
+        if not inside:
+            outermost.append(node)
+    for node in outermost:
+        node.decompose()
 
 
 def _page_url(tree, html: str) -> str:
@@ -393,7 +411,9 @@ def _pdf(path: Path) -> Document:
         if "password" in message:
             raise BadInput(f"{path}: an encrypted PDF (it needs a password to open); open it with the password and "
                            "save or print an unprotected copy") from None
-        raise BadInput(f"{path}: a damaged PDF that cannot be opened ({str(exc).strip()}); download it again") from None
+        said = re.search(r"PDFium: ([^)]+)", str(exc))
+        raise BadInput(f"{path}: a damaged PDF that cannot be opened ({said.group(1) if said else str(exc).strip()}); "
+                       "download it again") from None
     try:
         parts, starts, pos, empty = [], [], 0, 0
         for i in range(len(pdf)):

@@ -96,7 +96,8 @@ def identify(text: str, title: str = "", county: str | None = None, year: int | 
                                "(pass --county and --year)", year=year)
     place, why = _place_of(kind, head, lines, block, province, year)
     if why:
-        return Identity(year=year, kind=place.get("kind", kind), title=head, reason=why)
+        return Identity(year=year, kind=place.get("kind", kind), title=head,
+                        reason="; ".join(r for r in (reason, why) if r))
     return Identity(place["county"], place["adcode"], place["province"], year, kind, head, reason, place["printed"])
 
 
