@@ -15,7 +15,7 @@ character span in the document's text.
 >>> [(r.path.name, r.status, r.county, r.year) for r in run.documents]
 [('a.txt', 'read', '嵩县', 2022), ('b.txt', 'failed', '', None)]
 >>> run.rows()[["county", "adcode", "year", "indicator", "value_text", "unit", "start", "end"]].values.tolist()
-[["嵩县", "410325", 2022, "gdp", "230.5", "亿元", 27, 34]]
+[['嵩县', '410325', 2022, 'gdp', '230.5', '亿元', 27, 34]]
 """
 
 from __future__ import annotations

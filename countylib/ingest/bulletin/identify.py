@@ -57,8 +57,8 @@ class Identity:
 
 def _lines(text: str, title: str) -> list[str]:
     lines = [ln.strip() for ln in text.split("\n")[:60] if ln.strip()][:_FIRST_LINES]
-    plain = [vocab.normalize_mapped(ln).text[:120] for ln in lines]  # simplified, glosses and markup gone
-    return plain + ([vocab.normalize_mapped(title).text[:120]] if title else [])
+    plain = vocab.normalize_mapped("\n".join([*lines, title])).text.split("\n")  # simplified, no glosses or markup
+    return [ln.strip()[:120] for ln in plain if ln.strip()]
 
 
 def _years(text: str) -> list[int]:
@@ -169,8 +169,10 @@ def _places_in(text: str, year: int | None) -> list[str]:
     if names.ZONE_PATTERN.search(text):
         parts = re.split(r"(?:19|20)\d\d年|国民经济|统计公报|政府工作报告", text)
         return [next(p for p in parts if names.ZONE_PATTERN.search(p))]
+    known = names.full_names()
     ends = [i for i, ch in enumerate(text) if ch in _SUFFIXES]
     cands = [(i, text[i - k + 1:i + 1]) for i in ends for k in range(min(i + 1, 12), 1, -1)]
+    cands = [(i, c) for i, c in cands if c in known]
     if not cands:
         return []
     res = names.resolve([c for _, c in cands], year=year, level=None, errors="report")
