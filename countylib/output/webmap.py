@@ -109,10 +109,12 @@ class InteractiveMap:
 
 
 def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
-               sources: str | Mapping[str, str] = "", title: str | None = None) -> InteractiveMap:
+               sources: str | Mapping[str, str] = "", title: str | None = None,
+               notes: Mapping[str, str] | None = None) -> InteractiveMap:
     """An interactive map of ``column``: classes as in :func:`countylib.maps.choropleth`, tooltips with name,
     prefecture, value and unit, rank among units with data, and source (``sources``: one text for all, or
-    a mapping adcode -> source; URLs show as their host).
+    a mapping adcode -> source; URLs show as their host). ``notes``: adcode -> what to show instead of a
+    value (a bound left out of the classes: ``≥ 300 亿元（下限，未分级）``).
     """
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
@@ -148,11 +150,12 @@ def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
         code = str(row.get("adcode", ""))
         source = sources.get(code, "") if isinstance(sources, Mapping) else sources
         has = pd.notna(values[i])
+        note = (notes or {}).get(code, "")
         features.append({
             "p": {
                 "name": str(row.get("name", code)),
                 "prefecture": str(row["prefecture_name"]) if pd.notna(row.get("prefecture_name")) else "",
-                "value": f"{values[i]:,.2f} {unit}".strip() if has else plotting.NO_DATA_LABEL,
+                "value": f"{values[i]:,.2f} {unit}".strip() if has else note or plotting.NO_DATA_LABEL,
                 "rank": f"{int(rank[i])} / {n}" if has else "—",
                 "source": _host(source) if source and has else "",  # a county without a figure has no source
                 "fill": palette[int(classes[i])] if has and palette else plotting.NO_DATA_COLOR,
