@@ -257,3 +257,18 @@ def test_given_county_and_year_apply_to_every_document(tmp_path):
     src.write_text("读书笔记：全县生产总值230.5亿元。", encoding="utf-8")
     result = runner.invoke(app, ["extract", str(src), "--county", "嵩县", "--year", "2022"])
     assert result.exit_code == 0 and "1 figures extracted" in result.output, result.output
+
+
+def test_a_page_whose_link_lists_name_other_bulletins_is_read_for_its_own_title(tmp_path):
+    page = ("<html><head><title>统计公报_嵩县人民政府</title></head><body><h1>嵩县人民政府</h1>"
+            "<div class='left'><ul><li><a href='/1'>2021年嵩县国民经济和社会发展统计公报</a></li>"
+            "<li><a href='/2'>2020年嵩县国民经济和社会发展统计公报</a></li></ul></div>"
+            "<div class='right'><h2>2022年嵩县国民经济和社会发展统计公报</h2>"
+            "<p>全年全县生产总值263.52亿元，比上年增长4.1%。年末全县常住人口43.18万人，全年一般公共预算收入11.46亿元。</p>"
+            "</div></body></html>")
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    doc = documents.read(tmp_path / "p.html")
+    assert doc.title == "2022年嵩县国民经济和社会发展统计公报" and "2021年" not in doc.text
+    run = collection.extract_documents([tmp_path / "p.html"])
+    assert [(d.county, d.year) for d in run.documents] == [("嵩县", 2022)]
+    assert run.rows().set_index("indicator").loc["gdp", "value_text"] == "263.52"

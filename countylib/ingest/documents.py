@@ -243,7 +243,7 @@ def _page(path: Path, html: str, encoding: str, url: str = "") -> Document:
     title_node = tree.css_first("title")
     title = _SPACE.sub(" ", title_node.text()).strip() if title_node else ""
     url = url or _page_url(tree, html)
-    heading = next((h for h in (_SPACE.sub(" ", n.text()).strip() for n in tree.css("h1, h2")) if _CJK.search(h)), "")
+    heading = _heading(tree, title)
     body = tree.body
     if body is None:
         raise BadInput(f"{path}: a web page with no body, no main text to read")
@@ -259,9 +259,8 @@ def _page(path: Path, html: str, encoding: str, url: str = "") -> Document:
     text = "".join(lines)
     text = "\n".join(line.strip() for line in text.split("\n"))
     text = re.sub(r"\n{2,}", "\n", text).strip()
-    head = heading or title.split("_")[0].split("|")[0].strip()
-    if head and head not in text[:len(head) + 200]:
-        text = head + "\n" + text  # the heading above the main text: the title the document gives itself
+    if heading and heading not in text[:len(heading) + 200]:
+        text = heading + "\n" + text  # the heading above the main text: the title the document gives itself
     return Document(path, "html", text + "\n", title=heading or title, url=url, encoding=encoding)
 
 
@@ -286,6 +285,21 @@ def _drop_boilerplate(body) -> None:
             outermost.append(node)
     for node in outermost:
         node.decompose()
+
+
+_KIND_WORDS = re.compile(r"统计公报|統計公報|政府工作报告|政府工作報告")
+
+
+def _heading(tree, title: str) -> str:
+    """The page's own title: a heading naming a bulletin or a report, else the ``<title>`` if it does,
+    else the first heading in Chinese (a site's name in an ``<h1>`` logo is no document title)."""
+    heads = [t for t in (_SPACE.sub(" ", n.text()).strip() for n in tree.css("h1, h2, h3")) if _CJK.search(t)]
+    named = next((h for h in heads if _KIND_WORDS.search(h) and len(h) <= 80), "")
+    if named:
+        return named
+    if _KIND_WORDS.search(title):
+        return re.split(r"\s*[_|]\s*|\s+-\s+", title)[0].strip()
+    return heads[0] if heads else ""
 
 
 def _page_url(tree, html: str) -> str:
@@ -357,6 +371,8 @@ def _render(node, out: list[str]) -> None:
                 cells = [_SPACE.sub(" ", c.text(deep=True)).strip() for c in row.iter() if c.tag in ("td", "th")]
                 if any(cells):
                     out.append(" | ".join(cells) + " |\n")
+        elif tag in _LISTS and _links_only(child):
+            pass  # a list of links inside the text: a menu or a list of other articles
         elif tag != "-comment":
             block = tag in _BLOCK_TAGS
             if block:
@@ -365,6 +381,14 @@ def _render(node, out: list[str]) -> None:
             if block:
                 out.append("\n")
         child = child.next
+
+
+_LISTS = frozenset({"ul", "ol", "dl", "menu"})
+
+
+def _links_only(node) -> bool:
+    total = len(_CJK.findall(node.text(deep=True)))
+    return total > 0 and _own_chinese(node) < 0.2 * total
 
 
 def _data_table(table) -> bool:

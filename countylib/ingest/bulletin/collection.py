@@ -135,7 +135,7 @@ def _one(f: docs.Found, county, year, province, encoding) -> DocumentResult:
         doc = docs.read(f.path, encoding)
     except BadInput as exc:
         return DocumentResult(f.path, "failed", _without_path(str(exc), f.path))
-    who = identify(doc.text, doc.title, county=county, year=year, province=province)
+    who = identify(doc.text, doc.title, county=county, year=year, province=province, title_first=doc.kind == "html")
     if not who.ok:
         return DocumentResult(f.path, "failed", who.reason or "place or year not settled", doc, who)
     found = bulletin.scan(doc.text, county=who.county, year=who.year)

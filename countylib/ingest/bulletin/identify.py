@@ -55,9 +55,10 @@ class Identity:
         return not self.reason and bool(self.adcode) and self.year is not None
 
 
-def _lines(text: str, title: str) -> list[str]:
+def _lines(text: str, title: str, title_first: bool) -> list[str]:
     lines = [ln.strip() for ln in text.split("\n")[:60] if ln.strip()][:_FIRST_LINES]
-    plain = vocab.normalize_mapped("\n".join([*lines, title])).text.split("\n")  # simplified, no glosses or markup
+    lines = [title, *lines] if title_first else [*lines, title]
+    plain = vocab.normalize_mapped("\n".join(lines)).text.split("\n")  # simplified, no glosses or markup
     return [ln.strip()[:120] for ln in plain if ln.strip()]
 
 
@@ -79,11 +80,12 @@ def _title_block(lines: list[str]) -> tuple[str, str, int] | None:
 
 
 def identify(text: str, title: str = "", county: str | None = None, year: int | None = None,
-             province: str | None = None) -> Identity:
+             province: str | None = None, title_first: bool = False) -> Identity:
     """The county and year of a document from its title (``title``: the page's or file's own title, if
     any) and the first lines of ``text``; ``county``/``year`` given are taken as they are (``province``
-    settles names several provinces share)."""
-    lines = _lines(text, title)
+    settles names several provinces share). ``title_first``: look at ``title`` before the text's first
+    lines (a web page's heading; a PDF's metadata title is often a template's and comes last)."""
+    lines = _lines(text, title, title_first)
     block = _title_block(lines)
     kind, head = (block[0], block[1]) if block else ("", "")
     reason = ""
