@@ -191,6 +191,9 @@ def test_bounds_are_left_out_of_the_classes_by_default_and_said_so(henan):
     assert maps.choropleth(frame, "gdp", labels=False).bounds == 3
     with pytest.raises(maps.MapError, match="bounds must be"):
         maps.choropleth(frame, "gdp", bounds="draw")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 def test_a_merged_city_area_with_a_bound_among_its_districts_is_a_bound(henan):

@@ -33,6 +33,9 @@ _CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三":
 _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年")
 #: ——2023年1月6日在巩义市第十六届人民代表大会第二次会议上: the date and place a report was given.
 _GIVEN_AT = re.compile(r"在(?P<at>[^\n]{0,40}?)(?:第[^\n]{0,12}届)?人民代表大会")
+#: A line that is only a date: (2023年1月10日)
+_DATE_LINE = re.compile(r"[(（]?(?:(?:19|20)\d\d|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月"
+                        r"[\d一二三四五六七八九十]{1,3}日[)）]?")
 _SITE_OWNER = re.compile(r"(?P<at>[^\s_|\-—]{2,20}?)(?:人民政府|统计局|政府网|门户网站)")
 _FIRST_LINES = 15
 
@@ -59,7 +62,8 @@ def _lines(text: str, title: str, title_first: bool) -> list[str]:
     lines = [ln.strip() for ln in text.split("\n")[:60] if ln.strip()][:_FIRST_LINES]
     lines = [title, *lines] if title_first else [*lines, title]
     plain = vocab.normalize_mapped("\n".join(lines)).text.split("\n")  # simplified, no glosses or markup
-    return [ln.strip()[:120] for ln in plain if ln.strip()]
+    # a title printed letter-spaced (2 0 2 2 年 巩 义 市 …) reads as one word
+    return [re.sub(r"\s+", "", ln)[:120] for ln in plain if ln.strip()]
 
 
 def _years(text: str) -> list[int]:
@@ -110,7 +114,8 @@ def _year_of(kind: str, head: str, lines: list[str], block) -> tuple[int | None,
     if kind == "work_report":
         if not years:  # the date it was given, in the lines below the title
             for line in lines[block[2] + 1:block[2] + 6]:
-                if (_GIVEN_AT.search(line) or line.startswith(("——", "--", "—"))) and (ys := _years(line)):
+                if (_GIVEN_AT.search(line) or line.startswith(("——", "--", "—")) or _DATE_LINE.fullmatch(line)) \
+                        and (ys := _years(line)):
                     years = ys[:1]
                     break
         if len(years) != 1:
