@@ -274,3 +274,22 @@ def test_a_page_whose_link_lists_name_other_bulletins_is_read_for_its_own_title(
     run = collection.extract_documents([tmp_path / "p.html"])
     assert [(d.county, d.year) for d in run.documents] == [("嵩县", 2022)]
     assert run.rows().set_index("indicator").loc["gdp", "value_text"] == "263.52"
+
+
+def test_radical_forms_in_a_pdf_text_layer_read_as_the_characters(tmp_path):
+    """Some PDF writers put radical forms (⻓ U+2ED3) in the text layer for ordinary characters (长)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(tmp_path / "r.pdf"), invariant=1)
+    c.setFont("STSong-Light", 11)
+    c.drawString(60, 780, "2022年嵩县国民经济和社会发展统计公报")
+    c.drawString(60, 760, "全县生产总值263.5亿元，比上年增\u2ed34.1%。")
+    c.showPage()
+    c.save()
+    doc = documents.read(tmp_path / "r.pdf")
+    assert "增长4.1%" in doc.text and "\u2ed3" not in doc.text
+    assert figures(doc, "嵩县", 2022) == {"gdp": 263.5, "gdp_growth": 4.1}

@@ -421,6 +421,10 @@ def _mhtml(path: Path, data: bytes) -> Document:
 # PDF
 # ------------------------------------------------------------------------------------------------------
 
+#: Radical forms some PDF writers put in the text layer for ordinary characters (增⻓ for 增长). Kangxi radicals
+#: (⽣) are already read as the characters they stand for; these supplement forms have no Unicode mapping.
+_RADICAL_FORMS = str.maketrans("⻓⻔⻛⻚⻄⻅⻋⻝⻢⻥⻦⻩⻬⻰⻳⻜⻆⻘⻙⻉⻮⻁⻊⻤",
+                               "长门风页西见车食马鱼鸟黄齐龙龟飞角青韦贝齿虎足鬼")
 _PDF_NOISE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
 
@@ -446,7 +450,7 @@ def _pdf(path: Path) -> Document:
             text = textpage.get_text_range()
             textpage.close()
             page.close()
-            text = _PDF_NOISE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+            text = _PDF_NOISE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_RADICAL_FORMS)
             if not text.strip():
                 empty += 1
             text = text.rstrip("\n") + "\n"
