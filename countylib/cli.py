@@ -137,11 +137,12 @@ def extract_cmd(
         if not who.adcode:
             _fail(who.reason)
     show = sys.stderr.isatty() if progress is None else progress
-    wrap = None
+    wrap = review_wrap = None
     if show:
         from tqdm import tqdm
 
         wrap = lambda items: tqdm(items, desc="documents", unit="doc", file=sys.stderr)  # noqa: E731
+        review_wrap = lambda items: tqdm(items, desc="review pages", unit="page", file=sys.stderr)  # noqa: E731
     run = collection.extract_documents(paths, county=county, year=year, province=province, encoding=encoding,
                                        url=url or "", progress=wrap)
     documents = run.read + run.failed
@@ -150,7 +151,7 @@ def extract_cmd(
               + (f"; {len(run.skipped)} other files not read" if run.skipped else ""))
     if len(run.documents) == 1 and run.failed:
         _fail(f"{run.failed[0].path}: {run.failed[0].reason}")
-    links = _review_pages(run, Path(review_dir) if review_dir else None) if review else {}
+    links = _review_pages(run, Path(review_dir) if review_dir else None, review_wrap) if review else {}
     for d in run.documents:
         _echo_document(d, review)
     rows = run.rows()
@@ -194,13 +195,13 @@ def _echo_document(d, review: bool) -> None:
                    f"{r.start}-{r.end}] …{context}…" + (f"  ({r.reason})" if r.reason else ""))
 
 
-def _review_pages(run, folder) -> dict:
+def _review_pages(run, folder, wrap=None) -> dict:
     """A review page for every document read (beside it, or in ``folder``); {document path: page path}."""
     from countylib.ingest import bulletin
     from countylib.output.files import write_atomic
 
     out = {}
-    for d in run.read:
+    for d in (wrap or list)(run.read):
         doc, who = d.document, d.identity
         where = f"{doc.pages} pages" if doc.pages else doc.url
         subtitle = "; ".join(p for p in (f"{len(doc.text):,} characters from {doc.kind}", where, who.title[:60],
