@@ -293,3 +293,10 @@ def test_radical_forms_in_a_pdf_text_layer_read_as_the_characters(tmp_path):
     doc = documents.read(tmp_path / "r.pdf")
     assert "增长4.1%" in doc.text and "\u2ed3" not in doc.text
     assert figures(doc, "嵩县", 2022) == {"gdp": 263.5, "gdp_growth": 4.1}
+
+
+def test_a_page_saved_as_utf8_that_still_declares_gb2312(tmp_path):
+    page = (FIXTURES / "gongyi_2022_page.html").read_bytes().decode("gb18030")
+    (tmp_path / "u.html").write_text(page, encoding="utf-8")  # the meta still says gb2312
+    doc = documents.read(tmp_path / "u.html")
+    assert doc.encoding == "utf-8" and "全年全市地区生产总值1012.36亿元" in doc.text

@@ -227,6 +227,11 @@ def _html(path: Path, data: bytes, encoding: str | None, url: str = "") -> Docum
     declared = encoding or (m.group(1).decode("ascii") if m else None)
     if declared and declared.lower() in ("gb2312", "gbk", "x-gbk", "gb_2312-80"):
         declared = "gb18030"
+    if not encoding and declared and declared.lower() not in ("utf-8", "utf8"):
+        try:  # a browser may save a page as UTF-8 and leave the charset it was served with in the page
+            return _page(path, data.decode("utf-8"), "utf-8", url)
+        except UnicodeDecodeError:
+            pass
     try:
         text, enc = decode(path, data, declared)
     except BadInput:
