@@ -300,3 +300,10 @@ def test_a_page_saved_as_utf8_that_still_declares_gb2312(tmp_path):
     (tmp_path / "u.html").write_text(page, encoding="utf-8")  # the meta still says gb2312
     doc = documents.read(tmp_path / "u.html")
     assert doc.encoding == "utf-8" and "全年全市地区生产总值1012.36亿元" in doc.text
+
+
+def test_a_title_on_the_line_above_a_wrapped_figure_is_still_the_title():
+    text = ("2020年嵩县国民经济和社会发展统计公报全年全县地区生产总值27\n.82亿元，按可比价格计算，比上年增长3.6%。"
+            "其中，第一产业增加值18.82亿元，增长4.1%；第二产业增加值42.67亿元，增长3.8%。")
+    who = identify.identify(text)
+    assert (who.county, who.year) == ("嵩县", 2020)
