@@ -8,10 +8,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from countylib import vocab
 from countylib.cli import app
 from countylib.ingest import bulletin, units
 from countylib.ingest.build import build
+from countylib.ingest.bulletin import text as btext
+from countylib.ingest.bulletin import words as bwords
 from countylib.output import review
 
 
@@ -250,7 +251,7 @@ def test_a_noise_character_next_to_a_number_makes_it_ambiguous():
 
 def test_normalised_text_maps_every_character_back():
     raw = "地區(qū)生產(chǎn)總值[2]GDP 22,892萬元,增長1·8%【1】"
-    m = vocab.normalize_mapped(raw)
+    m = btext.normalize_mapped(raw)
     assert m.text == "地区生产总值GDP22892万元,增长1.8%"
     spans = [m.span(i, i + 1) for i in range(len(m.text))]
     assert all(0 <= s < e <= len(raw) for s, e in spans)
@@ -538,7 +539,7 @@ def test_a_note_after_the_figure_can_change_whose_figure_it_is():
 
 
 # The patterns searched over whole texts or sentences carry a look-ahead for their first characters
-# (vocab.quick_start), and sentences without a month, quarter or half-year word skip the part-of-year search.
+# (countylib.vocab.quick_start), and sentences without a month, quarter or half-year word skip the part-of-year search.
 _QUICK_TEXT = ("截至2022年末，全县常住人口约45.2万人；2021年一季度、前三季度和1-5月、一至十一月、5月份、3月末的数据"
                "见附表[1]。全年生产总值突破300亿元，比2020年增长12.5%，两年平均增长6.1%，三次产业结构9.1:41.2:49.7；"
                "年末 12:30 统计①，城镇居民人均可支配收入3.2万元，农村居民人均可支配收入不足1.8万元，上半年、下半年各"
@@ -552,19 +553,19 @@ def test_patterns_with_a_quick_start_match_as_the_plain_patterns(pattern):
 
     from countylib.ingest.bulletin import patterns, prose
 
-    compiled = next(getattr(m, pattern) for m in (patterns, prose, vocab) if hasattr(m, pattern))
+    compiled = next(getattr(m, pattern) for m in (patterns, prose, bwords, btext) if hasattr(m, pattern))
     plain = re.compile(compiled.pattern.split("])(?:", 1)[1][:-1], compiled.flags)
     assert compiled.pattern.startswith("(?=[")
-    for text in (_QUICK_TEXT, vocab.normalize_mapped(_QUICK_TEXT).text):  # as printed and as normalised
+    for text in (_QUICK_TEXT, btext.normalize_mapped(_QUICK_TEXT).text):  # as printed and as normalised
         assert [m.span() for m in compiled.finditer(text)] == [m.span() for m in plain.finditer(text)]
-    assert any(compiled.search(text) for text in (_QUICK_TEXT, vocab.normalize_mapped(_QUICK_TEXT).text))
+    assert any(compiled.search(text) for text in (_QUICK_TEXT, btext.normalize_mapped(_QUICK_TEXT).text))
 
 
 @pytest.mark.parametrize("words", ["第一季度", "二季度", "前三季度", "1至3季度", "上半年", "下半年", "1-5月", "一至十一月",
                                    "1 — 5月", "5月份", "3月末", "十一月份"])
 def test_every_part_of_the_year_has_a_period_mark(words):
-    m = vocab.PERIOD_PATTERN.search(f"全县{words}生产总值增长")
-    assert m is not None and any(w in m.group(0) for w in vocab.PERIOD_MARKS)
+    m = bwords.PERIOD_PATTERN.search(f"全县{words}生产总值增长")
+    assert m is not None and any(w in m.group(0) for w in bwords.PERIOD_MARKS)
 
 
 # -- joint figures, bounds after growth, the registered population's urban part, bulletins joined in one text --

@@ -18,7 +18,7 @@ reported by :func:`scan`, with a status and a reason:
 ``duplicate``
     the same figure again (a table repeating the prose).
 
-The text is normalised once (:func:`countylib.vocab.normalize_mapped`: reprint glosses, markup,
+The text is normalised once (:func:`countylib.btext.normalize_mapped`: reprint glosses, markup,
 footnote marks, full-width forms, traditional characters, middle-dot decimals, thousands separators)
 and every span points into the ORIGINAL text.
 
@@ -49,7 +49,7 @@ import pandas as pd
 
 import countylib.ingest.bulletin.patterns as pt
 import countylib.ingest.bulletin.tables as tables
-from countylib import vocab
+import countylib.ingest.bulletin.text as btext
 from countylib.data import indicators as ind
 from countylib.ingest import units
 from countylib.ingest.bulletin.attribute import attribute, noisy_numbers
@@ -106,12 +106,12 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _scan(text: str, county: str | None, year: int | None) -> pd.DataFrame:
-    mapped = vocab.normalize_mapped(text)
+    mapped = btext.normalize_mapped(text)
     t = mapped.text
     if year is None and (m := _TITLE_YEAR.search(t[:2000])):
         year = int(m.group(1))
-    ends = vocab.positions(t, PART_END) + [len(t)]
-    sentence_ends = vocab.positions(t, SENTENCE_END) + [len(t)]
+    ends = btext.positions(t, PART_END) + [len(t)]
+    sentence_ends = btext.positions(t, SENTENCE_END) + [len(t)]
     doc = Doc(t, Own.of(county), year, sentence_ends, _clause_separators(t),
               report=re.search(r"政府工作报告|各位代表|工作回顾", t[:3000]) is not None)
     cands: list[Candidate] = []
@@ -182,7 +182,7 @@ def extract(text: str, county: str | None = None, year: int | None = None) -> pd
 # ------------------------------------------------------------------------------------------------------
 
 
-def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.DataFrame:
+def _finalise(mapped: btext.MappedText, doc: Doc, cands: list[Candidate]) -> pd.DataFrame:
     cands = _unique(cands)
     _partial_year_document(cands)
     if not cands:

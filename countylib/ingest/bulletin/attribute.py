@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import countylib.ingest.bulletin.patterns as pt
 import countylib.ingest.bulletin.scope as sc
-from countylib import vocab
+import countylib.ingest.bulletin.text as btext
+import countylib.ingest.bulletin.words as bwords
 from countylib.ingest.bulletin.prose import Candidate, Doc, _clause_start
 
 INHERITED_KINDS = ("place", "subscope", "economy", "period")
@@ -25,9 +26,9 @@ _LEAD_SCOPE = re.compile(r"全(?:县|市|区|旗|省|国|州|盟)")
 REGISTERED_SENSITIVE = ("pop_urban", "urbanization", "gdp_per_capita")
 _CHANGE = re.compile(r"(?:比上年|较上年|比去年|较去年|同比|比.{0,6}年末?)?(?:增长|下降|增加|减少|净增|净减|回落|提高|高出)")
 _COMPARISON = re.compile(r"(?:比|较|高出|低于|高于|相当于)")
-_INCREASE = re.compile("|".join(map(re.escape, vocab.INCREASE_WORDS)))
-_TARGET = re.compile("|".join(map(re.escape, vocab.TARGET_WORDS)))
-_PERIOD_MARK = re.compile("|".join(map(re.escape, vocab.PERIOD_MARKS)))
+_INCREASE = re.compile("|".join(map(re.escape, bwords.INCREASE_WORDS)))
+_TARGET = re.compile("|".join(map(re.escape, bwords.TARGET_WORDS)))
+_PERIOD_MARK = re.compile("|".join(map(re.escape, bwords.PERIOD_MARKS)))
 
 
 def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
@@ -75,10 +76,10 @@ def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
 def _read_sentence(doc: Doc, ss: int, se: int) -> _Sentence:
     t = doc.text
     # parts of the year (一季度, 1-5月) and target words are rare: one quick search tells whether to look for them
-    periods = vocab.PERIOD_PATTERN.finditer(t, ss, se) if _PERIOD_MARK.search(t, ss, se) else ()
+    periods = bwords.PERIOD_PATTERN.finditer(t, ss, se) if _PERIOD_MARK.search(t, ss, se) else ()
     context = [(m.end(), "other", f"part of the year ({m.group(0)})", "period")
                for m in periods if not re.search(r"(?:比|较|与|同)$", t[max(ss, m.start() - 2):m.start()])]
-    for w in vocab.TARGET_WORDS if _TARGET.search(t, ss, se) else ():
+    for w in bwords.TARGET_WORDS if _TARGET.search(t, ss, se) else ():
         at = t.find(w, ss, se)
         while at >= 0:
             context.append((at + len(w), "other", f"a target or plan ({w}), not an outcome", "target"))
@@ -151,7 +152,7 @@ def _each(doc: Doc, c: Candidate, ps: int, se: int) -> bool:
     return _EACH.search(doc.text, ps, c.start) is not None or doc.text.find("分别", c.end, se) >= 0
 
 
-def noisy_numbers(mapped: vocab.MappedText, cands: list[Candidate]) -> None:
+def noisy_numbers(mapped: btext.MappedText, cands: list[Candidate]) -> None:
     """Figures whose number a removed noise character (``?``) touches: a digit may be lost. (The last
     check of :func:`attribute`, made for all the figures of the prose at once.)"""
     if not mapped.noisy:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from countylib import vocab
+import countylib.ingest.bulletin.text as btext
 
 _KINDS = (("bulletin", re.compile(r"统计公报")), ("work_report", re.compile(r"政府工作报告")))
 _YEAR = re.compile(r"((?:19|20)\d\d)\s?年")
@@ -61,7 +61,7 @@ class Identity:
 def _lines(text: str, title: str, title_first: bool) -> list[str]:
     lines = [ln.strip() for ln in text.split("\n")[:60] if ln.strip()][:_FIRST_LINES]
     lines = [title, *lines] if title_first else [*lines, title]
-    plain = [vocab.normalize_mapped(ln).text for ln in lines if ln]  # simplified, no glosses or markup; each
+    plain = [btext.normalize_mapped(ln).text for ln in lines if ln]  # simplified, no glosses or markup; each
     # line on its own: the normaliser joins a figure wrapped over two lines, which would glue a title to the text
     # a title printed letter-spaced (2 0 2 2 年 巩 义 市 …) reads as one word
     return [re.sub(r"\s+", "", ln)[:120] for ln in plain if ln.strip()]
