@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from countylib.data.caches import bounded, file_key
+from countylib.caches import bounded, file_key
 from countylib.paths import raw_dir
 
 CHANGES_FILE = "admin_changes.csv"

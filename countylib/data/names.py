@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from countylib.caches import bounded, file_key
 from countylib.data import history
-from countylib.data.caches import bounded, file_key
 from countylib.data.registry import prefecture_codes, registry, short_name
 from countylib.vocab import clean_name
 
