@@ -56,13 +56,15 @@ dependency (the ``dev`` extra).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import linalg
 from scipy import stats as sps
+
+from countylib import views
 
 #: Fewest residual degrees of freedom (and clusters minus one) with which standard errors and p-values
 #: are reported; the same rule as ``countylib.stats.MIN_DF_RESID``.
@@ -83,15 +85,6 @@ FIGURE_COLUMNS = frozenset({"indicator", "value", "unit", "value_text", "unit_pu
                             "conflict", "source_id", "source_row", "url", "source_quality", "note", "source_title",
                             "publisher", "license", "retrieved", "name_printed", "code_printed",
                             "column_printed", "conflict_with"})
-
-_VIEWS: dict[str, Callable[[PanelResult], str]] = {}
-
-
-def register_view(kind: str, view: Callable[[PanelResult], str]) -> None:
-    """Let the output stage show results: ``kind="html"`` is what a notebook displays
-    (``countylib.output.regtable`` registers it when imported). Without it a result shows as text."""
-    _VIEWS[kind] = view
-
 
 @dataclass(repr=False)
 class PanelResult:
@@ -169,9 +162,9 @@ class PanelResult:
     def __repr__(self) -> str:
         return f"<PanelResult {self.y}, N = {self.n}>\n{self.summary()}"
 
-    def _repr_html_(self) -> str | None:
-        view = _VIEWS.get("html")
-        return view(self) if view else None
+    def _repr_html_(self) -> str:
+        """In a notebook: the one-column regression table (drawn by ``countylib.output.regtable``)."""
+        return views.show(self, "html")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ Conventions (each can be changed):
   table's own words (N, fixed effects, standard errors, notes) in English.
 
 Every label is escaped for its format (HTML entities, LaTeX specials), and the same models give the
-same bytes in every format (no dates, no random ids). Importing this module lets a
-:class:`~countylib.analysis.panel.PanelResult` show itself in a notebook as a one-column table.
+same bytes in every format (no dates, no random ids). A :class:`~countylib.analysis.panel.PanelResult`
+shows itself in a notebook as a one-column table drawn here (registered in :mod:`countylib.views`).
 
 >>> import numpy as np, pandas as pd
 >>> from countylib.analysis import panel
@@ -54,10 +54,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from countylib import __version__
+from countylib import __version__, files, views
 from countylib.analysis import panel
 from countylib.data import indicators as ind
-from countylib.output import files, fonts, pages
+from countylib.output import fonts, pages
 
 #: Thresholds of the significance stars (p below the value), the economics convention.
 STARS = {"*": 0.10, "**": 0.05, "***": 0.01}
@@ -506,4 +506,7 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-panel.register_view("html", lambda result: table([result]).to_html())
+@views.register(panel.PanelResult, "html")
+def panel_html(result: panel.PanelResult) -> str:
+    """A fixed-effects result in a notebook: its one-column table."""
+    return table([result]).to_html()
