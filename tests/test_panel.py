@@ -196,6 +196,14 @@ def test_too_few_clusters_or_residual_df_refuse_inference():
     assert panel.MIN_DF_RESID == stats.MIN_DF_RESID
 
 
+def test_one_year_with_unit_fixed_effects_says_every_row_is_a_singleton():
+    df = _balanced()
+    res = panel.regress(df[df.year == 2010], "y", "x1", fe=["adcode", "year"])
+    assert res.n == 0 and not res.inference and "唯一" in res.message and len(res.dropped) == 60
+    res = panel.regress(df.assign(y=np.nan), "y", "x1", fe=["adcode", "year"])
+    assert res.n == 0 and "没有同时具备全部变量" in res.message
+
+
 def test_missing_and_unloggable_values_are_listed():
     df = _balanced()
     df.loc[3, "x1"] = np.nan

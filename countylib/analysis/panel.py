@@ -310,7 +310,9 @@ def regress(
                          cluster=cluster, n_clusters=n_clusters, dropped=dropped, inference=False,
                          source_note=source_note)
     if n == 0:
-        result.message = "没有同时具备全部变量的观测，无法估计。"
+        singletons = dropped.reason.str.contains("仅此一个观测", regex=False).any()
+        result.message = ("每个观测都是其固定效应中唯一的一个（例如只有一年的数据却用单位固定效应），无法估计。"
+                          if singletons else "没有同时具备全部变量的观测，无法估计。")
         return result
 
     terms = [names[v] for v in xs]
