@@ -185,6 +185,16 @@ def test_regressor_constant_within_units_is_dropped_as_collinear():
     assert res.coef["x1"] == pytest.approx(panel.regress(df, "y", "x1", fe=["adcode", "year"]).coef["x1"])
 
 
+def test_collinearity_is_found_through_alternating_projections_too(monkeypatch):
+    df = _real_shaped()
+    df["level"] = 50 + df.groupby("adcode").x1.transform("mean")  # constant within units, far from zero
+    df["const"] = 3.0
+    monkeypatch.setattr(panel, "EXACT_CELLS", 0)
+    res = panel.regress(df, "y", ["x1", "level", "x2"], fe=["adcode", "year", "province"])
+    assert res.collinear == ("level",) and res.terms == ("x1", "x2")
+    assert panel.regress(df, "y", ["x1", "const"]).collinear == ("const",)  # with the intercept
+
+
 def test_too_few_clusters_or_residual_df_refuse_inference():
     df = _real_shaped()
     few = df[df.province.isin(["省00", "省01", "省02", "省03", "省04"])]

@@ -269,6 +269,8 @@ def regress(
         raise ValueError(f"HC3 needs the leverage of every observation, which countylib computes with at most one "
                          f"fixed effect (given {len(fes)}: {list(fes)}); use vcov='cluster' or 'HC1'")
     data = wide(data, unit, time)
+    if not data.index.is_unique:  # rows are told apart by their index in `dropped` and `resid`
+        data = data.reset_index(drop=True)
     log = set(log)
     needed = [y, *xs, *fes, *([cluster] if cluster else [])]
     missing = [c for c in dict.fromkeys(needed) if c not in data.columns]
@@ -322,7 +324,8 @@ def regress(
     else:
         yt, Xt = yv, np.column_stack([np.ones(n), X])
         terms = ["Intercept", *terms]
-    kept_cols = _independent(Xt, COLLINEAR_TOL)
+    raw = X if fes else np.column_stack([np.ones(n), X])
+    kept_cols = _independent(Xt, (raw**2).sum(axis=0), COLLINEAR_TOL)
     result.collinear = tuple(t for i, t in enumerate(terms) if i not in kept_cols)
     Xt = Xt[:, kept_cols]
     terms = [terms[i] for i in kept_cols]
@@ -480,9 +483,11 @@ def _alternating_projections(M: np.ndarray, fe_codes: list[np.ndarray]) -> np.nd
                        "check for fixed effects that barely overlap, or drop one")
 
 
-def _independent(X: np.ndarray, tol: float) -> list[int]:
-    """Indices of the columns kept when each is checked, in order, against those kept before it: one whose
-    variance left after them is below ``tol`` of its own is collinear (an in-order Cholesky)."""
+def _independent(X: np.ndarray, scale: np.ndarray, tol: float) -> list[int]:
+    """Indices of the columns of ``X`` kept when each is checked, in order, against those kept before it
+    (an in-order Cholesky): one whose sum of squares left after them is below ``tol`` times ``scale`` (its
+    sum of squares before the fixed effects were taken out) is collinear. Measuring against the column as
+    given, not as demeaned, catches a regressor constant within units whatever rounding is left of it."""
     kept: list[int] = []
     if not X.shape[0]:
         return kept
@@ -499,7 +504,7 @@ def _independent(X: np.ndarray, tol: float) -> list[int]:
             rest = own - lj @ lj
         else:
             lj, rest = np.empty(0), own
-        if rest <= tol * own:
+        if rest <= tol * max(scale[j], own):
             continue
         L[j, idx] = lj
         L[j, j] = math.sqrt(rest)
@@ -521,6 +526,8 @@ def _refusal(result: PanelResult, k: int, min_df: int) -> str:
     """Why inference is refused (empty when it is allowed)."""
     if k == 0:
         return "每个解释变量都与固定效应共线（在其各组内不变）：无可估计的系数。"
+    if result.n - result.df_k <= 0 or (result.vcov_type == "cluster" and result.n_clusters < 2):
+        return (f"N = {result.n}，参数 {result.df_k} 个，聚类 {result.n_clusters} 个：无法计算标准误。")
     what = (f"N = {result.n}，估计 {k} 个解释变量和 {result.n - result.df_resid - k} 个固定效应系数，"
             f"剩余自由度 {result.df_resid}")
     if result.df_resid < min_df:
