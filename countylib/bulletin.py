@@ -11,9 +11,9 @@ from countylib.ingest.bulletin import (  # noqa: F401
     BadInput,
     extract,
     read_text,
-    render_review,
     scan,
 )
+from countylib.output.review import render as render_review  # noqa: F401 - the review page is drawn in output
 
 __all__ = [
     "COLUMNS", "BadInput", "extract", "read_text", "render_review", "scan",

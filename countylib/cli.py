@@ -120,6 +120,7 @@ def extract_cmd(
     from countylib.data import regions
     from countylib.files import write_atomic
     from countylib.ingest import bulletin
+    from countylib.output import review
 
     code = regions.resolve([county], province=province, errors="report")
     if code.adcode.isna().iloc[0]:
@@ -149,7 +150,7 @@ def extract_cmd(
                              "url": url or "", "source_quality": "",
                              "note": f"{name} chars {r.start}-{r.end}" + (f"; {r.flags}" if r.flags else "")})
         if review:
-            page = bulletin.render_review(text, found, title=f"{name}: {county} {year}",
+            page = review.render(text, found, title=f"{name}: {county} {year}",
                                           subtitle=f"{len(text):,} characters, {enc}")
             folder = Path(review_dir) if review_dir else Path(f).resolve().parent
             target = folder / f"{name}.review.html"
@@ -384,8 +385,15 @@ def render_check_cmd(
         raise typer.Exit(1)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The ``countylib`` command: a part that needs an optional extra says which, in one line (exit 2)."""
+    from countylib.extras import MissingExtraError
+
+    try:
+        app()
+    except MissingExtraError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,9 @@ The public face of :mod:`countylib.output.maps`, :mod:`countylib.output.webmap`;
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from countylib.output.maps import (  # noqa: F401
     DISPLAY_PIXELS,
     DIVERGING,
@@ -28,10 +31,10 @@ from countylib.output.maps import (  # noqa: F401
     source_note,
     value_table,
 )
-from countylib.output.webmap import (  # noqa: F401
-    interactive,
-    interactive_view,
-)
+
+if TYPE_CHECKING:
+    from countylib.output.webmap import interactive as interactive
+    from countylib.output.webmap import interactive_view as interactive_view
 
 __all__ = [
     "SCHEMES", "SEQUENTIAL", "DIVERGING", "MapError", "ChoroplethMap", "classify", "choropleth",
@@ -39,3 +42,13 @@ __all__ = [
     "area_name", "map_title", "map_subtitle", "source_note", "indicator_map", "map_filename",
     "value_table", "points_map", "interactive", "interactive_view",
 ]
+
+
+if not TYPE_CHECKING:  # hidden from type checkers, which would otherwise accept any misspelt name
+
+    def __getattr__(name: str):
+        """The interactive maps need the ``reports`` extra: loaded when first asked for, so the static
+        maps work with the core alone."""
+        if name in ("interactive", "interactive_view"):
+            return getattr(importlib.import_module("countylib.output.webmap"), name)
+        raise AttributeError(f"module 'countylib.maps' has no attribute {name!r}")

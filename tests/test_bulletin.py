@@ -12,6 +12,7 @@ from countylib import vocab
 from countylib.cli import app
 from countylib.ingest import bulletin, units
 from countylib.ingest.build import build
+from countylib.output import review
 
 
 def found(text: str, county: str = "嵩县", year: int = 2022) -> dict[str, list[float]]:
@@ -441,7 +442,7 @@ def test_extract_command_missing_file_and_unknown_county(tmp_path):
 def test_review_page_is_self_contained_and_escaped(tmp_path):
     text = ("全县生产总值230.5亿元，增长3.1%。<script>alert(1)</script>洛阳市生产总值5675.2亿元。"
             "市级一般公共预算收入3.2亿元。")
-    page = bulletin.render_review(text, bulletin.scan(text, county="嵩县", year=2022), title="嵩县 <2022>")
+    page = review.render(text, bulletin.scan(text, county="嵩县", year=2022), title="嵩县 <2022>")
     assert "<script>" not in page and "&lt;script&gt;" in page and "嵩县 &lt;2022&gt;" in page
     assert "http://" not in page and "https://" not in page and "src=" not in page
     assert "@font-face" in page and "base64," in page

@@ -26,8 +26,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from countylib import caches
+from countylib import caches, extras
 from countylib.output import maps, pages
+
+extras.require("reports", __name__, "xstatic.pkg.leaflet", "IPython")
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -47,17 +47,17 @@ from itertools import groupby
 import numpy as np
 import pandas as pd
 
+import countylib.ingest.bulletin.patterns as pt
+import countylib.ingest.bulletin.tables as tables
 from countylib import vocab
 from countylib.data import indicators as ind
 from countylib.ingest import units
-from countylib.ingest.bulletin import patterns as pt
-from countylib.ingest.bulletin import tables
 from countylib.ingest.bulletin.attribute import attribute, noisy_numbers
 from countylib.ingest.bulletin.prose import CLAUSE_SEP, PART_END, SENTENCE_END, Candidate, Doc, SentenceReader
 from countylib.ingest.bulletin.reading import BadInput, read_text
 from countylib.ingest.bulletin.scope import Own
 
-__all__ = ["COLUMNS", "BadInput", "extract", "read_text", "render_review", "scan"]
+__all__ = ["COLUMNS", "BadInput", "extract", "read_text", "scan"]
 
 COLUMNS = ["indicator", "value", "unit", "value_text", "unit_text", "year", "flags", "start", "end", "status",
            "reason", "source", "label", "label_start", "label_end"]
@@ -176,14 +176,6 @@ def extract(text: str, county: str | None = None, year: int | None = None) -> pd
     """
     out = scan(text, county=county, year=year)
     return out[out.status == "ok"].drop(columns=["status", "reason"]).reset_index(drop=True)
-
-
-def render_review(text: str, figures: pd.DataFrame, title: str = "", subtitle: str = "") -> str:
-    """A self-contained HTML page showing each figure of :func:`scan` highlighted in its context, with
-    its indicator, value, year and flags, and the ambiguous ones with their reasons (see ``review``)."""
-    from countylib.ingest.bulletin.review import render
-
-    return render(text, figures, title, subtitle)
 
 
 # ------------------------------------------------------------------------------------------------------

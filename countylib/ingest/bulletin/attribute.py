@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import countylib.ingest.bulletin.patterns as pt
+import countylib.ingest.bulletin.scope as sc
 from countylib import vocab
-from countylib.ingest.bulletin import patterns as pt
-from countylib.ingest.bulletin import scope as sc
 from countylib.ingest.bulletin.prose import Candidate, Doc, _clause_start
 
 INHERITED_KINDS = ("place", "subscope", "economy", "period")

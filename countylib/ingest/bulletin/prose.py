@@ -21,11 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import countylib.ingest.bulletin.patterns as pt
+import countylib.ingest.bulletin.scope as sc
 from countylib import vocab
 from countylib.data import indicators as ind
 from countylib.ingest import units
-from countylib.ingest.bulletin import patterns as pt
-from countylib.ingest.bulletin import scope as sc
 
 SENTENCE_END = "。!\n|"  # the characters that end a sentence
 PART_END = "。;!\n|"  # and a part of a sentence (between semicolons): the extractor reads these

@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import countylib.ingest.bulletin.patterns as pt
 from countylib import caches, vocab
-from countylib.ingest.bulletin import patterns as pt
 
 _SUFFIXES = "省市县区旗州盟"
 # Registry names that are everyday words in running text (城区 is a district of 阳泉市, and a sub-scope).
