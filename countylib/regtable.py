@@ -9,9 +9,8 @@ from countylib.output.regtable import (  # noqa: F401
     FORMATS,
     STARS,
     RegTable,
-    latex,
     table,
     write,
 )
 
-__all__ = ["FORMATS", "STARS", "RegTable", "latex", "table", "write"]
+__all__ = ["FORMATS", "STARS", "RegTable", "table", "write"]

@@ -57,6 +57,7 @@ from pathlib import Path
 from countylib import __version__, files, views
 from countylib.analysis import panel
 from countylib.data import indicators as ind
+from countylib.escape import latex
 from countylib.output import fonts, pages
 
 #: Thresholds of the significance stars (p below the value), the economics convention.
@@ -398,22 +399,6 @@ def _stars(p: float, thresholds: Mapping[str, float]) -> str:
 
 def _threshold(v: float) -> str:
     return f"{v:g}"
-
-
-_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-          "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}",
-          ">": r"\textgreater{}", "|": r"\textbar{}", "[": "{[}", "]": "{]}", "²": r"\textsuperscript{2}",
-          "\n": " ", "\r": " "}
-_LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX))
-
-
-def latex(text) -> str:
-    r"""``text`` for LaTeX: the characters LaTeX treats specially become commands that print them.
-
-    >>> print(latex("ln_gdp & 100% {x} #1 $5 [a]"))
-    ln\_gdp \& 100\% \{x\} \#1 \$5 {[}a{]}
-    """
-    return _LATEX_RE.sub(lambda mt: _LATEX[mt.group(0)], str(text))
 
 
 # --------------------------------------------------------------------------------------------------
