@@ -227,7 +227,8 @@ def render_notebook_cmd(
     import time
     from pathlib import Path
 
-    from countylib.output import batch, render
+    from countylib import render
+    from countylib.output import batch
     from countylib.paths import reports_dir
 
     names, values = list(param or []), list(ctx.args)
