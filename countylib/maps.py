@@ -24,10 +24,12 @@ from countylib.output.maps import (  # noqa: F401
     classify,
     display_geometry,
     indicator_map,
+    is_bound_flag,
     map_filename,
     map_subtitle,
     map_title,
     points_map,
+    relation,
     source_note,
     value_table,
 )
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from countylib.output.webmap import interactive_view as interactive_view
 
 __all__ = [
+    "is_bound_flag", "relation",
     "SCHEMES", "SEQUENTIAL", "DIVERGING", "MapError", "ChoroplethMap", "classify", "choropleth",
     "NATIONAL_UNITS", "LABEL_UNITS", "DISPLAY_PIXELS", "OWN_TOLERANCE_M", "display_geometry",
     "area_name", "map_title", "map_subtitle", "source_note", "indicator_map", "map_filename",

@@ -112,6 +112,16 @@ def _index_for(key: tuple[str, float, int]) -> tuple[dict[str, list[_Entry]], di
     return dict(by_name), dict(by_short), names
 
 
+def full_names(history_path: Path | None = None) -> frozenset[str]:
+    """Every full name a unit has or had (巩义市, 偃师区 and 偃师市 ...): for finding place names in a text
+    before resolving them.
+
+    >>> {"偃师市", "偃师区", "洛阳市"} <= full_names()
+    True
+    """
+    return frozenset(_index(history_path)[2])
+
+
 def is_zone(name: str, code: str | None = None) -> bool:
     """True for functional zones (开发区, 高新区, 示范区, 航空港区...), which are not administrative units.
 

@@ -122,6 +122,8 @@ def attribute(doc: Doc, cands: list[Candidate], s: int, e: int, prev: tuple[int,
             scope = sc.classify(pre, own)
         if not scope.ok:
             c.set(scope.status, scope.reason, scope.kind)
+        if c.status == "ok" and len(scope.places) > 1 and "paired" not in c.flags and not _each(doc, c, ps, se):
+            c.set("ambiguous", f"joint figure of {'、'.join(scope.places)}: it is no one place's own", "joint")
         if c.status == "ok" and sent.context and sent.context[0][0] <= ps:  # sorted: the first is the earliest
             c.set(*sent.context[0][1:])
         if c.status == "ok" and not scope.explicit_own:
@@ -133,10 +135,20 @@ def attribute(doc: Doc, cands: list[Candidate], s: int, e: int, prev: tuple[int,
             c.set("ambiguous", f"figure for {c.year}; the text is about {doc.year}", "year")
         if sent.preliminary:
             c.flag("preliminary")
-        if scope.flags or (sent.estimates and sent.estimates[0] <= ps):
+        if scope.flags or (sent.estimates and sent.estimates[0] <= ps) or \
+                any(ps <= at <= c.start for at in sent.estimates):  # 生产总值预计增长6.8%: 预计 after the label
             c.flag("estimate")
         if c.status == "ok":
             _note_after(doc, c)
+
+
+_EACH = re.compile(r"均|各|都")
+
+
+def _each(doc: Doc, c: Candidate, ps: int, se: int) -> bool:
+    """Several places named before one figure: a statement about each (均超过, 分别达到 later in the
+    sentence) rather than a joint total (嵩县、栾川县共实现生产总值673.7亿元)."""
+    return _EACH.search(doc.text, ps, c.start) is not None or doc.text.find("分别", c.end, se) >= 0
 
 
 def noisy_numbers(mapped: vocab.MappedText, cands: list[Candidate]) -> None:

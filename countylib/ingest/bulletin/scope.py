@@ -104,6 +104,7 @@ class Scope:
     year: int | None = None
     flags: set[str] = field(default_factory=set)
     year_word: str = ""  # 上年, 去年, 今年 at the start: relative to the text's year, see attribute._year
+    places: tuple[str, ...] = ()  # the places listed before the label, ours among them (嵩县、栾川县共…)
 
     @property
     def ok(self) -> bool:
@@ -136,14 +137,14 @@ def classify(text: str, own: Own) -> Scope:
     >>> classify("按常住人口计算的", own).ok, classify("新增", own).kind, classify("一季度", own).kind
     (True, 'increase', 'period')
     """
-    status, kind, reason, explicit_own, year, flags, word = _classify(text, own)
-    return Scope(status, kind, reason, explicit_own, year, set(flags), word)
+    status, kind, reason, explicit_own, year, flags, word, places = _classify(text, own)
+    return Scope(status, kind, reason, explicit_own, year, set(flags), word, places)
 
 
 @caches.memo(16384)
 def _classify(text: str, own: Own) -> tuple:
     s = _classify_scope(text, own)
-    return s.status, s.kind, s.reason, s.explicit_own, s.year, frozenset(s.flags), s.year_word
+    return s.status, s.kind, s.reason, s.explicit_own, s.year, frozenset(s.flags), s.year_word, s.places
 
 
 def _classify_scope(text: str, own: Own) -> Scope:
@@ -162,6 +163,7 @@ def _classify_scope(text: str, own: Own) -> Scope:
     places = place_names(text)
     if any(p in own.names for p in places) and _only_places(text, places, own):
         scope.explicit_own = True  # 华安县、云霄县居民…: a statement about each place, ours too
+        scope.places = tuple(dict.fromkeys(places))
         return scope
     q = qualifier(text, own)
     if q is not None:
