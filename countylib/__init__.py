@@ -40,7 +40,8 @@ __version__ = "0.2.0"
 #: Modules researchers import by their short names (each a module file beside this one).
 PUBLIC_MODULES = (
     "api", "batch", "build", "bulletin", "caches", "census", "compare", "county", "escape", "geo", "indicators",
-    "lists", "maps", "plotting", "readers", "regions", "render", "stats", "tables", "units", "validate",
+    "lists", "maps", "panel", "plotting", "readers", "regions", "regtable", "render", "stats", "tables", "units",
+    "validate",
 )
 #: Functions at the top level, imported on first use so ``import countylib`` stays cheap.
 PUBLIC_FUNCTIONS = {
