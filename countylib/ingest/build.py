@@ -121,9 +121,10 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     table, area_note = _with_area(table, bounds, out, history_path)
 
     bar.set_postfix_str("validating")
-    table, implausible = validate.check_plausibility(table)
+    # Out-of-range figures are set aside first: they have no say in what a typical figure is.
     table, out_of_range = validate.check_ranges(table)
-    rejects += [r for r in (implausible, out_of_range) if len(r)]
+    table, implausible = validate.check_plausibility(table)
+    rejects += [r for r in (out_of_range, implausible) if len(r)]
     censuses = []
     for src in (s for s in sources if s.kind == "census_2020"):
         bar.set_postfix_str(src.source_id[:40])

@@ -160,7 +160,7 @@ def read_wide(
             records.append({
                 "row": sh.file_row(i, c.index), "name": printed, "adcode": code, "province": province or "",
                 "prefecture": prefecture or "", "year": c.year or year, "indicator": c.indicator, "column": c.label,
-                "value_text": r[c.index], "unit": c.unit, "url": "", "source_quality": "", "note": "",
+                "value_text": r[c.index], "unit": c.unit, "url": "", "source_quality": "", "note": c.routed,
                 "is_aggregate": kind in ("province_total", "prefecture_total", "total"),
                 "row_kind": kind, "scope": scope, "context": context,
             })
@@ -170,7 +170,7 @@ def read_wide(
     out.attrs["unmapped_columns"] = [f"{c.label} ({c.problem})" for c in lay.unmapped]
     out.attrs["columns"] = [
         {"column": c.label, "indicator": c.indicator or "", "unit": c.unit, "unit_from": c.unit_source,
-         "note": "; ".join(x for x in (c.problem or (f"figures for {c.year}" if c.year else ""),
+         "note": "; ".join(x for x in (c.problem or (f"figures for {c.year}" if c.year else ""), c.routed,
                                        sh.arranged) if x)}
         for c in lay.columns if c.problem != "empty column"
     ]
