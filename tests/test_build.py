@@ -553,3 +553,21 @@ def test_per_person_unit_under_a_total_without_a_per_person_sibling_is_rejected_
     assert rejects[(2, "fiscal_revenue")] == ("unit '元/人' (money per person) cannot be converted to '亿元' "
                                               "(a money total): a per-person figure is not a total")
     assert rejects[(4, "pop_resident")].startswith("unit '元/人' (money per person) cannot be converted to '万人'")
+
+
+def test_precision_is_the_published_resolution_in_the_canonical_unit_not_the_count_of_decimals(tmp_path):
+    """962.6 亿元 (to 0.1 亿元) loses to 9625812 万元 (to 0.0001 亿元); the sum 123.4 (孟津县) + 56.78 (吉利区) is
+    only as fine as 0.1 and loses to 180.18 published for 孟津区 itself."""
+    header = "county,adcode,province,year,indicator,value_text,unit,url,source_quality,note\n"
+    _add(raw := raw_with_history(tmp_path / "raw"), "a.csv", header
+         + "巩义市,410181,河南省,2022,gdp,962.6,亿元,http://a.test,official,\n"
+         + "孟津县,410322,河南省,2019,gdp,123.4,亿元,http://a.test,official,\n"
+         + "吉利区,410306,河南省,2019,gdp,56.78,亿元,http://a.test,official,\n", kind="figures_long", extra="")
+    _add(raw, "b.csv", header + "巩义市,410181,河南省,2022,gdp,9625812,万元,http://b.test,official,\n"
+         + "孟津区,410308,河南省,2019,gdp,180.18,亿元,http://b.test,official,\n", kind="figures_long", extra="")
+    build(raw, tmp_path / "out", boundaries=False)
+    table = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
+    pref = table[table.preferred].set_index("adcode")
+    assert pref.loc["410181", ["value_text", "value"]].tolist() == ["9625812", 962.5812]
+    assert pref.loc["410308", ["value_text", "source_id"]].tolist() == ["180.18", "b.csv"]
+    assert not table.conflict.any()  # 962.6 and 962.5812 agree to 0.05 亿元

@@ -337,6 +337,34 @@ def parse_values(text: pd.Series, unit: pd.Series | str, canonical: pd.Series | 
     return pd.DataFrame({"value": value, "flag": flag, "reason": reason, "scale": scale})
 
 
+_PRINTED_NUMBER = re.compile(r"(?P<int>\d+)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?")
+_PART_NAME = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def resolution(text: object, scale: float = 1.0) -> float:
+    """The published resolution of a figure in its canonical unit: one unit of its last printed digit times
+    ``scale`` (the factor from the published unit to the canonical one). Smaller is more precise, whatever
+    the number of decimals: 962.6 亿元 has 0.1 亿元, 9625812 万元 has 0.0001 亿元. A sum written as its parts
+    (``123.4 (孟津县) + 56.78 (吉利区)``) is as coarse as its coarsest part. NaN when no number is printed.
+
+    >>> resolution("962.6"), resolution("9625812", 1e-4), resolution("123.4 (孟津县) + 56.78 (吉利区)")
+    (0.1, 0.0001, 0.1)
+    >>> resolution("约1,234.50", 1e-4), resolution("1.23457E+11", 1e-8), resolution("X")
+    (1e-06, 0.01, nan)
+    """
+    coarsest = -math.inf
+    for part in str(text).split(" + "):
+        cleaned = vocab.clean_number_text(_PART_NAME.sub("", part))
+        m = _PRINTED_NUMBER.search(cleaned)
+        if not m:
+            return math.nan
+        shown = -len(m.group("frac") or "") + int(m.group("exp") or 0)
+        coarsest = max(coarsest, shown)
+    if not math.isfinite(scale) or scale <= 0:
+        return math.nan
+    return float(Decimal(1).scaleb(coarsest) * Decimal(repr(float(scale))))
+
+
 def _broadcast(x: pd.Series | str | None, n: int) -> pd.Series:
     if isinstance(x, pd.Series):
         return x.reset_index(drop=True)

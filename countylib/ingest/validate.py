@@ -42,7 +42,9 @@ QUALITY_RANK = {"official": 0, "": 1, "secondary": 2, "computed": 3, "low": 4}
 PREFERENCE = (
     "a figure whose note marks a partial scope (市级 vs 全市) is never preferred; then the flag "
     "(final > preliminary 初步核算 > estimate 预计 > approximate 约 > bound 突破/不足); then the source "
-    "(official > unrated > secondary > computed > low); then more published digits; ties: a figure with a "
+    "(official > unrated > secondary > computed > low); then the finer published resolution in the canonical "
+    "unit (9625812 万元, to 0.0001 亿元, over 962.6 亿元, to 0.1 亿元; a sum is as coarse as its coarsest part); "
+    "ties: a figure with a "
     "page URL over one without, then the smaller value, then the value text and URL in character order "
     "(never the file name or row order)"
 )
@@ -250,15 +252,24 @@ def _unit_guess(canonical: str, power: int) -> str:
     return ""
 
 
-def _decimals(text: object) -> int:
-    s = str(text)
-    return len(s.split(".")[1]) if "." in s else 0
+def _resolution(row) -> float:
+    """The published resolution of a figure in the canonical unit (:func:`countylib.ingest.units.resolution`);
+    infinite when it cannot be told, so such a figure is never the more precise one."""
+    scale = getattr(row, "scale", 1.0)
+    r = units.resolution(row.value_text, 1.0 if scale != scale else float(scale))
+    return math.inf if r != r else r
 
 
 def _agree(a, b) -> bool:
     """Two figures agree when they differ by no more than half a unit of the coarser one's last
-    published digit (449.4 and 449.43 agree; 854.61 and 845.61 do not)."""
-    tol = max(0.5 * 10.0 ** -_decimals(r.value_text) * r.scale for r in (a, b))
+    published digit, in the canonical unit (449.4 and 449.43 agree; 854.61 and 845.61 do not; 962.6 亿元 and
+    9625812 万元 agree).
+
+    >>> from types import SimpleNamespace as F
+    >>> _agree(F(value=962.6, value_text="962.6", scale=1.0), F(value=962.5812, value_text="9625812", scale=1e-4))
+    True
+    """
+    tol = max(0.5 * _resolution(r) for r in (a, b))
     return abs(a.value - b.value) <= tol * (1 + 1e-9)
 
 
@@ -287,7 +298,7 @@ def preference_key(row) -> tuple:
     quality = QUALITY_RANK.get(str(getattr(row, "source_quality", "") or ""), 1)
     value = row.value if row.value == row.value else math.inf
     return (_partial_scope(getattr(row, "note", "")), FLAG_RANK.get(row.flag, 5), quality,
-            -_decimals(row.value_text), not bool(getattr(row, "url", "")), value, str(row.value_text),
+            _resolution(row), not bool(getattr(row, "url", "")), value, str(row.value_text),
             str(getattr(row, "url", "")), str(row.source_id), int(row.source_row))
 
 
