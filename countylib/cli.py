@@ -25,11 +25,15 @@ def build(
     no_boundaries: bool = typer.Option(False, "--no-boundaries", help="Skip the boundary cache (faster)."),
     progress: bool = typer.Option(None, "--progress/--no-progress",
                                   help="Progress bar on stderr (default: when stderr is a terminal)."),
+    wait: bool = typer.Option(True, "--wait/--no-wait",
+                              help="While another build runs: wait for it (default), or stop at once."),
 ) -> None:
     """Build data/processed from data/raw and write build_report.md.
 
     A broken input (empty file, invalid sidecar, a year that is not a year, a money column without a unit)
     stops the build with one line naming the file and exit code 2; the previous output stays as it was.
+    One build runs at a time: a second one waits (saying so), or with --no-wait stops with exit code 2;
+    a file of data/raw changed during the build stops it too, replacing nothing.
 
     Example:  countylib build
     """
@@ -40,7 +44,7 @@ def build(
 
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        result = run(boundaries=not no_boundaries, progress=show)
+        result = run(boundaries=not no_boundaries, progress=show, wait=wait)
     except BuildError as exc:
         typer.secho(f"build failed: {exc}", fg="red", err=True)
         raise typer.Exit(2) from None

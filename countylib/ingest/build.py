@@ -4,6 +4,14 @@ Deterministic (rows sorted, no timestamps: same inputs, same bytes) and atomic (
 written to a temporary folder first; files replace the previous ones only once all succeeded).
 ``data/raw`` is only ever read; its ``admin_changes.csv`` is the code history used to resolve its names.
 
+One build at a time per output folder: a build holds a lock (``<out>/.build.lock``, a ``filelock``
+lock the system releases when the process ends, however it ends); a second build waits for it, saying so
+in one line (or, with ``wait=False``, refuses in one line). Every file of ``data/raw`` is hashed when
+the build starts and again before its output replaces the previous one: if any changed meanwhile, the
+build stops and replaces nothing, so ``processed/`` always matches one state of ``raw/``. Temporary folders
+left beside the output by a build that was killed (``.processed-xxxxxxxx``) are removed by the next
+build, once it holds the lock (no live build can own them then).
+
 The work is done in focused modules: :mod:`~countylib.ingest.sources` (sidecars, reading by kind),
 :mod:`~countylib.ingest.steps` (resolve, parse, merge, tidy, area), :mod:`~countylib.ingest.validate`
 (checks) and :mod:`~countylib.ingest.report` (``build_report.md``).
@@ -16,11 +24,18 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import shutil
+import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import filelock
 import pandas as pd
 from tqdm import tqdm
 
@@ -78,22 +93,90 @@ def _read_all(sources: list[Source], bar: tqdm) -> tuple[pd.DataFrame, dict, dic
 
 
 def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = True,
-          progress: bool = False) -> BuildResult:
+          progress: bool = False, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> BuildResult:
     """Run the whole build and write ``regions.parquet``, ``indicators.parquet``, ``lists.parquet``,
     ``zones.parquet``, ``sources.parquet``, ``rejects.csv``, ``boundaries.parquet`` and ``build_report.md``.
 
     ``area`` rows come from the boundaries built now, or (``boundaries=False``) from a
     ``boundaries.parquet`` already in ``out``; without either there are none and the report says so.
+    While another build of ``out`` runs, this one waits (``on_wait`` gets one line saying so; by default
+    it goes to stderr), or with ``wait=False`` raises :class:`BuildError`.
     """
     raw = Path(raw or raw_dir())
     out = Path(out or processed_dir())
-    sources = discover(raw)
-    steps_total = sum(s.kind in READERS or s.kind == "census_2020" for s in sources) + 5 + (1 if boundaries else 0)
-    with tqdm(total=steps_total, desc="build", unit="step", disable=not progress) as bar:
-        return _run(raw, out, sources, boundaries, progress, bar)
+    with exclusive(out, wait=wait, on_wait=on_wait):
+        remove_leftovers(out)
+        before = raw_state(raw)
+        sources = discover(raw)
+        steps_total = sum(s.kind in READERS or s.kind == "census_2020" for s in sources) + 5 + (1 if boundaries else 0)
+        with tqdm(total=steps_total, desc="build", unit="step", disable=not progress) as bar:
+            return _run(raw, out, sources, boundaries, progress, bar, before)
 
 
-def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress: bool, bar: tqdm) -> BuildResult:
+LOCK_NAME = ".build.lock"
+
+
+@contextmanager
+def exclusive(out: Path, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[Path]:
+    """Hold the build lock of ``out`` for the block (made with its folder if needed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK_NAME
+    lock = filelock.FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        if not wait:
+            raise BuildError(f"another build of {out} is running (lock {path}); run this one when it has "
+                             "finished") from None
+        (on_wait or _say)(f"another build of {out} is running; waiting for it to finish (lock {path})")
+        lock.acquire()
+    try:
+        yield path
+    finally:
+        lock.release()
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _leftover_pattern(out: Path) -> re.Pattern:
+    """Names of the temporary folders a build of ``out`` writes into (``tempfile``'s 8 random characters)."""
+    return re.compile(rf"\.{re.escape(out.name)}-[a-z0-9_]{{8}}")
+
+
+def remove_leftovers(out: Path) -> list[str]:
+    """Remove the temporary folders that builds of ``out`` killed while writing left beside it; call it
+    holding the lock (:func:`exclusive`), when no live build can own one. Returns the names removed."""
+    pattern = _leftover_pattern(out)
+    gone = []
+    for p in sorted(out.parent.iterdir()) if out.parent.is_dir() else []:
+        if p.is_dir() and not p.is_symlink() and pattern.fullmatch(p.name):
+            shutil.rmtree(p, ignore_errors=True)
+            gone.append(p.name)
+    return gone
+
+
+def raw_state(raw: Path) -> dict[str, str]:
+    """SHA-256 of every file in ``raw`` (not hidden ones), by name: the state a build reads."""
+    if not raw.is_dir():
+        return {}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(raw.iterdir())
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def _check_unchanged(raw: Path, before: dict[str, str]) -> None:
+    """Stop (replacing nothing) when a file of ``raw`` changed, appeared or went since the build began."""
+    after = raw_state(raw)
+    changed = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
+    if changed:
+        raise BuildError(f"{changed[0]} changed in {raw} while the build was reading it"
+                         + (f" (and {len(changed) - 1} more)" if len(changed) > 1 else "")
+                         + "; nothing was replaced: run the build again")
+
+
+def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress: bool, bar: tqdm,
+         before: dict[str, str] | None = None) -> BuildResult:
     """The build's steps, reporting progress on ``bar``."""
     history_path = raw / CHANGES_FILE
     figure_sources = [s for s in sources if s.kind in READERS]
@@ -168,6 +251,8 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
                           lists=lists_df, columns=columns, unmapped=unmapped, warnings=warnings,
                           geo_note=geo_note, area_note=area_note, extra={"censuses": censuses})
         (tmp / "build_report.md").write_text(render_report(outcome), encoding="utf-8")
+        if before is not None:
+            _check_unchanged(raw, before)
         for f in sorted(tmp.iterdir()):
             os.replace(f, out / f.name)
     bar.update(1)
