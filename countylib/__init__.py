@@ -51,7 +51,6 @@ PUBLIC_MODULES = {
     "render": "countylib.output.render",
     "batch": "countylib.output.batch",
     "tables": "countylib.output.tables",
-    "escape": "countylib.output.escape",
 }
 # Functions at the top level, imported on first use so `import countylib` stays cheap.
 PUBLIC_FUNCTIONS = {

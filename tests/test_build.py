@@ -571,3 +571,24 @@ def test_precision_is_the_published_resolution_in_the_canonical_unit_not_the_cou
     assert pref.loc["410181", ["value_text", "value"]].tolist() == ["9625812", 962.5812]
     assert pref.loc["410308", ["value_text", "source_id"]].tolist() == ["180.18", "b.csv"]
     assert not table.conflict.any()  # 962.6 and 962.5812 agree to 0.05 亿元
+
+
+def test_build_report_shows_hostile_names_as_text_for_markdown_viewers(tmp_path):
+    """Names, titles and file names from the inputs never become HTML, links or table cells in build_report.md."""
+    import re
+
+    import markdown_it
+
+    hostile = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "[a](javascript:alert(3))", "x|y"]
+    raw = raw_with_history(tmp_path / "raw")
+    rows = "".join(f"{n},河南省,2022,gdp,1,亿元\n" for n in hostile)
+    write_source(raw, "[b](javascript:alert(4)).csv", "county,province,year,indicator,value_text,unit\n" + rows,
+                 "figures_long", title="<script>alert(5)</script>")
+    build(raw, tmp_path / "out", boundaries=False)
+    report = (tmp_path / "out" / "build_report.md").read_text(encoding="utf-8")
+    assert "<script" not in report and "<img" not in report and not re.search(r"(?<!\\)\]\(javascript", report)
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render(report)
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    for text in ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(2)&gt;",
+                 "[a](javascript:alert(3))", "x|y", "[b](javascript:alert(4)).csv"):
+        assert text in html  # shown as written, as text

@@ -17,8 +17,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from typer.testing import CliRunner
 
+from countylib import escape
 from countylib.cli import app
-from countylib.output import batch, escape, export, fonts, render
+from countylib.output import batch, export, fonts, render
 from tests.projects import KERNELSPEC, report_project
 
 runner = CliRunner()

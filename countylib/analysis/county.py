@@ -10,10 +10,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from countylib import escape
 from countylib.data import indicators as ind
 from countylib.data import regions
 from countylib.data.load import load
-from countylib.output import escape, plotting, tables
+from countylib.output import plotting, tables
 
 
 class CountyNotFoundError(KeyError):

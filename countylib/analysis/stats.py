@@ -33,8 +33,8 @@ from statsmodels.regression.linear_model import RegressionResultsWrapper
 from statsmodels.stats.diagnostic import het_breuschpagan
 from statsmodels.stats.stattools import jarque_bera
 
+from countylib import escape
 from countylib.data import indicators as ind
-from countylib.output import escape
 
 #: Fewest residual degrees of freedom with which standard errors and p-values are reported. A
 #: bivariate regression needs N >= 10; each control or fixed-effect dummy raises that by one.
