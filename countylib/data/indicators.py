@@ -73,6 +73,8 @@ class Indicator:
     range: dict[str, tuple[float, float]] = field(default_factory=dict)
     typical: dict[str, float] = field(default_factory=dict)
     per_capita: str | None = None
+    #: Pairs with figures of any year (area: its year is the boundaries' vintage), the year stated.
+    any_year: bool = False
 
     def allowed(self, level: str = "county") -> tuple[float, float] | None:
         """(min, max) the registry allows at ``level``, or None when it states no range.

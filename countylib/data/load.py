@@ -100,6 +100,23 @@ def _frozen(value):
     return tuple(value) if isinstance(value, list | tuple) else value
 
 
+def nearest_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per (adcode, indicator) of a tidy table: the figure of the year nearest ``year`` (the later of
+    two equally near). For indicators that pair with any year (``any_year`` in the registry: area, whose
+    year is the boundaries' vintage); the ``year`` column keeps each figure's own year.
+
+    >>> t = pd.DataFrame({"adcode": ["a", "a", "b"], "indicator": "area", "year": [2021, 2024, 2019],
+    ...                   "value": [1.0, 2.0, 3.0]})
+    >>> nearest_year(t, 2022)[["adcode", "year", "value"]].values.tolist()
+    [['a', 2021, 1.0], ['b', 2019, 3.0]]
+    """
+    if table.empty:
+        return table
+    order = table.assign(_d=(table.year - year).abs(), _later=-table.year)
+    return (order.sort_values(["adcode", "indicator", "_d", "_later"]).drop_duplicates(["adcode", "indicator"])
+            .drop(columns=["_d", "_later"]).reset_index(drop=True))
+
+
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 _YEAR_TEXT = re.compile(r"\s*(\d{4})\s*年?\s*")
 
