@@ -395,8 +395,8 @@ BROKEN = [
      "year_range.csv.meta.yaml: reader: year: year 1850 is not a whole number between 1949 and 2100"),
     ("year_text.csv", "地区,地区生产总值（亿元）\n巩义市,1\n", "wide", "reader:\n  year: 2022年\n",
      "year '2022年' is not a whole number"),
-    ("row_year.csv", "county,year,indicator,value_text,unit\n巩义市,2022,gdp,1,亿元\n巩义市,20222,gdp,1,亿元\n",
-     "figures_long", "", "row_year.csv row 3: year '20222' is not a whole number between 1949 and 2100"),
+    ("row_year.csv", "county,year,indicator,value_text,unit\n巩义市,20222,gdp,1,亿元\n",
+     "figures_long", "", "row_year.csv: no row could be read (row 2: year '20222' is not a whole number"),
     ("no_unit.csv", "地区,地区生产总值\n巩义市,962.58\n", "wide", HENAN_2022,
      "no_unit.csv: column '地区生产总值' (gdp, money) has no unit"),
     ("reader_opts.csv", "地区,地区生产总值（亿元）\n巩义市,1\n", "wide", "reader:\n  yaer: 2022\n",
@@ -592,3 +592,43 @@ def test_build_report_shows_hostile_names_as_text_for_markdown_viewers(tmp_path)
     for text in ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(2)&gt;",
                  "[a](javascript:alert(3))", "x|y", "[b](javascript:alert(4)).csv"):
         assert text in html  # shown as written, as text
+
+
+# ------------------------------------------------------------------------------------------------------
+# Bad input: a bad row is set aside with its file, row and reason; every good row is kept
+# ------------------------------------------------------------------------------------------------------
+
+GOOD_ROWS = ["巩义市,410181,河南省,2022,gdp,962.58,亿元", "登封市,,河南省,2022,gdp,478.4,亿元",
+             "兰考县,410225,河南省,2022,pop_resident,76.49,万人", "新郑市,410184,河南省,2022,gdp_growth,4.1,%"]
+BAD_ROWS = [
+    ("巩义市,410181,河南省,20222,gdp,1,亿元", "year '20222' is not a whole number between 1949 and 2100"),
+    ("巩义市,410181,河南省,,gdp,1,亿元", "year '' is not a whole number"),
+    ("巩义市,410181,河南省,2021,gdp,1,2,亿元", "the row has 8 cells and the header 7"),
+    ("巩义市,410181,河南省,2021,gdp", "the row has 5 cells and the header 7"),
+    ("不存在县,,河南省,2021,gdp,100,亿元", "name not resolved (unknown): 不存在县"),
+    ("巩义市,41018x,河南省,2021,gdp,100,亿元", "adcode is not 6 digits: 41018x"),
+    ("巩义市,410181,河南省,2021,gpd,100,亿元", "unknown indicator: gpd"),
+    ("巩义市,410181,河南省,2021,gdp,abc,亿元", "not a number: 'abc'"),
+    ("巩义市,410181,河南省,2021,gdp,100,", "no unit written for a money figure"),
+    ("巩义市,410181,河南省,2021,fiscal_revenue,5000,元/人", "a per-person figure is not a total"),
+    ("巩义市,410181,河南省,2021,gdp,3000000,亿元", "likely 万元 read as 亿元"),
+    (",,,2021,gdp,1,亿元", "figures in a row with no name or code"),
+]
+
+
+@pytest.mark.parametrize(("bad", "reason"), BAD_ROWS, ids=[r for _, r in BAD_ROWS])
+def test_one_bad_row_is_rejected_with_file_row_and_reason_and_every_good_row_is_kept(tmp_path, bad, reason):
+    raw = raw_with_history(tmp_path / "raw")
+    lines = [*GOOD_ROWS[:2], bad, *GOOD_ROWS[2:]]  # the bad row is row 4 of the file
+    _add(raw, "f.csv", "county,adcode,province,year,indicator,value_text,unit\n" + "\n".join(lines) + "\n",
+         kind="figures_long", extra="")
+    result = build(raw, tmp_path / "out", boundaries=False)
+    kept = _tidy(tmp_path / "out", "f.csv")
+    assert kept == [("410181", "county", 2022, "gdp", 962.58, "exact"), ("410184", "county", 2022, "gdp_growth", 4.1,
+                    "exact"), ("410185", "county", 2022, "gdp", 478.4, "exact"),
+                    ("410225", "county", 2022, "pop_resident", 76.49, "exact")]
+    rejects = pd.read_csv(tmp_path / "out" / "rejects.csv", dtype=str, keep_default_na=False)
+    assert rejects[["source_id", "source_row"]].values.tolist() == [["f.csv", "4"]]
+    assert reason in rejects.reason.iloc[0]
+    assert result.counts["read"] == 5 and countylib.sources(folder=tmp_path / "out").set_index("source_id").loc[
+        "f.csv", ["read", "kept", "rejected"]].tolist() == [5, 4, 1]

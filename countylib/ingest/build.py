@@ -73,13 +73,20 @@ class BuildResult:
     report_path: Path | None = None
 
 
-def _read_all(sources: list[Source], bar: tqdm) -> tuple[pd.DataFrame, dict, dict]:
+def _read_all(sources: list[Source], bar: tqdm, rejects: list[pd.DataFrame] | None = None
+              ) -> tuple[pd.DataFrame, dict, dict]:
+    """Every source's figures; rows a reader set aside (``attrs["rejected"]``) go to ``rejects``."""
     frames, columns, unmapped = [], {}, {}
     for src in sources:
         bar.set_postfix_str(src.source_id[:40])
         figs = read_source(src)
         unmapped[src.source_id] = list(figs.attrs.get("unmapped_columns", []))
         columns[src.source_id] = list(figs.attrs.get("columns", []))
+        set_aside = figs.attrs.get("rejected") or []
+        if rejects is not None and set_aside:
+            rejects.append(pd.DataFrame(set_aside).assign(**provenance(src), source_id=src.source_id).rename(
+                columns={"row": "source_row"}))
+        figs.attrs = {}
         frames.append(figs.assign(**provenance(src)))
         bar.update(1)
     cols = readers.FIGURE_COLUMNS + readers.LAYOUT_COLUMNS + ["source_id"]
@@ -182,9 +189,10 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     figure_sources = [s for s in sources if s.kind in READERS]
     rejects: list[pd.DataFrame] = []
 
-    figs, columns, unmapped = _read_all(figure_sources, bar)
-    n_read = len(figs)
-    read_counts = figs["source_id"].value_counts().to_dict() if n_read else {}
+    figs, columns, unmapped = _read_all(figure_sources, bar, rejects)
+    n_read = len(figs) + sum(len(r) for r in rejects)
+    read_counts = pd.concat([figs[["source_id"]], *[r[["source_id"]] for r in rejects]]).source_id.value_counts(
+        ).to_dict() if n_read else {}
     bar.set_postfix_str("resolving names")
     figs, zones = steps.attach_codes(figs, rejects, history_path)
     bar.update(1)
@@ -393,8 +401,14 @@ def _rejects_frame(rejects: list[pd.DataFrame]) -> pd.DataFrame:
         frames.append(r.reindex(columns=REJECT_COLUMNS))
     out = pd.concat(frames, ignore_index=True)
     out["adcode"] = out["adcode"].fillna("").astype(str)
-    return out.sort_values(["source_id", "source_row", "indicator", "column"],
-                           key=lambda s: s.astype(str)).reset_index(drop=True)
+    return out.sort_values(["source_id", "source_row", "indicator", "column"], key=_sort_key).reset_index(drop=True)
+
+
+def _sort_key(s: pd.Series) -> pd.Series:
+    """Rows in file order (row 2 before row 10), everything else as text."""
+    if s.name == "source_row":
+        return pd.to_numeric(s, errors="coerce").fillna(-1)
+    return s.astype(str)
 
 
 def _count_by_source(rejects: list[pd.DataFrame], zones: pd.DataFrame, table: pd.DataFrame) -> dict:
