@@ -378,6 +378,7 @@ def resolve_list(src: Source, history_path: Path | None = None) -> pd.DataFrame:
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame = frame.reset_index(drop=True)
+    frame.attrs = {}  # what a step left there (a pandera schema) is no data, and pandas would write it
     frame.to_parquet(path, index=False, compression="zstd")
 
 
