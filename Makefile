@@ -6,7 +6,14 @@ STAMP  := $(VENV)/.countylib-installed
 RUN    ?= latest
 YEAR   ?= 2022
 
-.PHONY: help install build reports test lint lab bench clean
+# The lowest versions pyproject.toml allows, in a venv of their own: proof that the declared floors are true.
+LOWEST := .venv-lowest
+LOWEST_STAMP := $(LOWEST)/.countylib-installed
+SMOKE  := tests/test_units.py tests/test_readers.py tests/test_yearbook_sheets.py tests/test_build.py \
+          tests/test_build_lock.py tests/test_api.py tests/test_regions.py tests/test_lists.py tests/test_compare.py \
+          tests/test_stats.py tests/test_plotting.py tests/test_maps.py tests/test_cli.py tests/test_dependencies.py
+
+.PHONY: help install build reports test test-lowest lint lab bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -38,8 +45,20 @@ reports: build  ## build, render the bundled analyses and every Henan county rep
 	$(VENV)/bin/countylib render county --province 河南省 --year $(YEAR) --run $(RUN)
 	$(VENV)/bin/countylib render check reports/$(RUN)
 
-test: $(STAMP)  ## run the test suite (lint included)
+test: $(STAMP)  ## run the test suite (lint included); in CI (CI=true) also test-lowest
 	$(PY) -m pytest -q
+	@if [ "$(CI)" = "true" ]; then $(MAKE) --no-print-directory test-lowest; fi
+
+$(LOWEST_STAMP): pyproject.toml
+	@test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install -qq --disable-pip-version-check uv
+	$(LOWEST)/bin/uv pip install -q --python $(LOWEST)/bin/python --resolution lowest-direct -e ".[reports,dev]"
+	@touch $(LOWEST_STAMP)
+
+test-lowest: $(LOWEST_STAMP)  ## smoke tests on the lowest declared versions of every dependency (.venv-lowest)
+	@$(LOWEST)/bin/python -c "import importlib.metadata as m; print('lowest:', ', '.join(f'{p} {m.version(p)}' \
+		for p in ('pandas', 'numpy', 'pandera', 'shapely', 'geopandas', 'matplotlib', 'pyarrow', 'statsmodels')))"
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider $(SMOKE)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check conftest.py countylib tests benchmarks

@@ -25,11 +25,15 @@ def build(
     no_boundaries: bool = typer.Option(False, "--no-boundaries", help="Skip the boundary cache (faster)."),
     progress: bool = typer.Option(None, "--progress/--no-progress",
                                   help="Progress bar on stderr (default: when stderr is a terminal)."),
+    wait: bool = typer.Option(True, "--wait/--no-wait",
+                              help="While another build runs: wait for it (default), or stop at once."),
 ) -> None:
     """Build data/processed from data/raw and write build_report.md.
 
     A broken input (empty file, invalid sidecar, a year that is not a year, a money column without a unit)
     stops the build with one line naming the file and exit code 2; the previous output stays as it was.
+    One build runs at a time: a second one waits (saying so), or with --no-wait stops with exit code 2;
+    a file of data/raw changed during the build stops it too, replacing nothing.
 
     Example:  countylib build
     """
@@ -40,7 +44,7 @@ def build(
 
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        result = run(boundaries=not no_boundaries, progress=show)
+        result = run(boundaries=not no_boundaries, progress=show, wait=wait)
     except BuildError as exc:
         typer.secho(f"build failed: {exc}", fg="red", err=True)
         raise typer.Exit(2) from None
@@ -317,6 +321,7 @@ def render_notebook_cmd(
 
     Example:  countylib render notebook notebooks/choropleth.ipynb -p indicator gdp -p year 2022
     """
+    import os
     import time
     from pathlib import Path
 
@@ -338,25 +343,70 @@ def render_notebook_cmd(
     nb_path = Path(path)
     if not nb_path.is_file():
         raise _render_exit(f"notebook not found: {nb_path}")
+    made: list[Path] = []
     try:
         out_dir = reports_dir() / batch.check_run_name(run)
         params = render.check_parameters(nb_path, dict(zip(names, values, strict=True)))
         if "output_dir" in render.notebook_parameters(nb_path):
-            params.setdefault("output_dir", str(out_dir.resolve()))
+            params["output_dir"] = str(_output_dir(params.get("output_dir"), out_dir))
+        made = _folders_to_make(out_dir)
         batch.check_writable(out_dir)
     except (batch.BatchError, render.ParameterError) as exc:
+        _remove_empty(made)
         raise _render_exit(f"{nb_path.name}: {exc}") from None
     stem = render.safe_filename(nb_path.stem + "".join(f"-{v}" for k, v in params.items() if k != "output_dir"))
     t0 = time.perf_counter()
     try:
         out = render.render_notebook(nb_path, out_dir / f"{stem}.html", params, no_input=not show_input)
     except render.KernelStartError as exc:
-        raise _render_exit(str(exc)) from None
+        _remove_empty(made)
+        raise _render_exit(str(exc).splitlines()[0]) from None
     except KeyboardInterrupt:
+        _remove_empty(made)
         raise _render_exit(f"{nb_path.name}: interrupted", 130) from None
     except Exception as exc:  # noqa: BLE001
-        raise _render_exit(f"{nb_path.name} failed: {render.short_error(exc)}", 1) from None
+        _remove_empty(made)
+        detail = render.short_error(exc)
+        if os.environ.get("COUNTYLIB_DEBUG"):
+            raise _render_exit(f"{nb_path.name} failed: {detail}", 1) from None
+        more = " (set COUNTYLIB_DEBUG=1 for the notebook's traceback)" if "\n" in detail else ""
+        raise _render_exit(f"{nb_path.name} failed: {detail.splitlines()[0]}{more}", 1) from None
     typer.echo(f"wrote {out} in {time.perf_counter() - t0:.1f} s")
+
+
+def _folders_to_make(folder) -> list:
+    """``folder`` and those of its parents that do not exist yet, deepest first."""
+    out = []
+    while not folder.exists() and folder != folder.parent:
+        out.append(folder)
+        folder = folder.parent
+    return out
+
+
+def _remove_empty(folders: list) -> None:
+    """Remove the folders a failed command made, if they are still empty (deepest first)."""
+    for f in folders:
+        try:
+            f.rmdir()
+        except OSError:
+            return
+
+
+def _output_dir(given, run_dir):
+    """The folder a notebook writes its files (figures) into: inside the run folder, given or not; a path
+    that leads out of ``reports/<run>/`` (``../../x``, ``/tmp``) is refused."""
+    from pathlib import Path
+
+    from countylib.output import batch
+
+    if not given:
+        return run_dir.resolve()
+    target = Path(given)
+    target = (target if target.is_absolute() else run_dir / target).resolve()
+    if not target.is_relative_to(run_dir.resolve()):
+        raise batch.BatchError(f"-p output_dir {given!r} leads out of the run folder {run_dir}; give a folder "
+                               "inside it (a plain name such as maps) or leave it out")
+    return target
 
 
 def _not_rendered(codes: set[str], province: str, districts: bool) -> str:

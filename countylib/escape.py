@@ -22,6 +22,24 @@ def html(text) -> str:
     return _html.escape(str(text), quote=True)
 
 
+_INLINE = re.compile(r"([\\`*\[\]~|])|(?<!\w)_|_(?!\w)|^(#)")
+
+
+def markdown_inline(text) -> str:
+    """``text`` for a Markdown document that is read rendered and as plain text alike (``build_report.md``):
+    on one line, ``&`` and ``<`` as entities (no HTML element can start), and only what a viewer would turn
+    into a link, emphasis or a table cell backslash-escaped (brackets, backticks, ``*``, ``~``, ``|``, a
+    ``_`` at a word's edge, a leading ``#``); parentheses, dots, ``+``, ``>`` and ``_`` inside names stay as
+    written.
+
+    >>> print(markdown_inline("[a](javascript:alert(1)) <img src=x onerror=alert(2)> x|y 地区_总量 _em_ 16 > 3"))
+    \\[a\\](javascript:alert(1)) &lt;img src=x onerror=alert(2)> x\\|y 地区_总量 \\_em\\_ 16 > 3
+    """
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return _INLINE.sub(lambda m: "\\" + m.group(0), text)
+
+
 def markdown(text) -> str:
     """``text`` for a Markdown cell: shown exactly as written, on one line, with no markup, link or maths.
 

@@ -12,7 +12,6 @@ from countylib.ingest.validate import (  # noqa: F401
     FULL_SCOPE,
     INDICATOR_SCHEMA,
     KIND_RANGES,
-    LEVEL_RANGES,
     PARTIAL_SCOPE,
     PLAUSIBLE_FACTOR,
     PLAUSIBLE_MIN_N,
@@ -20,6 +19,7 @@ from countylib.ingest.validate import (  # noqa: F401
     QUALITY_RANK,
     SECTOR_TOLERANCE,
     SECTORS,
+    VOTE_FACTOR,
     ConflictError,
     allowed_range,
     check_duplicates,
@@ -31,8 +31,8 @@ from countylib.ingest.validate import (  # noqa: F401
 )
 
 __all__ = [
-    "FLAGS", "FLAG_RANK", "QUALITY_RANK", "PREFERENCE", "LEVEL_RANGES", "KIND_RANGES",
-    "PLAUSIBLE_FACTOR", "PLAUSIBLE_MIN_N", "SECTOR_TOLERANCE", "ConflictError", "INDICATOR_SCHEMA",
-    "schema_check", "allowed_range", "check_ranges", "check_plausibility", "PARTIAL_SCOPE",
-    "FULL_SCOPE", "preference_key", "check_duplicates", "SECTORS", "cross_checks",
+    "FLAGS", "FLAG_RANK", "QUALITY_RANK", "PREFERENCE", "KIND_RANGES", "PLAUSIBLE_FACTOR",
+    "PLAUSIBLE_MIN_N", "SECTOR_TOLERANCE", "ConflictError", "INDICATOR_SCHEMA", "schema_check",
+    "allowed_range", "check_ranges", "check_plausibility", "VOTE_FACTOR", "PARTIAL_SCOPE", "FULL_SCOPE",
+    "preference_key", "check_duplicates", "SECTORS", "cross_checks",
 ]

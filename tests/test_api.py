@@ -39,6 +39,35 @@ def test_all_sources_returns_duplicates(processed):
     assert len(countylib.load("gdp", prefecture="郑州", all_sources=True, folder=processed)) == 4
 
 
+def test_year_as_researchers_have_it_numpy_float_or_text(processed):
+    import numpy as np
+    import pandas as pd
+
+    expected = countylib.load("gdp", prefecture="郑州", year=2022, folder=processed)
+    assert len(expected) == 3
+    column = pd.Series([2022]).astype("int64")
+    for year in (np.int64(2022), np.int32(2022), 2022.0, np.float64(2022.0), "2022", column.iloc[0], [np.int64(2022)],
+                 np.array([2022]), range(2022, 2023), pd.Series([2022.0])):
+        got = countylib.load("gdp", prefecture="郑州", year=year, folder=processed)
+        assert got.equals(expected), repr(year)
+    both = countylib.load("gdp", year=np.array([2020, 2022], dtype="int32"), folder=processed)  # 洛阳's table is 2020
+    assert set(both.year) == {2020, 2022}
+
+
+@pytest.mark.parametrize("year", [2022.5, "二〇二二", "22", "2022-2023", True, 20220, [2022, None], [], object()],
+                         ids=repr)
+def test_what_is_not_a_year_is_refused_in_one_line_naming_it(processed, year):
+    with pytest.raises(ValueError, match=r"^year=.* (is not a year|names no year)") as info:
+        countylib.load("gdp", year=year, folder=processed)
+    assert "\n" not in str(info.value)
+
+
+def test_wide_table_with_every_source_is_refused_not_an_arbitrary_figure(processed):
+    with pytest.raises(ValueError, match="tidy form") as info:
+        countylib.load("gdp", prefecture="郑州", wide=True, all_sources=True, folder=processed)
+    assert "\n" not in str(info.value)
+
+
 def test_unknown_indicator_and_missing_build_give_clear_errors(processed, tmp_path):
     with pytest.raises(KeyError, match="Known keys"):
         countylib.load("gpd", folder=processed)

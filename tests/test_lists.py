@@ -189,3 +189,46 @@ def test_defects_read_in_chinese_on_a_report(bundled_entries):
     assert lists.problem_zh("not resolved (ambiguous) 鼓楼区 (320106, 410204)") == \
         "无法确定代码（名称有歧义）：鼓楼区 (320106, 410204)"
     assert lists.problem_zh("something else") == "something else"
+
+
+@pytest.fixture(scope="module")
+def with_area(tmp_path_factory):
+    """The pairing figures built with Henan's boundaries, so every unit has a computed area (year: the
+    boundaries' vintage)."""
+    from countylib.data import geo
+
+    from .conftest import raw_with_history
+    from .projects import META, figure_rows
+
+    root = tmp_path_factory.mktemp("area")
+    raw = raw_with_history(root / "raw")
+    (raw / "figures.csv").write_text(figure_rows(PAIRING_ROWS), encoding="utf-8")
+    (raw / "figures.csv.meta.yaml").write_text(META.format(title="fixture"), encoding="utf-8")
+    out = root / "processed"
+    out.mkdir()
+    geo.write_boundaries(henan_boundaries(), out / geo.BOUNDARY_FILE)
+    build(raw, out, boundaries=False)
+    return out
+
+
+def test_area_pairs_with_any_year_and_says_which(with_area, units):
+    from countylib.analysis import compare
+
+    area = pd.read_parquet(with_area / "indicators.parquet").query("indicator == 'area'")
+    vintage = int(area.year.iloc[0])
+    assert vintage != 2022 and set(area.year) == {vintage}  # areas exist for the boundaries' year only
+    km2 = area.set_index("adcode").value
+    t = lists.with_indicators(units, ["gdp", "area"], 2022, folder=with_area).set_index("adcode")
+    assert t.loc["410184", ["gdp", "area"]].tolist() == [700.0, km2["410184"]]
+    assert t.loc["410184", "year_used"] == 2022 and t.loc["410184", "area_year"] == vintage
+    assert t.year_used.dropna().to_dict() == {"410181": 2022, "410185": 2022, "410184": 2022, "410122": 2022}
+    assert t["area"].notna().sum() == 4 and pd.isna(t.loc["410183", "area"])  # 新密: no GDP in 2022
+    assert f"行政区域面积不随年份变化，与任何年份配对（所用数据为 {vintage} 年）" in t.attrs["pairing"]
+    table = compare.prefecture_table(["郑州市"], 2022, ["gdp", "area"], folder=with_area).set_index("adcode")
+    assert table.loc["410184", "area"] == km2["410184"] and table.attrs["years"]["area"] == [vintage]
+    assert table["area"].notna().all() and table.area_share.sum() == pytest.approx(100.0)
+
+
+def test_north_south_of_what_is_not_a_province_is_missing_not_south():
+    assert [lists.north_south(p) for p in ("", "  ", None, "火星省", "巩义市")] == [""] * 5
+    assert lists.north_south("河南省") == "北方" and lists.north_south("410000") == "北方"

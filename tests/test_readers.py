@@ -166,7 +166,11 @@ def test_figures_list_in_gbk_and_its_broken_rows(tmp_path):
     assert readers.read_figures_long(path).name.tolist() == ["巩义市"]
     path.write_text("county,year,indicator,value_text,unit\n巩义市,2022,gdp,1,亿元\n巩义市,二〇二二,gdp,1,亿元\n",
                     encoding="utf-8")
-    with pytest.raises(readers.ReaderError, match=r"list\.csv row 3: year '二〇二二'"):
+    figs = readers.read_figures_long(path)  # the row with a year that is not one is set aside, not the file
+    assert figs.row.tolist() == [2] and [(r["row"], r["reason"]) for r in figs.attrs["rejected"]] == [
+        (3, "year '二〇二二' is not a whole number between 1949 and 2100")]
+    path.write_text("county,year,indicator,value_text,unit\n巩义市,二〇二二,gdp,1,亿元\n", encoding="utf-8")
+    with pytest.raises(readers.ReaderError, match=r"list\.csv: no row could be read \(row 2: year '二〇二二'"):
         readers.read_figures_long(path)
     path.write_text("county,year,indicator,value_text,unit\n", encoding="utf-8")
     with pytest.raises(readers.ReaderError, match="header only"):

@@ -203,3 +203,28 @@ def test_each_report_in_a_warm_kernel_starts_as_in_a_fresh_kernel(tmp_path, bund
     errors = {o.key: o.error for o in result.outcomes if not o.ok}
     assert not errors, errors
     assert "clean start" in (tmp_path / "4.html").read_text(encoding="utf-8")
+
+
+def test_resume_fingerprint_covers_inlined_scripts_and_the_versions_that_draw_pages(tmp_path, monkeypatch):
+    """A page made with another sort script, another Leaflet or another nbconvert is not up to date."""
+    import shutil
+    from importlib import metadata
+
+    from countylib import paths
+    from countylib.output import fingerprints
+
+    pkg = tmp_path / "countylib"
+    shutil.copytree(paths.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(paths, "PACKAGE_DIR", pkg)
+    base = fingerprints.code_digest()
+    assert fingerprints.code_digest() == base  # nothing changed, same fingerprint
+    script = pkg / "output" / "templates" / "sort_table.js"
+    script.write_text(script.read_text(encoding="utf-8") + "\n// sorts differently\n", encoding="utf-8")
+    edited = fingerprints.code_digest()
+    assert edited != base
+    real = metadata.version
+    for package in ("nbconvert", "xstatic-leaflet", "matplotlib"):
+        monkeypatch.setattr(metadata, "version", lambda name, p=package: "0.0.1" if name == p else real(name))
+        assert fingerprints.code_digest() != edited, package
+    monkeypatch.setattr(metadata, "version", real)
+    assert fingerprints.code_digest() == edited

@@ -99,3 +99,47 @@ def test_no_import_hook_stands_in_for_modules():
     assert "meta_path" not in text
     for name in countylib.PUBLIC_MODULES:
         assert (PACKAGE / f"{name}.py").exists(), f"countylib.{name} is not a module file"
+
+
+def _public_names(module) -> list[str]:
+    """What a stage module offers: ``__all__``, else its own top-level functions, classes and constants."""
+    if hasattr(module, "__all__"):
+        return list(module.__all__)
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.append(node.name)
+        elif isinstance(node, ast.Assign):
+            names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.append(node.target.id)
+    return [n for n in names if not n.startswith("_") and n not in ("F", "T")]
+
+
+@pytest.mark.parametrize("face", sorted(FACES - {"countylib.render", "countylib.api"}))
+def test_each_public_face_offers_everything_its_stage_modules_offer(face):
+    """``from countylib import X`` has every public name of the stage modules it gathers: a function added
+    to a stage module and forgotten in its face would be invisible to researchers."""
+    import importlib
+
+    module = importlib.import_module(face)
+    gathered = {n.split(".")[0] for n in GRAPH[face] if n.startswith("countylib.") and level(n) < TOP}
+    assert gathered, f"{face} gathers no stage module"
+    for stage_module in sorted(gathered):
+        if stage_module.count(".") < 2:  # a ground-floor helper the face happens to use
+            continue
+        offered = set(module.__all__)
+        source = importlib.import_module(stage_module)
+        missing = [n for n in _public_names(source) if n not in offered and n in dir(source)
+                   and getattr(module, n, None) is None]
+        if stage_module in PRIMARY.get(face, (stage_module,)):
+            assert not missing, f"{face} lacks {missing} of {stage_module}"
+
+
+#: The stage modules a face stands for in full (others it takes a few names from).
+PRIMARY = {
+    "countylib.geo": ("countylib.data.geo",),
+    "countylib.maps": ("countylib.output.maps",),
+    "countylib.bulletin": ("countylib.ingest.bulletin",),
+}

@@ -117,3 +117,29 @@ def test_scientific_notation_from_a_spreadsheet_export_is_approximate():
     # A CSV saved from a spreadsheet shows large numbers rounded to six digits in scientific notation.
     assert units.parse_value("1.23457E+11", "元", "亿元") == (1234.57, "approximate")
     assert units.parse_value("123457000000", "元", "亿元") == (1234.57, "exact")
+
+
+def test_units_carry_a_dimension_and_per_person_is_not_a_total():
+    assert [units.dimension(u) for u in ("亿元", "元/人", "万元/人", "万人", "平方公里", "家", "%")] == [
+        "money", "money_per_person", "money_per_person", "people", "area", "count", "ratio"]
+    assert units.parse_value("113700", "元/人", "亿元")[1] == "invalid"  # never 0.001137 亿元 of GDP
+    assert units.parse_value("11.37", "万元/人", "亿元")[1] == "invalid"
+    out = units.parse_values(pd.Series(["11.37", "113700", "113700"]), pd.Series(["万元/人", "元", "人"]), "元",
+                             "money_per_person")
+    assert out.value.tolist()[:2] == [113700.0, 113700.0] and out.flag.tolist() == ["exact", "exact", "invalid"]
+    with pytest.raises(units.UnitError, match="a per-person figure is not a total"):
+        units.factor("元/人", "亿元")
+
+
+def test_every_indicator_states_a_dimension_its_canonical_unit_fits():
+    from countylib.data import indicators
+
+    for ind in indicators.registry().values():
+        if units.dimension(ind.unit) is not None:
+            assert units.fits(ind.unit, ind.dimension), ind.key
+        else:
+            assert ind.dimension == "other", ind.key
+    assert indicators.get("gdp").per_capita == "gdp_per_capita"
+    assert indicators.get("gdp_per_capita").dimension == "money_per_person"
+    assert units.indicator_for("gdp", "万元/人")[0] == "gdp_per_capita"
+    assert units.indicator_for("gdp_per_capita", "元")[0] == "gdp_per_capita"

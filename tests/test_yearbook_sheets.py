@@ -429,3 +429,35 @@ def test_a_title_spanning_two_years_names_no_single_year(tmp_path):
     path.write_bytes(_csv([rows[0], ["地区", "地区生产总值（亿元）", ""], ["巩义市", "962.58", ""]]))
     with pytest.raises(readers.ReaderError, match="no year: the title names several"):
         readers.read_wide(path)
+
+
+def test_wrong_sources_never_make_right_rows_look_wrong():
+    """Three sources of per-person figures read as GDP (in range, far below any county's GDP) outnumber
+    the two right ones; the registry's typical value keeps them from voting, so only they are rejected."""
+    right = {"a": [962.58, 810.33, 720.88], "b": [1401.35, 430.2, 583.45]}
+    wrong = {f"pp{i}": [0.00098, 0.00064, 0.00113] for i in range(3)}
+    rows = [(s, v) for s, vals in {**right, **wrong}.items() for v in vals]
+    frame = pd.DataFrame({"adcode": [f"{k:06d}" for k in range(len(rows))], "year": 2022, "indicator": "gdp",
+                          "level": "county", "source_id": [s for s, _ in rows], "value": [v for _, v in rows]})
+    kept, rejected = validate.check_plausibility(frame)
+    assert sorted(set(kept.source_id)) == ["a", "b"] and len(kept) == 6
+    assert len(rejected) == 9 and rejected.reason.str.contains("of 6 county figures of 地区生产总值 from 2 sources").all()
+    # a source alone, and no right one: the registry's typical value is the reference
+    kept, rejected = validate.check_plausibility(frame[frame.source_id == "pp0"])
+    assert kept.empty and rejected.reason.iloc[0] == (
+        "0.00098 亿元 is 1/100,000 of the typical 300 亿元 of a county's 地区生产总值 (indicator registry): "
+        "likely a unit error")
+
+
+def test_gdp_column_printed_per_person_is_read_as_gdp_per_capita(tmp_path):
+    raw = raw_with_history(tmp_path / "raw")
+    write_source(raw, "pc.csv", "", "wide", extra="reader:\n  year: 2022\n  province: 河南省\n")
+    (raw / "pc.csv").write_bytes(_csv([["地区", "地区生产总值（元/人）", "地区生产总值（亿元）", "一般公共预算收入（元/人）"],
+                                       ["巩义市", "113700", "962.58", "5000"], ["新安县", "63500", "305.0", "2100"]]))
+    out = tmp_path / "out"
+    build(raw, out, boundaries=False)
+    assert _values(out, "pc.csv") == {("410181", 2022, "gdp_per_capita"): 113700.0, ("410181", 2022, "gdp"): 962.58,
+                                      ("410323", 2022, "gdp_per_capita"): 63500.0, ("410323", 2022, "gdp"): 305.0}
+    report = (out / "build_report.md").read_text(encoding="utf-8")
+    assert "read as 人均地区生产总值 (gdp_per_capita)" in report
+    assert "一般公共预算收入（元/人） (heading prints 元/人" in report and "a per-person figure is not a total" in report

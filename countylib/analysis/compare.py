@@ -17,7 +17,7 @@ import pandas as pd
 from countylib.analysis import stats
 from countylib.data import indicators as ind
 from countylib.data import regions
-from countylib.data.load import load
+from countylib.data.load import load, nearest_year
 
 COUNTY_ECONOMY_ZH = "县域（县、县级市）"
 
@@ -35,12 +35,21 @@ def prefecture_table(prefectures: list[str], year: int, indicators: list[str],
     """One row per county of the given prefectures, one column per indicator; missing stays NaN.
     Adds each county's share (%) of its prefecture's sum over counties with data (``<key>_share``), for
     indicators that add up (not for shares, rates or figures per person). Prefectures keep the order they
-    are given in; counties within each follow their codes."""
+    are given in; counties within each follow their codes. An indicator that pairs with any year
+    (``area``: its year is the boundaries' vintage) takes each county's figure nearest ``year``; the years
+    used are in ``.attrs["years"]``."""
     units = pd.concat([_prefecture_units(p).assign(_order=i) for i, p in enumerate(prefectures)],
                       ignore_index=True)
     if county_economy_only:
         units = units[units.county_economy]
-    data = load(indicators, year=year, wide=True, folder=folder)
+    timed = [k for k in indicators if not ind.get(k).any_year]
+    data = load(timed, year=year, wide=True, folder=folder) if timed else pd.DataFrame(columns=["adcode"])
+    years = {k: [year] for k in timed}
+    for k in (k for k in indicators if ind.get(k).any_year):
+        near = nearest_year(load(k, folder=folder).dropna(subset=["value"]), year)
+        data = data.merge(near[["adcode", "value"]].rename(columns={"value": ind.get(k).key}), on="adcode",
+                          how="outer")
+        years[k] = sorted(set(near.year[near.adcode.isin(units.adcode)].astype(int)))
     out = units[["adcode", "name", "kind", "prefecture_adcode", "prefecture_name", "_order"]].merge(
         data.drop(columns=["name", "year"], errors="ignore"), on="adcode", how="left")
     for k in indicators:
@@ -48,7 +57,9 @@ def prefecture_table(prefectures: list[str], year: int, indicators: list[str],
             out[k] = float("nan")
         if ind.get(k).additive:
             out[f"{k}_share"] = stats.share_of_parent(out, k, "prefecture_adcode")
-    return out.sort_values(["_order", "adcode"]).drop(columns="_order").reset_index(drop=True)
+    out = out.sort_values(["_order", "adcode"]).drop(columns="_order").reset_index(drop=True)
+    out.attrs["years"] = years
+    return out
 
 
 def summary(table: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:

@@ -123,12 +123,18 @@ def region_of(province: str) -> str:
 
 
 def north_south(province: str) -> str:
-    """北方 or 南方 by the Qinling–Huaihe convention.
+    """北方 or 南方 by the Qinling–Huaihe convention; '' (missing) for anything that is not a province
+    (an empty name, a typo, a county): never 南方 by default.
 
-    >>> north_south("河南"), north_south("江苏省")
-    ('北方', '南方')
+    >>> north_south("河南"), north_south("江苏省"), north_south("410000"), north_south(""), north_south("火星省")
+    ('北方', '南方', '北方', '', '')
     """
-    short = regions.short_name(vocab.clean_name(province), "province")
+    if not isinstance(province, str) or not province.strip():
+        return ""
+    name = regions.province_name(province)
+    if name is None:
+        return ""
+    short = regions.short_name(vocab.clean_name(name), "province")
     return "北方" if short in NORTH else "南方"
 
 
@@ -247,6 +253,9 @@ def with_indicators(frame: pd.DataFrame, keys: list[str], year: int, tolerance: 
     two equally close years) in which *every* indicator in ``keys`` has a figure; a unit with no
     such year gets no values, so a regression never pairs, say, 2021 R&D with 2022 GDP. To pair
     different years on purpose, name them: ``years={"rd_intensity": 2021, "gdp": 2022}``.
+    Indicators that pair with any year (``any_year`` in the registry: ``area``, computed from the
+    boundaries for their vintage) take the figure nearest the year used, whatever its year, and
+    ``<key>_year`` and ``.attrs["pairing"]`` say which year that is.
 
     Adds ``<key>`` and ``<key>_year`` per indicator, ``year_used`` (the common year, or NA) and
     ``years_available`` (for units that have every indicator within the window but in no common
@@ -260,40 +269,74 @@ def with_indicators(frame: pd.DataFrame, keys: list[str], year: int, tolerance: 
     keys = [ind.get(k).key for k in keys]
     data = load(keys, level="county", folder=folder).dropna(subset=["value"])
     data = data[data.adcode.isin(frame.adcode.dropna())]
+    any_year = [k for k in keys if ind.get(k).any_year and not (years and k in years)]
+    timed = [k for k in keys if k not in any_year]
     out = frame.copy()
     if years is not None:
-        missing = [k for k in keys if k not in years]
+        missing = [k for k in timed if k not in years]
         if missing:
             raise KeyError(f"years names no year for {missing}; give one year per indicator")
-        for k in keys:
+        for k in timed:
             part = data[(data.indicator == k) & (data.year == years[k])].set_index("adcode")
             out[k] = out.adcode.map(part.value)
             out[f"{k}_year"] = out.adcode.map(part.year).astype("Int64")
-        same = len({years[k] for k in keys}) == 1
-        out["year_used"] = pd.array([years[keys[0]] if same else pd.NA] * len(out), dtype="Int64")
-        out.loc[out[keys].isna().any(axis=1), "year_used"] = pd.NA
+        same = len({years[k] for k in timed}) <= 1
+        first = years[timed[0]] if timed else year
+        out["year_used"] = pd.array([first if same else pd.NA] * len(out), dtype="Int64")
+        out.loc[out[timed].isna().any(axis=1), "year_used"] = pd.NA
         out["years_available"] = ""
-        out.attrs["pairing"] = "按指定年份：" + "，".join(f"{k} {years[k]} 年" for k in keys)
-        return out
+        out.attrs["pairing"] = "按指定年份：" + "，".join(f"{k} {years[k]} 年" for k in timed)
+        return _with_any_year(out, data, any_year, year)
     window = data[(data.year - year).abs() <= tolerance]
-    have = window.groupby(["adcode", "year"]).indicator.nunique()
-    complete = have[have == len(set(keys))].reset_index()[["adcode", "year"]]
-    complete = complete.assign(_d=(complete.year - year).abs(), _later=-complete.year)
-    chosen = complete.sort_values(["adcode", "_d", "_later"]).drop_duplicates("adcode").set_index("adcode").year
-    out["year_used"] = out.adcode.map(chosen).astype("Int64")
-    for k in keys:
+    if timed:
+        have = window[window.indicator.isin(timed)].groupby(["adcode", "year"]).indicator.nunique()
+        complete = have[have == len(set(timed))].reset_index()[["adcode", "year"]]
+        complete = complete.assign(_d=(complete.year - year).abs(), _later=-complete.year)
+        chosen = complete.sort_values(["adcode", "_d", "_later"]).drop_duplicates("adcode").set_index("adcode").year
+        out["year_used"] = out.adcode.map(chosen).astype("Int64")
+    else:
+        out["year_used"] = pd.array([year] * len(out), dtype="Int64")
+    for k in timed:
         part = window[window.indicator == k].set_index(["adcode", "year"]).value
         idx = list(zip(out.adcode, out.year_used, strict=True))
         out[k] = [part.get(i, np.nan) if pd.notna(i[1]) else np.nan for i in idx]
         out[f"{k}_year"] = out.year_used.where(out[k].notna())
     avail = (window.sort_values("year").groupby(["adcode", "indicator"]).year
              .agg(lambda ys: "/".join(map(str, ys))))
-    text = {a: "；".join(f"{ind.get(k).name_zh} {avail[(a, k)]}" for k in keys)
-            for a in window.adcode.unique() if all((a, k) in avail.index for k in keys)}
+    text = {a: "；".join(f"{ind.get(k).name_zh} {avail[(a, k)]}" for k in timed)
+            for a in window.adcode.unique() if all((a, k) in avail.index for k in timed)}
     out["years_available"] = out.adcode.map(text).fillna("").where(out.year_used.isna(), "")
-    out.attrs["available"] = {k: int(out.adcode.isin(window.adcode[window.indicator == k]).sum()) for k in keys}
     window_txt = f"{year} 年" if tolerance == 0 else f"{year - tolerance}–{year + tolerance} 年"
     out.attrs["pairing"] = f"同一年份配对：{window_txt}内各指标都有数据的年份，取最接近 {year} 年者"
+    out = _with_any_year(out, data, any_year, year)
+    out.attrs["available"] = {k: int(out.adcode.isin((data if k in any_year else window).adcode[
+        (data if k in any_year else window).indicator == k]).sum()) for k in keys}
+    return out
+
+
+def _with_any_year(out: pd.DataFrame, data: pd.DataFrame, keys: list[str], year: int) -> pd.DataFrame:
+    """Columns of indicators that pair with any year (area): each unit's figure nearest its year used (else
+    ``year``), only for units paired in a year; ``<key>_year`` is the figure's own year, and the pairing
+    note says so."""
+    from countylib.data import indicators as ind
+    from countylib.data.load import nearest_year
+
+    attrs = dict(out.attrs)
+    for k in keys:
+        part = data[data.indicator == k]
+        values, years_ = [], []
+        for code, used in zip(out.adcode, out.year_used, strict=True):
+            rows = part[part.adcode == code] if pd.notna(used) else part.iloc[:0]
+            best = nearest_year(rows, int(used)) if len(rows) else rows
+            values.append(float(best.value.iloc[0]) if len(best) else np.nan)
+            years_.append(int(best.year.iloc[0]) if len(best) else pd.NA)
+        out[k] = values
+        out[f"{k}_year"] = pd.array(years_, dtype="Int64")
+        shown = sorted(set(out[f"{k}_year"].dropna().astype(int)))
+        vintage = "、".join(map(str, shown)) + " 年" if shown else "无数据"
+        attrs["pairing"] = (attrs.get("pairing", "") + f"；{ind.get(k).name_zh}不随年份变化，与任何年份配对"
+                            f"（所用数据为 {vintage}）")
+    out.attrs = attrs
     return out
 
 

@@ -53,6 +53,13 @@ class CensusSpec:
         return not self.column
 
 
+#: What an indicator's figures measure; a published unit must be of the same dimension (see
+#: ``countylib.ingest.units``). Per-person figures are never totals.
+DIMENSIONS = ("money", "money_per_person", "people", "area", "area_per_person", "count", "ratio", "other")
+#: Levels a ``range`` or ``typical`` entry may name; ``*`` stands for every level.
+LEVELS = ("county", "prefecture", "province")
+
+
 @dataclass(frozen=True)
 class Indicator:
     key: str
@@ -60,10 +67,32 @@ class Indicator:
     name_en: str
     unit: str
     kind: str
+    dimension: str = "other"
     description: str = ""
     aliases: tuple[str, ...] = field(default_factory=tuple)
     higher_is_better: bool | None = None
     census: CensusSpec | None = None
+    range: dict[str, tuple[float, float]] = field(default_factory=dict)
+    typical: dict[str, float] = field(default_factory=dict)
+    per_capita: str | None = None
+    #: Pairs with figures of any year (area: its year is the boundaries' vintage), the year stated.
+    any_year: bool = False
+
+    def allowed(self, level: str = "county") -> tuple[float, float] | None:
+        """(min, max) the registry allows at ``level``, or None when it states no range.
+
+        >>> get("gdp").allowed("province"), get("gdp_per_capita").allowed("county"), get("urbanization").allowed()
+        ((0.0, 200000.0), (0.0, 2000000.0), None)
+        """
+        return _at_level(self.range, level)
+
+    def typical_value(self, level: str = "county") -> float | None:
+        """The order of magnitude of a figure at ``level`` (the plausibility check's anchor), or None.
+
+        >>> get("gdp").typical_value("county"), get("urbanization").typical_value()
+        (300.0, None)
+        """
+        return _at_level(self.typical, level)
 
     @property
     def label(self) -> str:
@@ -116,8 +145,20 @@ def _registry() -> dict[str, Indicator]:
         spec["aliases"] = tuple(str(a) for a in spec.get("aliases", ()))
         if spec.get("census"):
             spec["census"] = _census_spec(spec["census"])
+        spec["range"] = {str(lv): (float(lo), float(hi)) for lv, (lo, hi) in (spec.get("range") or {}).items()}
+        spec["typical"] = {str(lv): float(v) for lv, v in (spec.get("typical") or {}).items()}
         out[key] = Indicator(key=key, **spec)
+    for i in out.values():
+        bad = [lv for lv in (*i.range, *i.typical) if lv not in (*LEVELS, "*")]
+        if i.dimension not in DIMENSIONS or bad or (i.per_capita and out.get(i.per_capita) is None):
+            raise ValueError(f"{REGISTRY_FILE.name}: {i.key}: dimension must be one of {', '.join(DIMENSIONS)}, "
+                             f"levels one of {', '.join(LEVELS)} or '*', per_capita a key of the registry")
     return out
+
+
+def _at_level(by_level: dict, level: str):
+    """The entry for ``level``, else the one for every level (``*``), else None."""
+    return by_level.get(level, by_level.get("*"))
 
 
 def _census_spec(raw: dict) -> CensusSpec:

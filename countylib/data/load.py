@@ -12,7 +12,9 @@ code and column as printed (``name_printed``, ``code_printed``, ``column_printed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numbers
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -69,24 +71,95 @@ def load(
     ----------
     indicators: keys or aliases (``"gdp"``, ``"一般公共预算收入"``); all when None.
     province, prefecture: names (``"河南"``, ``"河南省"``, ``"洛阳市"``) or adcodes.
-    year: one year or several.
+    year: one year or several, as a researcher has them: ``2022``, ``np.int64(2022)`` (a DataFrame's
+        column), ``2022.0``, ``"2022"``, or a list, range or array of these; anything that is not a year is
+        refused with a ValueError naming it (see :func:`years`).
     level: ``"county"`` (default), ``"prefecture"``, ``"province"``, or None for every level.
-    wide: one row per unit and year, one column per indicator.
+    wide: one row per unit and year, one column per indicator (the preferred figure).
     geometry: attach county polygons (GeoDataFrame); with ``wide`` every county of the area appears,
         with missing values as NaN.
-    all_sources: keep every source's figure, not only the preferred one per (unit, year, indicator).
+    all_sources: keep every source's figure, not only the preferred one per (unit, year, indicator);
+        tidy form only: with ``wide=True`` it is refused, since a wide table holds one figure per cell
+        (pivot the tidy table on ``source_id`` to compare sources side by side).
 
     The same call again (a batch of county reports makes the same few calls for every county) is
     answered from a small cache, as a copy, until the processed files change.
     """
+    if wide and all_sources:
+        raise ValueError("load(wide=True, all_sources=True): a wide table has one figure per unit, year and "
+                         "indicator, the preferred one; for every source's figure use the tidy form "
+                         "(wide=False) and pivot on source_id")
+    year = years(year)
     base = Path(folder) if folder else processed_dir()
-    key = (_frozen(indicators), province, prefecture, _frozen(year), level, wide, geometry, all_sources,
+    key = (_frozen(indicators), province, prefecture, year, level, wide, geometry, all_sources,
            file_key(base / "indicators.parquet"), file_key(base / "boundaries.parquet") if geometry else None)
     return _load_cached(key, folder).copy()
 
 
 def _frozen(value):
     return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def nearest_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per (adcode, indicator) of a tidy table: the figure of the year nearest ``year`` (the later of
+    two equally near). For indicators that pair with any year (``any_year`` in the registry: area, whose
+    year is the boundaries' vintage); the ``year`` column keeps each figure's own year.
+
+    >>> t = pd.DataFrame({"adcode": ["a", "a", "b"], "indicator": "area", "year": [2021, 2024, 2019],
+    ...                   "value": [1.0, 2.0, 3.0]})
+    >>> nearest_year(t, 2022)[["adcode", "year", "value"]].values.tolist()
+    [['a', 2021, 1.0], ['b', 2019, 3.0]]
+    """
+    if table.empty:
+        return table
+    order = table.assign(_d=(table.year - year).abs(), _later=-table.year)
+    return (order.sort_values(["adcode", "indicator", "_d", "_later"]).drop_duplicates(["adcode", "indicator"])
+            .drop(columns=["_d", "_later"]).reset_index(drop=True))
+
+
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+_YEAR_TEXT = re.compile(r"\s*(\d{4})\s*年?\s*")
+
+
+def years(value: object) -> tuple[int, ...] | None:
+    """Years as ``load()`` takes them -> a tuple of ints (None for None): one year or an iterable of them,
+    each an int of any kind (numpy's too), a float without a fraction (``2022.0``), or its text (``"2022"``,
+    ``"2022年"``). Anything else is refused in one line naming the value.
+
+    >>> import numpy as np
+    >>> years(np.int64(2022)), years(2022.0), years("2022"), years(range(2020, 2023)), years(None)
+    ((2022,), (2022,), (2022,), (2020, 2021, 2022), None)
+    >>> years(2022.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: year=2022.5 is not a year: pass a whole year such as 2022 (or a list of years)
+    """
+    if value is None:
+        return None
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        return (_one_year(value, value),)
+    items = list(value.tolist() if hasattr(value, "tolist") else value)
+    if not items:
+        raise ValueError(f"year={value!r} names no year: pass a year such as 2022 (or a list of years)")
+    return tuple(_one_year(v, value) for v in items)
+
+
+def _one_year(v: object, given: object) -> int:
+    shown = f"year={given!r}" if v is given else f"year={given!r} holds {v!r}, which"
+    if isinstance(v, bool) or v is None:
+        y = None
+    elif isinstance(v, numbers.Integral):
+        y = int(v)
+    elif isinstance(v, numbers.Real):
+        y = int(v) if float(v).is_integer() else None
+    elif isinstance(v, str):
+        m = _YEAR_TEXT.fullmatch(v)
+        y = int(m.group(1)) if m else None
+    else:
+        y = None
+    if y is None or not FIRST_YEAR <= y <= LAST_YEAR:
+        raise ValueError(f"{shown} is not a year: pass a whole year such as 2022 (or a list of years)")
+    return y
 
 
 @bounded(maxsize=8)
@@ -104,8 +177,7 @@ def _load(indicators, province, prefecture, year, level, wide, geometry, all_sou
         keys = [ind.get(k).key for k in keys]
         table = table[table.indicator.isin(keys)]
     if year is not None:
-        years = [year] if isinstance(year, int) else list(year)
-        table = table[table.year.isin(years)]
+        table = table[table.year.isin(list(year))]
     if level is not None:
         table = table[table.level == level]
     reg = regions.by_adcode()

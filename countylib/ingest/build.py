@@ -4,6 +4,14 @@ Deterministic (rows sorted, no timestamps: same inputs, same bytes) and atomic (
 written to a temporary folder first; files replace the previous ones only once all succeeded).
 ``data/raw`` is only ever read; its ``admin_changes.csv`` is the code history used to resolve its names.
 
+One build at a time per output folder: a build holds a lock (``<out>/.build.lock``, a ``filelock``
+lock the system releases when the process ends, however it ends); a second build waits for it, saying so
+in one line (or, with ``wait=False``, refuses in one line). Every file of ``data/raw`` is hashed when
+the build starts and again before its output replaces the previous one: if any changed meanwhile, the
+build stops and replaces nothing, so ``processed/`` always matches one state of ``raw/``. Temporary folders
+left beside the output by a build that was killed (``.processed-xxxxxxxx``) are removed by the next
+build, once it holds the lock (no live build can own them then).
+
 The work is done in focused modules: :mod:`~countylib.ingest.sources` (sidecars, reading by kind),
 :mod:`~countylib.ingest.steps` (resolve, parse, merge, tidy, area), :mod:`~countylib.ingest.validate`
 (checks) and :mod:`~countylib.ingest.report` (``build_report.md``).
@@ -16,11 +24,18 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import shutil
+import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import filelock
 import pandas as pd
 from tqdm import tqdm
 
@@ -58,13 +73,20 @@ class BuildResult:
     report_path: Path | None = None
 
 
-def _read_all(sources: list[Source], bar: tqdm) -> tuple[pd.DataFrame, dict, dict]:
+def _read_all(sources: list[Source], bar: tqdm, rejects: list[pd.DataFrame] | None = None
+              ) -> tuple[pd.DataFrame, dict, dict]:
+    """Every source's figures; rows a reader set aside (``attrs["rejected"]``) go to ``rejects``."""
     frames, columns, unmapped = [], {}, {}
     for src in sources:
         bar.set_postfix_str(src.source_id[:40])
         figs = read_source(src)
         unmapped[src.source_id] = list(figs.attrs.get("unmapped_columns", []))
         columns[src.source_id] = list(figs.attrs.get("columns", []))
+        set_aside = figs.attrs.get("rejected") or []
+        if rejects is not None and set_aside:
+            rejects.append(pd.DataFrame(set_aside).assign(**provenance(src), source_id=src.source_id).rename(
+                columns={"row": "source_row"}))
+        figs.attrs = {}
         frames.append(figs.assign(**provenance(src)))
         bar.update(1)
     cols = readers.FIGURE_COLUMNS + readers.LAYOUT_COLUMNS + ["source_id"]
@@ -78,30 +100,99 @@ def _read_all(sources: list[Source], bar: tqdm) -> tuple[pd.DataFrame, dict, dic
 
 
 def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = True,
-          progress: bool = False) -> BuildResult:
+          progress: bool = False, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> BuildResult:
     """Run the whole build and write ``regions.parquet``, ``indicators.parquet``, ``lists.parquet``,
     ``zones.parquet``, ``sources.parquet``, ``rejects.csv``, ``boundaries.parquet`` and ``build_report.md``.
 
     ``area`` rows come from the boundaries built now, or (``boundaries=False``) from a
     ``boundaries.parquet`` already in ``out``; without either there are none and the report says so.
+    While another build of ``out`` runs, this one waits (``on_wait`` gets one line saying so; by default
+    it goes to stderr), or with ``wait=False`` raises :class:`BuildError`.
     """
     raw = Path(raw or raw_dir())
     out = Path(out or processed_dir())
-    sources = discover(raw)
-    steps_total = sum(s.kind in READERS or s.kind == "census_2020" for s in sources) + 5 + (1 if boundaries else 0)
-    with tqdm(total=steps_total, desc="build", unit="step", disable=not progress) as bar:
-        return _run(raw, out, sources, boundaries, progress, bar)
+    with exclusive(out, wait=wait, on_wait=on_wait):
+        remove_leftovers(out)
+        before = raw_state(raw)
+        sources = discover(raw)
+        steps_total = sum(s.kind in READERS or s.kind == "census_2020" for s in sources) + 5 + (1 if boundaries else 0)
+        with tqdm(total=steps_total, desc="build", unit="step", disable=not progress) as bar:
+            return _run(raw, out, sources, boundaries, progress, bar, before)
 
 
-def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress: bool, bar: tqdm) -> BuildResult:
+LOCK_NAME = ".build.lock"
+
+
+@contextmanager
+def exclusive(out: Path, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[Path]:
+    """Hold the build lock of ``out`` for the block (made with its folder if needed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK_NAME
+    lock = filelock.FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        if not wait:
+            raise BuildError(f"another build of {out} is running (lock {path}); run this one when it has "
+                             "finished") from None
+        (on_wait or _say)(f"another build of {out} is running; waiting for it to finish (lock {path})")
+        lock.acquire()
+    try:
+        yield path
+    finally:
+        lock.release()
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _leftover_pattern(out: Path) -> re.Pattern:
+    """Names of the temporary folders a build of ``out`` writes into (``tempfile``'s 8 random characters)."""
+    return re.compile(rf"\.{re.escape(out.name)}-[a-z0-9_]{{8}}")
+
+
+def remove_leftovers(out: Path) -> list[str]:
+    """Remove the temporary folders that builds of ``out`` killed while writing left beside it; call it
+    holding the lock (:func:`exclusive`), when no live build can own one. Returns the names removed."""
+    pattern = _leftover_pattern(out)
+    gone = []
+    for p in sorted(out.parent.iterdir()) if out.parent.is_dir() else []:
+        if p.is_dir() and not p.is_symlink() and pattern.fullmatch(p.name):
+            shutil.rmtree(p, ignore_errors=True)
+            gone.append(p.name)
+    return gone
+
+
+def raw_state(raw: Path) -> dict[str, str]:
+    """SHA-256 of every file in ``raw`` (not hidden ones), by name: the state a build reads."""
+    if not raw.is_dir():
+        return {}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(raw.iterdir())
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def _check_unchanged(raw: Path, before: dict[str, str]) -> None:
+    """Stop (replacing nothing) when a file of ``raw`` changed, appeared or went since the build began."""
+    after = raw_state(raw)
+    changed = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
+    if changed:
+        raise BuildError(f"{changed[0]} changed in {raw} while the build was reading it"
+                         + (f" (and {len(changed) - 1} more)" if len(changed) > 1 else "")
+                         + "; nothing was replaced: run the build again")
+
+
+def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress: bool, bar: tqdm,
+         before: dict[str, str] | None = None) -> BuildResult:
     """The build's steps, reporting progress on ``bar``."""
     history_path = raw / CHANGES_FILE
     figure_sources = [s for s in sources if s.kind in READERS]
     rejects: list[pd.DataFrame] = []
 
-    figs, columns, unmapped = _read_all(figure_sources, bar)
-    n_read = len(figs)
-    read_counts = figs["source_id"].value_counts().to_dict() if n_read else {}
+    figs, columns, unmapped = _read_all(figure_sources, bar, rejects)
+    n_read = len(figs) + sum(len(r) for r in rejects)
+    read_counts = pd.concat([figs[["source_id"]], *[r[["source_id"]] for r in rejects]]).source_id.value_counts(
+        ).to_dict() if n_read else {}
     bar.set_postfix_str("resolving names")
     figs, zones = steps.attach_codes(figs, rejects, history_path)
     bar.update(1)
@@ -121,9 +212,10 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     table, area_note = _with_area(table, bounds, out, history_path)
 
     bar.set_postfix_str("validating")
-    table, implausible = validate.check_plausibility(table)
+    # Out-of-range figures are set aside first: they have no say in what a typical figure is.
     table, out_of_range = validate.check_ranges(table)
-    rejects += [r for r in (implausible, out_of_range) if len(r)]
+    table, implausible = validate.check_plausibility(table)
+    rejects += [r for r in (out_of_range, implausible) if len(r)]
     censuses = []
     for src in (s for s in sources if s.kind == "census_2020"):
         bar.set_postfix_str(src.source_id[:40])
@@ -167,6 +259,8 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
                           lists=lists_df, columns=columns, unmapped=unmapped, warnings=warnings,
                           geo_note=geo_note, area_note=area_note, extra={"censuses": censuses})
         (tmp / "build_report.md").write_text(render_report(outcome), encoding="utf-8")
+        if before is not None:
+            _check_unchanged(raw, before)
         for f in sorted(tmp.iterdir()):
             os.replace(f, out / f.name)
     bar.update(1)
@@ -284,6 +378,7 @@ def resolve_list(src: Source, history_path: Path | None = None) -> pd.DataFrame:
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame = frame.reset_index(drop=True)
+    frame.attrs = {}  # what a step left there (a pandera schema) is no data, and pandas would write it
     frame.to_parquet(path, index=False, compression="zstd")
 
 
@@ -307,8 +402,14 @@ def _rejects_frame(rejects: list[pd.DataFrame]) -> pd.DataFrame:
         frames.append(r.reindex(columns=REJECT_COLUMNS))
     out = pd.concat(frames, ignore_index=True)
     out["adcode"] = out["adcode"].fillna("").astype(str)
-    return out.sort_values(["source_id", "source_row", "indicator", "column"],
-                           key=lambda s: s.astype(str)).reset_index(drop=True)
+    return out.sort_values(["source_id", "source_row", "indicator", "column"], key=_sort_key).reset_index(drop=True)
+
+
+def _sort_key(s: pd.Series) -> pd.Series:
+    """Rows in file order (row 2 before row 10), everything else as text."""
+    if s.name == "source_row":
+        return pd.to_numeric(s, errors="coerce").fillna(-1)
+    return s.astype(str)
 
 
 def _count_by_source(rejects: list[pd.DataFrame], zones: pd.DataFrame, table: pd.DataFrame) -> dict:

@@ -48,6 +48,7 @@ class Column:
     unit_source: str = ""
     problem: str = ""
     year: int | None = None  # a column headed by a year (地区生产总值 over 2021年 | 2022年)
+    routed: str = ""  # why the column carries another indicator than its heading's (地区生产总值（元/人）)
 
 
 @dataclass
@@ -558,22 +559,27 @@ def _column(j: int, parts: list[str], unit_cell: str, table_units: list[str], si
     col = Column(j, label, key, problem=problem, year=year)
     if key is None:
         return col
-    canonical = indicators.get(key).unit
-    dim = units_mod.dimension(canonical)
     leaf_unit = _strip_units(parts[-1:])[1] if parts else ""
     group_unit = heading_unit if heading_unit and not leaf_unit else ""
+    own_unit = leaf_unit or cell_unit(unit_cell)
+    if own_unit:  # 地区生产总值（元/人） is 人均地区生产总值
+        key, col.routed = units_mod.indicator_for(key, own_unit)
+        col.indicator = key
+    canonical = indicators.get(key).unit
+    dim = indicators.get(key).dimension
     found, where = "", ""
     for unit, source, own in ((leaf_unit, "heading", True), (cell_unit(unit_cell), "unit row", True),
                               (group_unit, "heading", False)):
         if not unit:
             continue
-        if units_mod.dimension(unit) == dim:
+        if units_mod.fits(unit, dim):
             found, where = unit, source
             break
         if own or dim != "ratio":
             col.indicator = None
+            per_person = ": a per-person figure is not a total" if units_mod.dimension(unit) == "money_per_person" else ""
             col.problem = (f"{source} prints {unit}, which does not fit {indicators.get(key).name_zh} ({key}, "
-                           f"{canonical}); map it with `reader: units:` only if the heading is wrong")
+                           f"{canonical}){per_person}; map it with `reader: units:` only if the heading is wrong")
             return col
     given = sidecar.get(key) or sidecar.get(label) or ""
     if given:
@@ -584,7 +590,7 @@ def _column(j: int, parts: list[str], unit_cell: str, table_units: list[str], si
             raise ReaderError(f"{file}: column {label!r} prints its unit as {found} but the sidecar says {given}; "
                               "remove the sidecar entry or correct it")
         found, where = found or resolved, where or "sidecar"
-    line = [u for u in table_units if units_mod.dimension(u) == dim]
+    line = [u for u in table_units if units_mod.fits(u, dim)]
     if not found and line:
         found, where = line[0], "单位 line"
     if not found and dim in units_mod.UNIT_REQUIRED:

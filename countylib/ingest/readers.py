@@ -160,7 +160,7 @@ def read_wide(
             records.append({
                 "row": sh.file_row(i, c.index), "name": printed, "adcode": code, "province": province or "",
                 "prefecture": prefecture or "", "year": c.year or year, "indicator": c.indicator, "column": c.label,
-                "value_text": r[c.index], "unit": c.unit, "url": "", "source_quality": "", "note": "",
+                "value_text": r[c.index], "unit": c.unit, "url": "", "source_quality": "", "note": c.routed,
                 "is_aggregate": kind in ("province_total", "prefecture_total", "total"),
                 "row_kind": kind, "scope": scope, "context": context,
             })
@@ -170,7 +170,7 @@ def read_wide(
     out.attrs["unmapped_columns"] = [f"{c.label} ({c.problem})" for c in lay.unmapped]
     out.attrs["columns"] = [
         {"column": c.label, "indicator": c.indicator or "", "unit": c.unit, "unit_from": c.unit_source,
-         "note": "; ".join(x for x in (c.problem or (f"figures for {c.year}" if c.year else ""),
+         "note": "; ".join(x for x in (c.problem or (f"figures for {c.year}" if c.year else ""), c.routed,
                                        sh.arranged) if x)}
         for c in lay.columns if c.problem != "empty column"
     ]
@@ -239,16 +239,21 @@ def read_figures_long(source: Source, encoding: str | None = None, name: str | N
     """Read a long list of figures, one row per published number (UTF-8 or GBK, detected).
 
     Required columns: county, year, indicator, value_text, unit. Optional: adcode, province,
-    prefecture, url, source_quality, note. A year that is not a whole number between 1949 and 2100 is an
-    error naming the row.
+    prefecture, url, source_quality, note. A row that cannot be read (a year that is not a whole number
+    between 1949 and 2100, more or fewer cells than the header) is set aside with the reason in
+    ``.attrs["rejected"]`` (records in the figures layout plus ``reason``; the build lists them in
+    rejects.csv); the other rows are read as usual.
 
     >>> import io
     >>> csv = "county,province,year,indicator,value_text,unit,url\\n巩义市,河南省,2022,gdp,1,亿元,http://x\\n"
     >>> read_figures_long(io.StringIO(csv))[["name", "indicator", "row"]].values.tolist()
     [['巩义市', 'gdp', 2]]
+    >>> bad = read_figures_long(io.StringIO(csv + "巩义市,河南省,20222,gdp,1,亿元,http://x\\n")).attrs["rejected"]
+    >>> [(r["row"], r["reason"]) for r in bad]
+    [(3, "year '20222' is not a whole number between 1949 and 2100")]
     """
     file = name or source_name(source)
-    table = _read_csv_table(source, encoding, file)
+    table, rows, ragged = _read_csv_rows(source, encoding, file)
     required = {"county", "year", "indicator", "value_text", "unit"}
     missing = required - set(table.columns)
     if missing:
@@ -256,8 +261,14 @@ def read_figures_long(source: Source, encoding: str | None = None, name: str | N
             f"{file}: missing column(s) {', '.join(sorted(missing))}; a figures file needs "
             f"{', '.join(sorted(required))}"
         )
-    rows = np.arange(2, len(table) + 2)
-    years = [check_year(y, f"{file} row {r}") for y, r in zip(table["year"], rows, strict=True)]
+    years, year_problem = [], []
+    for y in table["year"]:
+        try:
+            years.append(check_year(y, ""))
+            year_problem.append("")
+        except ReaderError as exc:
+            years.append(0)
+            year_problem.append(str(exc).removeprefix(": "))
     kinds = [_row_kind(n, c) for n, c in zip(table["county"], table.get("adcode", pd.Series([""] * len(table))),
                                               strict=True)]
     out = pd.DataFrame({
@@ -280,7 +291,52 @@ def read_figures_long(source: Source, encoding: str | None = None, name: str | N
         "context": "",
     })
     out.loc[out.row_kind == "province_total", "scope"] = out.province
-    return out[FIGURE_COLUMNS + LAYOUT_COLUMNS]
+    out = out[FIGURE_COLUMNS + LAYOUT_COLUMNS]
+    bad_year = pd.Series(year_problem, index=out.index).ne("")
+    rejected = [out[bad_year].assign(reason=pd.Series(year_problem, index=out.index)[bad_year], year=pd.NA)]
+    if ragged:
+        rejected.append(pd.DataFrame([{"row": r, "reason": why, "name": first} for r, why, first in ragged]))
+    out = out[~bad_year].reset_index(drop=True)
+    rejected = [r for r in rejected if len(r)]
+    set_aside = (pd.concat(rejected, ignore_index=True).reindex(columns=[*FIGURE_COLUMNS, *LAYOUT_COLUMNS, "reason"])
+                 .sort_values("row") if rejected else pd.DataFrame())
+    if out.empty and rejected:
+        raise ReaderError(f"{file}: no row could be read (row {set_aside.row.iloc[0]}: {set_aside.reason.iloc[0]})")
+    # records, not a frame: attrs travel through pandas operations, which compare them
+    out.attrs["rejected"] = set_aside.astype(object).where(set_aside.notna(), None).to_dict("records")
+    return out
+
+
+def _read_csv_rows(source: Source, encoding: str | None, file: str
+                   ) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str, str]]]:
+    """(table of the rows whose cells match the header, their 1-based line numbers, rows set aside as
+    (line, reason, first cell)). Every cell is text; blank lines are skipped; empty and header-only files
+    are errors."""
+    import csv
+    import io
+
+    text, _ = read_text(source, encoding, file)
+    if not text.strip():
+        raise ReaderError(f"{file}: the file is empty")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    good, lines, ragged = [], [], []
+    start = 2
+    for record in reader:
+        line = start
+        start = reader.line_num + 1
+        if not any(c.strip() for c in record):
+            continue
+        if len(record) != len(header):
+            ragged.append((line, f"the row has {len(record)} cells and the header {len(header)} (a comma inside a "
+                                 "value without quotes, or a cell lost?): not read", record[0] if record else ""))
+            continue
+        good.append(record)
+        lines.append(line)
+    if not good and not ragged:
+        raise ReaderError(f"{file}: header only: no data rows")
+    table = pd.DataFrame(good, columns=[h.strip() for h in header], dtype=object)
+    return table, np.array(lines, dtype=int), ragged
 
 
 def _read_csv_table(source: Source, encoding: str | None, file: str) -> pd.DataFrame:

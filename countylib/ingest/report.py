@@ -7,10 +7,13 @@ function appended to :data:`SECTIONS` (or inserted where it belongs)::
         return "\\n## Zone population per province\\n" + md_table(...)
     SECTIONS.insert(SECTIONS.index(zones_section) + 1, zone_population)
 
->>> print(md_table(pd.DataFrame({"a": [1], "b": ["x|y"]})), end="")
+Everything that comes from the inputs (names, notes, titles, file names) is escaped for Markdown viewers
+(:func:`countylib.escape.markdown_inline`): it shows as written, never as HTML, a link or a table cell.
+
+>>> print(md_table(pd.DataFrame({"a": [1], "b": ["x|y <script>"]})), end="")
 | a | b |
 |---|---|
-| 1 | x\\|y |
+| 1 | x\\|y &lt;script> |
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from countylib import escape
 from countylib.ingest import validate
+
+md = escape.markdown_inline
 
 
 @dataclass
@@ -42,13 +48,13 @@ class Outcome:
 
 
 def md_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
-    """A Markdown table (pipes escaped), cut at ``max_rows`` with a line saying how many more."""
+    """A Markdown table (every cell escaped), cut at ``max_rows`` with a line saying how many more."""
     if frame.empty:
         return "_none_\n"
     shown = frame.head(max_rows).astype(str)
-    lines = ["| " + " | ".join(shown.columns) + " |", "|" + "---|" * len(shown.columns)]
+    lines = ["| " + " | ".join(md(c) for c in shown.columns) + " |", "|" + "---|" * len(shown.columns)]
     for row in shown.itertuples(index=False):
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in row) + " |")
+        lines.append("| " + " | ".join(md(c) for c in row) + " |")
     if len(frame) > max_rows:
         lines.append(f"\n… {len(frame) - max_rows} more rows (see the file named above).")
     return "\n".join(lines) + "\n"
@@ -126,7 +132,7 @@ def columns_section(o: Outcome) -> str:
         if not cols:
             continue
         frame = pd.DataFrame(cols)
-        parts += [f"\n### {src}\n", md_table(frame, max_rows=200)]
+        parts += [f"\n### {md(src)}\n", md_table(frame, max_rows=200)]
     if not parts:
         return ""
     return ("\n## Columns of yearbook tables\n\nEvery column with figures: the indicator it was mapped to (empty: "
@@ -139,7 +145,7 @@ def unmapped_section(o: Outcome) -> str:
     if not cols:
         return ""
     return "\n## Columns not mapped to an indicator\n\n" + "".join(
-        f"- {k}: {', '.join(v)}\n" for k, v in sorted(cols.items()))
+        f"- {md(k)}: {md(', '.join(v))}\n" for k, v in sorted(cols.items()))
 
 
 def flags_section(o: Outcome) -> str:
@@ -194,7 +200,7 @@ def census_section(o: Outcome) -> str:
     """The census part of build_report.md: people per province in units, zones and unattributed rows."""
     out = []
     for part in o.extra.get("censuses", []):  # the build's CensusPart of each census table
-        out.append(f"\n## 2020 census ({part.source_id}): where each province's people are\n\n"
+        out.append(f"\n## 2020 census ({md(part.source_id)}): where each province's people are\n\n"
                    "Province total as published = people in today's county-level units + in functional-zone rows "
                    "(codes ending 71-79 or no code; attributed to no county) + in unattributed rows (units split "
                    "since 2020, codes with no current unit; listed under Functional zones with the reason). "

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 
@@ -194,11 +193,16 @@ def read_source(src: Source) -> pd.DataFrame:
     figs.loc[zone_note, "row_kind"] = "zone"
     figs["source_id"] = src.source_id
     # A row's own URL wins; otherwise the sidecar's (documents without a URL stay in the sidecar).
-    figs["url"] = figs["url"].replace("", np.nan).fillna(src.meta.get("url") or "")
-    default_quality = src.meta.get("source_quality", "")
-    figs["source_quality"] = figs["source_quality"].replace("", np.nan).fillna(default_quality)
+    figs["url"] = _or_default(figs["url"], src.meta.get("url") or "")
+    figs["source_quality"] = _or_default(figs["source_quality"], src.meta.get("source_quality", "") or "")
     figs.attrs = attrs
     return figs
+
+
+def _or_default(values: pd.Series, default: str) -> pd.Series:
+    """Text cells, the empty (or missing) ones replaced by ``default``."""
+    text = values.fillna("").astype(str)
+    return text.mask(text.eq(""), str(default))
 
 
 def provenance(src: Source) -> dict[str, str]:

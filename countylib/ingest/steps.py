@@ -193,13 +193,20 @@ def _zones_frame(zones: pd.DataFrame) -> pd.DataFrame:
 
 
 def parse_figures(figs: pd.DataFrame, rejects: list[pd.DataFrame]) -> pd.DataFrame:
-    """Known indicators only; values into canonical units with flags (invalid values are rejected)."""
+    """Known indicators only; values into canonical units with flags (invalid values are rejected).
+
+    A unit must be of the indicator's dimension (registry ``dimension``): a per-person unit under a total is
+    rejected with the reason, or, where the registry names the per-person sibling (``per_capita``: 地区生产总值
+    in 元/人), read as that indicator with a note saying so.
+    """
     reg = indicators.registry()
     unknown = ~figs.indicator.isin(list(reg))
     figs = _reject(figs, unknown, "unknown indicator: " + figs.indicator.astype(str), rejects)
+    figs = _route_per_person(figs)
     canonical = figs.indicator.map(lambda k: reg[k].unit)
     parsed = units.parse_values(figs.value_text.reset_index(drop=True), figs.unit.reset_index(drop=True),
-                                canonical.reset_index(drop=True))
+                                canonical.reset_index(drop=True),
+                                figs.indicator.map(lambda k: reg[k].dimension).reset_index(drop=True))
     parsed.index = figs.index
     figs["value"] = parsed.value
     figs["flag"] = parsed.flag
@@ -208,6 +215,26 @@ def parse_figures(figs: pd.DataFrame, rejects: list[pd.DataFrame]) -> pd.DataFra
     figs["flag"] = _flags_from_notes(figs.flag, figs.note)
     invalid = figs.flag == "invalid"
     return _reject(figs, invalid, parsed.reason, rejects)
+
+
+def _route_per_person(figs: pd.DataFrame) -> pd.DataFrame:
+    """Figures published under a total in a per-person unit move to the per-person indicator (see
+    :func:`countylib.ingest.units.indicator_for`), their note saying so."""
+    if figs.empty:
+        return figs
+    pairs = pd.unique(pd.Series(list(zip(figs.indicator, figs.unit.fillna("").astype(str), strict=True))))
+    routed = {p: units.indicator_for(*p) for p in pairs}
+    moved = {p: r for p, r in routed.items() if r[0] != p[0]}
+    if not moved:
+        return figs
+    figs = figs.copy()
+    key = pd.Series(list(zip(figs.indicator, figs.unit.fillna("").astype(str), strict=True)), index=figs.index)
+    hit = key.isin(list(moved))
+    note = figs["note"].fillna("").astype(str) if "note" in figs else pd.Series("", index=figs.index)
+    why = key[hit].map(lambda p: moved[p][1])
+    figs.loc[hit, "note"] = np.where(note[hit] != "", note[hit] + "; " + why, why)
+    figs.loc[hit, "indicator"] = key[hit].map(lambda p: moved[p][0])
+    return figs
 
 
 NOTE_FLAGS = (

@@ -54,8 +54,8 @@ UNITS: dict[str, tuple[str, float]] = {
     "千万元": ("money", 1e7),
     "亿元": ("money", 1e8),
     "万亿元": ("money", 1e12),
-    "元/人": ("money", 1.0),
-    "万元/人": ("money", 1e4),
+    "元/人": ("money_per_person", 1.0),
+    "万元/人": ("money_per_person", 1e4),
     "人": ("people", 1.0),
     "万人": ("people", 1e4),
     "亿人": ("people", 1e8),
@@ -75,7 +75,11 @@ UNITS: dict[str, tuple[str, float]] = {
 #: Base unit of each dimension that a bare multiplier (亿, 萬) or a currency sign (¥) is read against.
 BASE_UNIT = {"money": "元", "people": "人"}
 #: Dimensions whose figures must state their unit: a number without one is rejected, never assumed.
-UNIT_REQUIRED = ("money", "people")
+UNIT_REQUIRED = ("money", "money_per_person", "people")
+#: Unit dimensions a figure of each indicator dimension may be printed in, besides its own: a per-person
+#: figure under a per-person heading often prints its unit as a total's (人均地区生产总值（元）); a total is
+#: never printed per person (地区生产总值 in 元/人 is not GDP).
+ALSO_PRINTED_AS = {"money_per_person": ("money",), "area_per_person": ("area",)}
 
 NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _LEADING_NUMBER = re.compile(r"^(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(?P<rest>.*)$")
@@ -104,6 +108,65 @@ def dimension(unit: str) -> str | None:
     """
     u = normalize_unit(unit)
     return UNITS[u][0] if u in UNITS else None
+
+
+#: How a dimension reads in a reason.
+DIMENSION_WORDS = {"money": "a money total", "money_per_person": "money per person", "people": "a number of people",
+                   "area": "an area", "area_per_person": "an area per person", "count": "a count",
+                   "ratio": "a percentage", "other": "a figure of its own unit"}
+
+
+def fits(unit: str, dimension_of_indicator: str) -> bool:
+    """Whether a figure printed in ``unit`` can be a figure of an indicator of ``dimension_of_indicator``
+    (:data:`countylib.data.indicators.DIMENSIONS`): the same dimension, or, for a per-person indicator, the
+    total's unit its heading prints (人均地区生产总值（元）).
+
+    >>> fits("万元", "money"), fits("元/人", "money"), fits("元/人", "money_per_person"), fits("元", "money_per_person")
+    (True, False, True, True)
+    """
+    d = dimension(unit)
+    return d is not None and (d == dimension_of_indicator or d in ALSO_PRINTED_AS.get(dimension_of_indicator, ()))
+
+
+def misfit(unit: str, dimension_of_indicator: str, canonical: str) -> str:
+    """Why ``unit`` cannot carry a figure of that dimension ('' when it can).
+
+    >>> misfit("元/人", "money", "亿元")
+    "unit '元/人' (money per person) cannot be converted to '亿元' (a money total): a per-person figure is not a total"
+    """
+    if fits(unit, dimension_of_indicator):
+        return ""
+    d = dimension(unit)
+    what = DIMENSION_WORDS.get(d or "", "unknown")
+    text = (f"unit {unit!r} ({what}) cannot be converted to {canonical!r} "
+            f"({DIMENSION_WORDS.get(dimension_of_indicator, dimension_of_indicator)})")
+    if d == "money_per_person":
+        text += ": a per-person figure is not a total"
+    elif dimension_of_indicator == "money_per_person" and d == "people":
+        text += ": a number of people is not money per person"
+    return text
+
+
+def indicator_for(key: str, unit: object) -> tuple[str, str]:
+    """(indicator, note) a figure published under ``key`` in ``unit`` belongs to: a per-person unit under an
+    indicator that has a per-person sibling (``per_capita`` in the registry) is that sibling's figure
+    (地区生产总值 in 元/人 is 人均地区生产总值); everything else stays where it was published ('' note).
+
+    >>> indicator_for("gdp", "元/人")[0], indicator_for("gdp", "亿元"), indicator_for("fiscal_revenue", "元/人")[0]
+    ('gdp_per_capita', ('gdp', ''), 'fiscal_revenue')
+    """
+    from countylib.data import indicators
+
+    try:
+        meta = indicators.get(key)
+    except KeyError:
+        return key, ""
+    u = normalize_unit(unit)
+    if meta.per_capita and dimension(u) == "money_per_person" and not fits(u, meta.dimension):
+        sibling = indicators.get(meta.per_capita)
+        return sibling.key, (f"published as {meta.name_zh} in {u}, a per-person unit: read as {sibling.name_zh} "
+                             f"({sibling.key})")
+    return key, ""
 
 
 def exponent(unit: str) -> int:
@@ -163,30 +226,37 @@ def resolve_unit(unit: str, canonical: str) -> tuple[str, str]:
 
 
 @caches.memo(None)
-def factor(unit: str, canonical: str) -> float:
-    """Multiplier that converts a value in ``unit`` to ``canonical``.
+def factor(unit: str, canonical: str, dimension_of_indicator: str | None = None) -> float:
+    """Multiplier that converts a value in ``unit`` to ``canonical``, for an indicator of
+    ``dimension_of_indicator`` (by default the canonical unit's own: a per-person indicator whose canonical
+    unit is 元 says so, and then takes 元/人 and 万元/人 as well).
 
-    >>> factor("万元", "亿元"), factor("人", "万人"), factor("万元", "元")
-    (0.0001, 0.0001, 10000.0)
+    >>> factor("万元", "亿元"), factor("人", "万人"), factor("万元", "元"), factor("万元/人", "元", "money_per_person")
+    (0.0001, 0.0001, 10000.0, 10000.0)
     >>> factor("万人", "亿元")
     Traceback (most recent call last):
     ...
-    countylib.ingest.units.UnitError: unit '万人' (people) cannot be converted to '亿元' (money)
+    countylib.ingest.units.UnitError: unit '万人' (a number of people) cannot be converted to '亿元' (a money total)
+    >>> factor("元/人", "亿元")
+    Traceback (most recent call last):
+    ...
+    countylib.ingest.units.UnitError: unit '元/人' (money per person) cannot be converted to '亿元' (a money total): a per-person figure is not a total
     """
-    return 10.0 ** _shift(unit, canonical)
+    return 10.0 ** _shift(unit, canonical, dimension_of_indicator)
 
 
 @caches.memo(None)
-def _shift(unit: str, canonical: str) -> int:
+def _shift(unit: str, canonical: str, dimension_of_indicator: str | None = None) -> int:
     """Power of ten from ``unit`` to ``canonical`` (raises :class:`UnitError`)."""
     u, c = normalize_unit(unit), normalize_unit(canonical)
     if u not in UNITS:
         raise UnitError(f"unknown unit {unit!r}; known units: {', '.join(UNITS)}")
     if c not in UNITS:
         raise UnitError(f"unknown canonical unit {canonical!r}")
-    (du, _), (dc, _) = UNITS[u], UNITS[c]
-    if du != dc:
-        raise UnitError(f"unit {unit!r} ({du}) cannot be converted to {canonical!r} ({dc})")
+    dim = dimension_of_indicator or UNITS[c][0]
+    why = misfit(u, dim, c)
+    if why:
+        raise UnitError(why)
     return exponent(u) - exponent(c)
 
 
@@ -204,9 +274,12 @@ def parse_value(text: object, unit: object, canonical: str) -> tuple[float, str]
     return float(out.value.iloc[0]), str(out.flag.iloc[0])
 
 
-def parse_values(text: pd.Series, unit: pd.Series | str, canonical: pd.Series | str) -> pd.DataFrame:
+def parse_values(text: pd.Series, unit: pd.Series | str, canonical: pd.Series | str,
+                 dimension: pd.Series | str | None = None) -> pd.DataFrame:
     """Vectorised parse of published figures into canonical units.
 
+    ``dimension`` is the indicator's (:func:`fits`); by default the canonical unit's own, so a per-person
+    unit (元/人) is rejected under a total (亿元) and a per-person indicator passes ``"money_per_person"``.
     Returns a frame aligned with ``text``: ``value`` (float, NaN when missing or invalid),
     ``flag``, ``reason`` (empty unless the flag is ``invalid``) and ``scale``, the factor from the
     published unit to the canonical one (NaN when invalid).
@@ -214,18 +287,23 @@ def parse_values(text: pd.Series, unit: pd.Series | str, canonical: pd.Series | 
     >>> df = parse_values(pd.Series(["1,200", "突破500", "—", "inf"]), "万元", "亿元")
     >>> df.value.tolist()[:2], df.flag.tolist()
     ([0.12, 0.05], ['exact', 'lower_bound', 'missing', 'invalid'])
+    >>> parse_values(pd.Series(["113700"]), "元/人", "亿元").reason.iloc[0]
+    "unit '元/人' (money per person) cannot be converted to '亿元' (a money total): a per-person figure is not a total"
+    >>> parse_values(pd.Series(["11.37"]), "万元/人", "元", "money_per_person").value.tolist()
+    [113700.0]
     """
     text = pd.Series(text).reset_index(drop=True)
     n = len(text)
     units = _broadcast(unit, n).fillna("").astype(str)
     canon = _broadcast(canonical, n).astype(str)
+    dims = _broadcast(dimension, n).fillna("").astype(str)
 
     mantissa, decimals, mult, vunit, flag, reason = _read_numbers(text)
     # A unit written inside the value (3.2亿元) stands in for a column that states none.
     for i in np.flatnonzero((vunit != "") & (vunit != "¥")):
         if normalize_unit(units.iat[i]) == "":
             units.iat[i] = vunit[i]
-    shift, scale, ureason, assumed, prefix, udim, uname = _unit_shifts(units, canon)
+    shift, scale, ureason, assumed, prefix, udim, uname = _unit_shifts(units, canon + "\x1f" + dims)
 
     # How a multiplier or a unit written inside the value meets the column's unit.
     has_vunit = vunit != ""
@@ -256,6 +334,34 @@ def parse_values(text: pd.Series, unit: pd.Series | str, canonical: pd.Series | 
     scale = scale * np.power(10.0, np.where(ok, mult, 0))
     scale[flag == "invalid"] = np.nan
     return pd.DataFrame({"value": value, "flag": flag, "reason": reason, "scale": scale})
+
+
+_PRINTED_NUMBER = re.compile(r"(?P<int>\d+)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?")
+_PART_NAME = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def resolution(text: object, scale: float = 1.0) -> float:
+    """The published resolution of a figure in its canonical unit: one unit of its last printed digit times
+    ``scale`` (the factor from the published unit to the canonical one). Smaller is more precise, whatever
+    the number of decimals: 962.6 亿元 has 0.1 亿元, 9625812 万元 has 0.0001 亿元. A sum written as its parts
+    (``123.4 (孟津县) + 56.78 (吉利区)``) is as coarse as its coarsest part. NaN when no number is printed.
+
+    >>> resolution("962.6"), resolution("9625812", 1e-4), resolution("123.4 (孟津县) + 56.78 (吉利区)")
+    (0.1, 0.0001, 0.1)
+    >>> resolution("约1,234.50", 1e-4), resolution("1.23457E+11", 1e-8), resolution("X")
+    (1e-06, 0.01, nan)
+    """
+    coarsest = -math.inf
+    for part in str(text).split(" + "):
+        cleaned = vocab.clean_number_text(_PART_NAME.sub("", part))
+        m = _PRINTED_NUMBER.search(cleaned)
+        if not m:
+            return math.nan
+        shown = -len(m.group("frac") or "") + int(m.group("exp") or 0)
+        coarsest = max(coarsest, shown)
+    if not math.isfinite(scale) or scale <= 0:
+        return math.nan
+    return float(Decimal(1).scaleb(coarsest) * Decimal(repr(float(scale))))
 
 
 def _broadcast(x: pd.Series | str | None, n: int) -> pd.Series:
@@ -439,7 +545,9 @@ def _decimal_value(raw: str, k_with_decimals: int) -> float:
 
 
 def _unit_shifts(units: pd.Series, canon: pd.Series):
-    """Per row: power of ten to canonical, scale, reason, unit assumed?, prefix exponent, dimension, unit."""
+    """Per row: power of ten to canonical, scale, reason, unit assumed?, prefix exponent, dimension, unit.
+    ``canon`` holds the canonical unit and the indicator's dimension ('' for the canonical unit's), joined
+    by \\x1f."""
     cu, uu = pd.factorize(units, use_na_sentinel=False)
     cc, uc = pd.factorize(canon, use_na_sentinel=False)
     pairs, codes = np.unique(cu.astype(np.int64) * max(len(uc), 1) + cc, return_inverse=True)
@@ -451,14 +559,14 @@ def _unit_shifts(units: pd.Series, canon: pd.Series):
     dim = np.full(k, "", dtype=object)
     name = np.full(k, "", dtype=object)
     for i, key in enumerate(pairs):
-        u, c = str(uu[key // max(len(uc), 1)]), str(uc[key % max(len(uc), 1)])
+        u, (c, d) = str(uu[key // max(len(uc), 1)]), str(uc[key % max(len(uc), 1)]).split("\x1f")
         used, why = resolve_unit(u, c)
         if why:
             reason[i] = why
             continue
         assumed[i] = normalize_unit(u) == ""
         try:
-            shift[i] = _shift(used, c)
+            shift[i] = _shift(used, c, d or None)
         except UnitError as exc:
             reason[i] = str(exc)
             continue

@@ -42,34 +42,15 @@ QUALITY_RANK = {"official": 0, "": 1, "secondary": 2, "computed": 3, "low": 4}
 PREFERENCE = (
     "a figure whose note marks a partial scope (市级 vs 全市) is never preferred; then the flag "
     "(final > preliminary 初步核算 > estimate 预计 > approximate 约 > bound 突破/不足); then the source "
-    "(official > unrated > secondary > computed > low); then more published digits; ties: a figure with a "
+    "(official > unrated > secondary > computed > low); then the finer published resolution in the canonical "
+    "unit (9625812 万元, to 0.0001 亿元, over 962.6 亿元, to 0.1 亿元; a sum is as coarse as its coarsest part); "
+    "ties: a figure with a "
     "page URL over one without, then the smaller value, then the value text and URL in character order "
     "(never the file name or row order)"
 )
 
-# Allowed ranges in canonical units, by the level of the row; "*" applies to every level.
-LEVEL_RANGES: dict[str, dict[str, tuple[float, float]]] = {
-    "gdp": {"county": (0.0, 30_000.0), "prefecture": (0.0, 60_000.0), "province": (0.0, 200_000.0)},
-    "va_primary": {"county": (0.0, 5_000.0), "prefecture": (0.0, 20_000.0), "province": (0.0, 50_000.0)},
-    "va_secondary": {"county": (0.0, 20_000.0), "prefecture": (0.0, 40_000.0), "province": (0.0, 100_000.0)},
-    "va_tertiary": {"county": (0.0, 25_000.0), "prefecture": (0.0, 50_000.0), "province": (0.0, 150_000.0)},
-    "fiscal_revenue": {"county": (0.0, 3_000.0), "prefecture": (0.0, 10_000.0), "province": (0.0, 30_000.0)},
-    "fiscal_expenditure": {"county": (0.0, 5_000.0), "prefecture": (0.0, 15_000.0), "province": (0.0, 50_000.0)},
-    "tax_revenue": {"county": (0.0, 3_000.0), "prefecture": (0.0, 10_000.0), "province": (0.0, 30_000.0)},
-    "retail_sales": {"county": (0.0, 10_000.0), "prefecture": (0.0, 30_000.0), "province": (0.0, 100_000.0)},
-    "rd_expenditure": {"county": (0.0, 2_000.0), "prefecture": (0.0, 5_000.0), "province": (0.0, 20_000.0)},
-    "pop_resident": {"county": (0.0, 2_000.0), "prefecture": (0.0, 5_000.0), "province": (0.0, 15_000.0)},
-    "pop_registered": {"county": (0.0, 2_000.0), "prefecture": (0.0, 5_000.0), "province": (0.0, 15_000.0)},
-    "pop_urban": {"county": (0.0, 2_000.0), "prefecture": (0.0, 5_000.0), "province": (0.0, 15_000.0)},
-    "area": {"county": (0.0, 350_000.0), "prefecture": (0.0, 600_000.0), "province": (0.0, 1_800_000.0)},
-    "gdp_growth": {"*": (-50.0, 100.0)},
-    "gdp_per_capita": {"*": (0.0, 2_000_000.0)},
-    "disposable_income": {"*": (0.0, 500_000.0)},
-    "disposable_income_urban": {"*": (0.0, 500_000.0)},
-    "disposable_income_rural": {"*": (0.0, 500_000.0)},
-    "hightech_firms": {"county": (0.0, 20_000.0), "prefecture": (0.0, 50_000.0), "province": (0.0, 200_000.0)},
-}
-# By indicator kind when an indicator has no entry above.
+# Allowed ranges are the registry's (``range`` in indicators.yaml), by the level of the row.
+# By indicator kind when the registry states no range.
 KIND_RANGES = {"level": (0.0, np.inf), "count": (0.0, np.inf), "share": (0.0, 100.0), "rate": (-100.0, 1000.0)}
 #: How far from the median of its indicator (among units of its level) a value may be before it is rejected.
 PLAUSIBLE_FACTOR = 1000.0
@@ -117,7 +98,7 @@ INDICATOR_SCHEMA = pa.DataFrameSchema(
 
 
 def _needs_unit(key: str) -> bool:
-    return units.dimension(indicators.get(key).unit) in units.UNIT_REQUIRED
+    return indicators.get(key).dimension in units.UNIT_REQUIRED
 
 
 def schema_check(frame: pd.DataFrame) -> pd.DataFrame:
@@ -135,10 +116,8 @@ def allowed_range(indicator: str, level: str = "county") -> tuple[float, float]:
     >>> allowed_range("urbanization"), allowed_range("gdp", "province")
     ((0.0, 100.0), (0.0, 200000.0))
     """
-    by_level = LEVEL_RANGES.get(indicator)
-    if by_level:
-        return by_level.get(level, by_level.get("*", by_level.get("county")))
-    return KIND_RANGES.get(indicators.get(indicator).kind, (-np.inf, np.inf))
+    meta = indicators.get(indicator)
+    return meta.allowed(level) or KIND_RANGES.get(meta.kind, (-np.inf, np.inf))
 
 
 def check_ranges(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -151,68 +130,116 @@ def check_ranges(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     hi = pd.Series([bounds[p][1] for p in pairs], index=frame.index, dtype=float)
     bad = frame.value.notna() & ((frame.value < lo) | (frame.value > hi))
     rejected = frame[bad].copy()
+    printed = rejected["unit_published"] if "unit_published" in rejected else pd.Series("", index=rejected.index)
     rejected["reason"] = [
         f"out of range for {indicators.get(k).name_zh} of a {lv}: {v:g} {indicators.get(k).unit} "
-        f"(allowed {a:g} to {b:g})"
-        for k, lv, v, a, b in zip(rejected.indicator, level[bad], rejected.value, lo[bad], hi[bad], strict=True)
+        f"(allowed {a:g} to {b:g})" + _range_guess(k, lv, v, u)
+        for k, lv, v, a, b, u in zip(rejected.indicator, level[bad], rejected.value, lo[bad], hi[bad], printed,
+                                     strict=True)
     ]
     return frame[~bad].copy(), rejected
+
+
+def _range_guess(key: str, level: str, value: float, printed: object) -> str:
+    """': likely 万元 read as 亿元' when an out-of-range value is a power of ten (at least
+    :data:`PLAUSIBLE_FACTOR`) off the registry's typical value; '' otherwise."""
+    meta = indicators.get(key)
+    typical = meta.typical_value(level)
+    if not typical or not value > 0 or 1 / PLAUSIBLE_FACTOR < value / typical < PLAUSIBLE_FACTOR:
+        return ""
+    guess = _unit_guess(_read_as(meta, printed), round(math.log10(value / typical)))
+    return f": likely {guess}" if guess else ""
+
+
+def _read_as(meta, printed: object) -> str:
+    """The unit a figure was read in: the published one when it is of the canonical unit's dimension."""
+    unit = units.normalize_unit(printed)
+    return unit if unit in units.UNITS and units.dimension(unit) == units.dimension(meta.unit) else meta.unit
 
 
 def check_plausibility(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Reject values of level indicators (money, people, area, counts) that are at least
     :data:`PLAUSIBLE_FACTOR` times above or below the typical value of the same indicator among units of the
-    same level (all years; at least :data:`PLAUSIBLE_MIN_N` values). The typical value is the median of the
-    sources' medians, one vote per source, so that one large table printed in the wrong unit cannot make
-    itself the norm and the other sources the outliers. Published figures only: rows whose
-    ``source_quality`` is ``computed`` count towards the median but are never rejected (Macau's parishes
-    are rightly 1/1,000 of a median county's area).
+    same level (all years). Run it on figures already within their range (:func:`check_ranges`).
+
+    The typical value comes from the sources, anchored by the registry (``typical`` in indicators.yaml):
+    a source votes with the median of its figures only when that median lies within :data:`VOTE_FACTOR`
+    of the registry's typical value, and the reference is the median of the voting sources' medians (one
+    vote per source, at least :data:`PLAUSIBLE_MIN_N` figures among them); without such votes it is the
+    registry's typical value. So wrong rows can never make right rows look wrong: a table printed in the
+    wrong unit, or several, has no vote, and one wrong row in a table cannot move its median far. An
+    indicator without a typical value in the registry falls back to the median of all sources' medians.
+    Published figures only: rows whose ``source_quality`` is ``computed`` count towards the reference but
+    are never rejected (Macau's parishes are rightly 1/1,000 of a median county's area).
 
     >>> df = pd.DataFrame({"adcode": list("abcd"), "year": 2022, "indicator": "gdp", "level": "county",
     ...                    "value": [300.0, 420.0, 3_500_000.0, 250.0]})
     >>> check_plausibility(df)[1].reason.tolist()
     ['3.5e+06 亿元 is 10,000 times the median 360 亿元 of 4 county figures of 地区生产总值: likely 万元 read as 亿元']
+    >>> df = pd.DataFrame({"adcode": list("abcdefg"), "year": 2022, "indicator": "gdp", "level": "county",
+    ...                    "source_id": ["pp"] * 4 + ["ok"] * 3,
+    ...                    "value": [0.0011, 0.0009, 0.0012, 0.001, 300.0, 420.0, 250.0]})
+    >>> kept, rejected = check_plausibility(df)
+    >>> kept.source_id.unique().tolist(), rejected.reason.iloc[0]
+    (['ok'], '0.0011 亿元 is 1/100,000 of the median 300 亿元 of 3 county figures of 地区生产总值 (sources whose median is within 100 times the typical 300 亿元): likely a unit error')
     """
     kinds = frame.indicator.map(lambda k: indicators.get(k).kind)
     level = frame["level"] if "level" in frame else pd.Series("county", index=frame.index)
     source = frame["source_id"] if "source_id" in frame else pd.Series("", index=frame.index)
     use = frame.value.notna() & (frame.value > 0) & kinds.isin(["level", "count"])
     ratio = pd.Series(np.nan, index=frame.index)
-    median = pd.Series(np.nan, index=frame.index)
-    size = pd.Series(0, index=frame.index)
-    voters = pd.Series(0, index=frame.index)
-    for _, idx in frame[use].groupby([frame.indicator[use], level[use]]).groups.items():
+    basis = pd.Series("", index=frame.index, dtype=object)
+    for (key, lv), idx in frame[use].groupby([frame.indicator[use], level[use]]).groups.items():
         vals = frame.loc[idx, "value"]
-        if len(vals) < PLAUSIBLE_MIN_N:
+        ref, why = _reference(indicators.get(key), lv, vals, source[idx])
+        if ref is None:
             continue
-        per_source = vals.groupby(source[idx]).median()
-        med = float(np.exp(np.median(np.log(per_source.to_numpy())))) if len(per_source) > 1 else float(vals.median())
-        median[idx], size[idx], voters[idx] = med, len(vals), len(per_source)
-        ratio[idx] = vals / med
+        ratio[idx] = vals / ref
+        basis[idx] = why
     # Figures computed here (area from polygons) count towards the median but cannot be misprinted.
     computed = frame["source_quality"].eq("computed") if "source_quality" in frame else False
     bad = ratio.notna() & ((ratio >= PLAUSIBLE_FACTOR) | (ratio <= 1 / PLAUSIBLE_FACTOR)) & ~computed
     rejected = frame[bad].copy()
     printed = rejected["unit_published"] if "unit_published" in rejected else pd.Series("", index=rejected.index)
     rejected["reason"] = [
-        _implausible(k, v, m, n, lv, s, u) for k, v, m, n, lv, s, u in zip(
-            rejected.indicator, rejected.value, median[bad], size[bad], level[bad], voters[bad], printed,
-            strict=True)
+        _implausible(k, v, r, why, u) for k, v, r, why, u in zip(
+            rejected.indicator, rejected.value, ratio[bad], basis[bad], printed, strict=True)
     ]
     return frame[~bad].copy(), rejected
 
 
-def _implausible(key: str, value: float, median: float, n: int, level: str, sources: int = 1,
-                 printed: object = "") -> str:
+#: A source votes for the typical value only when the median of its figures is within this factor of the
+#: registry's typical value; a whole table printed in the wrong unit is then never the norm.
+VOTE_FACTOR = 100.0
+
+
+def _reference(meta, level: str, values: pd.Series, source: pd.Series) -> tuple[float | None, str]:
+    """(reference value, how it was found) for the figures of one indicator at one level."""
+    typical = meta.typical_value(level)
+    per_source = values.groupby(source).median()
+    counts = values.groupby(source).size()
+    if typical is not None:
+        near = (per_source / typical).between(1 / VOTE_FACTOR, VOTE_FACTOR, inclusive="neither")
+        per_source, counts = per_source[near], counts[near]
+    n = int(counts.sum())
+    if n < PLAUSIBLE_MIN_N:
+        if typical is None:
+            return None, ""
+        return typical, f"the typical {typical:g} {meta.unit} of a {level}'s {meta.name_zh} (indicator registry)"
+    logs = np.log(per_source.to_numpy())
+    ref = float(np.exp(np.median(logs))) if len(per_source) > 1 else float(values[source.isin(per_source.index)].median())
+    among = f" from {len(per_source)} sources (median of each source's median)" if len(per_source) > 1 else ""
+    gate = (f" (sources whose median is within {VOTE_FACTOR:,.0f} times the typical {typical:g} {meta.unit})"
+            if typical is not None and len(per_source) < values.groupby(source).ngroups else "")
+    return ref, f"the median {ref:g} {meta.unit} of {n} {level} figures of {meta.name_zh}{among}{gate}"
+
+
+def _implausible(key: str, value: float, ratio: float, basis: str, printed: object = "") -> str:
     meta = indicators.get(key)
-    power = round(math.log10(value / median))
+    power = round(math.log10(ratio))
     times = f"{10 ** abs(power):,} times" if power > 0 else f"1/{10 ** abs(power):,} of"
-    unit = units.normalize_unit(printed)
-    read_as = unit if unit in units.UNITS and units.dimension(unit) == units.dimension(meta.unit) else meta.unit
-    guess = _unit_guess(read_as, power)
-    among = f" from {sources} sources (median of each source's median)" if sources > 1 else ""
-    return (f"{value:g} {meta.unit} is {times} the median {median:g} {meta.unit} of {n} {level} figures of "
-            f"{meta.name_zh}{among}" + (f": likely {guess}" if guess else ": likely a unit error"))
+    guess = _unit_guess(_read_as(meta, printed), power)
+    return f"{value:g} {meta.unit} is {times} {basis}" + (f": likely {guess}" if guess else ": likely a unit error")
 
 
 def _unit_guess(canonical: str, power: int) -> str:
@@ -225,15 +252,24 @@ def _unit_guess(canonical: str, power: int) -> str:
     return ""
 
 
-def _decimals(text: object) -> int:
-    s = str(text)
-    return len(s.split(".")[1]) if "." in s else 0
+def _resolution(row) -> float:
+    """The published resolution of a figure in the canonical unit (:func:`countylib.ingest.units.resolution`);
+    infinite when it cannot be told, so such a figure is never the more precise one."""
+    scale = getattr(row, "scale", 1.0)
+    r = units.resolution(row.value_text, 1.0 if scale != scale else float(scale))
+    return math.inf if r != r else r
 
 
 def _agree(a, b) -> bool:
     """Two figures agree when they differ by no more than half a unit of the coarser one's last
-    published digit (449.4 and 449.43 agree; 854.61 and 845.61 do not)."""
-    tol = max(0.5 * 10.0 ** -_decimals(r.value_text) * r.scale for r in (a, b))
+    published digit, in the canonical unit (449.4 and 449.43 agree; 854.61 and 845.61 do not; 962.6 亿元 and
+    9625812 万元 agree).
+
+    >>> from types import SimpleNamespace as F
+    >>> _agree(F(value=962.6, value_text="962.6", scale=1.0), F(value=962.5812, value_text="9625812", scale=1e-4))
+    True
+    """
+    tol = max(0.5 * _resolution(r) for r in (a, b))
     return abs(a.value - b.value) <= tol * (1 + 1e-9)
 
 
@@ -262,7 +298,7 @@ def preference_key(row) -> tuple:
     quality = QUALITY_RANK.get(str(getattr(row, "source_quality", "") or ""), 1)
     value = row.value if row.value == row.value else math.inf
     return (_partial_scope(getattr(row, "note", "")), FLAG_RANK.get(row.flag, 5), quality,
-            -_decimals(row.value_text), not bool(getattr(row, "url", "")), value, str(row.value_text),
+            _resolution(row), not bool(getattr(row, "url", "")), value, str(row.value_text),
             str(getattr(row, "url", "")), str(row.source_id), int(row.source_row))
 
 

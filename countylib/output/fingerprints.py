@@ -1,7 +1,9 @@
 """Whether a rendered report is up to date: a hash of what made it, written into the page.
 
 A report's fingerprint hashes the notebook, its parameters, the processed data and countylib itself
-(version and source). ``--resume`` re-renders a report exactly when its fingerprint differs from the
+(version and source, templates and the scripts and stylesheets pages inline), and the installed versions
+of the packages that compute or draw what a page shows (:data:`DRAWING_PACKAGES`: matplotlib, nbconvert,
+the Leaflet and font packages inlined into pages ...) and of Python. ``--resume`` re-renders a report exactly when its fingerprint differs from the
 one stored in the existing page; file times play no part (copying a folder or touching a file changes
 nothing, a different year or edited data always re-renders).
 
@@ -30,15 +32,43 @@ def _hash_files(h, files: list[Path], root: Path) -> None:
         h.update(b"\0")
 
 
+#: Packages whose installed version changes what a page shows: they run the notebook and compute its
+#: numbers, draw its figures and maps, write its HTML, or are inlined into it (Leaflet, the CJK fonts).
+DRAWING_PACKAGES = ("matplotlib", "seaborn", "mapclassify", "geopandas", "shapely", "pyproj", "pandas", "numpy",
+                    "statsmodels", "nbconvert", "nbclient", "nbformat", "papermill", "ipykernel", "ipython",
+                    "jinja2", "markupsafe", "fonttools", "mplfonts", "xstatic-leaflet", "pyarrow")
+
+
+def drawing_versions() -> dict[str, str]:
+    """Installed versions of :data:`DRAWING_PACKAGES` and of Python ('' for a package not installed).
+
+    >>> v = drawing_versions()
+    >>> v["python"].count(".") == 2 and bool(v["nbconvert"]) and bool(v["xstatic-leaflet"])
+    True
+    """
+    import platform
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for name in DRAWING_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = ""
+    return out
+
+
 def code_digest() -> str:
-    """countylib's version and the hash of its own source, templates and registry files."""
+    """countylib's version, the hash of its own source, registry files and everything shipped with its
+    templates (the scripts and stylesheets pages inline), and the versions of :func:`drawing_versions`."""
     import countylib
     from countylib.paths import PACKAGE_DIR
 
     h = hashlib.sha256(countylib.__version__.encode())
-    files = [p for pattern in ("*.py", "*.yaml", "*.j2", "*.css") for p in PACKAGE_DIR.rglob(pattern)
-             if "__pycache__" not in p.parts]
-    _hash_files(h, files, PACKAGE_DIR)
+    files = [p for pattern in ("*.py", "*.yaml") for p in PACKAGE_DIR.rglob(pattern) if "__pycache__" not in p.parts]
+    files += [p for p in (PACKAGE_DIR / "output" / "templates").rglob("*") if p.is_file()]
+    _hash_files(h, sorted(set(files)), PACKAGE_DIR)
+    h.update(json.dumps(drawing_versions(), sort_keys=True).encode())
     return h.hexdigest()
 
 

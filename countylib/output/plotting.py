@@ -3,7 +3,10 @@
 The Noto Sans CJK SC font shipped inside the ``mplfonts`` wheel is registered
 with matplotlib's font manager at run time, so Chinese labels render on a
 machine without any system CJK font and without touching matplotlib's own
-installation folder.
+installation folder. The bundled font always wins: on a machine that has its own
+Noto Sans CJK SC (Debian's ``fonts-noto-cjk``, a font in ``~/.local/share/fonts``),
+countylib's figures still use the bundled file, so they look the same everywhere and
+match the subsets embedded in HTML pages (:mod:`countylib.output.fonts`).
 
 Use :func:`style` around your own figures to get Chinese labels without changing your settings::
 
@@ -54,20 +57,43 @@ def _mplfonts_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "fonts"
 
 
-@caches.memo(None)
 def register_cjk_font() -> str:
-    """Register the CJK font from ``mplfonts`` and return its family name.
+    """Register the CJK font from ``mplfonts`` and return its family name; the bundled file is then the
+    one matplotlib finds for that name, ahead of any font of the same name installed on the system.
 
-    Safe to call many times; the work happens once per process.
+    Safe to call many times: the font is added once per font manager, and each call only checks that it
+    still comes first (countylib's style calls it whenever it is applied).
 
     >>> register_cjk_font()
     'Noto Sans CJK SC'
+    >>> "mplfonts" in font_manager.findfont(font_manager.FontProperties(family="Noto Sans CJK SC"))
+    True
     """
+    path = str(_bundled_font())
+    fm = font_manager.fontManager
+    mine = [e for e in fm.ttflist if e.fname == path]
+    if not mine:
+        fm.addfont(path)
+        mine = [e for e in fm.ttflist if e.fname == path]
+    if any(a is not b for a, b in zip(fm.ttflist, mine, strict=False)):
+        # findfont keeps the first of equally good matches: the bundled file goes before any system copy.
+        ours = {id(e) for e in mine}
+        fm.ttflist[:] = mine + [e for e in fm.ttflist if id(e) not in ours]
+        fm._findfont_cached.cache_clear()
+    return _family(path)
+
+
+@caches.memo(None)
+def _bundled_font() -> Path:
     path = _mplfonts_dir() / CJK_FONT_FILE
     if not path.exists():
         raise RuntimeError(f"CJK font file not found: {path}. Reinstall mplfonts.")
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+    return path
+
+
+@caches.memo(None)
+def _family(path: str) -> str:
+    return font_manager.FontProperties(fname=path).get_name()
 
 
 def rc(base_size: float = 10.0) -> dict:

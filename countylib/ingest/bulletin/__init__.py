@@ -188,9 +188,10 @@ def _finalise(mapped: btext.MappedText, doc: Doc, cands: list[Candidate]) -> pd.
     if not cands:
         return pd.DataFrame(columns=COLUMNS)
     canon = [ind.get(c.key).unit if c.key else (c.unit_text or "%") for c in cands]
+    dims = [ind.get(c.key).dimension if c.key else "" for c in cands]
     parsed = units.parse_values(pd.Series([c.value_text for c in cands], dtype=object),
                                 pd.Series([c.unit_text for c in cands], dtype=object),
-                                pd.Series(canon, dtype=object))
+                                pd.Series(canon, dtype=object), pd.Series(dims, dtype=object))
     values = parsed.value.to_numpy()
     plain = values.tolist()  # Python floats: the checks below look at one value at a time
     for c, flag, reason, v in zip(cands, parsed.flag.tolist(), parsed.reason.tolist(), plain, strict=True):
@@ -347,7 +348,7 @@ def _tolerance(c: Candidate, value: float) -> float:
     digits = c.value_text.split(".")[1] if "." in c.value_text else ""
     decimals = len(re.match(r"\d*", digits).group(0))
     try:
-        scale = units.factor(c.unit_text, ind.get(c.key).unit)
+        scale = units.factor(c.unit_text, ind.get(c.key).unit, ind.get(c.key).dimension)
     except (units.UnitError, KeyError):
         scale = 1.0
     return 0.5 * 10.0 ** -decimals * scale + 1e-9 * abs(value)

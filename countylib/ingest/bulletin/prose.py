@@ -150,7 +150,7 @@ def _growth(key: str, label: re.Match | tuple[int, int, str], g: re.Match) -> Ca
 
 def _fits(key: str, unit: str) -> bool:
     try:
-        units.factor(unit, ind.get(key).unit)
+        units.factor(unit, ind.get(key).unit, ind.get(key).dimension)
     except units.UnitError:
         return False
     return True
