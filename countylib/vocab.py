@@ -79,22 +79,6 @@ SUBTOTAL_WORDS = ("县域合计", "各县(市)合计", "县(市)合计", "省直
 SUBSCOPE_PREFIX = ("其中",)
 SUBSCOPE_SUFFIX = ("市区", "城区", "本级", "县城")
 
-#: Column headings of a growth rate; the indicator is the one of the heading group above (地区生产总值 over
-#: 比上年增长). A growth heading alone says nothing about *which* indicator grew.
-GROWTH_LABEL = re.compile(
-    r"(?:比上年|比去年|较上年|比上年同期|同比)?(?:增长率?|增速|增幅|增减率?)(?:±|\+/?-)?(?:\(%\)|%)?$"
-    r"|(?:比上年|比去年|较上年|比上年同期|同比)?(?:±|\+/?-)(?:\(%\)|%)?$"
-    r"|^(?:比上年|比去年|较上年|同比)(?:\(%\)|%)?$"
-)
-#: Column headings that mean "the level of the indicator of the heading group" (地区生产总值 over 总量).
-LEVEL_WORDS = ("总量", "绝对值", "绝对数", "总额", "数值", "金额", "数额", "本年", "全年", "本年累计", "累计", "总计", "合计",
-               "实绩", "年末数", "本年实际", "规模", "指标值")
-#: Words of a group heading that make the columns under it shares of a whole (三次产业构成（%） over 第一产业 |
-#: 第二产业 | 第三产业): a sector's share, never its value added.
-STRUCTURE_WORDS = ("构成", "结构", "比重", "占比", "比例")
-#: Words of a group heading that change what the indicator under it measures (户籍人口 over 城镇化率 is not the
-#: resident urbanization rate; 上年同期 over 地区生产总值 is last year's figure): such columns are not mapped.
-QUALIFIER_WORDS = ("户籍", "上年", "去年", "上期", "同期", "指数", "平均", "两年")
 #: Row labels of the name column's heading (地区, 县（市）, 县（市、区）…): a row holding one of them is a heading
 #: row even when the cells beside it are numbers (地区 | 2021 | 2022).
 HEADING_LABEL = re.compile(
@@ -106,10 +90,6 @@ PER_PERSON_WORDS = ("人均", "每人", "每万人", "每十万人")
 TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!鉴)")
 #: A span of years in a title (2021—2022年, 2021-2022年): the title names both.
 YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[—–\-~～至到]\s*((?:19|20)\d{2})\s*年(?!鉴)")
-#: A table-wide unit line: 单位：万元, 金额单位：万元, 计量单位：万元、万人 (one unit per dimension).
-UNIT_LINE = re.compile(r"^(?:金额|计量|货币|价值|价格|数量|人口)?单位[:：]?\s*(?P<unit>\S.*)$")
-#: What separates several units on one unit line (单位：万元、万人、%).
-UNIT_LINE_SEPARATORS = re.compile(r"[、，,;；/]|及|和")
 #: Currency signs that only say "money" (¥38,034 is 元).
 CURRENCY_SIGNS = ("¥", "￥", "RMB", "人民币", "CNY")
 #: A multiplier written inside a number or as a bare unit (3.2亿, 5万, unit 萬), as powers of ten.
@@ -315,15 +295,6 @@ def row_label_kind(name: object) -> str | None:
     return None
 
 
-def is_growth_label(label: object) -> bool:
-    """True for a heading that names a growth rate without saying of what (比上年增长, 增长率, ±%).
-
-    >>> is_growth_label("比上年增长(%)"), is_growth_label("±%"), is_growth_label("增速"), is_growth_label("总量")
-    (True, True, True, False)
-    >>> is_growth_label("比上年增长±%"), is_growth_label("指数(上年=100)"), is_growth_label("%")
-    (True, False, False)
-    """
-    return bool(GROWTH_LABEL.fullmatch(normalize(label)))
 
 
 def is_english_label(text: object) -> bool:

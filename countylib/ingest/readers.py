@@ -33,6 +33,7 @@ import pandas as pd
 
 from countylib import vocab
 from countylib.data.names import is_zone
+from countylib.ingest import headings
 from countylib.ingest import layout as layout_mod
 from countylib.ingest.sheets import ReaderError, read_sheet, read_text, source_name
 
@@ -82,8 +83,8 @@ def column_indicator(label: str) -> tuple[str | None, str]:
     >>> column_indicator("社会消费品零售总额_比上年增长(%)")
     (None, '%')
     """
-    bare, unit = layout_mod._strip_units([p for p in label.split("_") if p])
-    key, _ = layout_mod.map_heading(bare)
+    bare, unit = headings.strip_units([p for p in label.split("_") if p])
+    key, _ = headings.map_heading(bare)
     return key, unit
 
 
@@ -224,7 +225,7 @@ def _repeated_heading(row: list[str], printed: str, mapped: list) -> bool:
     """A heading row printed again inside the table (a page break: 县（市） | 地区生产总值 | …, or 甲 | 1 | 2):
     no figures, the name column's heading, an English heading or column numbers.
 
-    >>> _repeated_heading(["县（市）", "地区生产总值"], "县（市）", [layout_mod.Column(1, "gdp", "gdp")])
+    >>> _repeated_heading(["县（市）", "地区生产总值"], "县（市）", [headings.Column(1, "gdp", "gdp")])
     True
     """
     if layout_mod.is_column_numbers(row):
