@@ -256,3 +256,27 @@ def test_columns_headed_by_years_carry_their_own_year(tmp_path):
     figs = readers.read_wide(path, province="河南省", year=2022)
     assert figs[["year", "indicator", "value_text", "unit"]].values.tolist() == [
         [2021, "gdp", "933.1", "亿元"], [2022, "gdp", "962.58", "亿元"], [2022, "pop_resident", "87.2", "万人"]]
+
+
+def test_one_encoding_reader_for_sheets_and_bulletin_texts(tmp_path):
+    """A Big5 CSV is read as Big5 (it used to come out as GB18030 garbage), UTF-16 without a byte-order mark
+    is recognised, and a file in no known encoding gets the same one-line reason from both readers."""
+    from countylib.ingest import encodings
+    from countylib.ingest.bulletin import reading
+
+    big5 = "地區,地區生產總值\n鞏義市,962.58\n登封市,826.30\n".encode("big5")
+    sheet = readers.read_sheet(io.BytesIO(big5), name="big5.csv")
+    assert sheet.encoding in ("big5", "cp950", "big5hkscs") and sheet.cells[1][0] == "鞏義市"
+    text, used = reading.decode("b.txt", "全縣生產總值230.5億元，比上年增長3.1%。".encode("big5"))
+    assert text.startswith("全縣生產總值") and used in ("big5", "cp950", "big5hkscs")
+    sheet16 = readers.read_sheet(io.BytesIO("地区,地区生产总值\n巩义市,962.58\n".encode("utf-16-le")), name="u.csv")
+    assert sheet16.encoding == "utf-16-le" and sheet16.cells[1] == ["巩义市", "962.58"]
+
+    noise = bytes(range(128, 256)) * 8
+    with pytest.raises(readers.ReaderError) as sheet_error:
+        readers.read_sheet(io.BytesIO(noise), name="x.csv")
+    with pytest.raises(reading.BadInput) as text_error:
+        reading.decode("x.csv", noise)
+    reason = "x.csv: cannot tell the encoding"
+    assert str(sheet_error.value).startswith(reason) and str(text_error.value).startswith(reason)
+    assert "\n" not in str(sheet_error.value) and "\n" not in str(text_error.value)

@@ -4,8 +4,9 @@ Yearbook tables arrive as ``.xlsx`` (merged heading cells, footnote marks set in
 stored as numbers, shares formatted as percentages) or as CSV exported by Chinese software, usually in
 GBK/GB18030. :func:`read_sheet` returns every cell as the text a reader sees on the page:
 
-* CSV: the encoding is taken from ``encoding`` (the sidecar's ``reader: encoding:``) or detected: a
-  byte-order mark, else UTF-8 if the bytes are valid UTF-8, else GB18030 (a superset of GBK and GB2312);
+* CSV: the encoding is taken from ``encoding`` (the sidecar's ``reader: encoding:``) or detected as for
+  every text countylib reads (:mod:`countylib.ingest.encodings`): a byte-order mark, UTF-8, GB18030 (a
+  superset of GBK and GB2312) when it reads as Chinese, else Big5 or UTF-16 found by charset_normalizer;
 * xlsx: numbers as their shortest decimal text (``962.58``, not ``962.5799999999999``), cells formatted
   as percentages as the percentage shown (0.052 in a ``0.0%`` cell is ``5.2``), superscript runs of rich
   text as superscript characters (so ``栾川县`` + superscript ``1`` reads ``栾川县¹``, a footnote mark),
@@ -19,7 +20,6 @@ GBK/GB18030. :func:`read_sheet` returns every cell as the text a reader sees on 
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -28,6 +28,8 @@ from decimal import Decimal
 from os import PathLike
 from pathlib import Path
 from typing import IO
+
+from countylib.ingest import encodings
 
 Source = str | PathLike | IO
 
@@ -100,28 +102,17 @@ def read_sheet(source: Source, sheet: str | int | None = 0, encoding: str | None
 
 
 def read_text(source: Source, encoding: str | None, name: str) -> tuple[str, str]:
-    """(text, encoding used) of a text file: the given encoding, a byte-order mark, UTF-8, else GB18030."""
+    """(text, encoding used) of a text file, found as every reader of countylib finds it
+    (:func:`countylib.ingest.encodings.decode`)."""
     data = _bytes(source)
     if isinstance(data, str):
         return data, "str"
-    if encoding:
-        try:
-            return data.decode(encoding), encoding
-        except LookupError:
-            raise ReaderError(f"{name}: unknown encoding {encoding!r} in the sidecar (try utf-8 or gb18030)") from None
-        except UnicodeDecodeError as exc:
-            raise ReaderError(f"{name}: not valid {encoding} at byte {exc.start}; fix `encoding:` in the sidecar "
-                              "(utf-8, gb18030 ...)") from None
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc), enc
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    raise ReaderError(f"{name}: neither UTF-8 nor GB18030/GBK; add `encoding:` (e.g. big5) under `reader:` in "
-                      "the sidecar")
+    try:
+        return encodings.decode(data, name, encoding)
+    except encodings.EncodingError as exc:
+        hint = ("fix `encoding:` in the sidecar (utf-8, gb18030, big5 …)" if encoding
+                else "add `encoding:` (e.g. big5) under `reader:` in the sidecar")
+        raise ReaderError(f"{exc}; {hint}") from None
 
 
 def _bytes(source: Source) -> bytes | str:

@@ -1,4 +1,4 @@
-"""Reading a bulletin file: text only, in UTF-8, UTF-16 (with BOM) or GB18030/GBK, detected or as told.
+"""Reading a bulletin file: text only, in UTF-8, UTF-16, GB18030/GBK or Big5, detected or as told.
 
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
@@ -9,9 +9,10 @@
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
+
+from countylib.ingest import encodings
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -43,42 +44,28 @@ def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
 
 
 def decode(path: str | Path, data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """(text, encoding) of the bytes of a text file (``path`` names it in errors): ``encoding`` if given,
-    else a byte-order mark, UTF-8, or GB18030 when it reads as Chinese; raises :class:`BadInput`.
+    """(text, encoding) of the bytes of a text file (``path`` names it in errors), found as every reader of
+    countylib finds it (:func:`countylib.ingest.encodings.decode`); raises :class:`BadInput`.
 
     >>> decode("a.txt", "全县".encode("gbk"))
     ('全县', 'gb18030')
     """
     path = Path(path)
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise BadInput(f"{path}: unknown encoding {encoding!r} (try utf-8, gb18030, big5)") from None
-        try:
-            return _checked(path, data.decode(encoding), encoding), encoding
-        except UnicodeDecodeError as exc:
-            raise BadInput(f"{path}: not {encoding} text (byte {exc.start}); try another --encoding") from None
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return _checked(path, data.decode(enc), enc), enc
-    if b"\x00" in data[:65536]:
+    has_bom = any(data.startswith(bom) for bom, _ in encodings.BOMS)
+    if not encoding and not has_bom and b"\x00" in data[:65536] and not _utf16_text(data):
         raise BadInput(f"{path}: binary file (NUL bytes), not text; convert it to UTF-8 text first")
     try:
-        return _checked(path, data.decode("utf-8"), "utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{path}: neither UTF-8 nor GB18030 text (byte {exc.start}); "
-                       "pass --encoding (e.g. big5) or convert it to UTF-8") from None
-    non_ascii = [c for c in text if ord(c) > 127]
-    cjk = sum("\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" for c in non_ascii)
-    if non_ascii and cjk / len(non_ascii) < 0.8:
-        raise BadInput(f"{path}: cannot tell the encoding (not UTF-8; as GB18030 it reads as garbage); "
-                       "pass --encoding or convert it to UTF-8")
-    return _checked(path, text, "gb18030"), "gb18030"
+        text, used = encodings.decode(data, str(path), encoding)
+    except encodings.EncodingError as exc:
+        hint = "try another --encoding" if encoding else "pass --encoding (e.g. big5) or convert it to UTF-8"
+        raise BadInput(f"{exc}; {hint}") from None
+    return _checked(path, text, used), used
+
+
+def _utf16_text(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte of ASCII text is NUL."""
+    sample = data[:4096]
+    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4)
 
 
 def _checked(path: Path, text: str, encoding: str) -> str:
