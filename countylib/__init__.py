@@ -1,93 +1,69 @@
 """countylib: comparative county-economy data for China, keyed by 6-digit adcode.
 
-The package is laid out by stage, in the order data flows::
+The package is laid out by stage, in the order data flows; an import never points up this list::
 
-    countylib/vocab.py     one vocabulary: text normalisation and the marker words every reader shares
-    countylib/ingest/      reading what was published: units, readers, census, bulletins, the build
-    countylib/data/        what the data means: regions and code history, indicators, load(), boundaries
-    countylib/analysis/    what researchers compute: statistics, lists, county tables, comparisons, census
-    countylib/output/      what people see: plotting, maps, notebook rendering, batches, HTML templates
+    countylib/paths.py, vocab.py, caches.py, files.py, escape.py, formatting.py, views.py
+                           the ground floor every stage may use: where files are, one vocabulary, the
+                           owner of every cache, atomic files, escaping, numbers as shown, result views
+    countylib/data/        what codes, names and indicators mean: regions and code history, the indicator
+                           registry, load(), boundaries — the ground the readers stand on
+    countylib/ingest/      reading what was published, with data/: units, readers, census, bulletins, build
+    countylib/analysis/    what researchers compute on processed data: statistics, lists, county tables, census
+    countylib/output/      what people see: plotting, maps, tables, notebook rendering, batches, templates
+    countylib/cli.py       the ``countylib`` command, on top
 
-The short names researchers import (``countylib.regions``, ``countylib.units``, ``countylib.bulletin``,
-``countylib.stats``, ``countylib.maps``, ``countylib.plotting`` ...) are the same module objects as their
-stage paths (``countylib.regions is countylib.data.regions``).
+``data`` comes before ``ingest`` because reading needs meaning, not the other way round: a reader resolves
+printed names with the region registry and converts units to the indicator registry's, while the
+registries never look at a published file. Results of ``analysis`` show themselves in notebooks through
+:mod:`countylib.views`, whose views ``output`` registers; ``analysis`` never imports ``output``.
+
+The names researchers import (``countylib.regions``, ``countylib.units``, ``countylib.bulletin``,
+``countylib.stats``, ``countylib.maps``, ``countylib.plotting``, ``countylib.census`` ...) are modules of
+their own at the top of the package: each gathers the public functions of its stage modules, so
+``from countylib import regions`` is followed by type checkers and completed by editors.
 
 >>> import countylib
 >>> countylib.__version__
 '0.2.0'
 >>> from countylib import regions
->>> import countylib.data.regions
->>> regions is countylib.data.regions
-True
+>>> regions.resolve(["偃师市"]).adcode.tolist()
+['410307']
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.abc
-import importlib.util
-import sys
+from typing import TYPE_CHECKING
 
 __version__ = "0.2.0"
 
-# Short public name -> module, by stage. Kept so notebooks written as `from countylib import geo` work.
-PUBLIC_MODULES = {
-    "units": "countylib.ingest.units",
-    "readers": "countylib.ingest.readers",
-    "census": "countylib.analysis.census",
-    "bulletin": "countylib.ingest.bulletin",
-    "build": "countylib.ingest.build",
-    "validate": "countylib.ingest.validate",
-    "regions": "countylib.data.regions",
-    "indicators": "countylib.data.indicators",
-    "geo": "countylib.data.geo",
-    "api": "countylib.data.load",
-    "stats": "countylib.analysis.stats",
-    "lists": "countylib.analysis.lists",
-    "county": "countylib.analysis.county",
-    "compare": "countylib.analysis.compare",
-    "plotting": "countylib.output.plotting",
-    "maps": "countylib.output.maps",
-    "render": "countylib.output.render",
-    "batch": "countylib.output.batch",
-    "tables": "countylib.output.tables",
-    "escape": "countylib.output.escape",
-}
-# Functions at the top level, imported on first use so `import countylib` stays cheap.
+#: Modules researchers import by their short names (each a module file beside this one).
+PUBLIC_MODULES = (
+    "api", "batch", "build", "bulletin", "caches", "census", "compare", "county", "escape", "geo", "indicators",
+    "lists", "maps", "plotting", "readers", "regions", "render", "stats", "tables", "units", "validate",
+)
+#: Functions at the top level, imported on first use so ``import countylib`` stays cheap.
 PUBLIC_FUNCTIONS = {
     "load": "countylib.data.load",
     "sources": "countylib.data.load",
-    "reload": "countylib.data.caches",
+    "reload": "countylib.caches",
 }
 
 __all__ = ["__version__", *PUBLIC_FUNCTIONS, *PUBLIC_MODULES]
 
-
-class _ShortNameFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Makes ``import countylib.regions`` give the module ``countylib.data.regions`` itself."""
-
-    def find_spec(self, fullname, path=None, target=None):
-        prefix, _, short = fullname.partition(".")
-        if prefix != __name__ or short not in PUBLIC_MODULES:
-            return None
-        return importlib.util.spec_from_loader(fullname, self)
-
-    def create_module(self, spec):
-        module = importlib.import_module(PUBLIC_MODULES[spec.name.partition(".")[2]])
-        self._own_spec = module.__spec__  # the import system stamps the alias spec on it next
-        return module
-
-    def exec_module(self, module):  # already executed under its own name: only restore its spec
-        module.__spec__ = self._own_spec
+if TYPE_CHECKING:  # what type checkers and editors see; at run time these load on first use
+    from countylib.caches import reload as reload
+    from countylib.data.load import load as load
+    from countylib.data.load import sources as sources
 
 
-if not any(isinstance(f, _ShortNameFinder) for f in sys.meta_path):
-    sys.meta_path.append(_ShortNameFinder())
+if not TYPE_CHECKING:  # hidden from type checkers, which would otherwise accept any misspelt name
 
-
-def __getattr__(name: str):
-    if name in PUBLIC_FUNCTIONS:
-        return getattr(importlib.import_module(PUBLIC_FUNCTIONS[name]), name)
-    if name in PUBLIC_MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module 'countylib' has no attribute {name!r}")
+    def __getattr__(name: str):
+        """``countylib.load`` and the other top-level functions, and ``countylib.<module>`` after a bare
+        ``import countylib``, loaded on first use (PEP 562)."""
+        if name in PUBLIC_FUNCTIONS:
+            return getattr(importlib.import_module(PUBLIC_FUNCTIONS[name]), name)
+        if name in PUBLIC_MODULES:
+            return importlib.import_module(f"{__name__}.{name}")
+        raise AttributeError(f"module 'countylib' has no attribute {name!r}")

@@ -118,8 +118,8 @@ def extract_cmd(
     from pathlib import Path
 
     from countylib.data import regions
+    from countylib.files import write_atomic
     from countylib.ingest import bulletin
-    from countylib.output.files import write_atomic
 
     code = regions.resolve([county], province=province, errors="report")
     if code.adcode.isna().iloc[0]:
@@ -178,7 +178,7 @@ def _write_figures(out, rows: list[dict], files: list[str], county: str, year: i
     import pandas as pd
     import yaml
 
-    from countylib.output.files import write_atomic
+    from countylib.files import write_atomic
 
     columns = ["county", "adcode", "province", "year", "indicator", "value_text", "unit", "url", "source_quality",
                "note"]

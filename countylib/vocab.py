@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
 import numpy as np
+
+from countylib import caches
 
 
 def quick_start(pattern: str, first: str) -> str:
@@ -227,7 +228,7 @@ def strongest(flags) -> str:
 # ------------------------------------------------------------------------------------------------------
 
 
-@cache
+@caches.memo(None)
 def _converter():
     import opencc
 
@@ -245,7 +246,7 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
-@lru_cache(maxsize=65536)
+@caches.memo(65536)
 def normalize(text: object, spaces: bool = False) -> str:
     """Full-width -> half-width (NFKC), simplified characters, whitespace removed (kept as single spaces
     with ``spaces=True``). Missing values become ``""``.
@@ -260,7 +261,7 @@ def normalize(text: object, spaces: bool = False) -> str:
     return to_simplified(out)
 
 
-@lru_cache(maxsize=65536)
+@caches.memo(65536)
 def clean_name(name: object) -> str:
     """A place name as printed -> as the registry writes it: normalised, no spaces, no footnote marks.
 
@@ -295,7 +296,7 @@ def clean_code(code: object) -> str:
     return c[:6] if PRINTED_CODE.match(c) else c
 
 
-@lru_cache(maxsize=4096)
+@caches.memo(4096)
 def clean_unit(unit: object) -> str:
     """A unit as printed -> its plain form: no brackets, pinyin glosses, ``单位：`` or spaces.
 
@@ -569,7 +570,7 @@ def _substitute(text: str, starts: np.ndarray, ends: np.ndarray, pattern: re.Pat
 _VARIANTS = {"陜": "陕", "峯": "峰", "羣": "群", "綫": "线", "衆": "众", "裏": "里", "鑛": "矿", "竪": "竖"}
 
 
-@lru_cache(maxsize=65536)
+@caches.memo(65536)
 def _char_form(ch: str) -> str:
     if ch in NOISE_CHARS or ch in _ZERO_WIDTH:
         return ""

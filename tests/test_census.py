@@ -16,6 +16,7 @@ from countylib.data.load import load
 from countylib.ingest import census
 from countylib.ingest.build import BuildError, build, is_licence_file
 from countylib.ingest.readers import ReaderError
+from countylib.output import census_figures
 from tests.conftest import FIXTURES, raw_with_history, write_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -326,6 +327,6 @@ def test_residual_map_of_one_province_clustered_by_province(bundled_build, monke
     monkeypatch.setenv("COUNTYLIB_HOME", str(bundled_build))
     res = acensus.regression("schooling_years", "urbanization", province="河南省", cov_type="cluster")
     assert not res.inference and res.n_clusters == 1
-    m = acensus.residual_map(res, "河南省")
+    m = census_figures.residual_map(res, "河南省")
     assert sum(m.counts) == res.n and m.no_data == m.n_units - res.n
     plt.close(m.figure)

@@ -6,7 +6,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from countylib.analysis import county
+from countylib import county
 
 from .projects import ZHENGZHOU_ROWS, make_project
 
@@ -100,7 +100,7 @@ def test_profile_leaves_census_figures_to_the_census_section(tmp_path, monkeypat
 
     root = report_project(tmp_path / "p")
     monkeypatch.setenv("COUNTYLIB_HOME", str(root))
-    from countylib.data import caches
+    from countylib import caches
 
     caches.reload()
     main = county.profile("410181", 2022)

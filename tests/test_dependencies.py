@@ -26,6 +26,7 @@ USED_WITHOUT_IMPORT = {
     "dask": "declared as dask[distributed] for `render county --scheduler`; countylib imports distributed",
     "pytest": "the test runner",
     "ruff": "the linter, run by the tests",
+    "mypy": "the type checker the tests run on the README's examples",
 }
 
 

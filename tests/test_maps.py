@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from countylib.data import geo
-from countylib.output import maps
+from countylib.output import maps, webmap
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def test_clear_errors(henan):
 
 
 def test_interactive_map_has_tooltips_with_rank(henan):
-    html = maps.interactive(henan, "gdp").to_html()
+    html = webmap.interactive(henan, "gdp").to_html()
 
     def has(text: str) -> bool:
         return text in html
@@ -158,7 +158,7 @@ def test_a_long_source_note_wraps_instead_of_widening_the_figure(henan):
 
 
 def test_reload_empties_the_display_cache():
-    from countylib.data import caches
+    from countylib import caches
 
     maps._DISPLAY_CACHE["probe"] = 1
     caches.reload()

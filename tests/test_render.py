@@ -152,3 +152,53 @@ def test_same_inputs_same_bytes(tmp_path):
         render.run_batch(nb, [("1", {"name": "巩义市"}, out)], workers=1, progress=False, warmup=None)
         pages.append(out.read_bytes())
     assert pages[0] == pages[1]
+
+
+STATE_REPORT = (
+    "import countylib\n"
+    "import countylib.data.registry as registry_module\n"
+    "from countylib import indicators, regions\n"
+    "if check:\n"
+    "    assert len(regions.counties('河南', county_economy=True)) == 103, 'the registry kept a change'\n"
+    "    assert regions.by_adcode().loc['410181', 'name'] == '巩义市', 'by_adcode kept a change'\n"
+    "    assert registry_module.COUNTY_ECONOMY_KINDS[0] == '县', 'a module-level name kept a change'\n"
+    "    assert countylib.load('gdp', province='河南', year=2022).value.notna().all(), 'load kept a change'\n"
+    "    assert indicators.get('gdp').unit == '亿元'\n"
+    "    print('clean start')\n"
+    "else:\n"
+    "    reg = regions.registry()\n"
+    "    reg.drop(reg.index[reg.adcode == '410181'], inplace=True)\n"
+    "    by = regions.by_adcode()\n"
+    "    by.loc['410181', 'name'] = '改过的名字'\n"
+    "    registry_module.COUNTY_ECONOMY_KINDS = ('市辖区',)\n"
+    "    gdp = countylib.load('gdp', province='河南', year=2022)\n"
+    "    gdp['value'] = float('nan')\n"
+    "    try:\n"
+    "        indicators.registry()['gdp'] = None\n"
+    "    except TypeError:\n"
+    "        pass\n"
+    "    assert len(reg) == len(regions.registry()) - 1 and by.loc['410181', 'name'] == '改过的名字'\n"
+    "    print('state changed')\n"
+)
+
+
+def test_each_report_in_a_warm_kernel_starts_as_in_a_fresh_kernel(tmp_path, bundled_build, monkeypatch):
+    """A report that changes tables it was handed and rebinds countylib's module-level names leaves the
+    next report in the same kernel the state a fresh kernel would have."""
+    import warnings
+
+    monkeypatch.setenv("COUNTYLIB_HOME", str(bundled_build))
+    params = new_code_cell("check = False")
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[params, new_code_cell(STATE_REPORT)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "state.ipynb"
+    nbformat.write(nb, path)
+    jobs = [("1", {"check": False}, tmp_path / "1.html"), ("2", {"check": True}, tmp_path / "2.html"),
+            ("3", {"check": False}, tmp_path / "3.html"), ("4", {"check": True}, tmp_path / "4.html")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = render.run_batch(path, jobs, workers=1, progress=False)
+    errors = {o.key: o.error for o in result.outcomes if not o.ok}
+    assert not errors, errors
+    assert "clean start" in (tmp_path / "4.html").read_text(encoding="utf-8")

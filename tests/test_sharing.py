@@ -17,8 +17,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from typer.testing import CliRunner
 
+from countylib import escape
 from countylib.cli import app
-from countylib.output import batch, escape, export, fonts, render
+from countylib.output import batch, export, fonts, render
 from tests.projects import KERNELSPEC, report_project
 
 runner = CliRunner()
@@ -243,12 +244,12 @@ def test_saved_interactive_map_is_one_offline_page(tmp_path):
     import geopandas as gpd
     from shapely.geometry import box
 
-    from countylib.output import maps
+    from countylib.output import webmap
 
     frame = gpd.GeoDataFrame({"adcode": ["410181", "411525"], "name": [SCRIPT, "固始县"],
                               "prefecture_name": [ATTRIBUTE, "信阳市"], "gdp": [1000.5, None]},
                              geometry=[box(113, 34.5, 113.3, 34.8), box(115.5, 31.9, 115.9, 32.3)], crs=4326)
-    m = maps.interactive(frame, "gdp", sources={"410181": JS_URL})
+    m = webmap.interactive(frame, "gdp", sources={"410181": JS_URL})
     page = m.save(tmp_path / "map.html").read_text(encoding="utf-8")
     assert_offline(page)
     assert_no_live_markup(page)

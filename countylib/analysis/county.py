@@ -7,13 +7,13 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
+from countylib import escape
 from countylib.data import indicators as ind
 from countylib.data import regions
 from countylib.data.load import load
-from countylib.output import escape, plotting, tables
+from countylib.formatting import flag_zh, value_zh
 
 
 class CountyNotFoundError(KeyError):
@@ -97,26 +97,13 @@ def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.Da
             rank = f"{rank_v} / {len(same)}"
             pct = f"{100 * (same.value <= r.value).mean():.0f}%"
         rows.append({
-            "指标": meta.name_zh, "数值": _fmt(r.value), "单位": r.unit, "年份": int(r.year), "省内排名": rank,
-            "百分位": pct, "标记": _flag_zh(r.flag, r.conflict, r.source_quality), "来源": r.url or r.note,
+            "指标": meta.name_zh, "数值": value_zh(r.value), "单位": r.unit, "年份": int(r.year), "省内排名": rank,
+            "百分位": pct, "标记": flag_zh(r.flag, r.conflict, r.source_quality), "来源": r.url or r.note,
         })
     order = {k: i for i, k in enumerate(ind.registry())}
     out = pd.DataFrame(rows)
     out["_o"] = [order.get(ind.key_for(n) or n, 99) for n in out["指标"]]
     return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
-
-
-def _fmt(v: float) -> str:
-    if pd.isna(v):
-        return "无数据"
-    return f"{v:,.2f}" if abs(v) < 1e5 else f"{v:,.0f}"
-
-
-FLAG_ZH = tables.FLAG_ZH  # kept under this name for existing callers
-
-
-def _flag_zh(flag: str, conflict: bool, quality: str) -> str:
-    return tables.flag_zh(flag, conflict, quality)
 
 
 def missing(adcode: str, year: int | None = None) -> list[str]:
@@ -191,35 +178,10 @@ def comparison_table(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return out.rename(columns={"数值": ind.get(indicator).label})
 
 
-ABSENT_NAMES = 20  # units without a figure named under a comparison chart; the rest are counted
 
 
-def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
-    """Horizontal bars of a comparison table; the county in red, missing peers listed under the chart."""
-    plotting.use_style()
-    meta = ind.get(indicator)
-    have = table.dropna(subset=["数值"])
-    fig, ax = plt.subplots(figsize=(6.5, 0.32 * max(len(have), 3) + 1.2), layout="constrained")
-    colors = ["#c0392b" if b else "#95a5a6" for b in have["本县"]]
-    ax.barh(have["名称"][::-1], have["数值"][::-1], color=colors[::-1])
-    ax.set_xlabel(meta.label)
-    year = year if year is not None else table.attrs.get("year")
-    ax.set_title(f"{meta.name_zh}比较" + (f"（{year}年）" if year else ""), fontsize=11)
-    absent = table[table["数值"].isna()]["名称"].tolist()
-    shown = "、".join(absent[:ABSENT_NAMES]) + (f" 等 {len(absent)} 个" if len(absent) > ABSENT_NAMES else "")
-    note = "数据来源：见下表各行来源。" + (f"无数据：{shown}" if absent else "")
-    fig.text(0.01, -0.02, plotting.wrap_note(note, 0.97 * fig.get_size_inches()[0], 7), fontsize=7,
-             color="#555555", va="top")
-    return fig
 
 
-def locator_map(adcode: str):
-    """The county highlighted within its prefecture (left) and province (right)."""
-    from countylib.output import locator
-
-    adcode = code(adcode)
-    me = info(adcode)
-    return locator.figure(adcode, me.province_name, me.prefecture_adcode, me.province_name, me.prefecture_name)
 
 
 def header_md(adcode: str, year: int | None = None) -> str:
@@ -257,11 +219,6 @@ def census_summary_md(adcode: str) -> str:
     return escape.markdown("".join(census.report_sentences(code(adcode))))  # plain sentences: shown as written
 
 
-def census_pyramid(adcode: str):
-    """The county's age pyramid (shares of its population) with its province's shape as an outline."""
-    from countylib.analysis import census
-
-    return census.pyramid_figure(code(adcode), compare="province")
 
 
 def census_table(adcode: str) -> pd.DataFrame:

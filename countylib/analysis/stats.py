@@ -33,8 +33,8 @@ from statsmodels.regression.linear_model import RegressionResultsWrapper
 from statsmodels.stats.diagnostic import het_breuschpagan
 from statsmodels.stats.stattools import jarque_bera
 
+from countylib import views
 from countylib.data import indicators as ind
-from countylib.output import escape
 
 #: Fewest residual degrees of freedom with which standard errors and p-values are reported. A
 #: bivariate regression needs N >= 10; each control or fixed-effect dummy raises that by one.
@@ -104,7 +104,7 @@ class RegressionResult:
             return "普通标准误"
         return f"稳健标准误（{self.cov_type}）"
 
-    # ------------------------------------------------------------------ HTML
+    # ------------------------------------------------------------------ views (drawn by countylib.output)
     def _repr_html_(self) -> str:
         return self.to_html()
 
@@ -120,156 +120,22 @@ class RegressionResult:
         >>> "<details" in page and "&lt;i&gt;甲县" in page and "<i>甲县" not in page
         True
         """
-        e = escape.html
-        parts = ['<div class="countylib-regression" style="margin:0.5em 0 1em 0">']
-        parts.append(f'<p style="margin:0 0 0.3em 0">模型：<code>{e(self.formula)}</code>'
-                     f'（OLS，{e(self.se_label())}）</p>')
-        if self.inference:
-            parts.append(self._coef_table_html())
-        else:
-            parts.append(f'<p style="margin:0.3em 0;padding:0.4em 0.6em;background:#fdf2e9;'
-                         f'border-left:3px solid #e67e22"><b>不作统计推断。</b>{e(self.message)}</p>')
-        stats_line = [f"N = {self.n}", f"参数 {self.n_params} 个", f"剩余自由度 {self.df_resid}"]
-        if self.fixed_effects:
-            stats_line.append(f"{e(group_label(self.fixed_effects))}固定效应：{self.n_groups} 组")
-        if self.inference:
-            stats_line += [f"R² = {self.r2:.3f}", f"调整 R² = {self.adj_r2:.3f}"]
-            d = self.diagnostics
-            stats_line.append(f"Breusch–Pagan {_p_is(d['breusch_pagan_p'])}")
-            stats_line.append(f"Jarque–Bera {_p_is(d['jarque_bera_p'])}")
-        parts.append(f'<p style="margin:0.3em 0;color:#333">{"；".join(stats_line)}</p>')
-        if self.inference and self.diagnostics.get("influential"):
-            infl = "、".join(f"{e(_text(n))}（{v:.2f}）" for n, v in self.diagnostics["influential"])
-            parts.append(f'<p style="margin:0.3em 0;color:#555;font-size:90%">影响最大的单位（Cook 距离）：{infl}</p>')
-        parts.append(self._dropped_html())
-        if self.source_note:
-            parts.append(f'<p style="margin:0.3em 0;color:#555;font-size:85%">{e(self.source_note)}</p>')
-        parts.append("</div>")
-        return "\n".join(parts)
+        return views.show(self, "html")
 
-    def _coef_table_html(self) -> str:
-        e = escape.html
-        fe_prefix = f"C({self.fixed_effects})" if self.fixed_effects else None
-        th = 'style="text-align:right;padding:2px 10px;border-bottom:1px solid #999"'
-        rows = []
-        for term, r in self.table.iterrows():
-            if fe_prefix and str(term).startswith(fe_prefix):
-                continue
-            rows.append(
-                f'<tr><td style="text-align:left;padding:2px 10px">{self._term_label(str(term))}</td>'
-                + "".join(f'<td style="text-align:right;padding:2px 10px">{v}</td>' for v in (
-                    _num(r.coef), _num(r.std_err), f"[{_num(r.ci_low)}, {_num(r.ci_high)}]", _p(r.p)))
-                + "</tr>")
-        if fe_prefix:
-            rows.append(f'<tr><td colspan="5" style="text-align:left;padding:2px 10px;color:#555">'
-                        f'{e(group_label(self.fixed_effects))}固定效应：{self.n_groups - 1} 个虚拟变量，系数从略</td></tr>')
-        head = (f'<tr><th style="text-align:left;padding:2px 10px;border-bottom:1px solid #999">变量</th>'
-                f'<th {th}>系数</th><th {th}>{e(self.se_label())}</th><th {th}>95% 置信区间</th>'
-                f'<th {th}>p 值</th></tr>')
-        return (f'<table style="border-collapse:collapse;margin:0.3em 0"><thead>{head}</thead>'
-                f'<tbody>{"".join(rows)}</tbody></table>')
-
-    def _term_label(self, term: str) -> str:
-        e = escape.html
-        if term == "Intercept":
-            return "常数项"
-        key = term[3:] if term.startswith("ln_") else term
-        meta = ind.registry().get(key)
-        if meta is None:
-            return f"<code>{e(term)}</code>"
-        name = f"ln {meta.label}" if term.startswith("ln_") else meta.label
-        return f'{e(name)} <code style="color:#777">{e(term)}</code>'
-
-    def _dropped_html(self) -> str:
-        e = escape.html
-        if self.dropped.empty:
-            return '<p style="margin:0.3em 0;color:#555">没有剔除任何单位。</p>'
-        counts = self.dropped.reason.value_counts()
-        why = "；".join(f"{e(r)} {c} 个" for r, c in counts.items())
-        rows = "".join(f'<tr><td style="padding:1px 10px">{e(_text(r[self.label]))}</td>'
-                       f'<td style="padding:1px 10px">{e(_text(r.reason))}</td></tr>'
-                       for _, r in self.dropped.iterrows())
-        return (f'<details style="margin:0.3em 0"><summary>剔除 {len(self.dropped)} 个单位（{why}）</summary>'
-                f'<table style="border-collapse:collapse;font-size:90%"><thead><tr>'
-                f'<th style="text-align:left;padding:1px 10px">单位</th>'
-                f'<th style="text-align:left;padding:1px 10px">原因</th></tr></thead>'
-                f'<tbody>{rows}</tbody></table></details>')
-
-    # ------------------------------------------------------------------ figures
     def plot(self, ax=None):
-        """Scatter (seaborn) with the fitted line and its 95 % band from the model itself (so the band
-        uses the same robust covariance as the table); influential or extreme points labelled.
-
-        seaborn's ``regplot`` is not used for the line: it would refit without the controls and draw
-        a bootstrap band that disagrees with the reported standard errors.
-        """
-        import matplotlib.pyplot as plt
-        import seaborn as sns
-
-        from countylib.output import plotting
-
-        plotting.use_style()
-        if ax is None:
-            fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
-        else:
-            fig = ax.figure
-        xcol, ycol = self.data.columns[1], self.data.columns[0]
-        xs, ys = self.data[xcol], self.data[ycol]
-        sns.scatterplot(x=xs, y=ys, ax=ax, s=36, color="#2c7fb8", alpha=0.85, edgecolor="white", zorder=3)
-        if self.inference and self.model is not None and not self.fixed_effects:
-            grid = pd.DataFrame({xcol: np.linspace(xs.min(), xs.max(), 100)})
-            for c in self.data.columns[2:]:
-                if c not in (self.label, self.cluster) and pd.api.types.is_numeric_dtype(self.data[c]):
-                    grid[c] = self.data[c].mean()
-            pred = self.model.get_prediction(grid).summary_frame(alpha=0.05)
-            ax.plot(grid[xcol], pred["mean"], color="#d7301f", lw=1.8, zorder=2)
-            ax.fill_between(grid[xcol], pred["mean_ci_lower"], pred["mean_ci_upper"], color="#d7301f",
-                            alpha=0.15, lw=0, zorder=1)
-        for idx in self._labelled():
-            ax.annotate(_text(self.data.loc[idx, self.label]), (xs[idx], ys[idx]), fontsize=8,
-                        xytext=(4, 3), textcoords="offset points")
-        ax.set_xlabel(_axis_label(self.x, xcol))
-        ax.set_ylabel(_axis_label(self.y, ycol))
-        title = f"N = {self.n}"
-        if self.inference:
-            slope = self.table.loc[xcol]
-            title += (f"，斜率 {slope.coef:.3f}（{self.se_label()} {slope.std_err:.3f}，{_p_is(slope.p)}），"
-                      f"R² = {self.r2:.2f}")
-        else:
-            title += f"，剩余自由度 {self.df_resid}：不作统计推断"
-        ax.set_title(title, fontsize=10)
-        note = self.source_note or ""
-        if len(self.dropped):
-            note += f"{'；' if note else ''}剔除 {len(self.dropped)} 个单位（缺失、无法取对数等，名单见回归表）"
-        if note:
-            fig.text(0.01, -0.02, plotting.wrap_note(note, 0.97 * fig.get_size_inches()[0], 7), fontsize=7,
-                     color="#555555", va="top")
-        return fig
+        """Scatter with the fitted line and its 95 % band from the model itself (same covariance as the
+        table); influential or extreme points labelled. Returns the matplotlib figure."""
+        return views.show(self, "plot", ax=ax)
 
     def plot_residuals(self):
-        """Residuals against fitted values and their distribution (seaborn), for a fitted model."""
-        import matplotlib.pyplot as plt
-        import seaborn as sns
-
-        from countylib.output import plotting
-
+        """Residuals against fitted values and their distribution, for a fitted model."""
         if not self.inference or self.model is None:
             raise ValueError(f"no fitted model to diagnose: {self.message}")
-        plotting.use_style()
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
-        fitted, resid = self.model.fittedvalues, self.model.resid
-        sns.scatterplot(x=fitted, y=resid, ax=a1, s=24, color="#2c7fb8", edgecolor="white")
-        a1.axhline(0, color="#999999", lw=0.8)
-        a1.set_xlabel("拟合值")
-        a1.set_ylabel("残差")
-        sns.histplot(resid, kde=True, ax=a2, color="#2c7fb8")
-        a2.set_xlabel("残差")
-        a2.set_ylabel("单位数")
-        fig.suptitle(f"残差诊断（N = {self.n}，Jarque–Bera {_p_is(self.diagnostics['jarque_bera_p'])}）",
-                     fontsize=10)
-        return fig
+        return views.show(self, "residuals")
 
-    def _labelled(self) -> list:
+    def labelled(self) -> list:
+        """Rows worth a label in a figure: influential units, the extremes of x and y, every unit when
+        there are 12 or fewer."""
         idx = set()
         if self.diagnostics.get("influential_index"):
             idx |= set(self.diagnostics["influential_index"])

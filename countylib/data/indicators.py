@@ -11,13 +11,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 import yaml
 
+from countylib import caches
 from countylib.vocab import PER_PERSON_WORDS
 
 REGISTRY_FILE = Path(__file__).with_name("indicators.yaml")
@@ -95,9 +97,18 @@ class UnknownIndicatorError(KeyError):
         return str(self.args[0])
 
 
-@cache
-def registry() -> dict[str, Indicator]:
-    """All indicators by key, in registry order."""
+def registry() -> Mapping[str, Indicator]:
+    """All indicators by key, in registry order: a read-only mapping of frozen records.
+
+    >>> registry()["gdp"] = None
+    Traceback (most recent call last):
+    TypeError: 'mappingproxy' object does not support item assignment
+    """
+    return MappingProxyType(_registry())
+
+
+@caches.memo(None)
+def _registry() -> dict[str, Indicator]:
     raw = yaml.safe_load(REGISTRY_FILE.read_text(encoding="utf-8"))
     out = {}
     for key, spec in raw.items():
@@ -155,7 +166,7 @@ def get(key: str) -> Indicator:
     )
 
 
-@cache
+@caches.memo(None)
 def _alias_table() -> dict[str, str]:
     from countylib.data.regions import normalize_name
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from countylib.caches import bounded, file_key
 from countylib.data import indicators as ind
 from countylib.data import regions
-from countylib.data.caches import bounded, file_key
 from countylib.paths import processed_dir
 
 

@@ -25,6 +25,9 @@ from countylib.data.names import (
 from countylib.data.registry import (
     COUNTY_ECONOMY_KINDS,
     COUNTY_KINDS,
+    NATIONAL,
+    UnknownAreaError,
+    area_name,
     by_adcode,
     cnmaps_index_path,
     counties,
@@ -39,6 +42,7 @@ from countylib.data.registry import (
 from countylib.vocab import clean_name as normalize_name
 
 __all__ = [
+    "NATIONAL", "UnknownAreaError", "area_name",
     "CHANGES_FILE", "COUNTY_ECONOMY_KINDS", "COUNTY_KINDS", "ZONE_PATTERN", "AmbiguousNameError", "RegionError",
     "UnknownNameError", "by_adcode", "changes", "cnmaps_index_path", "counties", "history_file", "is_zone", "lookup",
     "normalize_name", "prefecture_codes", "prefecture_mask", "province_mask", "province_name", "registry", "resolve", "short_name", "successor_map", "to_current",

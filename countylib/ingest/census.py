@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -44,7 +45,10 @@ import numpy as np
 import pandas as pd
 
 from countylib.data import history, registry
+from countylib.data import indicators as ind
+from countylib.files import atomic_path
 from countylib.ingest.readers import ReaderError
+from countylib.ingest.units import factor
 
 CODE, PROVINCE, PREFECTURE, NAME = "区划代码", "省", "市", "区县"
 ID_COLUMNS = [CODE, PROVINCE, PREFECTURE, NAME]
@@ -108,8 +112,6 @@ def read_sheet(source: Source, cache_dir: str | PathLike | None = None) -> pd.Da
     target = cache_path(source, cache_dir)
     if target.exists():
         return pd.read_parquet(target)
-    from countylib.output.files import atomic_path
-
     sheet = _parse(source)
     with atomic_path(target) as tmp:
         sheet.to_parquet(tmp, index=False, compression="zstd")
@@ -313,6 +315,66 @@ def _province_codes(reg: pd.DataFrame) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------------------------------
+# Indicators from counts (the registry's census specs; also used by the analysis of the census)
+# ------------------------------------------------------------------------------------------------------
+
+
+def derive(counts: pd.DataFrame, keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """Census indicators (canonical units) from a table of counts with the sheet's column names.
+
+    A ratio is ``sum(numerator) / sum(denominator) * scale`` row by row; it is missing when any of its
+    columns is missing or the denominator is 0. Works on any rows: units, merged units, or your own
+    aggregates (add the counts first, then derive — never average the ratios).
+    """
+    specs = ind.census_indicators()
+    keys = list(specs) if keys is None else [ind.get(k).key for k in keys]
+    out = pd.DataFrame(index=counts.index)
+    for key in keys:
+        meta = specs[key]
+        spec = meta.census
+        if not set(spec.columns) <= set(counts.columns):  # a table without these columns: not computed
+            out[key] = np.nan
+            continue
+        if spec.column:
+            value = counts[spec.column].astype(float)
+            if spec.unit and spec.unit != meta.unit:
+                value = value * factor(spec.unit, meta.unit)
+        else:
+            num = counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator))
+            den = counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator))
+            value = num / den.where(den > 0) * spec.scale
+        out[key] = value.astype(float)
+    return out
+
+
+def value_texts(counts: pd.DataFrame, keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """What each value was computed from, as text: the published figure, or ``"numerator / denominator"``.
+
+    >>> c = pd.DataFrame({"城镇人口": [240244.0], "人口数_合计": [416845.0]})
+    >>> value_texts(c, ["urbanization", "pop_resident"]).iloc[0].tolist()
+    ['240244 / 416845', '416845']
+    """
+    specs = ind.census_indicators()
+    keys = list(specs) if keys is None else keys
+    out = pd.DataFrame(index=counts.index)
+    for key in keys:
+        spec = specs[key].census
+        if not set(spec.columns) <= set(counts.columns):
+            out[key] = ""
+        elif spec.column:
+            out[key] = counts[spec.column].map(_num)
+        else:
+            num = counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator))
+            den = counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator))
+            out[key] = [f"{_num(a)} / {_num(b)}" for a, b in zip(num, den, strict=True)]
+    return out
+
+
+def _num(v: float) -> str:
+    return "" if pd.isna(v) else f"{v:.10g}"
+
+
+# ------------------------------------------------------------------------------------------------------
 # Figures for the build
 # ------------------------------------------------------------------------------------------------------
 
@@ -328,9 +390,6 @@ def indicator_rows(t: CensusTables, source_id: str, url: str = "", source_qualit
     numerator and denominator counts (``"240244 / 416845"``); merged units name their members in ``note``.
     Missing values (a missing count, a published ratio of a merged unit) are left out.
     """
-    from countylib.analysis.census import derive, value_texts
-    from countylib.data import indicators as ind
-
     units = t.units
     derived = derive(units)
     texts = value_texts(units)
@@ -360,8 +419,6 @@ def _scale(spec, unit: str) -> float:
     from counts (exact: no published rounding to allow for)."""
     if not spec.column:
         return 0.0
-    from countylib.ingest.units import factor
-
     return factor(spec.unit, unit) if spec.unit and spec.unit != unit else 1.0
 
 

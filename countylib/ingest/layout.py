@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
-from countylib import vocab
+from countylib import caches, vocab
 from countylib.data import indicators
 from countylib.ingest import units as units_mod
 from countylib.ingest.sheets import ReaderError, Sheet
@@ -246,7 +245,7 @@ def _is_place_heading(cell: str) -> bool:
     return text in _place_names()
 
 
-@cache
+@caches.memo(None)
 def _place_names() -> frozenset[str]:
     """Every name and short name of the registry (made once: the registry itself is read once)."""
     from countylib.data import registry

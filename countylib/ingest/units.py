@@ -36,14 +36,13 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal, InvalidOperation
-from functools import cache
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from countylib import vocab
+from countylib import caches, vocab
 
 # unit -> (dimension, factor to the dimension's base unit); every factor is a power of ten.
 UNITS: dict[str, tuple[str, float]] = {
@@ -130,7 +129,7 @@ def prefix_exponent(unit: str) -> int | None:
     return exponent(u)
 
 
-@cache
+@caches.memo(None)
 def resolve_unit(unit: str, canonical: str) -> tuple[str, str]:
     """(unit to convert from, reason if it cannot be used) for a unit as written, read against the
     indicator's canonical unit. A bare multiplier takes the canonical dimension's base unit (亿 -> 亿元 for
@@ -163,7 +162,7 @@ def resolve_unit(unit: str, canonical: str) -> tuple[str, str]:
     return "", f"unknown unit {unit!r} for {c}; known units: {', '.join(UNITS)}"
 
 
-@cache
+@caches.memo(None)
 def factor(unit: str, canonical: str) -> float:
     """Multiplier that converts a value in ``unit`` to ``canonical``.
 
@@ -177,7 +176,7 @@ def factor(unit: str, canonical: str) -> float:
     return 10.0 ** _shift(unit, canonical)
 
 
-@cache
+@caches.memo(None)
 def _shift(unit: str, canonical: str) -> int:
     """Power of ten from ``unit`` to ``canonical`` (raises :class:`UnitError`)."""
     u, c = normalize_unit(unit), normalize_unit(canonical)
@@ -268,7 +267,7 @@ def _broadcast(x: pd.Series | str | None, n: int) -> pd.Series:
 _PLAIN = r"[+-]?(?:\d+\.?\d*|\.\d+)"
 
 
-@cache
+@caches.memo(None)
 def _marked_pattern() -> str:
     """A plain number with marker words before or after it (约320, 500左右, 突破500), for RE2."""
     alt = "|".join(map(re.escape, sorted(vocab.MARKERS, key=len, reverse=True)))

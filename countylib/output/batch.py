@@ -32,9 +32,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from countylib.files import atomic_path, safe_filename, write_atomic
 from countylib.output import fingerprints, fonts, pages
-from countylib.output.files import atomic_path, safe_filename, write_atomic
-from countylib.output.kernels import BatchResult, Outcome, plain_text, run_batch, shielded
+from countylib.output.kernels import BatchResult, Outcome, plain_text, shielded
+from countylib.output.runner import run_batch
 from countylib.paths import processed_dir, reports_dir
 
 REQUIRED_DATA = ("regions.parquet", "indicators.parquet", "boundaries.parquet", "census_2020.parquet")

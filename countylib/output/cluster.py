@@ -1,8 +1,8 @@
 """A batch on a Dask distributed cluster (``pip install 'countylib[distributed]'``): one warm kernel per
 worker process, reused across the reports that worker renders.
 
->>> from countylib.output import kernels
->>> kernels.run_batch("notebooks/county_report.ipynb", jobs, scheduler="tcp://10.0.0.5:8786")  # doctest: +SKIP
+>>> from countylib.output import runner
+>>> runner.run_batch("notebooks/county_report.ipynb", jobs, scheduler="tcp://10.0.0.5:8786")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ import atexit
 import time
 from pathlib import Path
 
+from countylib.output import kernels
+
 _WORKER_KERNEL = None
 
 
 def remote_render(nb_path: str, params: dict, out: str, no_input: bool, key: str, fingerprint: str = ""):
     """Run on a Dask worker: render one report in the worker's warm kernel (started on first use)."""
     global _WORKER_KERNEL
-    from countylib.output import kernels
-
     t0 = time.perf_counter()
     try:
         if _WORKER_KERNEL is None:
@@ -42,13 +42,11 @@ def run_on_cluster(nb_path: Path, todo: list, scheduler, no_input: bool, progres
         raise RuntimeError("--scheduler needs the optional extra: pip install 'countylib[distributed]'") from exc
     from tqdm import tqdm
 
-    from countylib.output.kernels import KernelStartError, shielded
-
     try:
         client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     except (OSError, ValueError, TypeError) as exc:  # refused, timed out, unknown host, malformed address
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise KernelStartError(f"cannot reach the Dask scheduler at {scheduler} ({why}); start one with "
+        raise kernels.KernelStartError(f"cannot reach the Dask scheduler at {scheduler} ({why}); start one with "
                                "`dask scheduler` or check the address and port") from None
     outcomes, interrupted = [], False
     futures = []
@@ -64,10 +62,10 @@ def run_on_cluster(nb_path: Path, todo: list, scheduler, no_input: bool, progres
                 bar.update(1)
     except KeyboardInterrupt:
         interrupted = True
-        with shielded():
+        with kernels.shielded():
             client.cancel(futures)
     finally:
         if not isinstance(scheduler, Client):
-            with shielded():
+            with kernels.shielded():
                 client.close()
     return outcomes, interrupted

@@ -15,11 +15,12 @@ True
 from __future__ import annotations
 
 import base64
-import functools
 import html
 import io
 import re
 import threading
+
+from countylib import caches
 
 FONT_FILES = {"sans": "NotoSansCJKsc-Regular.otf", "mono": "NotoSansMonoCJKsc-Regular.otf"}
 FONT_FAMILIES = {"sans": "countylib CJK", "mono": "countylib CJK Mono"}
@@ -100,7 +101,7 @@ def base_font(kind: str = "sans") -> tuple[frozenset[str], bytes]:
         return _BASE[kind]
 
 
-@functools.cache
+@caches.memo(None)
 def _base_characters() -> frozenset[str]:
     from countylib.data import regions
     from countylib.paths import PACKAGE_DIR, notebooks_dir

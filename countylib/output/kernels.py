@@ -30,14 +30,13 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from countylib.output import export, fingerprints, fonts
-from countylib.output.files import write_atomic
+from countylib.files import write_atomic
+from countylib.output import export, fonts
 
 DEFAULT_WARMUP = "import countylib, countylib.county, countylib.maps"
 RESET_TAG = "countylib-reset"
@@ -289,14 +288,14 @@ def shielded():
 
 
 @dataclass
-class _Job:
+class Job:
     key: str
     params: dict
     out: Path
     fingerprint: str
 
 
-def _render_job(kernel: WarmKernel, template: nbformat.NotebookNode, job: _Job, no_input: bool) -> Outcome:
+def _render_job(kernel: WarmKernel, template: nbformat.NotebookNode, job: Job, no_input: bool) -> Outcome:
     t0 = time.perf_counter()
     try:
         kernel.ensure_alive()
@@ -343,56 +342,9 @@ def start_kernels(n: int, cwd: Path, kernel_name: str = "python3", startup_timeo
     return kernels
 
 
-def run_batch(
-    nb_path: str | Path,
-    jobs: Iterable[tuple[str, dict, str | Path]],
-    workers: int = 2,
-    no_input: bool = True,
-    resume: bool = False,
-    progress: bool = True,
-    on_done: Callable[[Outcome], None] | None = None,
-    warmup: str | None = DEFAULT_WARMUP,
-    scheduler=None,
-    kernel_name: str = "python3",
-    startup_timeout: float = 60.0,
-    timeout: int = 600,
-) -> BatchResult:
-    """Render many ``(key, params, out_html)`` jobs with a pool of warm kernels; failures never stop it.
-
-    ``resume``: skip a job whose page exists and carries the fingerprint of this notebook, these parameters,
-    the processed data and this countylib (:mod:`countylib.output.fingerprints`).
-    ``scheduler``: address of a Dask distributed scheduler (or a ``Client``) to run the batch on a cluster.
-    Ctrl-C returns what finished, with ``interrupted=True``.
-    """
-    nb_path = Path(nb_path).resolve()
-    start = time.perf_counter()
-    notebook = nb_path.read_bytes()
-    inputs = fingerprints.inputs_digest()
-    result = BatchResult()
-    todo: list[_Job] = []
-    for key, params, out in jobs:
-        fp = fingerprints.job_fingerprint(notebook, params, inputs)
-        if resume and fingerprints.stored_fingerprint(Path(out)) == fp:
-            result.outcomes.append(Outcome(key, str(out), True, 0.0, skipped=True, fingerprint=fp))
-        else:
-            todo.append(_Job(key, params, Path(out), fp))
-    result.planned = len(todo) + len(result.outcomes)
-    if todo:
-        if scheduler is not None:
-            from countylib.output import cluster
-
-            done, result.interrupted = cluster.run_on_cluster(nb_path, todo, scheduler, no_input, progress, on_done)
-        else:
-            template = read_notebook(nb_path)
-            done, result.interrupted = _run_local(template, nb_path.parent, todo, workers, no_input, progress,
-                                                  on_done, warmup, kernel_name, startup_timeout, timeout)
-        result.outcomes += done
-    result.outcomes.sort(key=lambda o: o.key)
-    result.seconds = time.perf_counter() - start
-    return result
 
 
-def _run_local(template, cwd: Path, todo: list[_Job], workers: int, no_input: bool, progress: bool,
+def run_local(template, cwd: Path, todo: list[Job], workers: int, no_input: bool, progress: bool,
                on_done, warmup, kernel_name, startup_timeout, timeout) -> tuple[list[Outcome], bool]:
     from tqdm import tqdm
 
@@ -400,7 +352,7 @@ def _run_local(template, cwd: Path, todo: list[_Job], workers: int, no_input: bo
     font_thread = threading.Thread(target=_prepare_fonts, daemon=True)  # cut the fonts while kernels start
     font_thread.start()
     kernels = start_kernels(n, cwd, kernel_name, startup_timeout, timeout, warmup)
-    pending: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+    pending: queue.SimpleQueue[Job] = queue.SimpleQueue()
     for job in todo:
         pending.put(job)
     results: queue.SimpleQueue[Outcome | None] = queue.SimpleQueue()

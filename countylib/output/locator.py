@@ -17,7 +17,7 @@ import shapely
 from matplotlib.collections import PathCollection
 from matplotlib.path import Path as MplPath
 
-from countylib.data.caches import bounded, file_key
+from countylib.caches import bounded, file_key
 from countylib.output import plotting
 
 BACKGROUND = {"facecolor": "#ecf0f1", "edgecolor": "#bdc3c7", "linewidth": 0.4}

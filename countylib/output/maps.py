@@ -21,8 +21,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from countylib.data import caches, geo
+from countylib import caches
+from countylib.data import geo, registry
 from countylib.data import indicators as ind
+from countylib.formatting import flag_zh
 from countylib.output import plotting
 from countylib.output.locator import polygon_paths
 
@@ -226,7 +228,8 @@ def _geometry_key(frame: gpd.GeoDataFrame) -> tuple:
 
 
 _DISPLAY_CACHE: dict = {}  # display geometry by content key, at most 8 entries; countylib.reload() empties it
-caches.on_reload(_DISPLAY_CACHE.clear)
+caches.on_reload(_DISPLAY_CACHE.clear, "countylib.output.maps._DISPLAY_CACHE", "display geometry of maps by content",
+                 lambda: len(_DISPLAY_CACHE))
 
 
 def _remember(key, value, size: int = 8):
@@ -269,7 +272,7 @@ def _display_cached(key: tuple, geoms, crs):
 
 def _write_quietly(frame: gpd.GeoDataFrame, path: Path) -> None:
     """Write a cache file atomically; a read-only project simply goes without the cache."""
-    from countylib.output.files import atomic_path
+    from countylib.files import atomic_path
 
     try:
         with atomic_path(path) as tmp:
@@ -310,23 +313,17 @@ def _source_note(sources: list[str]) -> str:
     return base + "\n数据来源：" + "；".join(shown) + more
 
 
-NATIONAL = ("全国", "中国", "china", "")
-
-
 def area_name(province: str | None) -> str:
-    """``"全国"`` for the whole country (None, "", "全国"), else the province's full name.
+    """``"全国"`` for the whole country (None, "", "全国"), else the province's full name
+    (:func:`countylib.data.registry.area_name`, with a map's error for an unknown province).
 
     >>> area_name("河南"), area_name(None), area_name("全国")
     ('河南省', '全国', '全国')
     """
-    if province is None or str(province).strip().lower() in NATIONAL:
-        return "全国"
-    from countylib.data import registry
-
-    name = registry.province_name(province)
-    if name is None:
-        raise MapError(f"unknown province {province!r}; give a name such as 河南省 or 河南, or 全国")
-    return name
+    try:
+        return registry.area_name(province)
+    except registry.UnknownAreaError as exc:
+        raise MapError(str(exc)) from None
 
 
 def map_title(indicator: str, province: str | None = "河南省", year: int | None = None,
@@ -414,17 +411,6 @@ def map_filename(indicator: str, province: str | None, year: int | None) -> str:
     return f"map_{ind.get(indicator).key}_{year or 'all'}_{area_name(province)}"
 
 
-def interactive_view(m: ChoroplethMap, max_units: int = LABEL_UNITS):
-    """The interactive (offline Leaflet) version of an :func:`indicator_map`, or a short note when the map has
-    more units than a light HTML page can carry (a national map: use the PNG/SVG)."""
-    from IPython.display import Markdown
-
-    if m.data is None:
-        return Markdown("（交互地图需要 `indicator_map` 的结果。）")
-    if m.n_units > max_units:
-        return Markdown(f"共 {m.n_units:,} 个单位：交互地图只为单个省份生成，全国图请看上方的 PNG/SVG/PDF。")
-    column = m.rows.indicator.iloc[0] if m.rows is not None and len(m.rows) else m.data.columns[-1]
-    return interactive(m.data, column, sources="；".join(m.sources[:3]))
 
 
 def value_table(m: ChoroplethMap, max_rows: int = 60) -> pd.DataFrame:
@@ -434,15 +420,12 @@ def value_table(m: ChoroplethMap, max_rows: int = 60) -> pd.DataFrame:
         out = pd.DataFrame(columns=["名称", "地区", "数值", "单位", "标记", "来源"])
         out.attrs["caption"] = f"N = 0 个有数据，{m.n_units} 个无数据"
         return out
-    from countylib.data import registry
-    from countylib.output import tables
-
     rows = m.rows.sort_values("value", ascending=False)
     reg = registry.by_adcode()
     out = pd.DataFrame({"名称": rows["name"].values,
                         "地区": (rows.adcode.map(reg.province_short) + " " + rows.adcode.map(reg.prefecture_name)).values,
                         "数值": rows.value.values, "单位": rows.unit.values,
-                        "标记": [tables.flag_zh(f, c, q) for f, c, q in zip(
+                        "标记": [flag_zh(f, c, q) for f, c, q in zip(
                             rows.flag, rows.get("conflict", pd.Series(False, index=rows.index)),
                             rows.get("source_quality", pd.Series("", index=rows.index)), strict=True)],
                         "来源": rows.url.where(rows.url != "", rows.source_id).values})
@@ -501,15 +484,21 @@ def _halo():
     return [patheffects.withStroke(linewidth=1.6, foreground="white", alpha=0.8)]
 
 
-def interactive(data: gpd.GeoDataFrame, column: str, scheme: str = "quantiles", k: int = 5,
-                sources: str | dict[str, str] = "", title: str | None = None):
-    """An interactive map for notebooks and HTML reports that works offline: hover for name, value and
-    unit, rank among counties with data, and source; zoom with +/− or a double click.
 
-    ``sources``: one text for every county, or a mapping adcode -> source (URLs show as their host).
-    Returns a :class:`countylib.output.webmap.InteractiveMap`: it displays itself in a notebook (in the page,
-    no iframe, nothing loaded from the network) and ``.save("map.html")`` writes it as a page.
-    """
-    from countylib.output import webmap
 
-    return webmap.county_map(data, column, scheme=scheme, k=k, sources=sources, title=title)
+def points_map(adcodes: list[str], title: str = "", color: str = "#c0392b"):
+    """Where a set of counties lies: one point per county on a China map of province outlines."""
+    plotting.use_style()
+    shapes = geo.boundaries()
+    chosen = shapes[shapes.adcode.isin(adcodes)]
+    fig, ax = plt.subplots(figsize=(8, 6.5), layout="constrained")
+    geo.to_albers(geo.provinces()).plot(ax=ax, facecolor="#f4f4f4", edgecolor="#999999", linewidth=0.5)
+    pts = geo.to_albers(chosen).geometry.representative_point()
+    ax.scatter(pts.x, pts.y, s=14, color=color, edgecolor="white", linewidth=0.4, zorder=3,
+               label=f"名单中的县（{len(chosen)}）")
+    ax.set_axis_off()
+    ax.legend(loc="lower left", fontsize=9)
+    if title:
+        ax.set_title(title, fontsize=12)
+    fig.text(0.01, 0.0, geo.BOUNDARY_NOTE, fontsize=7, color="#555555")
+    return fig

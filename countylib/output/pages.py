@@ -11,12 +11,13 @@ page's script goes through :func:`script_json`, which cannot close the ``<script
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
+
+from countylib import caches
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
@@ -28,7 +29,7 @@ def script_json(obj) -> Markup:
     return Markup(text.translate(_SCRIPT_SAFE))
 
 
-@functools.cache
+@caches.memo(None)
 def environment() -> jinja2.Environment:
     """The jinja2 environment of countylib's templates (autoescape on, undefined names are errors)."""
     env = jinja2.Environment(
@@ -47,7 +48,7 @@ def asset(name: str) -> Markup:
     return Markup(_asset_text(name))
 
 
-@functools.cache
+@caches.memo(None)
 def _asset_text(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 

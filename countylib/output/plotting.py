@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import importlib.util
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+
+from countylib import caches
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 NO_DATA_COLOR = "#d9d9d9"
@@ -53,7 +54,7 @@ def _mplfonts_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "fonts"
 
 
-@cache
+@caches.memo(None)
 def register_cjk_font() -> str:
     """Register the CJK font from ``mplfonts`` and return its family name.
 

@@ -2,6 +2,8 @@
 无数据, the row index hidden, and the same HTML for the same table (no random element ids).
 
 >>> import pandas as pd
+
+from countylib.formatting import FLAG_ZH, flag_zh  # noqa: F401 - report tables show flags with them
 >>> t = styled(pd.DataFrame({"名称": ["<b>巩义市</b>"], "数值": [12962.58], "年份": [2022]}))
 >>> html = t.to_html()
 >>> "&lt;b&gt;巩义市&lt;/b&gt;" in html and "<b>巩义市" not in html, "12,962.58" in html, ">2022<" in html
@@ -16,30 +18,6 @@ import re
 import pandas as pd
 
 NUMBER = re.compile(r"^\s*[-+−]?[\d,]+(\.\d+)?\s*%?\s*$")
-
-#: How each flag of a figure reads in a report (an exact figure needs no remark).
-FLAG_ZH = {"exact": "", "preliminary": "初步核算数", "approximate": "约数", "lower_bound": "下限（突破/超过）",
-           "upper_bound": "上限", "estimate": "预计数", "masked": "原文隐去", "missing": "原文缺失",
-           "unit_assumed": "原文未写单位"}
-
-
-def flag_zh(flag: str, conflict: bool = False, quality: str = "") -> str:
-    """The remark a report shows for a figure: its flag, a conflict with other sources, a weak source.
-
-    >>> flag_zh("lower_bound"), flag_zh("exact", conflict=True, quality="low")
-    ('下限（突破/超过）', '与其他来源不一致；来源可信度低')
-    >>> flag_zh("preliminary,growth")
-    '初步核算数'
-    """
-    flags = [f.strip() for f in str(flag or "").split(",") if f.strip() and f.strip() != "growth"]
-    parts = [FLAG_ZH.get(f, f) for f in flags]
-    if not pd.isna(conflict) and bool(conflict):
-        parts.append("与其他来源不一致")
-    if quality == "low":
-        parts.append("来源可信度低")
-    elif quality == "secondary":
-        parts.append("转载来源")
-    return "；".join(p for p in parts if p)
 
 
 def _numeric(col: pd.Series) -> bool:

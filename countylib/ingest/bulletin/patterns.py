@@ -17,9 +17,8 @@ digits and punctuation, simplified characters, no pinyin glosses or footnote mar
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
 
-from countylib import vocab
+from countylib import caches, vocab
 from countylib.data import indicators as ind
 from countylib.ingest import units
 
@@ -44,7 +43,7 @@ def _flexible(word: str) -> str:
     return out
 
 
-@lru_cache(maxsize=4096)
+@caches.memo(4096)
 def canonical_label(text: str) -> str:
     """A matched label without the optional parts, as the registry writes it.
 
@@ -56,7 +55,7 @@ def canonical_label(text: str) -> str:
     return re.sub(r"的(比重|占比)", r"\1", text)
 
 
-@cache
+@caches.memo(None)
 def _wordings() -> dict[str, str]:
     """Wording (normalised) -> registry key, or "" for a lookalike."""
     words: dict[str, str] = {}
@@ -71,7 +70,7 @@ def _wordings() -> dict[str, str]:
     return {canonical_label(w): k for w, k in words.items()}
 
 
-@cache
+@caches.memo(None)
 def _label_pattern() -> re.Pattern:
     """All wordings, longest first, grouped by their first character (地(?:区生产总值|…)|人(?:…)|…). At a
     place only the group of its character can match, and each group keeps the order of its wordings, so
@@ -96,7 +95,7 @@ class _Labels:
 LABELS = _Labels()
 
 
-@lru_cache(maxsize=4096)
+@caches.memo(4096)
 def label_key(text: str) -> str | None:
     """Registry key of a matched label, ``""`` for a lookalike, None if it is no known wording."""
     return _wordings().get(canonical_label(text))
@@ -111,7 +110,7 @@ def lookalike_reason(text: str) -> str:
     return plain
 
 
-@lru_cache(maxsize=4096)
+@caches.memo(4096)
 def fullmatch_label(text: str) -> str | None:
     """Key for a whole string that is exactly one wording (used for table rows and paired labels)."""
     m = _label_pattern().fullmatch(text)

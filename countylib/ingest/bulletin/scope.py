@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cached_property
 
-from countylib import vocab
+from countylib import caches, vocab
 from countylib.ingest.bulletin import patterns as pt
 
 _SUFFIXES = "省市县区旗州盟"
@@ -58,7 +58,7 @@ class Own:
         return (*self.scope_words, *self.names_longest_first)
 
     @classmethod
-    @cache
+    @caches.memo(None)
     def of(cls, county: str | None) -> Own:
         """Names of ``county`` as the registry knows them (full, short, with its prefecture).
 
@@ -121,7 +121,7 @@ _CONNECTORS = (
 )
 
 
-@cache
+@caches.memo(None)
 def _preamble_pattern(own: Own) -> re.Pattern:
     words = sorted({*_CONNECTORS, *own.scope_words, *own.names, "上年", "去年", "今年"}, key=len, reverse=True)
     token = (rf"(?:(?:19|20)\d{{2}}年(?:度|末|底|全年|年末|年底)?|{pt.PAREN}|[\s:、]|"
@@ -140,7 +140,7 @@ def classify(text: str, own: Own) -> Scope:
     return Scope(status, kind, reason, explicit_own, year, set(flags), word)
 
 
-@lru_cache(maxsize=16384)
+@caches.memo(16384)
 def _classify(text: str, own: Own) -> tuple:
     s = _classify_scope(text, own)
     return s.status, s.kind, s.reason, s.explicit_own, s.year, frozenset(s.flags), s.year_word
@@ -172,7 +172,7 @@ def _classify_scope(text: str, own: Own) -> Scope:
     return scope
 
 
-@lru_cache(maxsize=16384)
+@caches.memo(16384)
 def qualifier(text: str, own: Own) -> tuple[str, str, str] | None:
     """(status, kind, reason) for words that change whose figure it is, or None (a blacklist scan).
 
@@ -235,7 +235,7 @@ def _time(text: str, scope: Scope) -> None:
         scope.flags.add("estimate")
 
 
-@cache
+@caches.memo(None)
 def _place_index() -> dict[str, str]:
     from countylib.data import regions
 

@@ -1,0 +1,18 @@
+"""``countylib.load`` and ``countylib.sources``: the processed data as one tidy (Geo)DataFrame.
+
+The public face of :mod:`countylib.data.load`; import it as
+``from countylib import api``.
+"""
+
+from __future__ import annotations
+
+from countylib.data.load import (  # noqa: F401
+    DataNotBuiltError,
+    load,
+    processed_table,
+    sources,
+)
+
+__all__ = [
+    "DataNotBuiltError", "processed_table", "sources", "load",
+]

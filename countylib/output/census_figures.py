@@ -1,0 +1,125 @@
+"""Figures of the census: age pyramids, binned scatters and residual maps of census regressions.
+
+The numbers come from :mod:`countylib.analysis.census`; this module only draws them.
+
+>>> from countylib.output import census_figures
+>>> fig = census_figures.pyramid_figure("410181")        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from countylib.analysis.census import (
+    AGE_LABELS,
+    SOURCE_NOTE,
+    age_pyramid,
+    residuals,
+    source_ids,
+    symmetric_bins,
+)
+from countylib.data import indicators as ind
+from countylib.data import regions
+from countylib.output import plotting
+
+
+def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None, folder: Path | None = None):
+    """An age pyramid (shares of the total, 男 left, 女 right), with the province's (or ``compare``
+    adcode's) shape drawn over it as an outline. Chinese labels and a source note."""
+    import matplotlib.pyplot as plt
+
+    plotting.use_style()
+    mine = age_pyramid(adcode, folder)
+    code = mine.attrs["adcode"]
+    other = None
+    if compare:
+        ref = regions.by_adcode().province_adcode.get(code, code[:2] + "0000") if compare == "province" else compare
+        if str(ref) != code:
+            other = age_pyramid(ref, folder)
+    if ax is None:  # fixed margins: a constrained layout would double the text layout cost of a report
+        fig, ax = plt.subplots(figsize=(6.2, 4.6))
+        fig.subplots_adjust(left=0.11, right=0.98, top=0.92, bottom=0.17)
+    else:
+        fig = ax.figure
+    y = np.arange(len(AGE_LABELS))
+    ax.barh(y, -mine["男_占比"], height=0.86, color="#4a78b0", label=f"{mine.attrs['name']} 男")
+    ax.barh(y, mine["女_占比"], height=0.86, color="#d0605e", label=f"{mine.attrs['name']} 女")
+    if other is not None:
+        edges = np.arange(len(y) + 1) - 0.5
+        ax.stairs(-other["男_占比"].to_numpy(), edges, orientation="horizontal", baseline=None, color="#222222",
+                  lw=1.1, label=f"{other.attrs['name']}（对照）")
+        ax.stairs(other["女_占比"].to_numpy(), edges, orientation="horizontal", baseline=None, color="#222222", lw=1.1)
+    # Every other age group labelled, and few x ticks: text layout is most of a small figure's cost.
+    ax.set_yticks(y[::2], AGE_LABELS[::2], fontsize=7.5)
+    ax.set_yticks(y, minor=True)
+    ax.set_ylim(-0.6, len(y) - 0.4)
+    shares = [mine["男_占比"], mine["女_占比"]] + ([other["男_占比"], other["女_占比"]] if other is not None else [])
+    lim = float(np.ceil(np.nanmax(np.concatenate([np.asarray(v, dtype=float) for v in shares])) + 0.3))
+    ax.set_xlim(-lim, lim)
+    step = 2.0 if lim <= 8 else 4.0
+    half = np.arange(0, lim + 1e-9, step)
+    ticks = np.r_[-half[:0:-1], half]
+    ax.set_xticks(ticks, [f"{abs(t):g}" for t in ticks], fontsize=8)
+    ax.axvline(0, color="#888888", lw=0.6)
+    ax.set_xlabel("← 男　　占总人口比重（%）　　女 →")
+    ax.set_ylabel("年龄（岁）")
+    ax.set_title(f"{mine.attrs['name']}人口年龄结构（2020年，常住人口 {mine.attrs['total'] / 1e4:,.2f} 万人）",
+                 fontsize=10.5)
+    ax.legend(loc="upper right", fontsize=7.5, frameon=False)
+    note = SOURCE_NOTE + (f"黑线：{other.attrs['name']}。" if other is not None else "")
+    fig.text(0.01, 0.01, note, fontsize=6.5, color="#555555", va="bottom", wrap=True)
+    return fig
+
+
+def binned_scatter(res, bins: int = 20, ax=None):
+    """A binned scatter of y on x after absorbing the fixed effects and controls (both residualised,
+    means added back): the means of y in ``bins`` quantile bins of x, with the fitted line (seaborn)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    import statsmodels.formula.api as smf
+
+    plotting.use_style()
+    data = res.data
+    ycol, xcol = data.columns[0], data.columns[1]
+    rhs = [c for c in data.columns[2:] if c != res.label]
+    absorb = " + ".join((f"C({c})" if not pd.api.types.is_numeric_dtype(data[c]) else c) for c in rhs) or "1"
+    ry = smf.ols(f"{ycol} ~ {absorb}", data).fit().resid + data[ycol].mean()
+    rx = smf.ols(f"{xcol} ~ {absorb}", data).fit().resid + data[xcol].mean()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.5, 4.6), layout="constrained")
+    else:
+        fig = ax.figure
+    sns.regplot(x=rx, y=ry, x_bins=bins, ax=ax, color="#2c7fb8", truncate=True,
+                line_kws={"color": "#d7301f", "lw": 1.6}, scatter_kws={"s": 30})
+    lo, hi = np.quantile(rx, [0.005, 0.995])  # residualised x can run past the raw range; show the bulk
+    ax.set_xlim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
+    slope = res.table.loc[xcol] if xcol in res.table.index else None
+    ax.set_xlabel(ind.get(res.x).label + ("（去除固定效应与控制变量后）" if rhs else ""))
+    ax.set_ylabel(ind.get(res.y).label)
+    title = f"分箱散点图：{bins} 个等分位箱，N = {res.n:,}"
+    if slope is not None:
+        title += f"\n斜率 {slope.coef:.4f}（{res.se_label()} {slope.std_err:.4f}）"
+    ax.set_title(title, fontsize=10)
+    fig.text(0.01, 0.0, SOURCE_NOTE, fontsize=6.5, color="#555555", va="top")
+    return fig
+
+
+def residual_map(res, province: str | None = "全国"):
+    """A map of the regression residuals (diverging colours; units not in the regression hatched)."""
+    from countylib.data import geo
+    from countylib.output import maps
+
+    frame = res.frame
+    values = frame[["adcode"]].assign(残差=residuals(res).reindex(frame.index).values)
+    area = maps.area_name(province)
+    shapes = geo.boundaries(province=None if area == "全国" else area)
+    data = shapes.merge(values, on="adcode", how="left")
+    bins = symmetric_bins(values["残差"]) if values["残差"].notna().any() else None  # nothing estimated: all 无数据
+    m = maps.choropleth(data, "残差", bins=bins, diverging=True,
+                        title=f"{area}回归残差：{ind.get(res.y).name_zh}", unit=ind.get(res.y).unit,
+                        source_note=maps.source_note(pd.DataFrame({"source_id": source_ids(), "url": ""})))
+    m.ax.set_title(f"实际值 − 拟合值；N = {res.n:,}，未进入回归的单位为无数据", fontsize=10, color="#444444")
+    return m
