@@ -57,8 +57,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from countylib.data import registry as regs
 from countylib.caches import bounded, file_key
+from countylib.data import registry as regs
 from countylib.paths import raw_dir
 
 HISTORY_DIR = "areacodes"
@@ -159,6 +159,11 @@ class Crosswalk:
         self._groups: dict[tuple[str, int], dict[str, list[int]]] = {}
         self._in_use: dict[int, list[int]] = {}
         self._prefixes: dict[int, set[str]] = {}
+        self._at: dict[tuple[str, int], int | None] = {}
+        self._identity: dict[tuple[str, int, str], str | None] = {}
+        self._levels_breaks: dict[str, dict[str, list[tuple[int, str]]]] = {}
+        self._by_prefix: dict[int, dict[str, list[int]]] = {}
+        self._in_use_level: dict[tuple[int, str], list[int]] = {}
         self.problems: list[str] = []  # references the history itself cannot resolve
 
     # --------------------------------------------------------------------------------------------------
@@ -179,10 +184,16 @@ class Crosswalk:
 
     def record_at(self, code: str, year: int) -> int | None:
         """The record id of ``code`` in use in ``year`` (None if the code was not in use then)."""
+        key = (code, year)
+        if key in self._at:
+            return self._at[key]
+        found = None
         for rid in self.by_code.get(code, ()):
             if self.records[rid].in_use(year):
-                return rid
-        return None
+                found = rid
+                break
+        self._at[key] = found
+        return found
 
     def _successor(self, code: str, year: int, source: Record) -> int | None:
         rid = self.record_at(code, year)
@@ -195,7 +206,12 @@ class Crosswalk:
         rids = self._in_use.get(year)
         if rids is None:
             rids = self._in_use[year] = [r.rid for r in self.records if r.in_use(year)]
-        return rids if level is None else [i for i in rids if self.records[i].level == level]
+        if level is None:
+            return rids
+        key = (year, level)
+        if key not in self._in_use_level:
+            self._in_use_level[key] = [i for i in rids if self.records[i].level == level]
+        return self._in_use_level[key]
 
     @cached_property
     def newest_codes(self) -> set[str]:
@@ -510,16 +526,18 @@ class Crosswalk:
         self.composition(year, level)
         return self._groups[(level, year)].get(g, [])
 
-    def _supplement_code(self, code: str) -> Placement | None:
+    @cached_property
+    def _supplement_codes(self) -> dict[str, Placement]:
+        out = {}
         sup = self.supplement
-        if sup.empty or code not in set(sup.code):
-            return None
-        row = sup[sup.code == code].iloc[0]
-        target = str(row.current_adcode or "")
-        if target:
-            return Placement(code, 0, "placed", target, "recoded", name=row["name"],
-                             note=str(row.note))
-        return Placement(code, 0, "no_current_unit", name=row["name"], note=str(row.note))
+        for row in sup[sup.code != ""].itertuples(index=False):
+            target = str(row.current_adcode or "")
+            out[row.code] = (Placement(row.code, 0, "placed", target, "recoded", name=row.name, note=str(row.note))
+                             if target else Placement(row.code, 0, "no_current_unit", name=row.name, note=str(row.note)))
+        return out
+
+    def _supplement_code(self, code: str) -> Placement | None:
+        return self._supplement_codes.get(code)
 
     def _not_in_use(self, code: str, year: int, level: str, stale: bool) -> Placement:
         rids = self.by_code.get(code, [])
@@ -586,28 +604,13 @@ class Crosswalk:
                 dst = self.record_at(code, t)
                 if dst is not None:
                     edges.append((r.rid, dst, "transfer"))
-            parent = {}
-
-            def find(x: int) -> int:
-                while parent.setdefault(x, x) != x:
-                    parent[x] = parent[parent[x]]
-                    x = parent[x]
-                return x
-
-            for a, b, _ in edges:
-                parent[find(a)] = find(b)
             # Records changed alone: a county-level unit retired with no successor, or made from nothing. (A
             # prefecture record starting or ending alone is a change of its counties, described by them.)
+            linked = {x for a, b, _ in edges for x in (a, b)}
             lone = [r.rid for r in by_end.get(t, []) if not r.successors and self._countyish(r, t - 1)] + [
-                r.rid for r in by_start.get(t, []) if r.rid not in parent and not self.predecessors.get(r.rid)
+                r.rid for r in by_start.get(t, []) if r.rid not in linked and not self.predecessors.get(r.rid)
                 and self._countyish(r, t)]
-            for rid in lone:
-                find(rid)
-            comps: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-            for e in edges:
-                comps[find(e[0])].append(e)
-            for rid in lone:
-                comps.setdefault(find(rid), [])
+            comps = _components(edges, lone)
             for root, es in comps.items():
                 rows.append(self._event(t, root, es))
         out = pd.DataFrame(rows, columns=["year", "kind", "level", "detail", "old", "new", "old_codes", "new_codes",
@@ -722,18 +725,117 @@ class Crosswalk:
         return "；".join(dict.fromkeys(notes))
 
     def _group_break_note(self, unit: str, year: int, level: str) -> str:
-        c = self.composition(year, level).get(unit)
-        if c is not None and c.exact:
-            return ""
-        years = [y for y in range(year + 1, (self.newest or year) + 1)
-                 if not self._group_exact_step(unit, y - 1, y, level)]
-        what = "所辖县级单位" if level == "prefecture" else "所辖地区"
-        return f"{'、'.join(map(str, years)) or '此后'}年{what}有跨{'地' if level == 'prefecture' else '省'}调整"
+        return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._group_breaks(level).get(unit, []) if y > year))
 
-    def _group_exact_step(self, unit: str, y0: int, y1: int, level: str) -> bool:
-        a = self.composition(y0, level).get(unit)
-        b = self.composition(y1, level).get(unit)
-        return bool(a and b and a.exact == b.exact) or bool(a and a.exact)
+    def _group_breaks(self, level: str) -> dict[str, list[tuple[int, str]]]:
+        """Today's prefectures (or provinces) -> the changes that moved county-level territory into or out of
+        them (year, summary): a county recoded into another prefecture (简阳市 from 资阳 to 成都 in 2016), a
+        transfer or split across prefectures. A prefecture renamed or recoded with all its counties (邯郸地区
+        -> 邯郸市) keeps its territory."""
+        cache = self._levels_breaks.get(level)
+        if cache is not None:
+            return cache
+        out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for t, edges, summary in self._event_edges:
+            for a, b in edges:
+                ga = self._identity_of(self._group(a, t - 1, level), t - 1, level)
+                gb = self._identity_of(self._group(b, t, level), t, level)
+                if ga != gb:
+                    for g in (ga, gb):
+                        if g:
+                            out[g].append((t, summary))
+        self._levels_breaks[level] = dict(out)
+        return self._levels_breaks[level]
+
+    def _identity_of(self, group: str | None, year: int, level: str) -> str | None:
+        """The unit of today (prefecture or province code) a prefecture or province of ``year`` is: its own
+        code when still in use today, else where its county-level records' territory went (most of it)."""
+        if group is None:
+            return None
+        key = (group, year, level)
+        if key in self._identity:
+            return self._identity[key]
+        rid = self.record_at(group, year)
+        if rid is not None and self.records[rid].end is None and group in self.registry_codes:
+            out = group
+        else:
+            prefix = group[:4] if level == "prefecture" else group[:2]
+            counts: dict[str, int] = defaultdict(int)
+            for r in self._county_by_prefix(year).get(prefix, ()):
+                for u in self.units(r, year):
+                    g = self._today_group(u, level)
+                    if g and g[0] not in "!?":
+                        counts[g] += 1
+            out = max(sorted(counts), key=lambda g: counts[g]) if counts else None
+        self._identity[key] = out
+        return out
+
+    def _county_by_prefix(self, year: int) -> dict[str, list[int]]:
+        """County-level records in use in ``year`` by the first 2 and the first 4 digits of their code."""
+        hit = self._by_prefix.get(year)
+        if hit is None:
+            hit = defaultdict(list)
+            for r in self.in_use(year, "county"):
+                code = self.records[r].code
+                hit[code[:2]].append(r)
+                hit[code[:4]].append(r)
+            self._by_prefix[year] = hit
+        return hit
+
+    @cached_property
+    def _event_edges(self) -> list[tuple[int, list[tuple[int, int]], str]]:
+        """Every change as (year, [(record before, record after)], summary), county-level records only."""
+        out = []
+        by_year: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for r in self.records:
+            if r.level != "county":
+                continue
+            if r.end is not None:
+                for code in r.successors:
+                    dst = self.record_at(code, r.end)
+                    if dst is not None:
+                        by_year[r.end].append((r.rid, dst))
+            for code, t in r.transfers:
+                dst = self.record_at(code, t)
+                if dst is not None:
+                    by_year[t].append((r.rid, dst))
+        for t in sorted(by_year):
+            for a, b in by_year[t]:
+                ra, rb = self.records[a], self.records[b]
+                text = f"{ra.label}部分区域划入{rb.label}" if ra.end != t else f"{ra.label}改为{rb.label}（隶属变更）"
+                out.append((t, [(a, b)], text))
+        return out
+
+    def break_info(self, unit: str, year: int, level: str = "county") -> tuple[int, str]:
+        """(comparable_since, break_note) of a figure of today's ``unit`` printed with the codes of ``year``:
+        the note is empty when the figure covers today's territory; comparable_since is 0 for units the
+        history does not know.
+
+        >>> get().break_info("330110", 2019)
+        (2021, '2021年余杭区（330110）部分区域设立临平区（330113）')
+        """
+        if self.newest is None or unit in self.registry_only or not FIRST_YEAR <= year <= self.newest:
+            return 0, ""
+        since = self.comparable_since(unit, level) or 0
+        if level != "county":
+            return since, self._group_break_note(unit, year, level)
+        comp = self.composition(year, level).get(unit)
+        if comp is not None and comp.exact:
+            return since, ""
+        return since, self.break_note(unit, year, level) or f"{year}年的区域与今天不同"
+
+    def breaks_between(self, unit: str, y0: int, y1: int, level: str = "county") -> str:
+        """The changes between the tables of ``y0`` and ``y1`` that make today's ``unit`` cover another
+        territory in ``y0`` than in ``y1`` (one line; empty when its territory is the same in both years).
+
+        >>> get().breaks_between("410522", 2009, 2020), get().breaks_between("330110", 2009, 2020)
+        ('2017年安阳县（410522）部分区域划入龙安区（410506）、文峰区（410503）', '')
+        """
+        if self.newest is None or unit in self.registry_only:
+            return ""
+        if level == "county":
+            return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._breaks_by_unit.get(unit, []) if y0 < y <= y1))
+        return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._group_breaks(level).get(unit, []) if y0 < y <= y1))
 
     def comparable_since(self, unit: str, level: str = "county") -> int | None:
         """The first year whose figures cover exactly today's territory of ``unit`` and stay so (the year of
@@ -744,13 +846,8 @@ class Crosswalk:
         """
         if unit in self.registry_only:
             return None
-        if level == "county":
-            return max([y for y, _ in self._breaks_by_unit.get(unit, [])], default=FIRST_YEAR)
-        for y in range(self.newest or FIRST_YEAR, FIRST_YEAR - 1, -1):
-            c = self.composition(y, level).get(unit)
-            if c is None or not c.exact:
-                return y + 1
-        return FIRST_YEAR
+        breaks = self._breaks_by_unit if level == "county" else self._group_breaks(level)
+        return max([y for y, _ in breaks.get(unit, [])], default=FIRST_YEAR)
 
     def _fate(self, rid: int, year: int) -> str:
         """What became of a record's territory of ``year``: the changes on its way to today, one line."""
@@ -791,6 +888,26 @@ class Crosswalk:
         ev = self.events if level is None else self.events[self.events.level == level]
         out = ev.groupby(["year", "kind"]).size().unstack("kind", fill_value=0)
         return out.reindex(columns=list(KINDS), fill_value=0).astype(int)
+
+
+def _components(edges: list[tuple[int, int, str]], lone: list[int]) -> dict[int, list[tuple[int, int, str]]]:
+    """Connected groups of records (union-find over the edges): root -> its edges; lone records alone."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _ in edges:
+        parent[find(a)] = find(b)
+    comps: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for e in edges:
+        comps[find(e[0])].append(e)
+    for rid in lone:
+        comps.setdefault(find(rid), [])
+    return comps
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -145,6 +145,18 @@ def _current(cw: crosswalk.Crosswalk, code: str) -> str:
     return p.adcode if p.adcode else code
 
 
+def lookup(adcodes: Iterable[str], path: Path | None = None) -> pd.DataFrame:
+    """Registry rows for the given codes, county rows preferred; old codes are placed on today's units
+    through the crosswalk (a code divided since has no row: NaN).
+
+    >>> lookup(["410224", "330104"]).name.tolist()
+    ['祥符区', nan]
+    """
+    from countylib.data.registry import by_adcode
+
+    return by_adcode().reindex(to_current(list(adcodes), path)).reset_index()
+
+
 def mergers(path: Path | None = None) -> dict[str, dict]:
     """Merged units: today's adcode -> ``{"year", "name", "members": {old adcode: old name}}``, the members
     being every unit whose territory went whole into it (拱墅区 330105 counts itself and 下城区).

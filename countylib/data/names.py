@@ -222,7 +222,7 @@ def _found(idx: _Index, e: _Entry, year: int | None, stale: bool = False) -> _Fo
     rec = idx.cw.records[e.rid]
     at = year if year is not None and rec.in_use(year) else (rec.end - 1 if rec.end is not None else idx.cw.newest)
     p = idx.place(e, at)
-    reg = by_adcode()
+    names = idx.cw.reg["name"]
     old = rec.code
     if p.status == "merger_member":
         what = _describe_members(idx, p, at)
@@ -232,7 +232,7 @@ def _found(idx: _Index, e: _Entry, year: int | None, stale: bool = False) -> _Fo
         return _Found(e, None, "merger_member", e.level,
                       candidates=(f"one member of a merger, not the merged unit: {what}",), old_adcode=old)
     if p.status == "split":
-        succ = "、".join(f"{reg.loc[c, 'name']}({c})" for c in p.candidates if c in reg.index)
+        succ = "、".join(f"{names[c]}({c})" for c in p.candidates if c in names)
         return _Found(e, None, "split", e.level, note=p.note,
                       candidates=(f"{rec.name}({old}) was divided: its territory of {at} is now in {succ}",),
                       old_adcode=old)
@@ -248,8 +248,7 @@ def _found(idx: _Index, e: _Entry, year: int | None, stale: bool = False) -> _Fo
 def _describe_members(idx: _Index, p: crosswalk.Placement, year: int) -> str:
     cw = idx.cw
     names = [f"{cw.records[cw.record_at(c, year)].name}({c})" for c in sorted(p.members, reverse=True)]
-    reg = by_adcode()
-    target = reg.loc[p.adcode, "name"] if p.adcode in reg.index else p.adcode
+    target = cw.reg["name"].get(p.adcode, p.adcode)
     ev = cw.events
     merged = ev[(ev.kind == "merger") & ev.new_codes.map(lambda t: bool(set(t) & {p.adcode}))
                 & (ev.year > year)]
@@ -291,8 +290,7 @@ def _resolve_one(name: str, province: str, prefecture: str, year: int | None, le
         at_level = [f for f in found if level is None or f.level == level or f.adcode is None and f.entry.level == level]
         if not at_level:
             f = found[0]
-            reg = by_adcode()
-            unit = reg.loc[f.adcode] if f.adcode in reg.index else None
+            unit = by_adcode().loc[f.adcode] if f.adcode in idx.cw.reg["name"] else None
             what = (f"{unit['name']}({f.adcode}) is a {f.level} unit ({unit.kind}), not {level}" if unit is not None
                     else f"{f.entry.name} is a {f.level} unit, not {level}")
             return None, "wrong_level", (what,), "", ""

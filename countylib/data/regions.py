@@ -13,7 +13,7 @@ This module gathers the region API researchers use; the work is done in
 
 from __future__ import annotations
 
-from countylib.data.history import CHANGES_FILE, changes, history_file, successor_map, to_current
+from countylib.data.history import CHANGES_FILE, changes, history_file, lookup, successor_map, to_current
 from countylib.data.names import (
     ZONE_PATTERN,
     AmbiguousNameError,
@@ -31,7 +31,6 @@ from countylib.data.registry import (
     by_adcode,
     cnmaps_index_path,
     counties,
-    lookup,
     prefecture_codes,
     prefecture_mask,
     province_mask,

@@ -414,13 +414,7 @@ def mark_breaks(table: pd.DataFrame, codes_year: pd.Series | None = None, histor
 
 
 def _break(cw, code: str, year: int, level: str) -> tuple[int, str]:
-    if cw.newest is None or code in cw.registry_only or not (crosswalk.FIRST_YEAR <= year <= cw.newest):
-        return 0, ""
-    since = cw.comparable_since(code, level) or 0
-    comp = cw.composition(year, level).get(code)
-    if comp is not None and comp.exact:
-        return since, ""
-    return since, cw.break_note(code, year, level) or f"territory of {year} differs from today's"
+    return cw.break_info(code, year, level if level in ("province", "prefecture") else "county")
 
 
 #: Columns of ``indicators.parquet``: the figure, then where it came from.
