@@ -829,7 +829,7 @@ class Crosswalk:
         territory in ``y0`` than in ``y1`` (one line; empty when its territory is the same in both years).
 
         >>> get().breaks_between("410522", 2009, 2020), get().breaks_between("330110", 2009, 2020)
-        ('2017年安阳县（410522）部分区域划入龙安区（410506）、文峰区（410503）', '')
+        ('2017年安阳县（410522）部分区域划入北关区（410503）；安阳县（410522）部分区域划入龙安区（410506）', '')
         """
         if self.newest is None or unit in self.registry_only:
             return ""

@@ -93,7 +93,7 @@ class Change:
         (20.0, 15.5)
         """
         if self.how == "percent":
-            return (end_value / base_value - 1.0) * 100.0
+            return end_value * 100.0 / base_value - 100.0
         return end_value - base_value
 
 

@@ -98,6 +98,7 @@ class _Index:
     by_name: dict[str, list[_Entry]]
     by_short: dict[str, list[_Entry]]
     known: list[str]
+    current: list[str]
     zones: dict[str, list[dict]]
     placements: dict
 
@@ -151,7 +152,8 @@ def _build_index(cw: crosswalk.Crosswalk) -> _Index:
     zones: dict[str, list[dict]] = defaultdict(list)
     for r in sup[sup.kind == "zone"].itertuples(index=False):
         zones[r.name].append({"province": r.province, "prefecture": r.prefecture, "note": r.note})
-    return _Index(cw, dict(by_name), dict(by_short), sorted(set(by_name)), dict(zones), {})
+    current = sorted({e.name for es in by_name.values() for e in es if e.rid is None or e.end is None})
+    return _Index(cw, dict(by_name), dict(by_short), sorted(set(by_name)), current, dict(zones), {})
 
 
 def is_zone(name: str, code: str | None = None, province: str | None = None) -> bool:
@@ -313,7 +315,10 @@ def _resolve_one(name: str, province: str, prefecture: str, year: int | None, le
                                     f"not in use in {year}",), "", ""
     if name.endswith(UNKNOWN_ZONE_SUFFIX):
         return None, "zone", ("a 新区 that is not an administrative unit in the registry",), "", ""
-    return None, "unknown", tuple(difflib.get_close_matches(name, idx.known, n=5, cutoff=0.5)), "", ""
+    close = difflib.get_close_matches(name, idx.current, n=5, cutoff=0.5)
+    if len(close) < 5:  # then old names, after today's
+        close += [n for n in difflib.get_close_matches(name, idx.known, n=5, cutoff=0.5) if n not in close]
+    return None, "unknown", tuple(close[:5]), "", ""
 
 
 def _earlier(idx: _Index, e: _Entry, year: int) -> _Found | None:

@@ -502,11 +502,11 @@ def _leaf_prefectures(base: pd.DataFrame) -> pd.DataFrame:
     keep = []
     for i, row in leaf.iterrows():
         after = base.loc[i:].iloc[1:]
-        stop = after.kind.isin(["province", "prefecture", "aggregate", "national"]).to_numpy().argmax() \
-            if after.kind.isin(["province", "prefecture", "aggregate", "national"]).any() else len(after)
+        parts = after.kind.isin(["zone", "uncoded", "blank"]).to_numpy()
+        stop = int(np.argmin(parts)) if not parts.all() else len(after)
         listed = after.iloc[:stop].population.sum()
         keep.append(not (pd.notna(row.population) and abs(listed - row.population) < 0.5))
-    leaf = leaf[keep]
+    leaf = leaf[np.array(keep, dtype=bool)] if len(leaf) else leaf
     return leaf.assign(p=leaf.code.str[:2] + "0000")
 
 

@@ -383,7 +383,7 @@ def indicator_map(indicator: str, province: str | None = "河南省", year: int 
 
     >>> m = indicator_map("urbanization", "全国", 2020)
     >>> m.n_units, m.no_data
-    (2875, 35)
+    (2875, 32)
     """
     from countylib.data.load import load
 
