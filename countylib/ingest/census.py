@@ -544,7 +544,8 @@ def derive(counts: pd.DataFrame, keys: Sequence[str] | None = None, year: int = 
         if spec.column:
             value = counts[spec.column].astype(float)
             if spec.unit and spec.unit != meta.unit:
-                value = value * factor(spec.unit, meta.unit)
+                f = factor(spec.unit, meta.unit)  # 人 -> 万人: divide by 10000, the nearest float to the decimal
+                value = value / round(1 / f) if f < 1 and abs(1 / f - round(1 / f)) < 1e-9 else value * f
         else:
             num = counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator))
             den = counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator))
