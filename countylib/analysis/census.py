@@ -345,8 +345,8 @@ def change_sentence(adcode: str | int, folder: Path | None = None) -> str:
 
     >>> change_sentence("410308")
     '与2010年第六次人口普查相比，孟津区常住人口增加0.5%（48.37万人→48.60万人），城镇化率提高23.3个百分点，65岁及以上人口占比上升6.7个百分点（2010年为吉利区与孟津县之和）。'
-    >>> change_sentence("410522")[:33]
-    '安阳县的区域在两次人口普查之间有调整（2017年安阳县（410522）部分区域划'
+    >>> change_sentence("410522").startswith("安阳县的区域在两次人口普查之间有调整（2017年安阳县（410522）部分区域划入")
+    True
     """
     code = str(adcode).strip().zfill(6)
     keys = ["pop_change_2010_2020", "urbanization_change_2010_2020", "age_65_plus_share_change_2010_2020"]
