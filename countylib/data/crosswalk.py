@@ -46,7 +46,6 @@ The crosswalk is built once per content of the history and kept until the files 
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import re
 from collections import defaultdict
@@ -561,13 +560,14 @@ class Crosswalk:
                          note=f"{first.label}{first.start}年才启用（{self._origin(first.rid)}）；不是{year}年的代码")
 
     def close_codes(self, code: str, year: int, n: int = 5) -> list[str]:
-        """Codes in use in ``year`` that look like ``code`` (same prefecture first), as ``name（code）``."""
-        pool = [self.records[i] for i in self.in_use(year)]
-        same = sorted(r.code for r in pool if r.code[:4] == code[:4] and r.code != code[:4] + "00")
-        near = difflib.get_close_matches(code, sorted({r.code for r in pool}), n=n, cutoff=0.6)
-        picked = list(dict.fromkeys([*near, *same]))[:n]
-        names = {r.code: r.name for r in pool}
-        return [f"{names[c]}（{c}）" for c in picked]
+        """Codes in use in ``year`` nearest to ``code``: of the same prefecture first, then of the same
+        province, by numeric distance; as ``name（code）``."""
+        pool = [self.records[i] for i in self.in_use(year, "county")]
+        if not code.isdigit():
+            return []
+        num = int(code)
+        ranked = sorted(pool, key=lambda r: (r.code[:4] != code[:4], r.code[:2] != code[:2], abs(int(r.code) - num)))
+        return [r.label for r in ranked[:n] if r.code[:2] == code[:2]]
 
     # --------------------------------------------------------------------------------------------------
     # Changes

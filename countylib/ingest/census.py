@@ -256,15 +256,21 @@ def numbers(sheet: pd.DataFrame, source: str = "census", lay: Layout | None = No
             raise ReaderError(f"{source}: {len(other)} cell(s) are not numbers ({examples}). The census table "
                               "holds plain numbers; check the file is the published one.")
         defects = [(r + 2, items[c], v) for r, c, v in glued]
+    unbalanced = []
     for total, parts in lay.breakdowns.items():
         parts = [p for p in parts if p in values]
         if total not in values or not parts:
             continue
         filled = values[parts].fillna(0.0)
-        adds_up = values[total].notna() & ((filled.sum(axis=1) - values[total]).abs() < 0.5)
+        gap = filled.sum(axis=1) - values[total]
+        adds_up = values[total].notna() & (gap.abs() < 0.5)
         values.loc[adds_up, parts] = filled.loc[adds_up]
+        off = values[total].notna() & ~adds_up
+        unbalanced += [(int(i) + 2, total, float(g)) for i, g in zip(np.flatnonzero(off.to_numpy()), gap[off],
+                                                                     strict=True)]
     values = values.astype(float)
     values.attrs["defects"] = defects
+    values.attrs["unbalanced"] = unbalanced
     return values
 
 
@@ -315,6 +321,8 @@ class CensusTables:
     ``unattributed``: rows loaded for no unit, with their population and a reason. ``provinces``: per
     province, the published total and where its people are (units, zones, unattributed) with the
     difference (0 when all adds up). ``defects``: cells read as missing (row, column, value).
+    ``unbalanced``: rows whose breakdown (age groups, industries, occupations) does not add up to its
+    published total (row, name, total column, parts minus total): kept as published, reported.
     """
 
     units: pd.DataFrame
@@ -325,6 +333,7 @@ class CensusTables:
     year: int = CENSUS_YEAR
     codes_year: int = CENSUS_YEAR
     defects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["source_row", "column", "value"]))
+    unbalanced: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["source_row", "total", "gap"]))
 
 
 def tables(source: str | PathLike, cache_dir: str | PathLike | None = None,
@@ -386,7 +395,11 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
     aggregates = base[kinds.isin(["aggregate", "national"])].drop(columns="kind").reset_index(drop=True)
     provinces = _province_check(base, rows, unattributed, reg)
     defects = pd.DataFrame(values.attrs.get("defects", []), columns=["source_row", "column", "value"])
-    return CensusTables(units, zones, unattributed, aggregates, provinces, lay.year, lay.codes_year, defects)
+    unbalanced = pd.DataFrame(values.attrs.get("unbalanced", []), columns=["source_row", "total", "gap"])
+    names_by_row = dict(zip(base.source_row, base.name, strict=True))
+    unbalanced.insert(1, "name", unbalanced.source_row.map(names_by_row))
+    return CensusTables(units, zones, unattributed, aggregates, provinces, lay.year, lay.codes_year, defects,
+                        unbalanced)
 
 
 def _context(sheet: pd.DataFrame, lay: Layout, kinds: pd.Series, level: str) -> pd.Series:

@@ -216,6 +216,9 @@ def census_section(o: Outcome) -> str:
         if len(part.defects):
             out.append("\nCells read as missing (two numbers glued together in the published file):\n\n"
                        + md_table(part.defects))
+        if t is not None and len(t.unbalanced):
+            out.append("\nRows whose breakdown does not add up to its published total (kept as published; `gap` = "
+                       "parts minus total):\n\n" + md_table(t.unbalanced))
     return "".join(out)
 
 
