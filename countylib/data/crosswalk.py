@@ -48,11 +48,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -124,8 +126,7 @@ class Placement:
     candidates: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Composition:
+class Composition(NamedTuple):
     """Today's unit in a year: the records with territory in it (``members``), those whose figures make it
     (``contributors``: wholly in it, or carried on by it) and whether their sum is exactly its territory."""
 
@@ -323,7 +324,7 @@ class Crosswalk:
         """Today's units holding the territory record ``rid`` had in ``year`` (registry codes; ``!code``
         for territory now in a unit the registry lacks, such as 和康县 created in 2024)."""
         rec = self.records[rid]
-        pending = sum(1 for _, t in rec.transfers if t > year)
+        pending = (len(rec.transfers) - bisect_right(self._transfer_years[rid], year)) if rec.transfers else 0
         key = (rid, pending)
         hit = self._units.get(key)
         if hit is not None:
@@ -381,11 +382,19 @@ class Crosswalk:
             return self.reg["province_adcode"][unit]
         return self.reg["prefecture_adcode"][unit] or (unit if self.reg["level"][unit] == "prefecture" else None)
 
+    @cached_property
+    def _transfer_years(self) -> list[list[int]]:
+        return [[t for _, t in r.transfers] for r in self.records]
+
     def composition(self, year: int, level: str = "county") -> dict[str, Composition]:
         """Today's units of ``level`` (registry codes) -> their composition in ``year``."""
         key = (level, year)
         if key in self._composition:
             return self._composition[key]
+        if level == "county":
+            out = self._county_composition(year)
+            self._composition[key] = out
+            return out
         groups: dict[str, list[int]] = defaultdict(list)
         for rid in self.in_use(year):
             r = self.records[rid]
@@ -425,6 +434,35 @@ class Crosswalk:
                                  all(len(targets[g]) == 1 for g in ms))
         self._composition[key] = out
         return out
+
+    def _county_composition(self, year: int) -> dict[str, Composition]:
+        """:meth:`composition` at the county level, where each record is its own group (the hot path)."""
+        members: dict[str, list[str]] = defaultdict(list)
+        contributors: dict[str, list[str]] = defaultdict(list)
+        broken: set[str] = set()
+        records, groups = self.records, {}
+        for rid in self.in_use(year):
+            r = records[rid]
+            if r.level != "county" and not self._is_leaf(r, year) and not (
+                    r.transfers and r.transfers[-1][1] > year):
+                continue
+            groups[r.code] = [rid]
+            targets = self.units(rid, year)
+            for u in targets:
+                members[u].append(r.code)
+            if len(targets) == 1:
+                for u in targets:
+                    contributors[u].append(r.code)
+            else:
+                broken |= targets
+                h = self.heir(rid)
+                if h in targets:
+                    contributors[h].append(r.code)
+        self._groups[("county", year)] = groups
+        none: tuple[str, ...] = ()
+        return {u: Composition(tuple(ms) if len(ms) == 1 else tuple(sorted(ms)),
+                               tuple(sorted(contributors[u])) if u in contributors else none, u not in broken)
+                for u, ms in members.items() if u[0] not in "!?"}
 
     def _is_leaf(self, rec: Record, year: int) -> bool:
         """A prefecture-level record without county-level records under it that year (东莞, 嘉峪关, 三亚 in 2009):

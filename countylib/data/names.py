@@ -99,6 +99,7 @@ class _Index:
     by_short: dict[str, list[_Entry]]
     known: list[str]
     current: list[str]
+    by_province: dict[str, set[str]]
     zones: dict[str, list[dict]]
     placements: dict
 
@@ -153,7 +154,13 @@ def _build_index(cw: crosswalk.Crosswalk) -> _Index:
     for r in sup[sup.kind == "zone"].itertuples(index=False):
         zones[r.name].append({"province": r.province, "prefecture": r.prefecture, "note": r.note})
     current = sorted({e.name for es in by_name.values() for e in es if e.rid is None or e.end is None})
-    return _Index(cw, dict(by_name), dict(by_short), sorted(set(by_name)), current, dict(zones), {})
+    by_province: dict[str, set[str]] = defaultdict(set)
+    for name, entries in by_name.items():
+        for e in entries:
+            for p in e.provinces:
+                by_province[p].add(name)
+    return _Index(cw, dict(by_name), dict(by_short), sorted(set(by_name)), current, dict(by_province), dict(zones),
+                  {})
 
 
 def is_zone(name: str, code: str | None = None, province: str | None = None) -> bool:
@@ -315,9 +322,12 @@ def _resolve_one(name: str, province: str, prefecture: str, year: int | None, le
                                     f"not in use in {year}",), "", ""
     if name.endswith(UNKNOWN_ZONE_SUFFIX):
         return None, "zone", ("a 新区 that is not an administrative unit in the registry",), "", ""
-    close = difflib.get_close_matches(name, idx.current, n=5, cutoff=0.5)
+    pool = idx.by_province.get(province) if province else None
+    current = [n for n in idx.current if n in pool] if pool else idx.current
+    known = sorted(pool) if pool else idx.known
+    close = difflib.get_close_matches(name, current, n=5, cutoff=0.5)
     if len(close) < 5:  # then old names, after today's
-        close += [n for n in difflib.get_close_matches(name, idx.known, n=5, cutoff=0.5) if n not in close]
+        close += [n for n in difflib.get_close_matches(name, known, n=5, cutoff=0.5) if n not in close]
     return None, "unknown", tuple(close[:5]), "", ""
 
 
