@@ -9,10 +9,12 @@ from __future__ import annotations
 from countylib.data.load import (  # noqa: F401
     DataNotBuiltError,
     load,
+    panel,
     processed_table,
     sources,
+    years_of,
 )
 
 __all__ = [
-    "DataNotBuiltError", "processed_table", "sources", "load",
+    "DataNotBuiltError", "processed_table", "sources", "load", "panel", "years_of",
 ]
