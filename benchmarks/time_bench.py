@@ -19,7 +19,6 @@ import argparse
 import random
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -310,3 +310,34 @@ def test_panel_has_every_unit_and_year_with_the_marks():
     assert dropped.loc[dropped.adcode == "330110", "pop_resident"].isna().all()
     with pytest.raises(ValueError, match="breaks"):
         panel(["pop_resident"], [2020], breaks="ignore")
+
+
+def test_history_folder_skips_its_licence_and_format_text_and_refuses_a_stray_file(tmp_path):
+    from countylib.ingest.sources import BuildError, discover, is_spec_file
+
+    raw = raw_with_history(tmp_path / "raw")
+    (raw / "areacodes" / "diff-spec.md").write_text("# spec\n", encoding="utf-8")
+    src = [s for s in discover(raw) if s.kind == "code_history"]
+    assert [s.path.name for s in src] == ["areacodes"] and [f.name for f in src[0].files()] == ["result.csv"]
+    assert is_spec_file(raw / "areacodes" / "diff-spec.md")
+    (raw / "areacodes" / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(BuildError, match="areacodes/notes.txt: not a file areacodes.meta.yaml declares"):
+        discover(raw)
+    (raw / "areacodes" / "notes.txt").unlink()
+    (raw / "areacodes.meta.yaml").unlink()
+    with pytest.raises(BuildError, match="areacodes: no sidecar areacodes.meta.yaml"):
+        discover(raw)
+
+
+def test_reload_drops_the_crosswalk_and_an_edited_history_is_read_again(tmp_path):
+    import countylib
+
+    raw = raw_with_history(tmp_path / "raw")
+    first = crosswalk.get(raw)
+    assert crosswalk.get(raw) is first and crosswalk.get(HISTORY) is first  # same content, one crosswalk
+    countylib.reload()
+    again = crosswalk.get(raw)
+    assert again is not first and len(again.records) == len(first.records)
+    with open(raw / "areacodes" / "result.csv", "a", encoding="utf-8") as fh:
+        fh.write("410198,河南省,郑州市,测试县,县级,弃用,1983,1991,410181\n")
+    assert len(crosswalk.get(raw).records) == len(first.records) + 1

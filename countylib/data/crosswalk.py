@@ -58,6 +58,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from countylib import caches
 from countylib.caches import bounded, file_key
 from countylib.data import registry as regs
 from countylib.paths import raw_dir
@@ -988,11 +989,18 @@ def get(path: str | Path | None = None) -> Crosswalk:
     folder = history_dir(path)
     result, sup = folder / RESULT_FILE, supplement_path(path)
     key = (_digest(file_key(result)), _digest(file_key(sup)))
-    return _build(key, str(result), str(sup))
+    _FILES[key] = (str(result), str(sup))  # the files as found now (a copy elsewhere has the same content)
+    return _build(key)
+
+
+_FILES: dict[tuple[str, str], tuple[str, str]] = {}  # content key -> files last found with that content
+caches.on_reload(_FILES.clear, "countylib.data.crosswalk._FILES", "code-history files by content key",
+                 lambda: len(_FILES))
 
 
 @bounded(maxsize=4)
-def _build(key: tuple[str, str], result: str, supplement: str) -> Crosswalk:
+def _build(key: tuple[str, str]) -> Crosswalk:
+    result, supplement = _FILES[key]
     records = read_records(result) if key[0] != "missing" else []
     sup = read_supplement(supplement) if key[1] != "missing" else _empty_supplement()
     reg = regs.registry()
