@@ -14,7 +14,7 @@ help:  ## list targets
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -qq --disable-pip-version-check -e ".[dev,distributed]"
+	$(PY) -m pip install -qq --disable-pip-version-check -e ".[reports,lab,distributed,dev]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from countylib.data.load import (  # noqa: F401
     DataNotBuiltError,
     load,
-    panel,
+    load_panel,
     processed_table,
     sources,
     years_of,
 )
 
 __all__ = [
-    "DataNotBuiltError", "processed_table", "sources", "load", "panel", "years_of",
+    "DataNotBuiltError", "processed_table", "sources", "load", "load_panel", "years_of",
 ]

@@ -103,71 +103,159 @@ def indicators_cmd(text: str = typer.Argument("", help="Search text (key, Chines
 
 @app.command("extract")
 def extract_cmd(
-    files: list[str] = typer.Argument(..., help="Text files of bulletins or work reports (UTF-8, GB18030 or UTF-16)."),
-    county: str = typer.Option(..., "--county", help="The county the text is about (巩义市)."),
-    year: int = typer.Option(..., "--year", help="The year the figures are for (a 2023 report on 2022: 2022)."),
-    output: str = typer.Option(None, "-o", "--output", help="CSV to write in the data/raw figures layout."),
-    province: str = typer.Option(None, "--province", help="Province, to resolve the county name."),
+    paths: list[str] = typer.Argument(..., help="Documents, or folders of them: saved web pages (.html, .htm, .mhtml), "
+                                                "PDF with a text layer, Word (.docx), text (.txt in UTF-8, GB18030 or UTF-16)."),
+    county: str = typer.Option(None, "--county", help="The county every document is about (default: read from each "
+                                                      "document's title: 2022年巩义市…统计公报 -> 巩义市)."),
+    year: int = typer.Option(None, "--year", help="The year the figures are for (default: from each title; a 2023 "
+                                                  "work report -> 2022)."),
+    output: str = typer.Option(None, "-o", "--output", help="CSV to write in the data/raw figures layout (+ sidecar)."),
+    province: str = typer.Option(None, "--province", help="Province, to settle names several provinces share (鼓楼区)."),
     review: bool = typer.Option(False, "--review",
-                                help="Print each figure with its context and write <file>.review.html beside each file."),
-    review_dir: str = typer.Option(None, "--review-dir", help="Folder for the review pages (default: beside each file)."),
+                                help="Print each figure with its context; write a review page per document and an "
+                                     "index page listing every document."),
+    review_dir: str = typer.Option(None, "--review-dir",
+                                   help="Folder for the review pages and the index (default: beside each document; "
+                                        "the index in the folder given, or beside the first file)."),
     encoding: str = typer.Option(None, "--encoding", help="Text encoding when it cannot be detected (gb18030, big5 ...)."),
-    url: str = typer.Option(None, "--url", help="Address of the published text, written into the CSV and sidecar."),
+    url: str = typer.Option(None, "--url", help="Address of the published document, for documents that record none."),
+    progress: bool = typer.Option(None, "--progress/--no-progress",
+                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
 ) -> None:
-    """Extract figures from bulletin or work-report text, each with its character span.
+    """Extract figures from bulletins and work reports: files or whole folders, each figure with its span.
 
-    Figures of other places, sub-scopes (本级, 城区), other years and two-year averages are reported as
-    ambiguous and not written; growth of anything but GDP is set aside.
+    Each document's county and year come from its title and first lines unless given; a document whose
+    place or year cannot be settled, and every file that cannot be read, is listed with its reason and the
+    run goes on. Figures of other places, sub-scopes (本级, 城区), other years and joint figures of several
+    counties are reported as ambiguous and not written; growth of anything but GDP is set aside.
 
-    Example:  countylib extract gongyi_2022.txt --county 巩义市 --year 2022 -o data/raw/gongyi_2022.csv --review
+    Exit codes: 0 every document read; 1 some documents failed (the others are written); 2 nothing read
+    (no document found, every document failed, a bad option, or the CSV could not be written).
+
+    Example:  countylib extract bulletins/ -o data/raw/bulletins_2022.csv --review --province 河南
     """
     from pathlib import Path
 
-    from countylib.data import regions
-    from countylib.files import write_atomic
-    from countylib.ingest import bulletin
+    from countylib.ingest.bulletin import collection, identify
 
-    code = regions.resolve([county], province=province, errors="report")
-    if code.adcode.isna().iloc[0]:
-        cands = code.candidates.iloc[0] if "candidates" in code else ""
-        _fail(f"county {county!r} not found ({code.status.iloc[0]}{'; candidates: ' + str(cands) if cands else ''}); "
-              "check the name or pass --province")
-    adcode = code.adcode.iloc[0]
-    rows, counts = [], {"ok": 0, "ambiguous": 0, "other": 0}
-    for f in files:
-        try:
-            text, enc = bulletin.read_text(f, encoding)
-        except bulletin.BadInput as exc:
-            _fail(str(exc))
-        found = bulletin.scan(text, county=county, year=year)
-        name = Path(f).name
-        for r in found.astype(object).itertuples(index=False):  # plain values: Arrow columns iterate slowly
-            status = r.status if r.status in counts else "other"
-            counts[status] += 1
-            if review and r.status in ("ok", "ambiguous"):
-                context = text[max(0, r.start - 30):r.end + 15].replace("\n", " ")
-                mark = "OK " if r.status == "ok" else "?? "
-                typer.echo(f"{mark}{r.indicator:<24} {r.value_text}{r.unit_text:<6} {r.year}  [{name}:{r.start}-{r.end}] "
-                           f"…{context}…" + (f"  ({r.reason})" if r.reason else ""))
-            if r.status == "ok":
-                rows.append({"county": county, "adcode": adcode, "province": province or "", "year": r.year,
-                             "indicator": r.indicator, "value_text": r.value_text, "unit": r.unit_text,
-                             "url": url or "", "source_quality": "",
-                             "note": f"{name} chars {r.start}-{r.end}" + (f"; {r.flags}" if r.flags else "")})
-        if review:
-            page = bulletin.render_review(text, found, title=f"{name}: {county} {year}",
-                                          subtitle=f"{len(text):,} characters, {enc}")
-            folder = Path(review_dir) if review_dir else Path(f).resolve().parent
-            target = folder / f"{name}.review.html"
-            try:
-                write_atomic(target, page)
-            except OSError as exc:
-                _fail(f"{target}: cannot write the review page ({exc.strerror}); pass --review-dir")
-            typer.echo(f"review page: {target}")
-    typer.echo(f"{len(rows)} figures extracted, {counts['ambiguous']} ambiguous (not written), "
-               f"{counts['other']} set aside")
+    if county:
+        who = identify.identify("", county=county, year=year, province=province)
+        if not who.adcode:
+            _fail(who.reason)
+    show = sys.stderr.isatty() if progress is None else progress
+    wrap = review_wrap = None
+    if show:
+        from tqdm import tqdm
+
+        wrap = lambda items: tqdm(items, desc="documents", unit="doc", file=sys.stderr)  # noqa: E731
+        review_wrap = lambda items: tqdm(items, desc="review pages", unit="page", file=sys.stderr)  # noqa: E731
+    run = collection.extract_documents(paths, county=county, year=year, province=province, encoding=encoding,
+                                       url=url or "", progress=wrap)
+    documents = run.read + run.failed
+    if not documents:
+        _fail(f"no documents in {', '.join(paths)} (.html, .htm, .mhtml, .pdf, .docx, .txt)"
+              + (f"; {len(run.skipped)} other files not read" if run.skipped else ""))
+    if len(run.documents) == 1 and run.failed:
+        _fail(f"{run.failed[0].path}: {run.failed[0].reason}")
+    links = _review_pages(run, Path(review_dir) if review_dir else None, review_wrap) if review else {}
+    for d in run.documents:
+        _echo_document(d, review)
+    rows = run.rows()
+    counts = {s: sum(d.count(s) for d in run.read) for s in ("ok", "ambiguous", "other")}
+    typer.echo(f"{len(run.documents)} files: {len(run.read)} documents read, {len(run.failed)} failed, "
+               f"{len(run.skipped)} not documents; {len(rows)} figures extracted, {counts['ambiguous']} ambiguous "
+               f"(not written), {counts['other'] + counts.get('duplicate', 0)} set aside")
+    if review:
+        index = _review_index(run, links, Path(review_dir) if review_dir else _index_folder(paths))
+        typer.echo(f"review index: {index}")
     if output:
-        _write_figures(Path(output), rows, files, county, year, url)
+        if rows.empty:
+            typer.echo(f"no figures to write: {output} not written")
+        else:
+            _write_figures(Path(output), rows, run)
+    if not run.read:
+        raise typer.Exit(2)
+    if run.failed:
+        raise typer.Exit(1)
+
+
+def _echo_document(d, review: bool) -> None:
+    """One line for each file; with ``--review`` the figures of each document read, with their context."""
+    import pandas as pd
+
+    if d.status != "read":
+        typer.secho(f"{d.path}: {'FAILED' if d.status == 'failed' else 'not read'}: {d.reason}",
+                    fg="red" if d.status == "failed" else None, err=d.status == "failed")
+        return
+    doc, who = d.document, d.identity
+    where = f", {doc.pages} pages" if doc.pages else (f", {doc.url}" if doc.url else "")
+    typer.echo(f"{d.path}: {who.printed or who.county} ({who.adcode}) {who.year}{where}: {d.count('ok')} figures, "
+               f"{d.count('ambiguous')} ambiguous" + (f"; {d.reason}" if d.reason else ""))
+    if not review:
+        return
+    for r in d.figures[d.figures.status.isin(["ok", "ambiguous"])].astype(object).itertuples(index=False):
+        context = doc.text[max(0, r.start - 30):r.end + 15].replace("\n", " ")
+        mark = "OK " if r.status == "ok" else "?? "
+        page = "" if pd.isna(r.page) else f" p.{r.page}"
+        typer.echo(f"  {mark}{r.indicator:<24} {r.value_text}{r.unit_text:<6} {r.year}  [{d.path.name}{page}:"
+                   f"{r.start}-{r.end}] …{context}…" + (f"  ({r.reason})" if r.reason else ""))
+
+
+def _review_pages(run, folder, wrap=None) -> dict:
+    """A review page for every document read (beside it, or in ``folder``); {document path: page path}."""
+    from countylib.files import write_atomic
+    from countylib.output import review
+
+    out = {}
+    for d in (wrap or list)(run.read):
+        doc, who = d.document, d.identity
+        where = f"{doc.pages} pages" if doc.pages else doc.url
+        subtitle = "; ".join(p for p in (f"{len(doc.text):,} characters from {doc.kind}", where, who.title[:60],
+                                         d.reason) if p)
+        page = review.render(doc.text, d.figures.drop(columns=["page"]),
+                             title=f"{d.path.name}: {who.printed or who.county} {who.year}",
+                             subtitle=subtitle)
+        target = (folder or d.path.resolve().parent) / f"{d.path.name}.review.html"
+        try:
+            write_atomic(target, page)
+        except OSError as exc:
+            _fail(f"{target}: cannot write the review page ({exc.strerror}); pass --review-dir")
+        out[d.path] = target
+    return out
+
+
+def _index_folder(paths: list[str]):
+    from pathlib import Path
+
+    first = Path(paths[0])
+    return first if first.is_dir() else first.resolve().parent
+
+
+def _review_index(run, links: dict, folder):
+    """The index page of the run (``extract-index.html`` in ``folder``), linking each document's review page."""
+    import os
+
+    from countylib.files import write_atomic
+    from countylib.output.extraction import index_page
+
+    target = folder / "extract-index.html"
+    entries = []
+    for d in run.documents:
+        doc, who = d.document, d.identity
+        entry = {"file": str(d.path), "status": d.status, "reason": d.reason,
+                 "kind": doc.kind if doc else "", "accepted": d.count("ok") if d.status == "read" else "",
+                 "ambiguous": d.count("ambiguous") if d.status == "read" else ""}
+        if d.status == "read":
+            entry.update(county=who.printed or who.county, adcode=who.adcode, year=who.year,
+                         where=f"{doc.pages} 页" if doc.pages else doc.url)
+        if d.path in links:
+            entry["link"] = os.path.relpath(links[d.path], folder.resolve()).replace(os.sep, "/")
+        entries.append(entry)
+    try:
+        write_atomic(target, index_page(entries, subtitle=f"{len(run.documents)} 个文件"))
+    except OSError as exc:
+        _fail(f"{target}: cannot write the index page ({exc.strerror}); pass --review-dir")
+    return target
 
 
 def _fail(message: str) -> None:
@@ -176,30 +264,36 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _write_figures(out, rows: list[dict], files: list[str], county: str, year: int, url: str | None) -> None:
+def _write_figures(out, rows, run) -> None:
     """The figures CSV and its sidecar (YAML written by yaml.safe_dump, so any file name is safe)."""
     from datetime import date
-    from pathlib import Path
 
-    import pandas as pd
     import yaml
 
     from countylib.files import write_atomic
 
-    columns = ["county", "adcode", "province", "year", "indicator", "value_text", "unit", "url", "source_quality",
-               "note"]
-    names = ", ".join(Path(f).name for f in files)
-    meta = {"title": f"figures extracted from {names}", "publisher": "see the source document",
-            "url": url or None, "document": names, "retrieved": date.today().isoformat(),
+    names = ", ".join(sorted({d.path.name for d in run.read if d.path.name in set(map(_basename, rows.document))}))
+    urls = sorted(set(rows.url) - {""})
+    meta = {"title": f"figures extracted from {len(set(rows.document))} documents" if len(set(rows.document)) > 1
+            else f"figures extracted from {names}", "publisher": "see the source documents",
+            "url": urls[0] if len(urls) == 1 else None, "document": names, "retrieved": date.today().isoformat(),
             "license": "facts as published", "kind": "figures_long",
-            "notes": f"extracted by countylib extract for {county} {year}; spans in column note"}
+            "notes": "extracted by countylib extract; each row names its document (column document), its page "
+                     "(column page, PDF) or address (column url, when the document records one) and the character "
+                     "span of the figure in the document's text (columns start, end; also in column note)"}
     sidecar = out.with_name(out.name + ".meta.yaml")
     try:
-        write_atomic(out, pd.DataFrame(rows, columns=columns).to_csv(index=False))
+        write_atomic(out, rows.to_csv(index=False))
         write_atomic(sidecar, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
     except OSError as exc:
         _fail(f"{out}: cannot write ({exc.strerror})")
-    typer.echo(f"wrote {out} and {sidecar.name}")
+    typer.echo(f"wrote {out} ({len(rows)} figures) and {sidecar.name}")
+
+
+def _basename(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).name
 
 
 render_app = typer.Typer(
@@ -232,7 +326,8 @@ def render_notebook_cmd(
     import time
     from pathlib import Path
 
-    from countylib.output import batch, render
+    from countylib import render
+    from countylib.output import batch
     from countylib.paths import reports_dir
 
     names, values = list(param or []), list(ctx.args)
@@ -390,8 +485,15 @@ def render_check_cmd(
         raise typer.Exit(1)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The ``countylib`` command: a part that needs an optional extra says which, in one line (exit 2)."""
+    from countylib.extras import MissingExtraError
+
+    try:
+        app()
+    except MissingExtraError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":  # pragma: no cover

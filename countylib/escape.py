@@ -1,4 +1,4 @@
-r"""Text from data, made safe for the two places reports put it: HTML and Markdown cells.
+r"""Text from data, made safe for the places countylib puts it: HTML, Markdown cells and LaTeX tables.
 
 A name, note, URL or source is text: it must show as written and never become markup or a link.
 
@@ -31,3 +31,20 @@ def markdown(text) -> str:
     text = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
     text = _html.escape(text, quote=False)
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+          "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}",
+          ">": r"\textgreater{}", "|": r"\textbar{}", "[": "{[}", "]": "{]}", "²": r"\textsuperscript{2}",
+          "\n": " ", "\r": " "}
+_LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX))
+
+
+def latex(text) -> str:
+    r"""``text`` for LaTeX, on one line: every character LaTeX treats specially becomes a command that
+    prints it (brackets are braced, so a cell after ``\\`` is never read as its optional argument).
+
+    >>> print(latex("ln_gdp & 100% {x} #1 $5 [a] R²"))
+    ln\_gdp \& 100\% \{x\} \#1 \$5 {[}a{]} R\textsuperscript{2}
+    """
+    return _LATEX_RE.sub(lambda m: _LATEX[m.group(0)], str(text))

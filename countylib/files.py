@@ -17,17 +17,27 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-SAFE_NAME = re.compile(r"[^\w\u4e00-\u9fff\-]+")
+from pathvalidate import sanitize_filename
+
+SPACES = re.compile(r"\s+")
+MAX_NAME = 120  # bytes (40 Chinese characters in UTF-8), well inside every file system's 255-byte limit
 
 
 def safe_filename(text: str) -> str:
-    """A file name that is safe whatever a county name contains.
+    """A file name that is safe on every platform whatever a county name or a parameter contains:
+    pathvalidate removes separators and characters Windows, macOS or Linux refuse, renames reserved
+    names (CON, NUL …) and keeps it short; spaces become ``_``; a name that would be hidden or empty
+    (``..``) becomes ``report``.
 
     >>> safe_filename("410181-巩义市"), safe_filename("a/b\\\\c: d*?"), safe_filename("../..")
-    ('410181-巩义市', 'a_b_c_d_', 'report')
+    ('410181-巩义市', 'a_b_c__d__', 'report')
+    >>> safe_filename("CON"), len(safe_filename("县" * 400).encode("utf-8"))
+    ('CON_', 120)
     """
-    name = SAFE_NAME.sub("_", text).strip(" .")
-    return name if name.strip("_") else "report"
+    name = sanitize_filename(SPACES.sub("_", str(text)), replacement_text="_", platform="universal",
+                             max_len=MAX_NAME)
+    name = name.lstrip(".").strip("_ ") if name.startswith(".") else name.strip(" ")
+    return name if name.strip("._") else "report"
 
 
 @contextlib.contextmanager

@@ -8,10 +8,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from countylib import vocab
 from countylib.cli import app
 from countylib.ingest import bulletin, units
 from countylib.ingest.build import build
+from countylib.ingest.bulletin import text as btext
+from countylib.ingest.bulletin import words as bwords
+from countylib.output import review
 
 
 def found(text: str, county: str = "嵩县", year: int = 2022) -> dict[str, list[float]]:
@@ -249,7 +251,7 @@ def test_a_noise_character_next_to_a_number_makes_it_ambiguous():
 
 def test_normalised_text_maps_every_character_back():
     raw = "地區(qū)生產(chǎn)總值[2]GDP 22,892萬元,增長1·8%【1】"
-    m = vocab.normalize_mapped(raw)
+    m = btext.normalize_mapped(raw)
     assert m.text == "地区生产总值GDP22892万元,增长1.8%"
     spans = [m.span(i, i + 1) for i in range(len(m.text))]
     assert all(0 <= s < e <= len(raw) for s, e in spans)
@@ -414,7 +416,7 @@ def test_extract_command_reads_gbk_and_takes_an_encoding(tmp_path):
 @pytest.mark.parametrize("content,message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "PNG image"),
     (bytes(range(128, 256)) * 8, "encoding"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer\n%%EOF\n", "a PDF file"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer\n%%EOF\n", "a damaged PDF"),
     (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ".docx"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), ".doc"),
     (b"", "empty file"),
@@ -441,7 +443,7 @@ def test_extract_command_missing_file_and_unknown_county(tmp_path):
 def test_review_page_is_self_contained_and_escaped(tmp_path):
     text = ("全县生产总值230.5亿元，增长3.1%。<script>alert(1)</script>洛阳市生产总值5675.2亿元。"
             "市级一般公共预算收入3.2亿元。")
-    page = bulletin.render_review(text, bulletin.scan(text, county="嵩县", year=2022), title="嵩县 <2022>")
+    page = review.render(text, bulletin.scan(text, county="嵩县", year=2022), title="嵩县 <2022>")
     assert "<script>" not in page and "&lt;script&gt;" in page and "嵩县 &lt;2022&gt;" in page
     assert "http://" not in page and "https://" not in page and "src=" not in page
     assert "@font-face" in page and "base64," in page
@@ -537,7 +539,7 @@ def test_a_note_after_the_figure_can_change_whose_figure_it_is():
 
 
 # The patterns searched over whole texts or sentences carry a look-ahead for their first characters
-# (vocab.quick_start), and sentences without a month, quarter or half-year word skip the part-of-year search.
+# (countylib.vocab.quick_start), and sentences without a month, quarter or half-year word skip the part-of-year search.
 _QUICK_TEXT = ("截至2022年末，全县常住人口约45.2万人；2021年一季度、前三季度和1-5月、一至十一月、5月份、3月末的数据"
                "见附表[1]。全年生产总值突破300亿元，比2020年增长12.5%，两年平均增长6.1%，三次产业结构9.1:41.2:49.7；"
                "年末 12:30 统计①，城镇居民人均可支配收入3.2万元，农村居民人均可支配收入不足1.8万元，上半年、下半年各"
@@ -551,16 +553,85 @@ def test_patterns_with_a_quick_start_match_as_the_plain_patterns(pattern):
 
     from countylib.ingest.bulletin import patterns, prose
 
-    compiled = next(getattr(m, pattern) for m in (patterns, prose, vocab) if hasattr(m, pattern))
+    compiled = next(getattr(m, pattern) for m in (patterns, prose, bwords, btext) if hasattr(m, pattern))
     plain = re.compile(compiled.pattern.split("])(?:", 1)[1][:-1], compiled.flags)
     assert compiled.pattern.startswith("(?=[")
-    for text in (_QUICK_TEXT, vocab.normalize_mapped(_QUICK_TEXT).text):  # as printed and as normalised
+    for text in (_QUICK_TEXT, btext.normalize_mapped(_QUICK_TEXT).text):  # as printed and as normalised
         assert [m.span() for m in compiled.finditer(text)] == [m.span() for m in plain.finditer(text)]
-    assert any(compiled.search(text) for text in (_QUICK_TEXT, vocab.normalize_mapped(_QUICK_TEXT).text))
+    assert any(compiled.search(text) for text in (_QUICK_TEXT, btext.normalize_mapped(_QUICK_TEXT).text))
 
 
 @pytest.mark.parametrize("words", ["第一季度", "二季度", "前三季度", "1至3季度", "上半年", "下半年", "1-5月", "一至十一月",
                                    "1 — 5月", "5月份", "3月末", "十一月份"])
 def test_every_part_of_the_year_has_a_period_mark(words):
-    m = vocab.PERIOD_PATTERN.search(f"全县{words}生产总值增长")
-    assert m is not None and any(w in m.group(0) for w in vocab.PERIOD_MARKS)
+    m = bwords.PERIOD_PATTERN.search(f"全县{words}生产总值增长")
+    assert m is not None and any(w in m.group(0) for w in bwords.PERIOD_MARKS)
+
+
+# -- joint figures, bounds after growth, the registered population's urban part, bulletins joined in one text --
+
+def test_a_joint_figure_of_two_counties_is_neither_county_s_and_the_part_named_is_its_own():
+    text = "嵩县、栾川县共实现生产总值673.7亿元，增长4.1%，其中嵩县263.5亿元、栾川县410.2亿元。"
+    assert same(found(text, "嵩县"), {"gdp": 263.5})
+    assert same(found(text, "栾川县"), {"gdp": 410.2})
+    got = bulletin.scan(text, county="嵩县", year=2022).set_index("value_text")
+    assert got.loc["673.7", "status"] == "ambiguous" and "joint figure of 嵩县、栾川县" in got.loc["673.7", "reason"]
+    assert found("嵩县和栾川县生产总值合计673.7亿元。", "嵩县") == {}
+    # a statement about each place stays each place's
+    assert same(found("汝阳县、嵩县居民人均可支配收入首次超过2万元，分别达到21356元、20881元。"),
+                {"disposable_income": [20000.0, 20881.0]})
+
+
+def test_two_bulletins_joined_in_one_text_keep_their_own_figures():
+    text = ("2022年嵩县国民经济和社会发展统计公报\n全县生产总值263.5亿元，增长4.1%。一般公共预算收入12.1亿元。\n"
+            "2022年栾川县国民经济和社会发展统计公报\n全县生产总值410.2亿元。全县高新技术企业46家。\n"
+            "2021年嵩县国民经济和社会发展统计公报\n全县生产总值250.1亿元。")
+    assert same(found(text, "嵩县"), {"gdp": 263.5, "gdp_growth": 4.1, "fiscal_revenue": 12.1})
+    assert same(found(text, "栾川县"), {"gdp": 410.2, "hightech_firms": 46})
+    got = bulletin.scan(text, county="嵩县", year=2022).set_index("value_text")
+    assert "栾川县's" in got.loc["46", "reason"] and "bulletin for 2021" in got.loc["250.1", "reason"]
+    # a source note naming another bulletin inside a sentence is not a title
+    note = "全县生产总值263.5亿元(数据来源：洛阳市2022年国民经济和社会发展统计公报)。一般公共预算收入12.1亿元。"
+    assert same(found(note, "嵩县"), {"gdp": 263.5, "fiscal_revenue": 12.1})
+
+
+@pytest.mark.parametrize("text", [
+    "全县地区生产总值预计增长6.8%，突破500亿元。",
+    "全年地区生产总值增长6.8%，突破500亿元。",
+])
+def test_a_bound_right_after_a_growth_clause_keeps_its_bound_mark(text):
+    got = bulletin.extract(text, county="嵩县", year=2022).set_index("indicator")
+    assert got.loc["gdp", "value_text"] == "突破500" and "lower_bound" in got.loc["gdp", "flags"]
+    assert got.loc["gdp_growth", "value"] == pytest.approx(6.8)
+    if "预计" in text:
+        assert "estimate" in got.loc["gdp", "flags"] and "estimate" in got.loc["gdp_growth", "flags"]
+
+
+def test_the_exact_figure_after_a_bound_after_a_growth_clause_is_read_too():
+    got = bulletin.extract("全年地区生产总值增长6.8%，突破500亿元，达到512.3亿元。", county="嵩县", year=2022)
+    gdp = got[got.indicator == "gdp"].set_index("value_text")
+    assert gdp.loc["突破500", "flags"] == "lower_bound" and gdp.loc["512.3", "flags"] == ""
+    paired = bulletin.extract("城镇、农村居民人均可支配收入分别突破4万元、2万元。", county="嵩县", year=2022)
+    assert paired["flags"].tolist() == ["lower_bound", "lower_bound"] and paired.value.tolist() == [40000, 20000]
+
+
+@pytest.mark.parametrize("text", [
+    "户籍人口方面，年末总人口52.3万人，其中城镇人口20.1万人。",
+    "年末全县户籍人口52.3万人。城镇人口20.1万人，乡村人口32.2万人。",
+    "年末全县总户数15.2万户，总人口52.3万人，其中城镇人口20.1万人。",
+    "年末全县户籍人口为52.3万人。\n其中城镇人口20.1万人。",
+    "年末全县户籍总人口52.3万人，其中男性26.1万人，女性26.2万人；城镇人口20.1万人，乡村人口32.2万人。",
+    "表2 年末人口数及其构成\n指标 | 年末数(万人) |\n户籍人口 | 52.3 |\n其中:城镇人口 | 20.1 |\n乡村人口 | 32.2 |\n",
+])
+def test_the_urban_part_of_the_registered_population_is_not_the_resident_urban_population(text):
+    got = found(text)
+    assert "pop_urban" not in got and "urbanization" not in got
+    scanned = bulletin.scan(text, county="嵩县", year=2022)
+    urban = scanned[scanned.indicator == "pop_urban"].iloc[0]
+    assert urban.status != "ok" and ("户籍" in urban.reason or "总人口" in urban.reason or "registered" in urban.reason)
+
+
+def test_the_urban_population_after_the_resident_population_is_taken():
+    text = "年末户籍人口52.3万人，其中城镇人口20.1万人。年末常住人口43.1万人，其中城镇人口22.4万人，城镇化率51.97%。"
+    assert same(found(text), {"pop_registered": 52.3, "pop_resident": 43.1, "pop_urban": 22.4, "urbanization": 51.97})
+    assert same(found("年末户籍人口52.3万人。常住人口城镇化率为45.1%。"), {"pop_registered": 52.3, "urbanization": 45.1})

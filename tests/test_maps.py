@@ -163,3 +163,79 @@ def test_reload_empties_the_display_cache():
     maps._DISPLAY_CACHE["probe"] = 1
     caches.reload()
     assert "probe" not in maps._DISPLAY_CACHE
+
+
+def test_bounds_are_left_out_of_the_classes_by_default_and_said_so(henan):
+    """A figure that is only 突破300亿元 (lower bound) or 约 is never classed as if it were a value."""
+    import pandas as pd
+
+    frame = henan.copy()
+    frame["gdp"] = np.where(frame.gdp.isna(), np.nan, frame.gdp)
+    bound_codes = frame.adcode[frame.gdp.notna()].iloc[:3].tolist()
+    frame.loc[frame.adcode.isin(bound_codes), "gdp"] = 5000.0  # far above the rest: it would take the top class
+    flags = pd.Series({c: ("approximate" if i == 2 else "lower_bound") for i, c in enumerate(bound_codes)})
+    plain = maps.choropleth(frame, "gdp", labels=False, k=5)
+    assert plain.bounds == 0 and max(plain.bins) == 5000.0  # without flags: drawn as values (the old behaviour)
+    m = maps.choropleth(frame, "gdp", labels=False, k=5, flags=flags)
+    assert m.bounds == 3 and m.bounds_drawn == "omit"
+    assert max(m.bins) < 5000.0 and sum(m.counts) == plain.n_units - plain.no_data - 3
+    assert m.no_data == plain.no_data  # not counted as missing either
+    note = m.figure._supxlabel.get_text().replace("\n", "")
+    assert "3 个单位只有下限或约数" in note and "未参与分级" in note
+    legend = [t.get_text() for t in m.ax.get_legend().get_texts()]
+    assert any("仅有下限或约数" in t and "（3）" in t for t in legend)
+    marked = maps.choropleth(frame, "gdp", labels=False, k=5, flags=flags, bounds="mark")
+    assert marked.bounds == 3 and max(marked.bins) == 5000.0
+    assert "按该数值分级并以粗框标出" in marked.figure._supxlabel.get_text().replace("\n", "")
+    frame["gdp_flag"] = frame.adcode.map(flags)  # a flag column beside the values works the same
+    assert maps.choropleth(frame, "gdp", labels=False).bounds == 3
+    with pytest.raises(maps.MapError, match="bounds must be"):
+        maps.choropleth(frame, "gdp", bounds="draw")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_a_merged_city_area_with_a_bound_among_its_districts_is_a_bound(henan):
+    import pandas as pd
+
+    frame = henan.copy()
+    frame["gdp"] = np.arange(len(frame), dtype=float) + 100.0
+    district = frame[frame.kind == "市辖区"].adcode.iloc[0]
+    m = maps.choropleth(frame, "gdp", districts="merge", labels=False, flags=pd.Series({district: "lower_bound"}))
+    assert m.bounds == 1
+
+
+def test_the_value_table_writes_the_bound_before_the_number(henan):
+    import pandas as pd
+
+    m = maps.choropleth(henan, "gdp", labels=False)
+    m.rows = pd.DataFrame({"adcode": ["410181", "410225", "410526"], "name": ["巩义市", "兰考县", "滑县"],
+                           "value": [900.0, 400.0, 300.0], "unit": ["亿元"] * 3,
+                           "flag": ["exact", "approximate", "lower_bound"], "url": ["", "", ""],
+                           "source_id": ["a.csv"] * 3})
+    table = maps.value_table(m)
+    assert table["≥/≈"].tolist() == ["", "≈", "≥"] and table["数值"].tolist() == [900.0, 400.0, 300.0]
+    assert "其中 2 个只有下限或约数" in table.attrs["caption"]
+
+
+def test_the_henan_gdp_map_leaves_its_lower_bounds_unclassed():
+    """The bundled data has 2022 GDP figures that are only lower bounds (突破): the map says so."""
+    import countylib
+
+    rows = countylib.load("gdp", province="河南省", year=2022)
+    n = int(rows.flag.map(maps.is_bound_flag).sum())
+    m = maps.indicator_map("gdp", "河南省", 2022)
+    assert n > 0 and m.bounds == n
+    data = countylib.load("gdp", province="河南省", year=2022, wide=True, geometry=True)
+    assert maps.choropleth(data, "gdp", labels=False).bounds == n  # flags looked up from the processed data
+
+
+def test_the_interactive_map_shows_a_bound_as_a_bound_not_a_class():
+    m = maps.indicator_map("gdp", "河南省", 2022)
+    bound = m.rows[m.rows.flag.map(maps.is_bound_flag)]
+    spec = webmap.interactive_view(m).spec
+    shown = {f["p"]["name"]: f["p"] for f in spec["features"]}
+    for r in bound.itertuples():
+        assert shown[r.name]["value"].startswith("≥ ") and "未分级" in shown[r.name]["value"]
+        assert shown[r.name]["fill"] == "#d9d9d9" or shown[r.name]["fill"].lower() == "#d9d9d9"

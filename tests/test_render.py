@@ -13,7 +13,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from countylib.output import kernels, render
+from countylib import render
+from countylib.output import kernels
 
 
 def _notebook(path: Path) -> Path:

@@ -17,9 +17,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from typer.testing import CliRunner
 
-from countylib import escape
+from countylib import escape, render
 from countylib.cli import app
-from countylib.output import batch, export, fonts, render
+from countylib.output import batch, export, fonts
 from tests.projects import KERNELSPEC, report_project
 
 runner = CliRunner()

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from countylib.data import crosswalk, regions
-from countylib.data.load import panel
+from countylib.data.load import load_panel
 from countylib.ingest.build import build
 from tests.conftest import raw_with_history, write_source
 
@@ -299,17 +299,17 @@ def test_district_named_chengqu_with_its_code_is_the_district(tmp_path):
 
 
 def test_panel_has_every_unit_and_year_with_the_marks():
-    p = panel(["pop_resident"], range(2010, 2023), province="浙江")
+    p = load_panel(["pop_resident"], range(2010, 2023), province="浙江")
     assert len(p) == p.adcode.nunique() * 13 == 90 * 13
     yuhang = p[(p.adcode == "330110") & p.pop_resident.notna()].set_index("year")
     assert yuhang.pop_resident.to_dict() == {2010: 117.029, 2020: 240.2514}
     assert not yuhang.comparable.any() and (yuhang.comparable_since == 2021).all()
     gongshu = p[(p.adcode == "330105") & p.pop_resident.notna()].set_index("year")
     assert gongshu.pop_resident.to_dict() == {2010: 107.797, 2020: 112.0985} and gongshu.comparable.all()
-    dropped = panel(["pop_resident"], [2010, 2020], province="浙江", breaks="drop")
+    dropped = load_panel(["pop_resident"], [2010, 2020], province="浙江", breaks="drop")
     assert dropped.loc[dropped.adcode == "330110", "pop_resident"].isna().all()
     with pytest.raises(ValueError, match="breaks"):
-        panel(["pop_resident"], [2020], breaks="ignore")
+        load_panel(["pop_resident"], [2020], breaks="ignore")
 
 
 def test_history_folder_skips_its_licence_and_format_text_and_refuses_a_stray_file(tmp_path):

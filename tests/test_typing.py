@@ -10,7 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT_NAMES = ("regions", "units", "bulletin", "stats", "maps", "plotting", "lists", "census", "indicators", "geo",
-               "county", "compare", "tables", "escape", "render", "batch", "readers", "validate", "build", "api")
+               "county", "compare", "tables", "escape", "render", "batch", "readers", "validate", "build", "api",
+               "panel", "regtable")
 
 
 def _mypy(path: Path, cache: Path) -> subprocess.CompletedProcess:

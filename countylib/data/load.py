@@ -7,7 +7,7 @@ code and column as printed (``name_printed``, ``code_printed``, ``column_printed
 Every figure is on today's units (the code history places old codes and names, sums merged units) and
 says whether it covers the unit's territory of today: ``comparable_since`` is the first year from which the
 unit's figures do, ``break_note`` (empty when it does) names the changes after the figure's year — a 2019
-figure of 余杭区 is of 余杭区 before 临平区 was split off in 2021. :func:`panel` lays years side by side.
+figure of 余杭区 is of 余杭区 before 临平区 was split off in 2021. :func:`load_panel` lays years side by side.
 
 >>> import countylib
 >>> gdp = countylib.load("gdp", province="河南省", year=2022)          # doctest: +SKIP
@@ -176,7 +176,7 @@ def _load(indicators, province, prefecture, year, level, wide, geometry, all_sou
 PANEL_BREAKS = ("mark", "drop")
 
 
-def panel(
+def load_panel(
     indicators: str | Sequence[str],
     years,
     province: str | None = None,
@@ -203,7 +203,7 @@ def panel(
     ``breaks="mark"`` (default) keeps marked values; ``breaks="drop"`` sets them to NaN (the marks stay), for a
     panel whose every value is of today's territory.
 
-    >>> p = panel(["pop_resident", "urbanization"], [2010, 2020], province="河南")
+    >>> p = load_panel(["pop_resident", "urbanization"], [2010, 2020], province="河南")
     >>> p.loc[p.adcode.eq("410308"), ["year", "pop_resident", "comparable"]].values.tolist()
     [[2010, 48.3713, True], [2020, 48.5987, True]]
     >>> p.loc[p.adcode.eq("410522"), ["year", "comparable_since", "comparable"]].values.tolist()

@@ -163,6 +163,16 @@ def _build_index(cw: crosswalk.Crosswalk) -> _Index:
                   {})
 
 
+def full_names(history_path: Path | None = None) -> frozenset[str]:
+    """Every full name a unit has or had (巩义市, 偃师区 and 偃师市 ...): for finding place names in a text
+    before resolving them.
+
+    >>> {"偃师市", "偃师区", "洛阳市"} <= full_names()
+    True
+    """
+    return frozenset(_index(history_path).known)
+
+
 def is_zone(name: str, code: str | None = None, province: str | None = None) -> bool:
     """True for functional zones (开发区, 高新区, 示范区, 航空港区..., and zones known by name such as 伊滨区),
     which are not administrative units.

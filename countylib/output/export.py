@@ -17,9 +17,17 @@ from __future__ import annotations
 import re
 import threading
 
-import nbformat
+from countylib import extras
+
+try:
+    import nbformat
+except ImportError:  # the reports extra is not installed
+    extras.require("reports", __name__, "nbformat")
+    raise
 
 from countylib.output import fonts, pages
+
+extras.require("reports", __name__, "nbformat", "nbconvert")
 
 _MATH = re.compile(r"(?<!\\)\$[^$\n]+\$|\\\(|\\\[|\\begin\{")
 _LOCAL = threading.local()

@@ -20,7 +20,9 @@ import io
 import re
 import threading
 
-from countylib import caches
+from countylib import caches, extras
+
+extras.require("reports", __name__, "fontTools")
 
 FONT_FILES = {"sans": "NotoSansCJKsc-Regular.otf", "mono": "NotoSansMonoCJKsc-Regular.otf"}
 FONT_FAMILIES = {"sans": "countylib CJK", "mono": "countylib CJK Mono"}

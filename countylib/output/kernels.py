@@ -12,8 +12,8 @@ no report sees another's state. Kernels are separate processes; the threads here
 * Kernels talk over Unix sockets in a private folder where the platform has them (no TCP port open to
   other users of the machine, and no unencrypted-transport warning in the logs).
 
->>> from countylib.output import kernels
->>> kernels.run_batch("notebooks/county_report.ipynb",
+>>> from countylib.output import runner
+>>> runner.run_batch("notebooks/county_report.ipynb",
 ...                   [("410181", {"adcode": "410181"}, "out/410181.html")])  # doctest: +SKIP
 """
 
@@ -33,10 +33,18 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
+from countylib import extras
+
+try:
+    import nbformat
+except ImportError:  # the reports extra is not installed
+    extras.require("reports", __name__, "nbformat")
+    raise
 
 from countylib.files import write_atomic
 from countylib.output import export, fonts
+
+extras.require("reports", __name__, "nbformat", "nbclient", "jupyter_client", "papermill", "ipykernel")
 
 DEFAULT_WARMUP = "import countylib, countylib.county, countylib.maps"
 RESET_TAG = "countylib-reset"

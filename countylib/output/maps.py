@@ -56,6 +56,8 @@ class ChoroplethMap:
     sources: list[str] = field(default_factory=list)
     data: gpd.GeoDataFrame | None = None  # what indicator_map loaded (one row per unit, with geometry)
     rows: pd.DataFrame | None = None      # the tidy rows behind it (values, flags, sources)
+    bounds: int = 0  # units whose figure is a bound or an approximation (突破/超过/约)
+    bounds_drawn: str = "omit"  # how they were drawn: "omit" (not classed, outlined) or "mark" (classed, outlined)
 
     def save(self, path: str | Path, dpi: int = 300) -> list[Path]:
         """Save to ``path``; with no suffix, write .png, .svg and .pdf side by side."""
@@ -111,6 +113,8 @@ def choropleth(
     sources: list[str] | None = None,
     source_note: str | None = None,
     figsize: tuple[float, float] = (8.5, 9.5),
+    flags: pd.Series | None = None,
+    bounds: str = "omit",
 ) -> ChoroplethMap:
     """Draw a county choropleth.
 
@@ -125,7 +129,17 @@ def choropleth(
     wider than a province the outlines are simplified to the display resolution (about half a pixel at
     300 dpi) as one coverage, so neighbours still share borders: a national map of ~2,850 units draws in
     about a second.
+
+    A figure that is only a bound or an approximation (突破300亿元, 超过, 约: flags ``lower_bound``,
+    ``upper_bound``, ``approximate``) is never drawn as if it were a value. ``flags`` gives each unit's
+    flag (a Series by adcode, or aligned with ``data``); without it, a ``{column}_flag`` column of
+    ``data`` is used, or, for a registry indicator with a ``year`` column, the flags of the processed data.
+    ``bounds="omit"`` (the default) leaves such units out of the classes and draws them white with a
+    dark outline under their own legend entry; ``bounds="mark"`` draws them in the class of their number
+    with the dark outline. The note under the map says which, and how many.
     """
+    if bounds not in BOUND_STYLES:
+        raise MapError(f"bounds must be one of {', '.join(BOUND_STYLES)}, not {bounds!r}")
     if column not in data.columns:
         options = [c for c in data.columns if c not in ("geometry",)]
         raise MapError(f"column {column!r} is not in the data; columns are: {', '.join(map(str, options))}")
@@ -134,12 +148,16 @@ def choropleth(
     if bins is None and scheme not in SCHEMES:
         raise MapError(f"unknown scheme {scheme!r}; choose one of {', '.join(SCHEMES)} or pass bins=[...]")
     frame = data.copy()
+    frame[_BOUND] = _bound_mask(frame, column, flags)
     if districts == "merge":
         frame = _merge_districts(frame, column)
     frame = frame.reset_index(drop=True)
     meta = ind.registry().get(column)
     unit = unit or (meta.unit if meta else "")
     values = pd.to_numeric(frame[column], errors="coerce")
+    is_bound = frame[_BOUND].fillna(False).astype(bool).to_numpy() & values.notna().to_numpy()
+    if bounds == "omit":
+        values = values.mask(is_bound)
     classifier = classify(values, scheme, k, bins)
     plotting.use_style()
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
@@ -163,9 +181,19 @@ def choropleth(
         for i, (hi, n) in enumerate(zip(edges, counts, strict=True)):
             lo = lower if i == 0 else edges[i - 1]
             handles.append(Patch(facecolor=colors[i], edgecolor="none", label=f"{_fmt(lo)} – {_fmt(hi)}（{n}）"))
-    n_missing = int((~has).sum())
+    n_missing = int((~has & ~is_bound).sum())
+    if is_bound.any():  # bounds and approximations: outlined; left out of the classes unless bounds="mark"
+        idx = np.flatnonzero(is_bound)
+        if bounds == "omit":
+            _add_paths(ax, [paths[i] for i in idx], facecolors="white", edgecolor=BOUND_EDGE, linewidth=1.1)
+            label = f"仅有下限或约数，未分级（{len(idx)}）"
+            handles.append(Patch(facecolor="white", edgecolor=BOUND_EDGE, linewidth=1.1, label=label))
+        else:
+            _add_paths(ax, [paths[i] for i in idx], facecolors="none", edgecolor=BOUND_EDGE, linewidth=1.1)
+            handles.append(Patch(facecolor="none", edgecolor=BOUND_EDGE, linewidth=1.1,
+                                 label=f"粗框：下限或约数（{len(idx)}）"))
     if n_missing:
-        _add_paths(ax, [paths[i] for i in np.flatnonzero(~has)], facecolors=plotting.NO_DATA_COLOR,
+        _add_paths(ax, [paths[i] for i in np.flatnonzero(~has & ~is_bound)], facecolors=plotting.NO_DATA_COLOR,
                    edgecolor="white", linewidth=edge_width, hatch=plotting.NO_DATA_HATCH)
         handles.append(Patch(facecolor=plotting.NO_DATA_COLOR, edgecolor="#999999", hatch=plotting.NO_DATA_HATCH,
                              label=f"{plotting.NO_DATA_LABEL}（{n_missing}）"))
@@ -194,10 +222,71 @@ def choropleth(
         ax.set_title(subtitle, fontsize=10.5, color="#444444", fontweight="normal")
     used = sorted(set(sources or []))
     note = source_note or _source_note(used)
+    if is_bound.any():
+        note = f"{note}\n{bound_note(int(is_bound.sum()), bounds)}" if note else bound_note(int(is_bound.sum()), bounds)
     if note:  # a figure label, so the constrained layout keeps it clear of the legend
         fig.supxlabel(plotting.wrap_note(note, 0.97 * figsize[0], 6.8), x=0.01, ha="left", fontsize=6.8,
                       color="#555555")
-    return ChoroplethMap(fig, ax, classifier, edges, counts, n_missing, len(frame), used)
+    return ChoroplethMap(fig, ax, classifier, edges, counts, n_missing, len(frame), used,
+                         bounds=int(is_bound.sum()), bounds_drawn=bounds)
+
+
+#: How a bound or an approximation is shown on a choropleth (see :func:`choropleth`).
+BOUND_STYLES = ("omit", "mark")
+#: Flags of a figure that is not a value: a bound (突破, 超过, 不足) or an approximation (约, 左右).
+BOUND_FLAGS = ("lower_bound", "upper_bound", "approximate")
+BOUND_EDGE = "#222222"
+_BOUND = "_countylib_bound"
+
+
+def bound_note(n: int, bounds: str = "omit") -> str:
+    """The sentence under a map that has units whose figure is only a bound or an approximation.
+
+    >>> bound_note(2)
+    '注：2 个单位只有下限或约数（突破、超过、约），未参与分级，以白底粗框标出。'
+    """
+    if bounds == "mark":
+        return f"注：{n} 个单位的数值为下限或约数（突破、超过、约），按该数值分级并以粗框标出，实际值可能不同。"
+    return f"注：{n} 个单位只有下限或约数（突破、超过、约），未参与分级，以白底粗框标出。"
+
+
+def is_bound_flag(flag: object) -> bool:
+    """Whether a figure's flag (one, or several comma-separated) makes it a bound or an approximation.
+
+    >>> is_bound_flag("lower_bound"), is_bound_flag("estimate,approximate"), is_bound_flag("preliminary")
+    (True, True, False)
+    """
+    return any(f.strip() in BOUND_FLAGS for f in str(flag or "").split(","))
+
+
+def _bound_mask(frame: gpd.GeoDataFrame, column: str, flags: pd.Series | None) -> pd.Series:
+    """For each row of ``frame``: is its figure of ``column`` a bound or an approximation?"""
+    if flags is None and f"{column}_flag" in frame:
+        flags = frame[f"{column}_flag"]
+    if flags is None:
+        flags = _processed_flags(frame, column)
+    if flags is None:
+        return pd.Series(False, index=frame.index)
+    if "adcode" in frame and not flags.index.equals(frame.index):
+        flags = frame["adcode"].map(flags[~flags.index.duplicated()])
+    return flags.reindex(frame.index).map(is_bound_flag).astype(bool)
+
+
+def _processed_flags(frame: gpd.GeoDataFrame, column: str) -> pd.Series | None:
+    """The flags of the preferred figures behind ``frame[column]`` (by adcode), when the frame is what
+    ``load(..., wide=True)`` returns for one year; None when they cannot be known."""
+    if ind.registry().get(column) is None or "adcode" not in frame or "year" not in frame:
+        return None
+    years = frame["year"].dropna().unique()
+    if len(years) != 1:
+        return None
+    from countylib.data.load import load
+
+    try:
+        rows = load(column, year=int(years[0]), level=None)
+    except Exception:  # noqa: BLE001 - no processed data: nothing is known about the figures' flags
+        return None
+    return rows.drop_duplicates("adcode").set_index("adcode")["flag"]
 
 
 NATIONAL_UNITS = 1000  # more units than any province has: a national (or multi-province) map
@@ -408,11 +497,12 @@ def indicator_map(indicator: str, province: str | None = "河南省", year: int 
     if key not in data:
         data[key] = np.nan
     rows = load(key, province=scope, year=year)
+    flags = rows.drop_duplicates("adcode").set_index("adcode")["flag"]
     centred = diverging if diverging is not None else ind.get(key).change is not None
     if centred and "bins" not in kwargs and data[key].notna().any():
         kwargs.update(bins=symmetric_bins(data[key]), diverging=True)
     m = choropleth(data, key, scheme=scheme, k=k, districts=districts, title=map_title(key, area, year, districts),
-                   source_note=_with_breaks(source_note(rows), rows), **kwargs)
+                   source_note=_with_breaks(source_note(rows), rows), flags=kwargs.pop("flags", flags), **kwargs)
     m.ax.set_title(map_subtitle(m, ind.get(key).unit), fontsize=10.5, color="#444444", fontweight="normal")
     m.sources = sorted(set(rows.source_id))
     m.data, m.rows = data, rows
@@ -442,20 +532,24 @@ def value_table(m: ChoroplethMap, max_rows: int = 60) -> pd.DataFrame:
     """The values drawn, largest first, with flag and source; long tables keep the top and bottom
     ``max_rows // 2`` rows (``.attrs["caption"]`` says how many units have data)."""
     if m.rows is None or m.rows.empty:
-        out = pd.DataFrame(columns=["名称", "地区", "数值", "单位", "标记", "来源"])
+        out = pd.DataFrame(columns=["名称", "地区", "≥/≈", "数值", "单位", "标记", "来源"])
         out.attrs["caption"] = f"N = 0 个有数据，{m.n_units} 个无数据"
         return out
     rows = m.rows.sort_values("value", ascending=False)
     reg = registry.by_adcode()
     out = pd.DataFrame({"名称": rows["name"].values,
                         "地区": (rows.adcode.map(reg.province_short) + " " + rows.adcode.map(reg.prefecture_name)).values,
-                        "数值": rows.value.values, "单位": rows.unit.values,
+                        "≥/≈": [relation(f) for f in rows.flag], "数值": rows.value.values, "单位": rows.unit.values,
                         "标记": [flag_zh(f, c, q) for f, c, q in zip(
                             rows.flag, rows.get("conflict", pd.Series(False, index=rows.index)),
                             rows.get("source_quality", pd.Series("", index=rows.index)), strict=True)],
                         "来源": rows.url.where(rows.url != "", rows.source_id).values})
     n = int(out["数值"].notna().sum())
     caption = f"N = {n:,} 个有数据（共 {m.n_units:,} 个绘制单位，{m.no_data:,} 个无数据）"
+    n_bounds = int(out["≥/≈"].ne("").sum())
+    if n_bounds:
+        shown = "未参与分级，地图上以白底粗框标出" if m.bounds_drawn == "omit" else "按该数值分级，地图上以粗框标出"
+        caption += f"；其中 {n_bounds} 个只有下限或约数（≥ 下限，≈ 约数），{shown}"
     if len(out) > max_rows:
         half = max_rows // 2
         out = pd.concat([out.head(half), out.tail(half)], ignore_index=True)
@@ -464,8 +558,18 @@ def value_table(m: ChoroplethMap, max_rows: int = 60) -> pd.DataFrame:
     return out
 
 
+def relation(flag: object) -> str:
+    """``≥`` before a lower bound, ``≤`` before an upper bound, ``≈`` before an approximation.
+
+    >>> [relation(f) for f in ("lower_bound", "approximate,estimate", "exact")]
+    ['≥', '≈', '']
+    """
+    flags = {f.strip() for f in str(flag or "").split(",")}
+    return "≥" if "lower_bound" in flags else "≤" if "upper_bound" in flags else "≈" if "approximate" in flags else ""
+
+
 def _merge_districts(frame: gpd.GeoDataFrame, column: str) -> gpd.GeoDataFrame:
-    merged = geo.merge_districts(frame.drop(columns=[column]))
+    merged = geo.merge_districts(frame.drop(columns=[column, _BOUND], errors="ignore"))
     values = frame.set_index("adcode")[column]
     meta = ind.registry().get(column)
     additive = bool(meta and meta.additive)  # a figure per person or a share is never summed
@@ -475,6 +579,9 @@ def _merge_districts(frame: gpd.GeoDataFrame, column: str) -> gpd.GeoDataFrame:
         v = values.reindex(codes)
         out.append(v.sum() if v.notna().all() and additive else (v.iloc[0] if len(codes) == 1 else np.nan))
     merged[column] = out
+    if _BOUND in frame:  # a sum with a bound among its parts is a bound too
+        bound = frame.set_index("adcode")[_BOUND]
+        merged[_BOUND] = [bool(bound.reindex(str(m).split(",")).fillna(False).any()) for m in merged["members"]]
     if _census_year(frame, column):
         # A census share of a 市区 is recomputed from the summed counts of its districts, never averaged.
         from countylib.analysis import census

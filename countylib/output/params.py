@@ -29,6 +29,10 @@ from pathlib import Path
 
 import yaml
 
+from countylib import extras
+
+extras.require("reports", __name__, "nbformat", "papermill")
+
 TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,), "float": (float, int), "str": (str,), "bool": (bool,), "list": (list, tuple),
     "dict": (dict,), "tuple": (tuple, list), "None": (type(None),),

@@ -1,6 +1,7 @@
 """The views countylib's output stage attaches to analysis results (see :mod:`countylib.views`).
 
-Importing this module registers them: the HTML block and figures of a regression.
+Importing this module registers them: the HTML block and figures of a regression, and the table of a
+fixed-effects regression.
 
 >>> from countylib import views
 >>> from countylib.analysis.stats import RegressionResult
@@ -11,6 +12,6 @@ Importing this module registers them: the HTML block and figures of a regression
 
 from __future__ import annotations
 
-from countylib.output import regression  # noqa: F401 - registers the regression views
+from countylib.output import regression, regtable  # noqa: F401 - registers the regression views
 
-__all__ = ["regression"]
+__all__ = ["regression", "regtable"]

@@ -26,8 +26,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from countylib import caches
+from countylib import caches, extras
 from countylib.output import maps, pages
+
+extras.require("reports", __name__, "xstatic.pkg.leaflet", "IPython")
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -113,10 +115,12 @@ class InteractiveMap:
 
 
 def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
-               sources: str | Mapping[str, str] = "", title: str | None = None) -> InteractiveMap:
+               sources: str | Mapping[str, str] = "", title: str | None = None,
+               notes: Mapping[str, str] | None = None) -> InteractiveMap:
     """An interactive map of ``column``: classes as in :func:`countylib.maps.choropleth`, tooltips with name,
     prefecture, value and unit, rank among units with data, and source (``sources``: one text for all, or
-    a mapping adcode -> source; URLs show as their host).
+    a mapping adcode -> source; URLs show as their host). ``notes``: adcode -> what to show instead of a
+    value (a bound left out of the classes: ``≥ 300 亿元（下限，未分级）``).
     """
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
@@ -152,11 +156,12 @@ def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
         code = str(row.get("adcode", ""))
         source = sources.get(code, "") if isinstance(sources, Mapping) else sources
         has = pd.notna(values[i])
+        note = (notes or {}).get(code, "")
         features.append({
             "p": {
                 "name": str(row.get("name", code)),
                 "prefecture": str(row["prefecture_name"]) if pd.notna(row.get("prefecture_name")) else "",
-                "value": f"{values[i]:,.2f} {unit}".strip() if has else plotting.NO_DATA_LABEL,
+                "value": f"{values[i]:,.2f} {unit}".strip() if has else note or plotting.NO_DATA_LABEL,
                 "rank": f"{int(rank[i])} / {n}" if has else "—",
                 "source": _host(source) if source and has else "",  # a county without a figure has no source
                 "fill": palette[int(classes[i])] if has and palette else plotting.NO_DATA_COLOR,
@@ -179,7 +184,14 @@ def interactive_view(m: maps.ChoroplethMap, max_units: int = maps.LABEL_UNITS):
     if m.n_units > max_units:
         return Markdown(f"共 {m.n_units:,} 个单位：交互地图只为单个省份生成，全国图请看上方的 PNG/SVG/PDF。")
     column = m.rows.indicator.iloc[0] if m.rows is not None and len(m.rows) else m.data.columns[-1]
-    return interactive(m.data, column, sources="；".join(m.sources[:3]))
+    data, notes = m.data, {}
+    if m.bounds and m.rows is not None and m.bounds_drawn == "omit":  # as on the static map: not classed
+        bound = m.rows[m.rows.flag.map(maps.is_bound_flag)]
+        data = data.copy()
+        data.loc[data.adcode.isin(bound.adcode), column] = np.nan
+        notes = {r.adcode: f"{maps.relation(r.flag)} {r.value:,g} {r.unit}（下限或约数，未分级）"
+                 for r in bound.itertuples(index=False)}
+    return county_map(data, column, sources="；".join(m.sources[:3]), notes=notes)
 
 
 def interactive(data: gpd.GeoDataFrame, column: str, scheme: str = "quantiles", k: int = 5,

@@ -18,7 +18,7 @@ reported by :func:`scan`, with a status and a reason:
 ``duplicate``
     the same figure again (a table repeating the prose).
 
-The text is normalised once (:func:`countylib.vocab.normalize_mapped`: reprint glosses, markup,
+The text is normalised once (:func:`countylib.btext.normalize_mapped`: reprint glosses, markup,
 footnote marks, full-width forms, traditional characters, middle-dot decimals, thousands separators)
 and every span points into the ORIGINAL text.
 
@@ -47,17 +47,17 @@ from itertools import groupby
 import numpy as np
 import pandas as pd
 
-from countylib import vocab
+import countylib.ingest.bulletin.patterns as pt
+import countylib.ingest.bulletin.tables as tables
+import countylib.ingest.bulletin.text as btext
 from countylib.data import indicators as ind
 from countylib.ingest import units
-from countylib.ingest.bulletin import patterns as pt
-from countylib.ingest.bulletin import tables
 from countylib.ingest.bulletin.attribute import attribute, noisy_numbers
 from countylib.ingest.bulletin.prose import CLAUSE_SEP, PART_END, SENTENCE_END, Candidate, Doc, SentenceReader
 from countylib.ingest.bulletin.reading import BadInput, read_text
 from countylib.ingest.bulletin.scope import Own
 
-__all__ = ["COLUMNS", "BadInput", "extract", "read_text", "render_review", "scan"]
+__all__ = ["COLUMNS", "BadInput", "extract", "read_text", "scan"]
 
 COLUMNS = ["indicator", "value", "unit", "value_text", "unit_text", "year", "flags", "start", "end", "status",
            "reason", "source", "label", "label_start", "label_end"]
@@ -106,12 +106,12 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _scan(text: str, county: str | None, year: int | None) -> pd.DataFrame:
-    mapped = vocab.normalize_mapped(text)
+    mapped = btext.normalize_mapped(text)
     t = mapped.text
     if year is None and (m := _TITLE_YEAR.search(t[:2000])):
         year = int(m.group(1))
-    ends = vocab.positions(t, PART_END) + [len(t)]
-    sentence_ends = vocab.positions(t, SENTENCE_END) + [len(t)]
+    ends = btext.positions(t, PART_END) + [len(t)]
+    sentence_ends = btext.positions(t, SENTENCE_END) + [len(t)]
     doc = Doc(t, Own.of(county), year, sentence_ends, _clause_separators(t),
               report=re.search(r"政府工作报告|各位代表|工作回顾", t[:3000]) is not None)
     cands: list[Candidate] = []
@@ -126,6 +126,7 @@ def _scan(text: str, county: str | None, year: int | None) -> pd.DataFrame:
     cands.extend(tables.read(doc, mapped))
     _plan_sections(doc, cands)
     _other_place_document(doc, cands)
+    _registered_context(doc, cands)
     return _finalise(mapped, doc, cands)
 
 
@@ -178,18 +179,10 @@ def extract(text: str, county: str | None = None, year: int | None = None) -> pd
     return out[out.status == "ok"].drop(columns=["status", "reason"]).reset_index(drop=True)
 
 
-def render_review(text: str, figures: pd.DataFrame, title: str = "", subtitle: str = "") -> str:
-    """A self-contained HTML page showing each figure of :func:`scan` highlighted in its context, with
-    its indicator, value, year and flags, and the ambiguous ones with their reasons (see ``review``)."""
-    from countylib.ingest.bulletin.review import render
-
-    return render(text, figures, title, subtitle)
-
-
 # ------------------------------------------------------------------------------------------------------
 
 
-def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.DataFrame:
+def _finalise(mapped: btext.MappedText, doc: Doc, cands: list[Candidate]) -> pd.DataFrame:
     cands = _unique(cands)
     _partial_year_document(cands)
     if not cands:
@@ -229,23 +222,76 @@ def _finalise(mapped: vocab.MappedText, doc: Doc, cands: list[Candidate]) -> pd.
     return out.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
 
 
-_TITLE = re.compile(r"[^\n。]{0,40}?(?:国民经济和社会发展统计公报|统计公报|政府工作报告|国民经济和社会发展计划)")
+#: The title of a text: at the start of a line, not in brackets (数据来源：…统计公报 is a source note).
+_TITLE = re.compile(r"^[^\n。()]{0,40}?(?:国民经济和社会发展统计公报|统计公报|政府工作报告|国民经济和社会发展计划)", re.M)
+
+
+#: A line that is the title of a bulletin or a work report, anywhere in a text (two bulletins joined in one file).
+_TITLE_LINE = re.compile(r"^[ \t]*([^\n。,;:]{0,40}?(?:国民经济和社会发展统计公报|统计公报|政府工作报告))[ \t]*$", re.M)
+_TITLE_KIND = r"(?:(?:19|20)\d\d年)?(?:国民经济|统计公报|政府工作报告)"
+
+
+def _titles(t: str) -> list[tuple[int, str]]:
+    """(position, title) of the text's title (in its first 600 characters) and of every later line that is
+    the title of another bulletin or report."""
+    first = _TITLE.search(t, 0, 600)
+    out = [(0, first.group(0))] if first else []
+    after = first.end() if first else 0
+    out += [(m.start(1), m.group(1)) for m in _TITLE_LINE.finditer(t, after)]
+    return out
 
 
 def _other_place_document(doc: Doc, cands: list[Candidate]) -> None:
-    """A text whose title names another place (定西市…统计公报 filed under 陇西县) is that place's text."""
+    """A text whose title names another place (定西市…统计公报 filed under 陇西县) is that place's text; in a
+    text holding several bulletins one after the other, each part is the place's and year's its title
+    names: the figures of another place's or another year's part are not the unit's."""
     from countylib.ingest.bulletin.scope import place_names
 
     if not doc.own.given:
         return
-    m = _TITLE.search(doc.text, 0, 600)
-    if m is None:
+    titles = _titles(doc.text)
+    if not titles:
         return
-    places = [p for p in place_names(m.group(0))
-              if re.search(re.escape(p) + r"(?:(?:19|20)\d\d年)?(?:国民经济|统计公报|政府工作报告)", m.group(0))]
-    if places and not any(n in m.group(0) for n in doc.own.names):
+    bounds = [at for at, _ in titles[1:]] + [len(doc.text)]
+    for (start, title), end in zip(titles, bounds, strict=True):
+        places = [p for p in place_names(title) if re.search(re.escape(p) + _TITLE_KIND, title)]
+        reason = None
+        if places and not any(n in title for n in doc.own.names):
+            reason = f"the text is {places[-1]}'s ({title.strip()[:30]})" if start == 0 else \
+                f"in the part of the text that is {places[-1]}'s ({title.strip()[:30]})"
+        elif start > 0 and doc.year is not None and "统计公报" in title and \
+                (y := re.search(r"((?:19|20)\d\d)年", title)) and int(y.group(1)) != doc.year:
+            reason = f"in the part of the text that is the bulletin for {y.group(1)} ({title.strip()[:30]})"
+        if reason is None:
+            continue
         for c in cands:
-            c.set("ambiguous", f"the text is {places[-1]}'s ({m.group(0).strip()[:30]})", "place")
+            if start <= c.start < end:
+                c.set("ambiguous", reason, "place" if places else "year")
+
+
+#: 户籍人口…，其中城镇人口 / 户籍人口…。城镇人口…: the urban part of whichever population was stated last.
+_TOTAL_POPULATION = {"pop_registered": True, "pop_resident": False}
+_RESIDENT = re.compile("常住")
+
+
+def _registered_context(doc: Doc, cands: list[Candidate]) -> None:
+    """An urban population or urbanization rate that does not say 常住 belongs to the population stated
+    before it: after the registered population (户籍人口, or a 总人口 that does not say which), with no
+    resident population in between, it may be the registered population's and is not taken."""
+    last: Candidate | None = None
+    for c in sorted(cands, key=lambda c: c.start):
+        plain = pt.canonical_label(c.label) if c.key == "" else ""
+        if c.key in _TOTAL_POPULATION or plain == "总人口":
+            last = c
+            continue
+        if c.key not in ("pop_urban", "urbanization") or c.status != "ok" or last is None:
+            continue
+        if c.key == "pop_resident" or _RESIDENT.search(doc.text, max(0, c.label_start - 6), c.label_end):
+            continue
+        if last.key != "pop_resident":
+            what = "the registered population" if last.key else "a 总人口 that does not say which population"
+            c.set("ambiguous", f"follows {what} ({last.label} {last.value_text}{last.unit_text}) with no resident "
+                               "population stated in between: may be part of it", "registered")
 
 
 _PLAN_HEAD = re.compile(r"目标|工作安排|总体要求|工作思路|主要任务|重点工作|工作建议|展望|计划(?:草案)?$")

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from countylib import vocab
-from countylib.ingest.bulletin import patterns as pt
-from countylib.ingest.bulletin import scope as sc
+import countylib.ingest.bulletin.patterns as pt
+import countylib.ingest.bulletin.scope as sc
+import countylib.ingest.bulletin.text as btext
+import countylib.ingest.bulletin.words as bwords
 from countylib.ingest.bulletin.prose import Candidate, Doc, _clause_start
 
 INHERITED_KINDS = ("place", "subscope", "economy", "period")
@@ -25,9 +26,9 @@ _LEAD_SCOPE = re.compile(r"全(?:县|市|区|旗|省|国|州|盟)")
 REGISTERED_SENSITIVE = ("pop_urban", "urbanization", "gdp_per_capita")
 _CHANGE = re.compile(r"(?:比上年|较上年|比去年|较去年|同比|比.{0,6}年末?)?(?:增长|下降|增加|减少|净增|净减|回落|提高|高出)")
 _COMPARISON = re.compile(r"(?:比|较|高出|低于|高于|相当于)")
-_INCREASE = re.compile("|".join(map(re.escape, vocab.INCREASE_WORDS)))
-_TARGET = re.compile("|".join(map(re.escape, vocab.TARGET_WORDS)))
-_PERIOD_MARK = re.compile("|".join(map(re.escape, vocab.PERIOD_MARKS)))
+_INCREASE = re.compile("|".join(map(re.escape, bwords.INCREASE_WORDS)))
+_TARGET = re.compile("|".join(map(re.escape, bwords.TARGET_WORDS)))
+_PERIOD_MARK = re.compile("|".join(map(re.escape, bwords.PERIOD_MARKS)))
 
 
 def level_clauses(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
@@ -75,10 +76,10 @@ def _sentence(doc: Doc, ss: int, se: int) -> _Sentence:
 def _read_sentence(doc: Doc, ss: int, se: int) -> _Sentence:
     t = doc.text
     # parts of the year (一季度, 1-5月) and target words are rare: one quick search tells whether to look for them
-    periods = vocab.PERIOD_PATTERN.finditer(t, ss, se) if _PERIOD_MARK.search(t, ss, se) else ()
+    periods = bwords.PERIOD_PATTERN.finditer(t, ss, se) if _PERIOD_MARK.search(t, ss, se) else ()
     context = [(m.end(), "other", f"part of the year ({m.group(0)})", "period")
                for m in periods if not re.search(r"(?:比|较|与|同)$", t[max(ss, m.start() - 2):m.start()])]
-    for w in vocab.TARGET_WORDS if _TARGET.search(t, ss, se) else ():
+    for w in bwords.TARGET_WORDS if _TARGET.search(t, ss, se) else ():
         at = t.find(w, ss, se)
         while at >= 0:
             context.append((at + len(w), "other", f"a target or plan ({w}), not an outcome", "target"))
@@ -122,6 +123,8 @@ def attribute(doc: Doc, cands: list[Candidate], s: int, e: int, prev: tuple[int,
             scope = sc.classify(pre, own)
         if not scope.ok:
             c.set(scope.status, scope.reason, scope.kind)
+        if c.status == "ok" and len(scope.places) > 1 and "paired" not in c.flags and not _each(doc, c, ps, se):
+            c.set("ambiguous", f"joint figure of {'、'.join(scope.places)}: it is no one place's own", "joint")
         if c.status == "ok" and sent.context and sent.context[0][0] <= ps:  # sorted: the first is the earliest
             c.set(*sent.context[0][1:])
         if c.status == "ok" and not scope.explicit_own:
@@ -133,13 +136,23 @@ def attribute(doc: Doc, cands: list[Candidate], s: int, e: int, prev: tuple[int,
             c.set("ambiguous", f"figure for {c.year}; the text is about {doc.year}", "year")
         if sent.preliminary:
             c.flag("preliminary")
-        if scope.flags or (sent.estimates and sent.estimates[0] <= ps):
+        if scope.flags or (sent.estimates and sent.estimates[0] <= ps) or \
+                any(ps <= at <= c.start for at in sent.estimates):  # 生产总值预计增长6.8%: 预计 after the label
             c.flag("estimate")
         if c.status == "ok":
             _note_after(doc, c)
 
 
-def noisy_numbers(mapped: vocab.MappedText, cands: list[Candidate]) -> None:
+_EACH = re.compile(r"均|各|都")
+
+
+def _each(doc: Doc, c: Candidate, ps: int, se: int) -> bool:
+    """Several places named before one figure: a statement about each (均超过, 分别达到 later in the
+    sentence) rather than a joint total (嵩县、栾川县共实现生产总值673.7亿元)."""
+    return _EACH.search(doc.text, ps, c.start) is not None or doc.text.find("分别", c.end, se) >= 0
+
+
+def noisy_numbers(mapped: btext.MappedText, cands: list[Candidate]) -> None:
     """Figures whose number a removed noise character (``?``) touches: a digit may be lost. (The last
     check of :func:`attribute`, made for all the figures of the prose at once.)"""
     if not mapped.noisy:

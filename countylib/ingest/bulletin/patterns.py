@@ -1,7 +1,7 @@
 """The wordings and number shapes the extractor looks for, built from the indicator registry and
 :mod:`countylib.vocab` (never a word list of its own for indicators or markers).
 
-Everything here works on text normalised by :func:`countylib.vocab.normalize_mapped` (half-width
+Everything here works on text normalised by :func:`countylib.btext.normalize_mapped` (half-width
 digits and punctuation, simplified characters, no pinyin glosses or footnote marks).
 
 >>> m = LABELS.search("全年全县地区生产总值230亿元")
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+import countylib.ingest.bulletin.words as bwords
 from countylib import caches, vocab
 from countylib.data import indicators as ind
 from countylib.ingest import units
@@ -64,7 +65,7 @@ def _wordings() -> dict[str, str]:
             w = vocab.normalize(w)
             if len(w) >= 2 and "_" not in w and w not in _NOT_IN_PROSE:
                 words.setdefault(w, key)
-    for w in vocab.LOOKALIKES:
+    for w in bwords.LOOKALIKES:
         words[vocab.normalize(w)] = ""
     # the variants with 的 (…的比重) are matched by the regex; store them under the plain form too
     return {canonical_label(w): k for w, k in words.items()}
@@ -104,7 +105,7 @@ def label_key(text: str) -> str | None:
 def lookalike_reason(text: str) -> str:
     """Why a lookalike wording is not the indicator it resembles."""
     plain = canonical_label(text)
-    for w, reason in vocab.LOOKALIKES.items():
+    for w, reason in bwords.LOOKALIKES.items():
         if vocab.normalize(w) == plain:
             return f"{plain}: {reason}"
     return plain
@@ -170,7 +171,7 @@ GAP = re.compile(rf"(?:\s|:|{PAREN}|{CHANGE_BEFORE}|{_alt(EXACT_WORDS + GAP_WORD
 # Growth rates, structure ratios, years
 # ------------------------------------------------------------------------------------------------------
 
-_AVG = _alt(vocab.AVERAGE_GROWTH_WORDS)
+_AVG = _alt(bwords.AVERAGE_GROWTH_WORDS)
 #: Words between a level and its growth rate (按可比价格计算, 比上年, 同比 ...).
 FILLER = re.compile(
     rf"(?:[\s,、]|{PAREN}|(?:按照|按)?(?:(?:19|20)\d\d年)?(?:可比价格?|不变价格?|可比口径)计算?|以(?:可比|不变)价格?计算|"

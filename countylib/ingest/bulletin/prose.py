@@ -21,17 +21,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import countylib.ingest.bulletin.patterns as pt
+import countylib.ingest.bulletin.scope as sc
 from countylib import vocab
 from countylib.data import indicators as ind
 from countylib.ingest import units
-from countylib.ingest.bulletin import patterns as pt
-from countylib.ingest.bulletin import scope as sc
 
 SENTENCE_END = "。!\n|"  # the characters that end a sentence
 PART_END = "。;!\n|"  # and a part of a sentence (between semicolons): the extractor reads these
 CLAUSE_SEP = re.compile(vocab.quick_start(r"[,;]|(?<![\d%]):|:(?!\d)", ",;:"))
 THRESHOLD = re.compile(r"(?:大关|关口|台阶|大台阶|门槛|量级)")
-REACH = re.compile(r"[,、]?\s?(?:(?P<y>(?:19|20)\d\d)年)?(?:全年|总量|规模)?(?:达到|达|为|增至|增加到|提高到|实现|突破|超过|跃升至|升至)")
+#: The verb that leads from a clause to its figure. A bound word (突破, 超过) is not consumed: it stays with the
+#: number, which is then read as the lower bound it is (预计增长6.8%，突破500亿元).
+REACH = re.compile(r"[,、]?\s?(?:(?P<y>(?:19|20)\d\d)年)?(?:全年|总量|规模)?(?:达到|达|为|增至|增加到|提高到|实现|"
+                   r"跃升至|升至|(?=突破|超过))")
 GROWTH_KEYS = {"gdp": "gdp_growth"}
 _URBAN_RURAL = re.compile(r"城乡(常住)?居民")
 SECTOR_SHARE = {"va_primary": "share_primary", "va_secondary": "share_secondary", "va_tertiary": "share_tertiary"}
@@ -220,6 +223,8 @@ class SentenceReader:
             v = pt.VALUE.match(t, after.end(), e) if after else None
             if v is not None:
                 self._level(key, m, v)
+                if "lower_bound" in _marker_flags(v) or THRESHOLD.match(t, v.end(), e):
+                    self._carry_over(key, m, v.end())  # 增长6.8%，突破500亿元，达到512.3亿元
             return
         v = pt.VALUE.match(t, gap_end, e)
         if v is None:
@@ -239,6 +244,7 @@ class SentenceReader:
         if g is not None:
             self._growth_of(key, m, g)
             end = g.end()
+        self._of_which_places(key, m, end)
         share = SHARE_OF_LEVEL.get(key)
         if share is not None:  # 第一产业增加值6.57亿元，增长3.1%，占生产总值的比重为24.7% / 城镇人口…，占总人口的比重为…
             sh = (URBAN_SHARE_AFTER if key == "pop_urban" else SHARE_AFTER).match(t, end, e)
@@ -246,6 +252,30 @@ class SentenceReader:
                 c = Candidate(share, m.group(0), sh.group("num"), "%", sh.start("num"), sh.end(),
                               m.start(), m.end(), num_span=(sh.start("num"), sh.end("num")))
                 self.out.append(c)
+
+    def _of_which_places(self, key: str, m, pos: int) -> None:
+        """…共实现生产总值673.7亿元，其中嵩县263.5亿元、栾川县410.2亿元: each place's part of a joint figure,
+        under the joint figure's label (whose place it is, the scope of ``其中嵩县`` decides)."""
+        t, e = self.t, self.e
+        w = _OF_WHICH.match(t, pos, e)
+        if w is None:
+            return
+        at = w.end()
+        while at < e:
+            name = _place_at(t, at, e)
+            if name is None:
+                return
+            verb = _PART_VERB.match(t, at + len(name), e)
+            v = pt.VALUE.match(t, verb.end(), e)
+            if v is None or not _fits(key, v.group("unit")):
+                return
+            c = _figure(key, m, v)
+            c.preamble = (w.start() + 1, at + len(name))
+            self.out.append(c)
+            sep = pt.LIST_SEP.match(t, v.end(), e)
+            if sep is None:
+                return
+            at = sep.end()
 
     def _level(self, key: str, m, v: re.Match) -> Candidate | None:
         c = _figure(key, m, v)
@@ -347,6 +377,7 @@ class SentenceReader:
         if not values:
             return
         growth = verb.group(0).endswith(("增长", "下降", "提高"))
+        bound = next((w for w in ("突破", "超过") if verb.group(0).endswith(w)), "")  # 分别突破4万元、2万元: bounds
         labels, places, pre_end = self._paired_labels(head, subj_start, subj_end)
         if labels is None:
             return
@@ -382,6 +413,8 @@ class SentenceReader:
                     c.set("other", f"{text}: not a registry indicator", "lookalike")
                 elif not _fits(key, u):
                     c.set("ambiguous", f"unit {u} does not fit {text}", "unit")
+            if bound and not growth and not v.group("marker"):
+                c.value_text = bound + c.value_text
             c.preamble = (cs if subj_start == cs else subj_start, pre_end)
             if places:
                 place = places[i]
@@ -489,6 +522,17 @@ class SentenceReader:
             if abs(sum(values) - 100) > 1.0:
                 c.set("ambiguous", f"the three shares add up to {sum(values):g}, not 100", "structure")
             self.out.append(c)
+
+
+_OF_WHICH = re.compile(r",\s?其中:?\s?")
+_PART_VERB = re.compile(r"(?:为|达到|达|实现|完成)?")
+
+
+def _place_at(t: str, at: int, e: int) -> str | None:
+    """The registry place name that starts at ``t[at]`` (the longest), if any."""
+    head = t[at:min(e, at + 12)]
+    names = [n for n in sc.place_names(head) if head.startswith(n)]
+    return max(names, key=len) if names else None
 
 
 def _marker_flags(v: re.Match) -> set[str]:

@@ -39,6 +39,17 @@ def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     for magic, kind in _FORMATS:
         if data.startswith(magic):
             raise BadInput(f"{path}: a {kind} file, not text; save or copy its text as a UTF-8 .txt file first")
+    return decode(path, data, encoding)
+
+
+def decode(path: str | Path, data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding) of the bytes of a text file (``path`` names it in errors): ``encoding`` if given,
+    else a byte-order mark, UTF-8, or GB18030 when it reads as Chinese; raises :class:`BadInput`.
+
+    >>> decode("a.txt", "全县".encode("gbk"))
+    ('全县', 'gb18030')
+    """
+    path = Path(path)
     if encoding:
         try:
             codecs.lookup(encoding)

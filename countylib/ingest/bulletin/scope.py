@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import countylib.ingest.bulletin.patterns as pt
+import countylib.ingest.bulletin.words as bwords
 from countylib import caches, vocab
-from countylib.ingest.bulletin import patterns as pt
 
 _SUFFIXES = "省市县区旗州盟"
 # Registry names that are everyday words in running text (城区 is a district of 阳泉市, and a sub-scope).
@@ -35,8 +36,8 @@ class Own:
     """The unit a text is about: its names and the words it uses for itself (全县 in a 县's text)."""
 
     names: frozenset[str] = frozenset()
-    scope_words: tuple[str, ...] = tuple(w for ws in vocab.OWN_SCOPE_WORDS.values() for w in ws)
-    other_scope_words: tuple[str, ...] = vocab.OTHER_SCOPE_WORDS
+    scope_words: tuple[str, ...] = tuple(w for ws in bwords.OWN_SCOPE_WORDS.values() for w in ws)
+    other_scope_words: tuple[str, ...] = bwords.OTHER_SCOPE_WORDS
     given: bool = False
 
     def __hash__(self) -> int:  # part of the key of every cached reading of the words before a label
@@ -85,12 +86,12 @@ class Own:
                     names |= {pref + full, pref + short + full[-1]}
             name = full
         names = {n for n in names if len(n) >= 2}
-        kind = name[-1] if name and name[-1] in vocab.OWN_SCOPE_WORDS else None
+        kind = name[-1] if name and name[-1] in bwords.OWN_SCOPE_WORDS else None
         if name.endswith("自治县"):
             kind = "县"
-        scope = vocab.OWN_SCOPE_WORDS.get(kind, ()) if kind else ()
-        others = tuple(w for ws in vocab.OWN_SCOPE_WORDS.values() for w in ws if w.startswith("全") and w not in scope)
-        return cls(frozenset(names), scope or cls.scope_words, vocab.OTHER_SCOPE_WORDS + others, True)
+        scope = bwords.OWN_SCOPE_WORDS.get(kind, ()) if kind else ()
+        others = tuple(w for ws in bwords.OWN_SCOPE_WORDS.values() for w in ws if w.startswith("全") and w not in scope)
+        return cls(frozenset(names), scope or cls.scope_words, bwords.OTHER_SCOPE_WORDS + others, True)
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Scope:
     year: int | None = None
     flags: set[str] = field(default_factory=set)
     year_word: str = ""  # 上年, 去年, 今年 at the start: relative to the text's year, see attribute._year
+    places: tuple[str, ...] = ()  # the places listed before the label, ours among them (嵩县、栾川县共…)
 
     @property
     def ok(self) -> bool:
@@ -136,14 +138,14 @@ def classify(text: str, own: Own) -> Scope:
     >>> classify("按常住人口计算的", own).ok, classify("新增", own).kind, classify("一季度", own).kind
     (True, 'increase', 'period')
     """
-    status, kind, reason, explicit_own, year, flags, word = _classify(text, own)
-    return Scope(status, kind, reason, explicit_own, year, set(flags), word)
+    status, kind, reason, explicit_own, year, flags, word, places = _classify(text, own)
+    return Scope(status, kind, reason, explicit_own, year, set(flags), word, places)
 
 
 @caches.memo(16384)
 def _classify(text: str, own: Own) -> tuple:
     s = _classify_scope(text, own)
-    return s.status, s.kind, s.reason, s.explicit_own, s.year, frozenset(s.flags), s.year_word
+    return s.status, s.kind, s.reason, s.explicit_own, s.year, frozenset(s.flags), s.year_word, s.places
 
 
 def _classify_scope(text: str, own: Own) -> Scope:
@@ -162,6 +164,7 @@ def _classify_scope(text: str, own: Own) -> Scope:
     places = place_names(text)
     if any(p in own.names for p in places) and _only_places(text, places, own):
         scope.explicit_own = True  # 华安县、云霄县居民…: a statement about each place, ours too
+        scope.places = tuple(dict.fromkeys(places))
         return scope
     q = qualifier(text, own)
     if q is not None:
@@ -179,9 +182,9 @@ def qualifier(text: str, own: Own) -> tuple[str, str, str] | None:
     >>> qualifier("民营经济全年实现增加值", Own.of("嵩县"))
     ('other', 'economy', 'part of the economy (民营经济)')
     """
-    if period := vocab.PERIOD_PATTERN.search(text):
+    if period := bwords.PERIOD_PATTERN.search(text):
         return "other", "period", f"part of the year ({period.group(0)})"
-    if word := next((w for w in vocab.TARGET_WORDS if w in text), None):
+    if word := next((w for w in bwords.TARGET_WORDS if w in text), None):
         return "other", "target", f"a target or plan ({word}), not an outcome"
     places = [p for p in place_names(text) if p not in own.names]
     other = _other_scope_word(text, own)
@@ -189,11 +192,11 @@ def qualifier(text: str, own: Own) -> tuple[str, str, str] | None:
         return "ambiguous", "place", f"figure of another place ({(places or [other])[0]})"
     if word := next((w for w in vocab.SUBSCOPE_WORDS if w in text), None):
         return "ambiguous", "subscope", f"sub-scope ({word}), not the whole unit"
-    if word := next((w for w in vocab.ECONOMY_PART_WORDS if w in text), None):
+    if word := next((w for w in bwords.ECONOMY_PART_WORDS if w in text), None):
         return "other", "economy", f"part of the economy ({word})"
-    if word := next((w for w in vocab.REGISTERED_WORDS if w in text), None):
+    if word := next((w for w in bwords.REGISTERED_WORDS if w in text), None):
         return "other", "registered", f"registered population ({word})"
-    if word := next((w for w in vocab.INCREASE_WORDS if w in text.replace("增加值", "值")), None):
+    if word := next((w for w in bwords.INCREASE_WORDS if w in text.replace("增加值", "值")), None):
         return "other", "increase", f"a change ({word}), not a level"
     return None
 

@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import countylib.ingest.bulletin.patterns as pt
+import countylib.ingest.bulletin.scope as sc
 from countylib.ingest import units
-from countylib.ingest.bulletin import patterns as pt
-from countylib.ingest.bulletin import scope as sc
 from countylib.ingest.bulletin.prose import Candidate, Doc
 
 _NUM = re.compile(r"-?\d+(?:\.\d+)?%?|[xX*]{1,6}")

@@ -1,0 +1,309 @@
+"""Researchers' own documents: saved web pages, PDF and Word files, folders of them, the county and year of
+each found from its title. Every document here is written for the tests (made-up numbers), by
+``tests/fixtures/documents/make_documents.py`` or kept as a saved page in that folder."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from countylib.cli import app
+from countylib.ingest import documents
+from countylib.ingest.bulletin import collection, identify
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "documents"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    spec = importlib.util.spec_from_file_location("make_documents", FIXTURES / "make_documents.py")
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    return make.make(tmp_path_factory.mktemp("documents") / "collected")
+
+
+def figures(doc: documents.Document, county: str, year: int) -> dict[str, float]:
+    from countylib.ingest import bulletin
+
+    got = bulletin.extract(doc.text, county=county, year=year)
+    return {r.indicator: round(float(r.value), 6) for r in got.itertuples()}
+
+
+# -- web pages ---------------------------------------------------------------------------------------------
+
+def test_a_saved_government_page_gives_its_main_text_and_address(folder):
+    doc = documents.read(folder / "gongyi_2022_page.html")
+    assert doc.kind == "html" and doc.encoding == "gb18030"
+    assert doc.url == "http://www.gongyi.test/tjgb/2023/0328/gongyi2022.html"  # the browser's "saved from" comment
+    assert doc.text.startswith("2022年巩义市国民经济和社会发展统计公报\n")
+    for noise in ("999.9", "888", "99万人", "首页", "相关文章", "版权所有", "1.0亿元", "突破1000亿元", "阅读次数"):
+        assert noise not in doc.text, noise  # scripts, navigation, side bars, footers, hidden drafts
+    assert "指标 | 单位 | 绝对数 | 比上年增长(%) |\n地区生产总值 | 亿元 | 1012.36 | 4.5 |" in doc.text
+    got = figures(doc, "巩义市", 2022)
+    assert got == {"gdp": 1012.36, "gdp_growth": 4.5, "va_primary": 16.21, "va_secondary": 561.4, "va_tertiary": 434.75,
+                   "share_primary": 1.6, "share_secondary": 55.5, "share_tertiary": 42.9, "pop_resident": 82.13,
+                   "pop_urban": 52.77, "urbanization": 64.25, "fiscal_revenue": 45.62, "tax_revenue": 31.08,
+                   "disposable_income": 38126.0, "retail_sales": 312.5}
+
+
+def test_a_reprint_with_pinyin_glosses_ruby_and_a_table(folder):
+    doc = documents.read(folder / "yiyang_2022_reprint.html")
+    assert doc.url == "https://reprint.example.test/yiyang/2022-gongbao.html"  # canonical before og:url
+    assert "sì shí" not in doc.text and "廣告" not in doc.text and "網友" not in doc.text and "777" not in doc.text
+    assert figures(doc, "宜阳县", 2022) == {
+        "gdp": 271.36, "gdp_growth": 3.8, "share_primary": 16.1, "share_secondary": 42.7, "share_tertiary": 41.2,
+        "pop_resident": 45.54, "urbanization": 43.6, "fiscal_revenue": 14.05, "va_primary": 43.69,
+        "va_secondary": 115.87, "va_tertiary": 111.8}
+    assert identify.identify(doc.text, doc.title).county == "宜阳县"
+
+
+def test_a_page_without_main_text_is_one_line_of_reason(folder):
+    with pytest.raises(documents.BadInput, match="no main text in the page"):
+        documents.read(folder / "portal_no_text.html")
+
+
+def test_a_page_saved_as_one_file_mhtml(tmp_path):
+    page = (FIXTURES / "yiyang_2022_reprint.html").read_text(encoding="utf-8")
+    mht = ("From: <Saved by a browser>\nSnapshot-Content-Location: https://saved.example.test/y.html\n"
+           "Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/related; boundary=\"B\"\n\n--B\n"
+           "Content-Type: text/html; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\n" + page + "\n--B--\n")
+    (tmp_path / "y.mhtml").write_bytes(mht.encode("utf-8"))
+    doc = documents.read(tmp_path / "y.mhtml")
+    assert doc.url == "https://saved.example.test/y.html" and "２７１．３６" in doc.text
+
+
+# -- PDF and Word ------------------------------------------------------------------------------------------
+
+def test_a_pdf_text_layer_keeps_the_page_of_each_figure(folder):
+    doc = documents.read(folder / "songxian_2022.pdf")
+    assert doc.kind == "pdf" and doc.pages == 2
+    run = collection.extract_documents([folder / "songxian_2022.pdf"])
+    rows = run.rows().set_index("indicator")
+    assert rows.loc["gdp", "value_text"] == "263.52" and rows.loc["gdp", "page"] == 1
+    assert rows.loc["pop_resident", "page"] == 2 and rows.loc["fiscal_revenue", "page"] == 2
+    s, e = rows.loc["pop_resident", ["start", "end"]]
+    assert doc.text[s:e] == "43.18万人" and doc.page_at(s) == 2
+    # the urban population under the registered one is not the resident urban population
+    assert rows.loc["pop_urban", "value_text"] == "19.02"
+
+
+@pytest.mark.parametrize("name,reason", [
+    ("scan.pdf", "no text layer (2 pages of images, a scan): run OCR first"),
+    ("locked.pdf", "an encrypted PDF"),
+    ("broken.pdf", "a damaged PDF"),
+    ("photo.pdf", "named .pdf but a PNG image"),
+    ("empty.txt", "empty file"),
+])
+def test_documents_that_cannot_be_read_say_why_in_one_line(folder, name, reason):
+    with pytest.raises(documents.BadInput) as exc:
+        documents.read(folder / name)
+    assert reason in str(exc.value) and name in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_a_word_work_report_of_2023_reports_on_2022_with_its_table(folder):
+    doc = documents.read(folder / "xinan_report_2023.docx")
+    assert "社会消费品零售总额 | 亿元 | 168.4 | 2.1 |" in doc.text
+    who = identify.identify(doc.text, doc.title)
+    assert (who.county, who.year, who.kind) == ("新安县", 2022, "work_report")
+    got = figures(doc, "新安县", 2022)
+    assert got == {"gdp": 452.8, "gdp_growth": 5.1, "fiscal_revenue": 21.36, "disposable_income_urban": 39870.0,
+                   "disposable_income_rural": 19215.0, "retail_sales": 168.4}  # targets for 2023 are not outcomes
+
+
+def test_a_word_file_that_is_a_spreadsheet_or_damaged(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "t.docx", "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(documents.BadInput, match="a spreadsheet"):
+        documents.read(tmp_path / "t.docx")
+    (tmp_path / "d.docx").write_bytes(b"PK\x03\x04" + bytes(100))
+    with pytest.raises(documents.BadInput, match="damaged"):
+        documents.read(tmp_path / "d.docx")
+
+
+# -- county and year from the document ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,kwargs,expected", [
+    ("2022年巩义市国民经济和社会发展统计公报\n全市…", {}, ("巩义市", "410181", 2022, "")),
+    ("巩义市2022年国民经济和社会发展\n统计公报\n", {}, ("巩义市", "410181", 2022, "")),
+    ("2023年巩义市政府工作报告\n各位代表：", {}, ("巩义市", "410181", 2022, "")),
+    ("政府工作报告\n——二〇二三年一月八日在新安县第十六届人民代表大会第三次会议上", {}, ("新安县", "410323", 2022, "")),
+    ("2019年偃师市国民经济和社会发展统计公报", {}, ("偃师区", "410307", 2019, "")),
+    ("开封市鼓楼区2022年国民经济和社会发展统计公报", {}, ("鼓楼区", "410204", 2022, "")),
+    ("2022年鼓楼区国民经济和社会发展统计公报", {"province": "河南"}, ("鼓楼区", "410204", 2022, "")),
+    ("2022年鼓楼区国民经济和社会发展统计公报", {}, ("", "", 2022, "is the name of several units")),
+    ("洛阳市2022年国民经济和社会发展统计公报", {}, ("", "", 2022, "a prefecture's bulletin (洛阳市)")),
+    ("河南省2022年国民经济和社会发展统计公报", {}, ("", "", 2022, "a province's bulletin")),
+    ("郑州航空港经济综合实验区2022年国民经济和社会发展统计公报", {}, ("", "", 2022, "a functional zone")),
+    ("嵩县、栾川县2022年统计公报", {}, ("", "", 2022, "several counties")),
+    ("巩义市国民经济和社会发展统计公报", {}, ("巩义市", "410181", None, "no year in the title")),
+    ("全县生产总值230亿元。", {}, ("", "", None, "no title of a statistical bulletin")),
+    ("政府工作报告\n各位代表：", {}, ("", "", None, "work report whose date")),
+    ("2 0 2 2 年 巩 义 市 国 民 经 济 和 社 会 发 展 统 计 公 报\n", {}, ("巩义市", "410181", 2022, "")),
+    ("政府工作报告\n在嵩县第十五届人民代表大会第三次会议上\n（2023年1月10日）\n", {}, ("嵩县", "410325", 2022, "")),
+    ("全县生产总值230亿元。", {"county": "嵩县", "year": 2021}, ("嵩县", "410325", 2021, "")),
+    ("2022年巩义市国民经济和社会发展统计公报", {"county": "嵩县"}, ("嵩县", "410325", 2022, "")),
+])
+def test_county_and_year_from_the_title_or_given(text, kwargs, expected):
+    who = identify.identify(text, **kwargs)
+    county, adcode, year, reason = expected
+    assert (who.county, who.adcode, who.year) == (county, adcode, year), who
+    assert (reason in who.reason) if reason else who.ok, who
+
+
+# -- a folder through the command ---------------------------------------------------------------------------
+
+def test_extract_a_folder_lists_every_file_and_writes_one_csv(folder, tmp_path):
+    out = tmp_path / "raw" / "collected.csv"
+    result = runner.invoke(app, ["extract", str(folder), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 1, result.output  # some documents failed, the others are written
+    lines = result.output.splitlines()
+    for name, reason in [("broken.pdf", "damaged PDF"), ("locked.pdf", "encrypted PDF"), ("scan.pdf", "no text layer"),
+                         ("photo.pdf", "PNG image"), ("empty.txt", "empty file"), ("portal_no_text.html", "no main text"),
+                         ("luoyang_2022.txt", "prefecture's bulletin"), ("notes.txt", "no title"),
+                         ("list.csv", "not a document"), ("logo.png", "an image")]:
+        assert sum(name in ln and reason in ln for ln in lines) == 1, (name, result.output)
+    assert "jquery" not in result.output  # what the browser saved beside the page is passed over
+    assert "15 files: 5 documents read, 8 failed, 2 not documents" in result.output
+    rows = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(rows.columns) == collection.ROW_COLUMNS
+    assert set(rows.county) == {"巩义市", "宜阳县", "嵩县", "新安县", "栾川县"}
+    gdp = rows[rows.indicator == "gdp"].set_index("county")
+    assert gdp.value_text.to_dict() == {"巩义市": "1012.36", "宜阳县": "271.36", "嵩县": "263.52", "新安县": "452.8",
+                                        "栾川县": "210.44"}
+    assert gdp.loc["嵩县", "page"] == "1" and "p.1 chars" in gdp.loc["嵩县", "note"]
+    assert gdp.loc["宜阳县", "url"] == "https://reprint.example.test/yiyang/2022-gongbao.html"
+    assert not (rows.indicator.isin(["pop_urban"]) & (rows.county == "栾川县")).any()  # 户籍…其中城镇人口
+    meta = yaml.safe_load((tmp_path / "raw" / "collected.csv.meta.yaml").read_text(encoding="utf-8"))
+    assert meta["kind"] == "figures_long" and "5 documents" in meta["title"]
+
+
+def test_a_folder_extracted_builds_and_loads_with_provenance(folder, raw_folder, tmp_path):
+    from countylib.data.load import load
+    from countylib.ingest.build import build
+
+    out = raw_folder / "collected.csv"
+    result = runner.invoke(app, ["extract", str(folder), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    build(raw_folder, tmp_path / "out", boundaries=False)
+    got = load("gdp", year=2022, all_sources=True, folder=tmp_path / "out")
+    mine = got[got.source_id == "collected.csv"].set_index("name")
+    assert mine.loc["嵩县", "value"] == pytest.approx(263.52) and mine.loc["嵩县", "adcode"] == "410325"
+    assert "songxian_2022.pdf p.1 chars" in mine.loc["嵩县", "note"]
+    assert mine.loc["宜阳县", "url"] == "https://reprint.example.test/yiyang/2022-gongbao.html"
+    assert mine.loc["新安县", "value"] == pytest.approx(452.8)
+
+
+def test_review_index_lists_every_document_and_links_each_review_page(folder, tmp_path):
+    from countylib.output.export import check_page
+
+    pages = tmp_path / "review"
+    result = runner.invoke(app, ["extract", str(folder), "--review", "--review-dir", str(pages), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    index = (pages / "extract-index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', index)
+    assert sorted(links) == sorted(f"{n}.review.html" for n in (
+        "gongyi_2022_page.html", "yiyang_2022_reprint.html", "songxian_2022.pdf", "xinan_report_2023.docx",
+        "luanchuan_2022.txt"))
+    assert all((pages / link).is_file() for link in links)
+    for reason in ("no text layer", "encrypted PDF", "prefecture", "not a document (.csv)"):
+        assert reason in index
+    assert check_page(index) == [] and check_page((pages / links[0]).read_text(encoding="utf-8")) == []
+
+
+def test_an_escaped_index_for_hostile_file_names(tmp_path):
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "<script>alert(1)<\\script>.txt").write_text("2022年嵩县国民经济和社会发展统计公报\n全县生产总值230.5亿元。",
+                                                        encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(src), "--review", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    index = (src / "extract-index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in index and "&lt;script&gt;alert(1)&lt;\\script&gt;.txt" in index
+    # a second run does not read the review pages it wrote
+    again = runner.invoke(app, ["extract", str(src), "--no-progress"])
+    assert again.exit_code == 0 and "1 documents read" in again.output, again.output
+
+
+def test_exit_codes(tmp_path):
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "a.txt").write_text("2022年嵩县国民经济和社会发展统计公报\n全县生产总值230.5亿元。", encoding="utf-8")
+    assert runner.invoke(app, ["extract", str(good)]).exit_code == 0
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "a.pdf").write_bytes(b"")
+    (bad / "b.txt").write_text("没有标题的笔记。", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(bad)])
+    assert result.exit_code == 2 and "a.pdf" in result.output and "b.txt" in result.output
+    nothing = tmp_path / "nothing"
+    nothing.mkdir()
+    (nothing / "x.js").write_text("var a;", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(nothing)])
+    assert result.exit_code == 2 and "no documents in" in result.output
+    shutil.copy(good / "a.txt", bad / "c.txt")
+    assert runner.invoke(app, ["extract", str(bad)]).exit_code == 1
+
+
+def test_given_county_and_year_apply_to_every_document(tmp_path):
+    src = tmp_path / "n.txt"
+    src.write_text("读书笔记：全县生产总值230.5亿元。", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(src), "--county", "嵩县", "--year", "2022"])
+    assert result.exit_code == 0 and "1 figures extracted" in result.output, result.output
+
+
+def test_a_page_whose_link_lists_name_other_bulletins_is_read_for_its_own_title(tmp_path):
+    page = ("<html><head><title>统计公报_嵩县人民政府</title></head><body><h1>嵩县人民政府</h1>"
+            "<div class='left'><ul><li><a href='/1'>2021年嵩县国民经济和社会发展统计公报</a></li>"
+            "<li><a href='/2'>2020年嵩县国民经济和社会发展统计公报</a></li></ul></div>"
+            "<div class='right'><h2>2022年嵩县国民经济和社会发展统计公报</h2>"
+            "<p>全年全县生产总值263.52亿元，比上年增长4.1%。年末全县常住人口43.18万人，全年一般公共预算收入11.46亿元。</p>"
+            "</div></body></html>")
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    doc = documents.read(tmp_path / "p.html")
+    assert doc.title == "2022年嵩县国民经济和社会发展统计公报" and "2021年" not in doc.text
+    run = collection.extract_documents([tmp_path / "p.html"])
+    assert [(d.county, d.year) for d in run.documents] == [("嵩县", 2022)]
+    assert run.rows().set_index("indicator").loc["gdp", "value_text"] == "263.52"
+
+
+def test_radical_forms_in_a_pdf_text_layer_read_as_the_characters(tmp_path):
+    """Some PDF writers put radical forms (⻓ U+2ED3) in the text layer for ordinary characters (长)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(tmp_path / "r.pdf"), invariant=1)
+    c.setFont("STSong-Light", 11)
+    c.drawString(60, 780, "2022年嵩县国民经济和社会发展统计公报")
+    c.drawString(60, 760, "全县生产总值263.5亿元，比上年增\u2ed34.1%。")
+    c.showPage()
+    c.save()
+    doc = documents.read(tmp_path / "r.pdf")
+    assert "增长4.1%" in doc.text and "\u2ed3" not in doc.text
+    assert figures(doc, "嵩县", 2022) == {"gdp": 263.5, "gdp_growth": 4.1}
+
+
+def test_a_page_saved_as_utf8_that_still_declares_gb2312(tmp_path):
+    page = (FIXTURES / "gongyi_2022_page.html").read_bytes().decode("gb18030")
+    (tmp_path / "u.html").write_text(page, encoding="utf-8")  # the meta still says gb2312
+    doc = documents.read(tmp_path / "u.html")
+    assert doc.encoding == "utf-8" and "全年全市地区生产总值1012.36亿元" in doc.text
+
+
+def test_a_title_on_the_line_above_a_wrapped_figure_is_still_the_title():
+    text = ("2020年嵩县国民经济和社会发展统计公报全年全县地区生产总值27\n.82亿元，按可比价格计算，比上年增长3.6%。"
+            "其中，第一产业增加值18.82亿元，增长4.1%；第二产业增加值42.67亿元，增长3.8%。")
+    who = identify.identify(text)
+    assert (who.county, who.year) == ("嵩县", 2020)

@@ -1,0 +1,101 @@
+"""Imports follow the stages: the ground floor, then data, ingest, analysis and output, then the public
+faces and the command line. Every import statement counts, also one inside a function, and no group of
+modules imports itself round in a circle."""
+
+from __future__ import annotations
+
+import ast
+import graphlib
+from pathlib import Path
+
+import pytest
+
+import countylib
+
+PACKAGE = Path(countylib.__file__).resolve().parent
+STAGES = {"data": 1, "ingest": 2, "analysis": 3, "output": 4}
+GROUND = 0
+TOP = 5  # the public faces (countylib/regions.py …) and the command line
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = ["countylib", *path.relative_to(PACKAGE).with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = path
+    return out
+
+
+MODULES = _modules()
+FACES = {f"countylib.{name}" for name in countylib.PUBLIC_MODULES} - {"countylib.caches", "countylib.escape"}
+
+
+def level(module: str) -> int:
+    parts = module.split(".")
+    if len(parts) > 2 or (len(parts) == 2 and parts[1] in STAGES):
+        return STAGES[parts[1]]
+    if module in FACES or module == "countylib.cli":
+        return TOP
+    return GROUND  # the ground-floor modules, and the package itself (``countylib.__version__``)
+
+
+def _target(name: str) -> str | None:
+    """The package module an imported name lives in (a function imported from a module: that module)."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def imports(module: str) -> set[str]:
+    """Every countylib module that ``module`` imports, anywhere in its code."""
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + [base]).strip(".")
+            names = [f"{base}.{alias.name}" for alias in node.names] if base else []
+            names = [n if _target(n) != base or n in MODULES else base for n in names]
+        for name in names:
+            if name.startswith("countylib"):
+                target = _target(name)
+                if target and target != module:
+                    found.add(target)
+    return found
+
+
+GRAPH = {m: imports(m) for m in MODULES}
+
+
+def test_every_import_points_down_the_stages():
+    against = sorted(f"{a} ({level(a)}) -> {b} ({level(b)})" for a, bs in GRAPH.items() for b in bs
+                     if level(b) > level(a) and a != "countylib")
+    assert not against, "\n".join(against)
+
+
+def test_no_module_imports_itself_round_a_circle():
+    graph = {m: {b for b in bs if b != "countylib"} for m, bs in GRAPH.items()}
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        pytest.fail(f"import cycle: {' -> '.join(exc.args[1])}")
+
+
+def test_the_check_sees_an_import_inside_a_function(tmp_path):
+    assert "countylib.output.plotting" in GRAPH["countylib.output.census_figures"]
+    assert level("countylib.analysis.stats") < level("countylib.output.regression")
+    assert level("countylib.caches") == GROUND and level("countylib.regions") == TOP
+
+
+def test_no_import_hook_stands_in_for_modules():
+    text = (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    assert "meta_path" not in text
+    for name in countylib.PUBLIC_MODULES:
+        assert (PACKAGE / f"{name}.py").exists(), f"countylib.{name} is not a module file"
