@@ -214,10 +214,6 @@ class Crosswalk:
             self._in_use_level[key] = [i for i in rids if self.records[i].level == level]
         return self._in_use_level[key]
 
-    @cached_property
-    def newest_codes(self) -> set[str]:
-        return {r.code for r in self.records if r.end is None}
-
     # --------------------------------------------------------------------------------------------------
     # Today's units: the registry's codes for the history's newest records
     # --------------------------------------------------------------------------------------------------
@@ -505,8 +501,7 @@ class Crosswalk:
         year = self.check_year(year)
         sup = self._supplement_code(code)
         if sup is not None:
-            return sup if sup.status != "placed" else Placement(code, year, "placed", sup.adcode, "recoded",
-                                                                 name=sup.name)
+            return replace(sup, year=year)
         rid = self.record_at(code, year)
         if rid is None:
             linked = self._registry_to_history.get(code)
@@ -570,7 +565,7 @@ class Crosswalk:
         sup = self.supplement
         for row in sup[sup.code != ""].itertuples(index=False):
             target = str(row.current_adcode or "")
-            out[row.code] = (Placement(row.code, 0, "placed", target, "recoded", name=row.name, note=str(row.note))
+            out[row.code] = (Placement(row.code, 0, "placed", target, "recoded", name=row.name)
                              if target else Placement(row.code, 0, "no_current_unit", name=row.name, note=str(row.note)))
         return out
 
