@@ -262,7 +262,7 @@ def numbers(sheet: pd.DataFrame, source: str = "census", lay: Layout | None = No
         adds_up = values[total].notna() & (gap.abs() < 0.5)
         values.loc[adds_up, parts] = filled.loc[adds_up]
         off = values[total].notna() & ~adds_up
-        unbalanced += [(int(i) + 2, total, float(g)) for i, g in zip(np.flatnonzero(off.to_numpy()), gap[off],
+        unbalanced += [(int(i) + 2, total, round(float(g), 3)) for i, g in zip(np.flatnonzero(off.to_numpy()), gap[off],
                                                                      strict=True)]
     values = values.astype(float)
     values.attrs["defects"] = defects
