@@ -17,7 +17,9 @@ went on). From it this module answers every question about codes through time:
   territory), ``merger`` (n -> 1, also a unit absorbed by one that keeps its code), ``split`` (a unit's
   territory divided: 1 -> n, or a new unit carved out of continuing ones), ``transfer`` (territory moved
   between units that both go on), ``abolition`` (a unit retired with no successor) and ``creation`` (a unit
-  made from territory no county-level unit held);
+  whose predecessors the history does not record: made from territory no county-level unit held, such as
+  新疆's 兵团 cities, or — 299 of the 330 — city districts first listed in the 1983 table, whose origins
+  the history leaves open);
 * **from when a unit's series is comparable** with its territory of today (:meth:`Crosswalk.comparable_since`)
   and why not before (:meth:`Crosswalk.break_note`).
 
@@ -657,7 +659,7 @@ class Crosswalk:
             rec = R[root]
             kind = "abolition" if rec.end == t else "creation"
             old, new = ([rec], []) if kind == "abolition" else ([], [rec])
-            summary = f"撤销{rec.label}" if kind == "abolition" else f"新设{rec.label}（无县级前身）"
+            summary = f"撤销{rec.label}" if kind == "abolition" else f"新设{rec.label}（代码历史未记其前身）"
             return self._event_row(t, kind, "", old, new, summary, [])
         srcs = list(dict.fromkeys(a for a, _, _ in edges))
         dsts = list(dict.fromkeys(b for _, b, _ in edges))
@@ -902,7 +904,7 @@ class Crosswalk:
     def _origin(self, rid: int) -> str:
         preds = [self.records[i] for i in self.predecessors.get(rid, [])]
         if not preds:
-            return "无县级前身"
+            return "代码历史未记其前身"
         return "由" + "、".join(dict.fromkeys(p.label for p in preds)) + "的区域设立"
 
     # --------------------------------------------------------------------------------------------------
