@@ -39,13 +39,14 @@ __version__ = "0.2.0"
 
 #: Modules researchers import by their short names (each a module file beside this one).
 PUBLIC_MODULES = (
-    "api", "batch", "build", "bulletin", "caches", "census", "compare", "county", "escape", "geo", "indicators",
-    "lists", "maps", "panel", "plotting", "readers", "regions", "regtable", "render", "stats", "tables", "units",
-    "validate",
+    "api", "batch", "build", "bulletin", "caches", "census", "compare", "county", "crosswalk", "escape", "geo",
+    "indicators", "lists", "maps", "panel", "plotting", "readers", "regions", "regtable", "render", "stats",
+    "tables", "units", "validate",
 )
 #: Functions at the top level, imported on first use so ``import countylib`` stays cheap.
 PUBLIC_FUNCTIONS = {
     "load": "countylib.data.load",
+    "load_panel": "countylib.data.load",
     "sources": "countylib.data.load",
     "reload": "countylib.caches",
 }
@@ -55,6 +56,7 @@ __all__ = ["__version__", *PUBLIC_FUNCTIONS, *PUBLIC_MODULES]
 if TYPE_CHECKING:  # what type checkers and editors see; at run time these load on first use
     from countylib.caches import reload as reload
     from countylib.data.load import load as load
+    from countylib.data.load import load_panel as load_panel
     from countylib.data.load import sources as sources
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 from countylib.data.load import (  # noqa: F401
     DataNotBuiltError,
     load,
+    load_panel,
     processed_table,
     sources,
+    years,
 )
 
 __all__ = [
-    "DataNotBuiltError", "processed_table", "sources", "load",
+    "DataNotBuiltError", "processed_table", "sources", "load", "load_panel", "years",
 ]

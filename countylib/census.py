@@ -12,6 +12,8 @@ from countylib.analysis.census import (  # noqa: F401
     REPORT_INDICATORS,
     SOURCE_NOTE,
     age_pyramid,
+    change_sentence,
+    changes,
     counts,
     merged_values,
     regression,
@@ -31,5 +33,6 @@ from countylib.output.census_figures import (  # noqa: F401
 __all__ = [
     "SOURCE_NOTE", "AGE_LABELS", "source_ids", "counts", "merged_values", "age_pyramid",
     "REPORT_INDICATORS", "report_table", "report_sentences", "FIXED_EFFECTS", "regression_data",
-    "regression", "symmetric_bins", "residuals", "pyramid_figure", "binned_scatter", "residual_map",
+    "regression", "symmetric_bins", "residuals", "pyramid_figure", "binned_scatter", "residual_map", "changes",
+    "change_sentence",
 ]

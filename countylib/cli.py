@@ -72,17 +72,23 @@ def regions_cmd(
     prefecture: str = typer.Option(None, "--prefecture", help="Prefecture to search in."),
     year: int = typer.Option(None, "--year", help="Year the names are from (old names resolve to today's codes)."),
 ) -> None:
-    """Resolve place names to adcodes.
+    """Resolve place names (or 6-digit codes) of any year since 1981 to today's adcodes; a unit whose
+    territory changed since that year says so (note), a unit divided since is a split with its successors.
 
     Example:  countylib regions 巩义 滑县 偃师市 --province 河南
+    Example:  countylib regions 江干区 余杭区 --province 浙江 --year 2020
     """
     from countylib.data import regions
 
-    out = regions.resolve(names, province=province, prefecture=prefecture, year=year, errors="report")
+    try:
+        out = regions.resolve(names, province=province, prefecture=prefecture, year=year, errors="report")
+    except regions.YearOutOfRangeError as exc:
+        _fail(str(exc))
     reg = regions.lookup(out.adcode.fillna("000000"))
     out["name"] = reg["name"].where(out.adcode.notna(), "")
     out["prefecture"] = reg["prefecture_name"].where(out.adcode.notna(), "")
-    typer.echo(out[["input", "adcode", "name", "prefecture", "status", "candidates"]].fillna("").to_string(index=False))
+    cols = ["input", "adcode", "name", "prefecture", "status", "candidates"] + (["note"] if out.note.ne("").any() else [])
+    typer.echo(out[cols].fillna("").to_string(index=False))
     if out.adcode.isna().any() and not out.status.eq("zone").all():
         raise typer.Exit(1)
 

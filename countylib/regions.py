@@ -16,6 +16,7 @@ from countylib.data.regions import (  # noqa: F401
     RegionError,
     UnknownAreaError,
     UnknownNameError,
+    YearOutOfRangeError,
     area_name,
     by_adcode,
     changes,
@@ -38,7 +39,8 @@ from countylib.data.regions import (  # noqa: F401
 
 __all__ = [
     "NATIONAL", "UnknownAreaError", "area_name", "CHANGES_FILE", "COUNTY_ECONOMY_KINDS", "COUNTY_KINDS",
-    "ZONE_PATTERN", "AmbiguousNameError", "RegionError", "UnknownNameError", "by_adcode", "changes",
+    "ZONE_PATTERN", "AmbiguousNameError", "RegionError", "UnknownNameError", "YearOutOfRangeError", "by_adcode",
+    "changes",
     "cnmaps_index_path", "counties", "history_file", "is_zone", "lookup", "normalize_name",
     "prefecture_codes", "prefecture_mask", "province_mask", "province_name", "registry", "resolve",
     "short_name", "successor_map", "to_current",

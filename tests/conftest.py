@@ -28,10 +28,15 @@ def write_source(folder: Path, name: str, text: str, kind: str, extra: str = "",
 
 
 def raw_with_history(folder: Path) -> Path:
-    """``folder`` (made if needed) as a raw folder holding the bundled code history and its sidecar."""
+    """``folder`` (made if needed) as a raw folder holding the bundled code history (result.csv, its licence
+    and sidecar; the diff files are not needed to build) and the hand-kept supplement with its sidecar."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("admin_changes.csv", "admin_changes.csv.meta.yaml"):
-        shutil.copy(ROOT / "data" / "raw" / name, folder / name)
+    raw = ROOT / "data" / "raw"
+    (folder / "areacodes").mkdir(exist_ok=True)
+    for name in ("result.csv", "LICENSE"):
+        shutil.copy(raw / "areacodes" / name, folder / "areacodes" / name)
+    for name in ("areacodes.meta.yaml", "code_supplement.csv", "code_supplement.csv.meta.yaml"):
+        shutil.copy(raw / name, folder / name)
     return folder
 
 

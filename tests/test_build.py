@@ -286,13 +286,17 @@ def test_one_member_of_a_merger_alone_is_rejected_with_the_reason(tmp_path):
 
 def test_build_uses_the_code_history_of_the_raw_folder_it_builds(tmp_path):
     raw = raw_with_history(tmp_path / "raw")
-    _add(raw, "old.csv", "地区,地区生产总值（万元）\n巩县,1000000\n", extra="reader:\n  year: 1990\n  province: 河南省\n")
+    _add(raw, "old.csv", "地区,地区生产总值（万元）\n巩县,1000000\n测试县,500000\n",
+         extra="reader:\n  year: 1990\n  province: 河南省\n")
     build(raw, tmp_path / "one", boundaries=False)
-    assert "name not resolved" in _rejects(tmp_path / "one", "old.csv")[(2, "gdp")]
-    with open(raw / "admin_changes.csv", "a", encoding="utf-8") as fh:  # a change known only to this folder
-        fh.write("410199,巩县,410181,巩义市,河南省,郑州市,1991,upgrade,test fixture\n")
+    # 巩县 (410124) became 巩义市 (410181) in 1991: a 1990 figure of 巩县 is 巩义市's
+    assert _tidy(tmp_path / "one", "old.csv") == [("410181", "county", 1990, "gdp", 100.0, "exact")]
+    assert "name not resolved" in _rejects(tmp_path / "one", "old.csv")[(3, "gdp")]
+    with open(raw / "areacodes" / "result.csv", "a", encoding="utf-8") as fh:  # a record only this folder knows
+        fh.write("410198,河南省,郑州市,测试县,县级,弃用,1983,1991,410181\n")
     build(raw, tmp_path / "two", boundaries=False)
-    assert _tidy(tmp_path / "two", "old.csv") == [("410181", "county", 1990, "gdp", 100.0, "exact")]
+    # with it, 巩义市 of 1990 is 巩县 + 测试县: both members present, summed
+    assert _tidy(tmp_path / "two", "old.csv") == [("410181", "county", 1990, "gdp", 150.0, "exact")]
 
 
 def test_values_far_off_the_median_are_rejected_as_unit_errors(tmp_path):
@@ -453,8 +457,11 @@ def test_bundled_second_batch_is_taken_without_unexplained_rejections(tmp_path):
     assert b2.loc[("410223", 2020, "pop_resident", "839809"), "value"] == 83.9809
     money_pop = table.indicator.isin(["gdp", "fiscal_revenue", "pop_resident", "gdp_per_capita"])
     assert not (money_pop & (table.flag == "unit_assumed")).any()
-    # the only rejection of the bundled data is explained: a per-capita figure printed without a unit
-    assert result.rejects.reason.str.startswith("no unit written for a money figure").all()
+    # the only rejection of the bundled data is explained: a per-capita figure printed without a unit; the
+    # changes 2010 -> 2020 left out for units whose territory changed between the censuses say so
+    changes = result.rejects.source_id == "census 2010-2020 (computed change)"
+    assert result.rejects[~changes].reason.str.startswith("no unit written for a money figure").all()
+    assert result.rejects[changes].reason.str.contains("territory changed between the censuses").all()
 
 
 def test_area_comes_from_the_equal_area_polygons_for_every_unit(tmp_path, monkeypatch):
@@ -557,19 +564,22 @@ def test_per_person_unit_under_a_total_without_a_per_person_sibling_is_rejected_
 
 def test_precision_is_the_published_resolution_in_the_canonical_unit_not_the_count_of_decimals(tmp_path):
     """962.6 亿元 (to 0.1 亿元) loses to 9625812 万元 (to 0.0001 亿元); the sum 123.4 (孟津县) + 56.78 (吉利区) is
-    only as fine as 0.1 and loses to 180.18 published for 孟津区 itself."""
+    only as fine as 0.1 and loses to the sum 123.42 + 56.76 of another source (to 0.01; 孟津区 itself has no
+    figure of its own for 2019, before it existed)."""
     header = "county,adcode,province,year,indicator,value_text,unit,url,source_quality,note\n"
     _add(raw := raw_with_history(tmp_path / "raw"), "a.csv", header
          + "巩义市,410181,河南省,2022,gdp,962.6,亿元,http://a.test,official,\n"
          + "孟津县,410322,河南省,2019,gdp,123.4,亿元,http://a.test,official,\n"
          + "吉利区,410306,河南省,2019,gdp,56.78,亿元,http://a.test,official,\n", kind="figures_long", extra="")
     _add(raw, "b.csv", header + "巩义市,410181,河南省,2022,gdp,9625812,万元,http://b.test,official,\n"
-         + "孟津区,410308,河南省,2019,gdp,180.18,亿元,http://b.test,official,\n", kind="figures_long", extra="")
+         + "孟津县,410322,河南省,2019,gdp,123.42,亿元,http://b.test,official,\n"
+         + "吉利区,410306,河南省,2019,gdp,56.76,亿元,http://b.test,official,\n", kind="figures_long", extra="")
     build(raw, tmp_path / "out", boundaries=False)
     table = pd.read_parquet(tmp_path / "out" / "indicators.parquet")
     pref = table[table.preferred].set_index("adcode")
     assert pref.loc["410181", ["value_text", "value"]].tolist() == ["9625812", 962.5812]
-    assert pref.loc["410308", ["value_text", "source_id"]].tolist() == ["180.18", "b.csv"]
+    assert pref.loc["410308", ["value_text", "source_id"]].tolist() == ["56.76 (吉利区) + 123.42 (孟津县)", "b.csv"]
+    assert pref.loc["410308", "value"] == pytest.approx(180.18)
     assert not table.conflict.any()  # 962.6 and 962.5812 agree to 0.05 亿元
 
 

@@ -261,7 +261,6 @@ def test_columns_headed_by_years_carry_their_own_year(tmp_path):
 def test_one_encoding_reader_for_sheets_and_bulletin_texts(tmp_path):
     """A Big5 CSV is read as Big5 (it used to come out as GB18030 garbage), UTF-16 without a byte-order mark
     is recognised, and a file in no known encoding gets the same one-line reason from both readers."""
-    from countylib.ingest import encodings
     from countylib.ingest.bulletin import reading
 
     big5 = "地區,地區生產總值\n鞏義市,962.58\n登封市,826.30\n".encode("big5")

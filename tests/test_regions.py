@@ -150,9 +150,9 @@ def test_zones_by_kind_and_by_code_and_unknown_xinqu():
 
 
 def test_resolution_uses_the_history_table_it_is_given(tmp_path):
-    table = tmp_path / "admin_changes.csv"
-    table.write_text("old_adcode,old_name,new_adcode,new_name,province,prefecture,year,change,source\n",
-                     encoding="utf-8")
+    table = tmp_path / "areacodes" / "result.csv"  # a code history without a single record
+    table.parent.mkdir()
+    table.write_text("\ufeff代码,一级行政区,二级行政区,名称,级别,状态,启用时间,变更/弃用时间,新代码\n", encoding="utf-8")
     with_history = regions.resolve(["开封县"], province="河南", year=2010, errors="report").iloc[0]
     assert with_history.adcode == "410212"
     out = regions.resolve(["开封县"], province="河南", year=2010, errors="report", history_path=table).iloc[0]

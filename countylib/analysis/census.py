@@ -1,9 +1,14 @@
-"""The 2020 census for researchers: indicators derived from the published counts, the counts themselves,
-age pyramids, and the census section of a county report.
+"""The censuses of 2020 and 2010 for researchers: indicators derived from the published counts, the counts
+themselves, the changes 2010 -> 2020 on today's units, age pyramids, and the census section of a county
+report.
 
-Every share is computed from the counts of the unit (for units merged since 2020, from the summed
-counts); the registry (``indicators.yaml``, key ``census``) says which columns. The counts are in
-``data/processed/census_2020.parquet``, one row per current unit, columns as in the published sheet.
+Every share is computed from the counts of the unit (for units merged since, from the summed counts); the
+registry (``indicators.yaml``, key ``census``, one column specification per census year) says which
+columns. The counts are in ``data/processed/census_2020.parquet`` and ``census_2010.parquet``, one row per
+unit of today, columns as in the published sheets. The changes between the censuses are registry
+indicators too (``pop_change_2010_2020``, ``urbanization_change_2010_2020`` ...: load them as year 2020);
+:func:`changes` lays them out with both censuses' values and, for a unit whose territory changed between
+the censuses, the reason it has none.
 
 >>> import pandas as pd
 >>> c = pd.DataFrame({"城镇人口": [300.0, 50.0], "人口数_合计": [600.0, 200.0]})
@@ -48,16 +53,17 @@ _GROUPS = (("0岁", "1到4岁"), *((g,) for g in AGE_GROUPS[2:]))
 
 
 
-def source_ids(folder: Path | None = None) -> list[str]:
-    """The sources of the processed data read as the 2020 census table (sidecar ``kind: census_2020``).
+def source_ids(folder: Path | None = None, year: int = 2020) -> list[str]:
+    """The sources of the processed data read as the census table of ``year`` (sidecar ``kind: census_2020``
+    or ``census_2010``).
 
-    >>> source_ids()
-    ['census_county_2020_leiii.xlsx']
+    >>> source_ids(), source_ids(year=2010)
+    (['census_county_2020_leiii.xlsx'], ['census_county_2010_leiii.xlsx'])
     """
     from countylib.data.load import sources
 
     table = sources(folder)
-    return sorted(table.loc[table.kind == "census_2020", "source_id"])
+    return sorted(table.loc[table.kind == f"census_{year}", "source_id"])
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -65,17 +71,20 @@ def source_ids(folder: Path | None = None) -> list[str]:
 # ------------------------------------------------------------------------------------------------------
 
 
-def counts(adcodes: Sequence[str] | None = None, level: str | None = None, folder: Path | None = None
-           ) -> pd.DataFrame:
-    """The published counts per current unit (summed for merged units), as built into
-    ``census_2020.parquet``: adcode, name, level, members, n_members, then the sheet's columns.
+def counts(adcodes: Sequence[str] | None = None, level: str | None = None, folder: Path | None = None,
+           year: int = 2020) -> pd.DataFrame:
+    """The published counts of the census of ``year`` per unit of today (summed for merged units), as built
+    into ``census_<year>.parquet``: adcode, name, level, members, n_members, comparable_since, break_note,
+    then the sheet's columns.
 
     >>> counts(["410308"])[["name", "members", "n_members"]].values.tolist()
     [['孟津区', '410306,410322', 2]]
+    >>> counts(["410308"], year=2010)[["members", "合计"]].values.tolist()   # 孟津县 + 吉利区 of 2010
+    [['410306,410322', 483713.0]]
     """
     from countylib.data.load import processed_table
 
-    table = processed_table("census_2020", folder)
+    table = processed_table(f"census_{int(year)}", folder)
     if level is not None:
         table = table[table.level == level]
     if adcodes is not None:
@@ -83,29 +92,34 @@ def counts(adcodes: Sequence[str] | None = None, level: str | None = None, folde
     return table.reset_index(drop=True)
 
 
-def merged_values(indicator: str, groups: Sequence[Sequence[str]], folder: Path | None = None) -> list[float]:
+def merged_values(indicator: str, groups: Sequence[Sequence[str]], folder: Path | None = None,
+                  year: int = 2020) -> list[float]:
     """An indicator for groups of units (each a list of adcodes), computed from the summed counts of
-    each group (a prefecture's 市区, a region): shares are recomputed, never averaged. A group with a
-    unit that has no counts gets NaN.
+    each group (a prefecture's 市区, a region): shares are recomputed, never averaged. A group in which any
+    unit lacks any of the columns the indicator is computed from gets NaN (a share of a group is never
+    computed from part of its members).
 
     >>> merged_values("urbanization", [["410308", "410307"]])
     [63.4...]
     """
-    table = counts(folder=folder)
+    table = counts(folder=folder, year=year)
     table = table[table.level == "county"].set_index("adcode")
     from countylib.ingest.census import additive
 
     key = ind.get(indicator).key
-    cols = list(ind.get(key).source_columns)
+    spec = ind.get(key).census_spec(year)
+    if spec is None:
+        return [np.nan for _ in groups]
+    cols = list(spec.columns)
     summable = all(additive(c) for c in cols)  # a published average (平均受教育年限) cannot be summed
     out = []
     for codes in groups:
-        part = table.reindex([str(c) for c in codes])[cols]
-        if part.isna().all(axis=1).any() or (len(codes) > 1 and not summable):
+        part = table.reindex([str(c) for c in codes]).reindex(columns=cols)
+        if part.isna().any().any() or (len(codes) > 1 and not summable):
             out.append(np.nan)
             continue
-        summed = part.sum(min_count=1).to_frame().T
-        out.append(float(derive(summed, [key])[key].iloc[0]))
+        summed = part.sum().to_frame().T
+        out.append(float(derive(summed, [key], year)[key].iloc[0]))
     return out
 
 
@@ -211,7 +225,8 @@ def _fmt(v: float, unit: str) -> str:
 
 
 def report_sentences(adcode: str | int, folder: Path | None = None) -> list[str]:
-    """Two or three sentences written from the numbers, comparing the county with its province."""
+    """Sentences written from the numbers: the county in 2020 compared with its province (two or three),
+    a note when its territory changed since, and how it changed since 2010 (:func:`change_sentence`)."""
     code = str(adcode).strip().zfill(6)
     reg = regions.by_adcode()
     me = reg.loc[code]
@@ -239,7 +254,134 @@ def report_sentences(adcode: str | int, folder: Path | None = None) -> list[str]
         if pd.notna(mine.get("emp_share_secondary")):
             s += f"；第二产业就业占 {mine.emp_share_secondary:.1f}%（长表抽样，全省 {prov.emp_share_secondary:.1f}%）"
         out.append(s + "。")
+    note = _break_of_2020(code, folder)
+    if note:
+        out.append(f"以上2020年数据所涉区域与今天的{me['name']}不同：{note}。")
+    out.append(change_sentence(code, folder))
     return out
+
+
+def _break_of_2020(code: str, folder: Path | None) -> str:
+    row = counts([code], folder=folder)
+    return str(row.break_note.iloc[0]) if len(row) and "break_note" in row else ""
+
+
+# ------------------------------------------------------------------------------------------------------
+# Changes between the censuses of 2010 and 2020, on today's units
+# ------------------------------------------------------------------------------------------------------
+
+CHANGE_SOURCE_ID = "census 2010-2020 (computed change)"
+
+
+def changes(adcodes: Sequence[str] | None = None, keys: Sequence[str] | None = None, level: str = "county",
+            folder: Path | None = None) -> pd.DataFrame:
+    """The changes 2010 -> 2020 of today's units, one row per unit and change indicator: adcode, name,
+    indicator, of (the indicator that changed), base (its 2010 value), end (its 2020 value), change (in the
+    change indicator's unit: % for population, percentage points for shares), unit, comparable (False
+    where the territory changed between the censuses), reason (why not), break_note (a change after 2020:
+    both censuses then cover the old territory).
+
+    Both censuses' values are computed from the counts of the unit on today's territory (merged units
+    summed); a unit whose territory changed between them (a split or partial transfer between the 2009 codes
+    of the 2010 table and the 2020 codes) has no change, and the reason says which change.
+
+    >>> c = changes(["410308", "410522"], ["pop_change_2010_2020"]).set_index("adcode")
+    >>> round(float(c.loc["410308", "change"]), 2), bool(c.loc["410522", "comparable"])
+    (0.47, False)
+    """
+    from countylib.data.load import processed_table
+
+    chosen = ind.change_indicators() if keys is None else {ind.get(k).key: ind.get(k) for k in keys}
+    table = processed_table("indicators", folder)
+    table = table[table.level == level]
+    if adcodes is not None:
+        table = table[table.adcode.isin([str(a).zfill(6) for a in adcodes])]
+    rows = []
+    rejects = _change_rejects(folder)
+    for key, meta in chosen.items():
+        ch = meta.change
+        if ch is None:
+            raise ValueError(f"{key} is not a change indicator; see indicators.change_indicators()")
+        values = table[(table.indicator == key) & (table.source_id == CHANGE_SOURCE_ID)].set_index("adcode")
+        base = _census_series(table, ch.of, ch.base, folder)
+        end = _census_series(table, ch.of, ch.end, folder)
+        units = sorted(set(base.index) | set(end.index) | set(values.index))
+        for code in units:
+            rej = rejects.get((code, key), "")
+            rows.append({"adcode": code, "name": _unit_name(code), "indicator": key, "of": ch.of,
+                         "base": base.get(code, np.nan), "end": end.get(code, np.nan),
+                         "change": values.value.get(code, np.nan), "unit": meta.unit,
+                         "comparable": code in values.index, "reason": rej,
+                         "break_note": values.break_note.get(code, "")})
+    cols = ["adcode", "name", "indicator", "of", "base", "end", "change", "unit", "comparable", "reason", "break_note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _census_series(table: pd.DataFrame, key: str, year: int, folder: Path | None) -> pd.Series:
+    ids = source_ids(folder, year)
+    part = table[(table.indicator == key) & (table.year == year) & table.source_id.isin(ids)]
+    return part.drop_duplicates("adcode").set_index("adcode").value
+
+
+def _change_rejects(folder: Path | None) -> dict[tuple[str, str], str]:
+    from countylib.paths import processed_dir
+
+    path = Path(folder or processed_dir()) / "rejects.csv"
+    if not path.exists():
+        return {}
+    rej = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rej = rej[rej.source_id == CHANGE_SOURCE_ID]
+    return dict(zip(zip(rej.adcode, rej.indicator, strict=True), rej.reason, strict=True))
+
+
+def _unit_name(code: str) -> str:
+    reg = regions.by_adcode()
+    return str(reg.loc[code, "name"]) if code in reg.index else code
+
+
+def change_sentence(adcode: str | int, folder: Path | None = None) -> str:
+    """One sentence on how the county changed between the censuses of 2010 and 2020 (population,
+    urbanization, ageing), or why the two censuses cannot be compared for it.
+
+    >>> change_sentence("410308")
+    '与2010年第六次人口普查相比，孟津区常住人口增加0.5%（48.37万人→48.60万人），城镇化率提高23.3个百分点，65岁及以上人口占比上升6.7个百分点（2010年为吉利区与孟津县之和）。'
+    >>> change_sentence("410522").startswith("安阳县的区域在两次人口普查之间有调整（2017年安阳县（410522）部分区域划入")
+    True
+    """
+    code = str(adcode).strip().zfill(6)
+    keys = ["pop_change_2010_2020", "urbanization_change_2010_2020", "age_65_plus_share_change_2010_2020"]
+    c = changes([code], keys, folder=folder).set_index("indicator")
+    name = _unit_name(code)
+    if c.empty or "pop_change_2010_2020" not in c.index:
+        return f"{name}在2010年第六次人口普查中没有对应的单位（见构建报告），无法与2010年比较。"
+    pop = c.loc["pop_change_2010_2020"]
+    if not pop.comparable:
+        why = pop.reason.split("(", 1)[-1].split(")", 1)[0] if pop.reason else "区域有调整"
+        return f"{name}的区域在两次人口普查之间有调整（{why}），2010年与2020年的数据不是同一地域，不作比较。"
+    parts = [f"常住人口{'增加' if pop.change >= 0 else '减少'}{abs(pop.change):.1f}%"
+             f"（{pop.base:,.2f}万人→{pop.end:,.2f}万人）"]
+    for key, word in (("urbanization_change_2010_2020", ("提高", "下降"), ),
+                      ("age_65_plus_share_change_2010_2020", ("上升", "下降"))):
+        if key in c.index and pd.notna(c.loc[key, "change"]):
+            v = float(c.loc[key, "change"])
+            label = "城镇化率" if key.startswith("urbanization") else "65岁及以上人口占比"
+            if round(abs(v), 1) == 0:
+                parts.append(f"{label}持平")
+            else:
+                parts.append(f"{label}{word[0] if v >= 0 else word[1]}{abs(v):.1f}个百分点")
+    tail = _change_tail(code, folder, str(pop.break_note))
+    return f"与2010年第六次人口普查相比，{name}" + "，".join(parts) + tail + "。"
+
+
+def _change_tail(code: str, folder: Path | None, break_note: str) -> str:
+    """What the figures cover when today's unit is not one unit of 2010, or its territory changed after 2020."""
+    row = counts([code], folder=folder, year=2010)
+    notes = []
+    if len(row) and int(row.n_members.iloc[0]) > 1:
+        notes.append(f"2010年为{'与'.join(str(row.member_names.iloc[0]).split('、'))}之和")
+    if break_note:
+        notes.append(f"两次普查均为此后调整前的区域：{break_note}")
+    return f"（{'；'.join(notes)}）" if notes else ""
 
 
 def _compare(a: float, b: float, text: str) -> str:

@@ -1,8 +1,9 @@
-"""Code history: old codes and names -> today's units (``data/raw/admin_changes.csv``).
+"""Code history in the shapes older code asked for, answered by the one crosswalk (:mod:`.crosswalk`).
 
 Tables published before a change use the old names and codes (偃师市 410381 before 2021); panels need
-today's units (偃师区 410307). Mergers map several old codes onto one (孟津县 + 吉利区 -> 孟津区 410308).
-The table is re-read whenever the file changes.
+today's units (偃师区 410307). Everything here is computed from the bundled code history
+(``data/raw/areacodes``) through :func:`countylib.data.crosswalk.get`; use that module directly for
+placements by year, breaks and the classified changes.
 
 >>> from countylib.data import history
 >>> history.to_current(["410381", "410181"])
@@ -16,44 +17,62 @@ from pathlib import Path
 
 import pandas as pd
 
-from countylib.caches import bounded, file_key
-from countylib.paths import raw_dir
+from countylib.data import crosswalk
 
-CHANGES_FILE = "admin_changes.csv"
+#: The code history's folder in a raw folder (kept under this name for older imports).
+CHANGES_FILE = crosswalk.HISTORY_DIR
+COLUMNS = ["old_adcode", "old_name", "new_adcode", "new_name", "province", "prefecture", "year", "change", "source"]
+_CHANGE_NAMES = {"撤县设区": "county_to_district", "撤市设区": "county_to_district", "撤旗设区": "county_to_district",
+                 "撤县设市": "upgrade", "撤旗设市": "upgrade"}
 
 
 def history_file(path: Path | None = None) -> Path:
-    """The code-history table in use: ``path``, else ``data/raw/admin_changes.csv``."""
-    return Path(path or raw_dir() / CHANGES_FILE)
-
-
-COLUMNS = ["old_adcode", "old_name", "new_adcode", "new_name", "province", "prefecture", "year", "change", "source"]
-
-
-@bounded(maxsize=4)
-def _changes_cached(key: tuple[str, float, int]) -> pd.DataFrame:
-    if key[2] < 0:  # no such file: no recorded changes (a raw folder without admin_changes.csv)
-        return pd.DataFrame({c: pd.Series(dtype=int if c == "year" else object) for c in COLUMNS})
-    table = pd.read_csv(key[0], dtype=str, comment="#").fillna("")
-    table["year"] = table["year"].astype(int)
-    return table
+    """The code history's ``result.csv`` in use: under ``path`` (a raw folder, the history folder or the
+    file itself), else ``data/raw/areacodes/result.csv``."""
+    return crosswalk.history_dir(path) / crosswalk.RESULT_FILE
 
 
 def changes(path: Path | None = None) -> pd.DataFrame:
-    """The curated table of old codes and names -> current codes (``data/raw/admin_changes.csv``).
+    """County-level changes since the first table, one row per old record and today's unit it went to
+    (``old_adcode, old_name, new_adcode, new_name, province, prefecture, year, change, source``), ``change``
+    being county_to_district, upgrade, recode, merger, split or transfer; ``new_adcode`` is today's unit.
 
     >>> ch = changes()
-    >>> row = ch.set_index("old_adcode").loc["410381"]
+    >>> row = ch[ch.old_adcode == "410381"].iloc[0]
     >>> row.old_name, row.new_adcode, int(row.year), row.change
     ('偃师市', '410307', 2021, 'county_to_district')
     """
-    return _changes_cached(file_key(history_file(path))).copy()
+    cw = crosswalk.get(path)
+    reg = cw.registry_codes
+    names = _names()
+    rows = []
+    for ev in cw.events.itertuples(index=False):
+        if ev.level != "county" or ev.kind in ("creation", "abolition"):
+            continue
+        change = _CHANGE_NAMES.get(ev.detail, "recode") if ev.kind == "recode" else ev.kind
+        for code in ev.old_codes:
+            rid = cw.record_at(code, ev.year - 1)
+            if rid is None:
+                continue
+            rec = cw.records[rid]
+            for unit in sorted(u for u in cw.units(rid, ev.year - 1) if u in reg):
+                rows.append({"old_adcode": code, "old_name": rec.name, "new_adcode": unit,
+                             "new_name": names.get(unit, unit), "province": rec.province, "prefecture": rec.prefecture,
+                             "year": int(ev.year), "change": change,
+                             "source": "民政部县级以上行政区划代码（areacodes）：" + ev.summary})
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    return out.drop_duplicates(["old_adcode", "new_adcode", "year"]).reset_index(drop=True)
+
+
+def _names() -> dict[str, str]:
+    from countylib.data.registry import by_adcode
+
+    return by_adcode()["name"].to_dict()
 
 
 def successor_map(path: Path | None = None) -> dict[str, str]:
-    """Old adcode -> current adcode for every recorded change (mergers map several codes to one).
-
-    Splits are left out: an old unit divided between several units has no single successor.
+    """Old adcode -> today's adcode for every code no longer in use whose territory went whole to one unit
+    (mergers map several codes to one). Codes divided among several units are left out.
 
     >>> m = successor_map()
     >>> m["410322"], m["410306"]
@@ -61,51 +80,86 @@ def successor_map(path: Path | None = None) -> dict[str, str]:
     >>> "330104" in m          # 江干区 was divided between 上城区 and 钱塘区 in 2021
     False
     """
-    table = changes(path)
-    table = table[table.change != "split"]
-    return dict(zip(table.old_adcode, table.new_adcode, strict=True))
+    cw = crosswalk.get(path)
+    out = {}
+    for code, rids in cw.by_code.items():
+        last = cw.records[rids[-1]]
+        if last.end is None:
+            continue
+        units = cw.units(last.rid, last.end - 1)
+        if len(units) == 1 and next(iter(units))[0] not in "!?":
+            out[code] = next(iter(units))
+    return out
 
 
 def split_units(since: int | None = None, path: Path | None = None) -> dict[str, str]:
-    """Codes whose territory changed in a split (from ``since`` on), old and current, with the change
-    described: figures of these units from before the split cannot be carried onto today's units.
+    """Today's units (and old codes) whose territory changed by a split or partial transfer (from ``since``
+    on), with the changes described: their figures from before cannot stand for today's territory.
 
     >>> s = split_units(since=2020)
     >>> sorted(c for c in s if c.startswith("3301"))
     ['330102', '330104', '330109', '330110', '330113', '330114']
     """
-    table = changes(path)
-    table = table[table.change == "split"]
+    cw = crosswalk.get(path)
+    ev = cw.events
+    ev = ev[ev.kind.isin(crosswalk.BREAKING) & (ev.level == "county")]
     if since is not None:
-        table = table[table.year >= since]
+        ev = ev[ev.year >= since]
     out: dict[str, list[str]] = {}
-    for r in table.itertuples(index=False):
-        text = f"{r.old_name}（{r.old_adcode}）部分划入{r.new_name}（{r.new_adcode}），{r.year}年"
-        for code in (r.old_adcode, r.new_adcode):
+    for e in ev.itertuples(index=False):
+        text = f"{e.year}年{e.summary}"
+        for code in (*e.breaks, *e.old_codes, *e.new_codes):
             out.setdefault(code, []).append(text)
     return {code: "；".join(dict.fromkeys(texts)) for code, texts in out.items()}
 
 
 def to_current(codes: Iterable[str], path: Path | None = None) -> list[str]:
-    """Map codes (old or current) onto today's codes; unknown codes are returned unchanged.
+    """Map codes (old or current) onto today's codes: a code still in use stays (the registry's code where
+    it differs: 431181 -> 431121), an old one goes to the unit that carries it on; codes divided among
+    several units, and unknown codes, are returned unchanged.
 
-    >>> to_current(["410224", "410181"])
-    ['410212', '410181']
+    >>> to_current(["410224", "410181", "330104"])
+    ['410212', '410181', '330104']
     """
-    m = successor_map(path)
+    cw = crosswalk.get(path)
     out = []
+    memo: dict[str, str] = {}
     for code in codes:
-        seen = set()
-        while code in m and code not in seen:  # follow chains (A -> B -> C)
-            seen.add(code)
-            code = m[code]
-        out.append(code)
+        code = str(code)
+        if code not in memo:
+            memo[code] = _current(cw, code)
+        out.append(memo[code])
     return out
 
 
+def _current(cw: crosswalk.Crosswalk, code: str) -> str:
+    if code in cw.registry_codes and (code in cw.registry_only or code in set(cw.terminal.values())):
+        return code
+    rids = cw.by_code.get(code)
+    if not rids:
+        p = cw._supplement_code(code)
+        return p.adcode if p is not None and p.adcode else code
+    last = cw.records[rids[-1]]
+    year = (last.end - 1) if last.end is not None else cw.newest
+    p = cw.place_record(last.rid, year)
+    return p.adcode if p.adcode else code
+
+
+def lookup(adcodes: Iterable[str], path: Path | None = None) -> pd.DataFrame:
+    """Registry rows for the given codes, county rows preferred; old codes are placed on today's units
+    through the crosswalk (a code divided since has no row: NaN).
+
+    >>> lookup(["410224", "330104"]).name.tolist()
+    ['祥符区', nan]
+    """
+    from countylib.data.registry import by_adcode
+
+    return by_adcode().reindex(to_current(list(adcodes), path)).reset_index()
+
 
 def mergers(path: Path | None = None) -> dict[str, dict]:
-    """Merged units: new adcode -> ``{"year", "name", "members": {old adcode: old name}}``.
+    """Merged units: today's adcode -> ``{"year", "name", "members": {old adcode: old name}}``, the members
+    being every unit whose territory went whole into it (拱墅区 330105 counts itself and 下城区).
 
     A member alone never stands for the merged unit: figures of the members are summed only when every
     member is present (see :func:`countylib.ingest.steps.combine_mergers`).
@@ -114,13 +168,22 @@ def mergers(path: Path | None = None) -> dict[str, dict]:
     >>> m["year"], sorted(m["members"].items())
     (2021, [('410306', '吉利区'), ('410322', '孟津县')])
     """
-    table = changes(path)
-    table = table[table.change == "merger"]
+    cw = crosswalk.get(path)
+    names = _names()
     out: dict[str, dict] = {}
-    for r in table.itertuples(index=False):
-        entry = out.setdefault(r.new_adcode, {"year": int(r.year), "name": r.new_name, "members": {}})
-        entry["members"][r.old_adcode] = r.old_name
-        entry["year"] = max(entry["year"], int(r.year))
+    ev = cw.events
+    for e in ev[(ev.kind == "merger") & (ev.level == "county")].itertuples(index=False):
+        year = int(e.year)
+        rid = cw.record_at(e.old_codes[0], year - 1)
+        if rid is None:
+            continue
+        p = cw.place_record(rid, year - 1)
+        if p.adcode is None:
+            continue
+        members = {c: cw.records[cw.record_at(c, year - 1)].name for c in (p.members or (p.code,))}
+        entry = out.setdefault(p.adcode, {"year": year, "name": names.get(p.adcode, p.adcode), "members": {}})
+        if year >= entry["year"]:
+            entry.update(year=year, members=members)
     return out
 
 

@@ -27,7 +27,7 @@ REGISTRY_FILE = Path(__file__).with_name("indicators.yaml")
 
 @dataclass(frozen=True)
 class CensusSpec:
-    """How an indicator is computed from the columns of the 2020 census county table.
+    """How an indicator is computed from the columns of one census county table (2020 or 2010).
 
     Either ``column`` (a published figure taken as it is, in ``unit``) or ``numerator`` / ``denominator``
     (columns added up, then ``numerator / denominator * scale``). ``published`` names the sheet's own
@@ -61,6 +61,50 @@ LEVELS = ("county", "prefecture", "province")
 
 
 @dataclass(frozen=True)
+class Components:
+    """The registry indicators a share or rate is computed from (``numerator / denominator * scale``): a
+    share of merged units is recomputed from their summed parts, never averaged.
+
+    >>> get("urbanization").components.columns
+    ('pop_urban', 'pop_resident')
+    """
+
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    scale: float = 1.0
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.numerator + self.denominator
+
+
+@dataclass(frozen=True)
+class Change:
+    """An indicator that is the change of another between two census years: ``percent`` (growth in %) or
+    ``difference`` (end minus base, in the unit of ``of``: percentage points for shares).
+
+    >>> c = get("pop_change_2010_2020").change
+    >>> c.of, c.base, c.end, c.how
+    ('pop_resident', 2010, 2020, 'percent')
+    """
+
+    of: str
+    base: int
+    end: int
+    how: str
+
+    def compute(self, base_value, end_value):
+        """The change from ``base_value`` to ``end_value`` (numbers or arrays).
+
+        >>> get("pop_change_2010_2020").change.compute(50.0, 60.0), get("urbanization_change_2010_2020").change.compute(40.0, 55.5)
+        (20.0, 15.5)
+        """
+        if self.how == "percent":
+            return end_value * 100.0 / base_value - 100.0
+        return end_value - base_value
+
+
+@dataclass(frozen=True)
 class Indicator:
     key: str
     name_zh: str
@@ -71,12 +115,28 @@ class Indicator:
     description: str = ""
     aliases: tuple[str, ...] = field(default_factory=tuple)
     higher_is_better: bool | None = None
-    census: CensusSpec | None = None
-    range: dict[str, tuple[float, float]] = field(default_factory=dict)
-    typical: dict[str, float] = field(default_factory=dict)
+    censuses: tuple[tuple[int, CensusSpec], ...] = ()
+    components: Components | None = None
+    change: Change | None = None
+    range: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # read-only in the registry
+    typical: Mapping[str, float] = field(default_factory=dict)
     per_capita: str | None = None
     #: Pairs with figures of any year (area: its year is the boundaries' vintage), the year stated.
     any_year: bool = False
+
+    @property
+    def census(self) -> CensusSpec | None:
+        """How the indicator is computed from the 2020 census table (None when it is not)."""
+        return self.census_spec(2020)
+
+    def census_spec(self, year: int) -> CensusSpec | None:
+        """How the indicator is computed from the census table of ``year`` (2020 or 2010), or None where
+        that table has no column of the same definition.
+
+        >>> get("urbanization").census_spec(2010).numerator, get("car_share").census_spec(2010)
+        (('城镇人口',), None)
+        """
+        return dict(self.censuses).get(int(year))
 
     def allowed(self, level: str = "county") -> tuple[float, float] | None:
         """(min, max) the registry allows at ``level``, or None when it states no range.
@@ -118,6 +178,15 @@ class Indicator:
         """
         return self.census.columns if self.census else ()
 
+    @property
+    def census_years(self) -> tuple[int, ...]:
+        """The census years the indicator has a column specification for.
+
+        >>> get("pop_resident").census_years, get("car_share").census_years
+        ((2010, 2020), (2020,))
+        """
+        return tuple(sorted(y for y, _ in self.censuses))
+
 
 class UnknownIndicatorError(KeyError):
     """An indicator key or alias that the registry does not know."""
@@ -143,10 +212,19 @@ def _registry() -> dict[str, Indicator]:
     for key, spec in raw.items():
         spec = dict(spec)
         spec["aliases"] = tuple(str(a) for a in spec.get("aliases", ()))
-        if spec.get("census"):
-            spec["census"] = _census_spec(spec["census"])
-        spec["range"] = {str(lv): (float(lo), float(hi)) for lv, (lo, hi) in (spec.get("range") or {}).items()}
-        spec["typical"] = {str(lv): float(v) for lv, v in (spec.get("typical") or {}).items()}
+        census = spec.pop("census", None)
+        if census:
+            by_year = census if all(isinstance(k, int) for k in census) else {2020: census}
+            spec["censuses"] = tuple(sorted((int(y), _census_spec(v)) for y, v in by_year.items()))
+        if spec.get("components"):
+            c = dict(spec["components"])
+            spec["components"] = Components(tuple(c["numerator"]), tuple(c["denominator"]), float(c.get("scale", 1)))
+        if spec.get("change"):
+            c = dict(spec["change"])
+            spec["change"] = Change(str(c["of"]), int(c["base"]), int(c["end"]), str(c["how"]))
+        spec["range"] = MappingProxyType(
+            {str(lv): (float(lo), float(hi)) for lv, (lo, hi) in (spec.get("range") or {}).items()})
+        spec["typical"] = MappingProxyType({str(lv): float(v) for lv, v in (spec.get("typical") or {}).items()})
         out[key] = Indicator(key=key, **spec)
     for i in out.values():
         bad = [lv for lv in (*i.range, *i.typical) if lv not in (*LEVELS, "*")]
@@ -177,13 +255,24 @@ def _flatten(items) -> list:
     return out
 
 
-def census_indicators() -> dict[str, Indicator]:
-    """Indicators computed from the 2020 census county table, by key.
+def census_indicators(year: int = 2020) -> dict[str, Indicator]:
+    """Indicators computed from the census county table of ``year`` (2020 or 2010), by key.
 
     >>> census_indicators()["college_per_100k"].census.scale
     100000.0
+    >>> "car_share" in census_indicators(2010), "urbanization" in census_indicators(2010)
+    (False, True)
     """
-    return {k: i for k, i in registry().items() if i.census is not None}
+    return {k: i for k, i in registry().items() if i.census_spec(year) is not None}
+
+
+def change_indicators() -> dict[str, Indicator]:
+    """Indicators that are changes of another between two census years, by key.
+
+    >>> sorted(change_indicators())[:2]
+    ['age_0_14_share_change_2010_2020', 'age_65_plus_share_change_2010_2020']
+    """
+    return {k: i for k, i in registry().items() if i.change is not None}
 
 
 def get(key: str) -> Indicator:

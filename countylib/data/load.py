@@ -4,6 +4,11 @@ Every figure carries its provenance: ``source_title``, ``publisher``, ``license`
 (the page of the figure, else the source's), ``source_id`` (the raw file) and ``source_row``, and the name,
 code and column as printed (``name_printed``, ``code_printed``, ``column_printed``).
 
+Every figure is on today's units (the code history places old codes and names, sums merged units) and
+says whether it covers the unit's territory of today: ``comparable_since`` is the first year from which the
+unit's figures do, ``break_note`` (empty when it does) names the changes after the figure's year — a 2019
+figure of 余杭区 is of 余杭区 before 临平区 was split off in 2021. :func:`load_panel` lays years side by side.
+
 >>> import countylib
 >>> gdp = countylib.load("gdp", province="河南省", year=2022)          # doctest: +SKIP
 >>> gdp.columns[:6].tolist()                                             # doctest: +SKIP
@@ -97,7 +102,21 @@ def load(
 
 
 def _frozen(value):
-    return tuple(value) if isinstance(value, list | tuple) else value
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, range | list | tuple | set | frozenset) or hasattr(value, "__iter__"):
+        return tuple(value)
+    return value
+
+
+def _marks(table: pd.DataFrame) -> pd.DataFrame:
+    """Per unit and year: comparable_since, and the first non-empty break_note of its figures."""
+    if "break_note" not in table:
+        return pd.DataFrame(columns=["adcode", "year", "comparable_since", "break_note"])
+    marks = table[["adcode", "year", "comparable_since", "break_note"]].copy()
+    marks["_empty"] = marks.break_note.eq("")
+    marks = marks.sort_values(["adcode", "year", "_empty"]).drop_duplicates(["adcode", "year"])
+    return marks.drop(columns="_empty")
 
 
 def nearest_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -144,6 +163,10 @@ def years(value: object) -> tuple[int, ...] | None:
     return tuple(_one_year(v, value) for v in items)
 
 
+#: :func:`years` under another name, for :func:`load_panel`, whose argument is called ``years``.
+_parse_years = years
+
+
 def _one_year(v: object, given: object) -> int:
     shown = f"year={given!r}" if v is given else f"year={given!r} holds {v!r}, which"
     if isinstance(v, bool) or v is None:
@@ -187,8 +210,10 @@ def _load(indicators, province, prefecture, year, level, wide, geometry, all_sou
         table = table[regions.prefecture_mask(table.adcode.map(reg.prefecture_adcode), prefecture)]
     table = table.sort_values(["adcode", "year", "indicator"]).reset_index(drop=True)
     if wide:
+        marks = _marks(table)
         table = (table.groupby(["adcode", "name", "year", "indicator"], sort=True)["value"].first()
                  .unstack("indicator").reset_index().rename_axis(columns=None))
+        table = table.merge(marks, on=["adcode", "year"], how="left")
     if geometry:
         from countylib.data import geo
 
@@ -203,3 +228,76 @@ def _load(indicators, province, prefecture, year, level, wide, geometry, all_sou
         table = shapes[keep + (["name"] if wide else [])].merge(
             table.drop(columns=["name"]) if wide else table, on="adcode", how=how)
     return table
+
+
+PANEL_BREAKS = ("mark", "drop")
+
+
+def load_panel(
+    indicators: str | Sequence[str],
+    years,
+    province: str | None = None,
+    prefecture: str | None = None,
+    level: str = "county",
+    breaks: str = "mark",
+    folder: Path | None = None,
+) -> pd.DataFrame:
+    """A unit × year panel on today's units: one row for every unit of the area and every year asked (a
+    balanced frame; missing stays NaN), one column per indicator, and the marks of the series:
+
+    * ``comparable_since``: the first year from which the unit's figures cover its territory of today (the
+      year of the last split or partial transfer it took part in; 1981 when none since the first code table);
+    * ``comparable``: True where the year's figures cover today's territory (``year >= comparable_since``);
+    * ``break_note``: for a year whose figures cover another territory, the changes after it (one line).
+
+    The rules, as in every figure of ``indicators.parquet``: a figure of an old code or name is placed on the
+    unit of today that has its territory (偃师市 2019 -> 偃师区 410307); figures of the members of a merger are
+    summed (孟津县 + 吉利区 -> 孟津区; 拱墅区 + 下城区 -> today's 拱墅区), shares recomputed from summed parts or
+    left out; a unit that went on with less or more territory keeps its figures, marked (余杭区 2019, before
+    临平区 was split off: ``comparable`` False); figures of a unit divided among several (江干区 before 2021)
+    and of a code not in use in the figure's year are in no unit (see ``rejects.csv``).
+
+    ``breaks="mark"`` (default) keeps marked values; ``breaks="drop"`` sets them to NaN (the marks stay), for a
+    panel whose every value is of today's territory.
+
+    >>> p = load_panel(["pop_resident", "urbanization"], [2010, 2020], province="河南")
+    >>> p.loc[p.adcode.eq("410308"), ["year", "pop_resident", "comparable"]].values.tolist()
+    [[2010, 48.3713, True], [2020, 48.5987, True]]
+    >>> p.loc[p.adcode.eq("410522"), ["year", "comparable_since", "comparable"]].values.tolist()
+    [[2010, 2021, False], [2020, 2021, False]]
+    """
+    if breaks not in PANEL_BREAKS:
+        raise ValueError(f"breaks={breaks!r}: use 'mark' (keep marked values) or 'drop' (set them to NaN)")
+    keys = [indicators] if isinstance(indicators, str) else list(indicators)
+    keys = [ind.get(k).key for k in keys]
+    wanted = list(_parse_years(years))
+    long = load(keys, province=province, prefecture=prefecture, year=wanted, level=level, folder=folder)
+    reg = regions.registry()
+    units = reg[reg.level == level] if level else reg
+    if province:
+        units = units[regions.province_mask(units.province_adcode, province)]
+    if prefecture:
+        units = units[regions.prefecture_mask(units.prefecture_adcode, prefecture)]
+    units = units.drop_duplicates("adcode")[["adcode", "name"]]
+    grid = units.merge(pd.DataFrame({"year": wanted}), how="cross")
+    values = long.pivot_table(index=["adcode", "year"], columns="indicator", values="value", aggfunc="first")
+    values = values.reindex(columns=keys)
+    out = grid.merge(values.reset_index(), on=["adcode", "year"], how="left")
+    marks = _marks(long)
+    out = out.merge(marks, on=["adcode", "year"], how="left")
+    since = _comparable_since(units.adcode, level)
+    out["comparable_since"] = out.adcode.map(since).astype("Int64")
+    out["break_note"] = out.break_note.fillna("")
+    out["comparable"] = (out.year >= out.comparable_since.fillna(0)).astype(bool)
+    if breaks == "drop":
+        out.loc[~out.comparable, keys] = float("nan")
+    cols = ["adcode", "name", "year", *keys, "comparable", "comparable_since", "break_note"]
+    return out[cols].sort_values(["adcode", "year"]).reset_index(drop=True)
+
+
+def _comparable_since(adcodes: pd.Series, level: str) -> dict[str, int]:
+    from countylib.data import crosswalk
+
+    cw = crosswalk.get()
+    lvl = level if level in ("province", "prefecture") else "county"
+    return {a: (cw.comparable_since(a, lvl) or 0) for a in adcodes}

@@ -13,12 +13,13 @@ This module gathers the region API researchers use; the work is done in
 
 from __future__ import annotations
 
-from countylib.data.history import CHANGES_FILE, changes, history_file, successor_map, to_current
+from countylib.data.history import CHANGES_FILE, changes, history_file, lookup, successor_map, to_current
 from countylib.data.names import (
     ZONE_PATTERN,
     AmbiguousNameError,
     RegionError,
     UnknownNameError,
+    YearOutOfRangeError,
     is_zone,
     resolve,
 )
@@ -31,7 +32,6 @@ from countylib.data.registry import (
     by_adcode,
     cnmaps_index_path,
     counties,
-    lookup,
     prefecture_codes,
     prefecture_mask,
     province_mask,
@@ -44,6 +44,6 @@ from countylib.vocab import clean_name as normalize_name
 __all__ = [
     "NATIONAL", "UnknownAreaError", "area_name",
     "CHANGES_FILE", "COUNTY_ECONOMY_KINDS", "COUNTY_KINDS", "ZONE_PATTERN", "AmbiguousNameError", "RegionError",
-    "UnknownNameError", "by_adcode", "changes", "cnmaps_index_path", "counties", "history_file", "is_zone", "lookup",
+    "UnknownNameError", "YearOutOfRangeError", "by_adcode", "changes", "cnmaps_index_path", "counties", "history_file", "is_zone", "lookup",
     "normalize_name", "prefecture_codes", "prefecture_mask", "province_mask", "province_name", "registry", "resolve", "short_name", "successor_map", "to_current",
 ]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -250,15 +249,3 @@ def by_adcode() -> pd.DataFrame:
     """
     # registry() is sorted by adcode, then province < prefecture < county: the last row is the county one.
     return registry().drop_duplicates("adcode", keep="last").set_index("adcode")
-
-
-def lookup(adcodes: Iterable[str]) -> pd.DataFrame:
-    """Registry rows for the given codes, county rows preferred (old codes are mapped to current ones).
-
-    >>> lookup(["410224"]).name.tolist()
-    ['祥符区']
-    """
-    from countylib.data.history import to_current
-
-    return by_adcode().reindex(to_current(list(adcodes))).reset_index()
-

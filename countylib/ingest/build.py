@@ -2,7 +2,8 @@
 
 Deterministic (rows sorted, no timestamps: same inputs, same bytes) and atomic (everything is
 written to a temporary folder first; files replace the previous ones only once all succeeded).
-``data/raw`` is only ever read; its ``admin_changes.csv`` is the code history used to resolve its names.
+``data/raw`` is only ever read; its ``areacodes/`` (the code history 1981-2024) and ``code_supplement.csv``
+place every figure on today's units through :mod:`countylib.data.crosswalk`.
 
 One build at a time per output folder: a build holds a lock (``<out>/.build.lock``, a ``filelock``
 lock the system releases when the process ends, however it ends); a second build waits for it, saying so
@@ -40,11 +41,14 @@ import pandas as pd
 from tqdm import tqdm
 
 from countylib import vocab
+from countylib.data import indicators as ind
 from countylib.data import names, registry
 from countylib.data.history import CHANGES_FILE
+from countylib.ingest import census as census_reader
 from countylib.ingest import readers, steps, validate
 from countylib.ingest.report import Outcome, render_report
 from countylib.ingest.sources import (
+    CENSUS_KINDS,
     READERS,
     BuildError,
     Source,
@@ -115,7 +119,7 @@ def build(raw: Path | None = None, out: Path | None = None, boundaries: bool = T
         remove_leftovers(out)
         before = raw_state(raw)
         sources = discover(raw)
-        steps_total = sum(s.kind in READERS or s.kind == "census_2020" for s in sources) + 5 + (1 if boundaries else 0)
+        steps_total = sum(s.kind in READERS or s.kind in CENSUS_KINDS for s in sources) + 5 + (1 if boundaries else 0)
         with tqdm(total=steps_total, desc="build", unit="step", disable=not progress) as bar:
             return _run(raw, out, sources, boundaries, progress, bar, before)
 
@@ -199,7 +203,7 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     bar.set_postfix_str("parsing values")
     figs = steps.parse_figures(figs, rejects)
     figs = steps.combine_mergers(figs, rejects, history_path)
-    table = steps.tidy(figs)
+    table = steps.mark_breaks(steps.tidy(figs), history_path=history_path)
     bar.update(1)
 
     bounds = None
@@ -217,12 +221,13 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     table, implausible = validate.check_plausibility(table)
     rejects += [r for r in (out_of_range, implausible) if len(r)]
     censuses = []
-    for src in (s for s in sources if s.kind == "census_2020"):
+    for src in (s for s in sources if s.kind in CENSUS_KINDS):
         bar.set_postfix_str(src.source_id[:40])
-        censuses.append(read_census(src, out))
+        censuses.append(read_census(src, out, history_path))
         bar.update(1)
+    changes = census_changes(censuses, rejects, history_path)
     if censuses:
-        table, zones = _add_census(table, zones, censuses, rejects)
+        table, zones = _add_census(table, zones, censuses, rejects, changes)
     table = validate.check_duplicates(table, mode="report")
     table = table.sort_values(["adcode", "year", "indicator", "source_id", "source_row"]).reset_index(drop=True)
     table = validate.schema_check(table)[OUTPUT_COLUMNS]
@@ -246,8 +251,9 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
         _write_parquet(lists_df, tmp / "lists.parquet")
         _write_parquet(zones, tmp / "zones.parquet")
         _write_parquet(source_df, tmp / "sources.parquet")
-        if censuses:
-            _write_parquet(pd.concat([c.counts for c in censuses], ignore_index=True), tmp / "census_2020.parquet")
+        for year in sorted({c.year for c in censuses}):
+            counts = pd.concat([c.counts for c in censuses if c.year == year], ignore_index=True)
+            _write_parquet(counts, tmp / f"census_{year}.parquet")
         reject_df.to_csv(tmp / "rejects.csv", index=False)
         geo_note = ""
         if bounds is not None:
@@ -257,7 +263,8 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
             geo_note = f"{len(bounds)} county-level polygons"
         outcome = Outcome(sources=sources, n_read=n_read, table=table, rejects=reject_df, zones=zones,
                           lists=lists_df, columns=columns, unmapped=unmapped, warnings=warnings,
-                          geo_note=geo_note, area_note=area_note, extra={"censuses": censuses})
+                          geo_note=geo_note, area_note=area_note,
+                          extra={"censuses": censuses, "history_path": history_path})
         (tmp / "build_report.md").write_text(render_report(outcome), encoding="utf-8")
         if before is not None:
             _check_unchanged(raw, before)
@@ -266,7 +273,7 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     bar.update(1)
     is_area = table.source_id == steps.AREA_SOURCE_ID
     area = int(is_area.sum())
-    is_census = table.source_id.isin([c.source_id for c in censuses])
+    is_census = table.source_id.isin([c.source_id for c in censuses] + [census_reader.CHANGE_SOURCE_ID])
     counts = {"read": n_read, "indicators": len(table), "from_sources": int((~is_area & ~is_census).sum()),
               "area": area, "preferred": int((table.preferred & ~is_area & ~is_census).sum()),
               "rejected": len(reject_df), "zones": len(zones),
@@ -283,7 +290,7 @@ def _with_area(table: pd.DataFrame, bounds, out: Path, history_path: Path) -> tu
             return table, ("No area figures: the build ran without boundaries (`--no-boundaries`) and no "
                            "boundaries.parquet from an earlier build was found.")
         bounds = pd.read_parquet(cached, columns=["adcode", "area_km2"])
-    area = steps.area_figures(bounds, history_path)
+    area = steps.mark_breaks(steps.area_figures(bounds, history_path), history_path=history_path)
     note = (f"{len(area)} `area` figures (行政区域面积, km²): county-level units from their polygons in the Albers "
             f"equal-area projection, prefectures and provinces as sums of their counties; source "
             f"{steps.AREA_SOURCE_ID}, year {int(area.year.iloc[0]) if len(area) else '-'} (the latest code change "
@@ -293,9 +300,10 @@ def _with_area(table: pd.DataFrame, bounds, out: Path, history_path: Path) -> tu
 
 
 # ------------------------------------------------------------------------------------------------------
-# The 2020 census (countylib.ingest.census): codes mapped with the code history, counts summed for
-# mergers, shares computed from the counts, zones reported per province. The parse is cached by the
-# file's content hash in <out>/.cache.
+# The censuses of 2020 and 2010 (countylib.ingest.census): codes placed with the code history, counts
+# summed for mergers, shares computed from the counts, zones reported per province, units whose territory
+# changed marked; the changes 2010 -> 2020 on today's units. Each parse is cached by the file's content
+# hash in <out>/.cache.
 # ------------------------------------------------------------------------------------------------------
 
 
@@ -303,38 +311,71 @@ def _with_area(table: pd.DataFrame, bounds, out: Path, history_path: Path) -> tu
 class CensusPart:
     rows: pd.DataFrame      # tidy indicator rows, with provenance
     zones: pd.DataFrame     # zone and unattributed rows, in the zones layout
-    counts: pd.DataFrame    # census_2020.parquet: counts per current unit
+    counts: pd.DataFrame    # census_<year>.parquet: counts per current unit
     provinces: pd.DataFrame  # where each province's people are
     source_id: str
+    year: int = census_reader.CENSUS_YEAR
+    tables: object = None    # the census.CensusTables
+    defects: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def read_census(src: Source, out: Path) -> CensusPart:
-    """The census table of ``src`` as tidy rows (each with its provenance), zones and counts."""
-    from countylib.ingest import census
-
+def read_census(src: Source, out: Path, history_path: Path | None = None) -> CensusPart:
+    """The census table of ``src`` as tidy rows (each with its provenance), zones and counts. The year of its
+    figures and of its codes come from the sidecar (``reader: year, codes_year``), else its kind."""
+    opts = src.reader_options
+    year = int(opts.get("year") or CENSUS_KINDS[src.kind])
     try:
-        t = census.tables(src.path, cache_dir=out / ".cache")
+        t = census_reader.tables(src.path, cache_dir=out / ".cache", history_path=history_path, year=year,
+                                 codes_year=opts.get("codes_year"))
     except Exception as exc:  # noqa: BLE001 - a reader failure names its file
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BuildError(first if first.startswith(src.source_id) else f"{src.source_id}: could not be read: "
                          f"{first}") from None
-    rows = census.indicator_rows(t, src.source_id, url=src.meta.get("url") or "",
-                                 source_quality=src.meta.get("source_quality", "") or "")
+    rows = census_reader.indicator_rows(t, src.source_id, url=src.meta.get("url") or "",
+                                        source_quality=src.meta.get("source_quality", "") or "")
     units = t.units.set_index("adcode")
     rows = rows.assign(**provenance(src), name_printed=rows.adcode.map(units.member_names).fillna(""),
                        code_printed=rows.adcode.map(units.members).fillna(""), column_printed=rows.unit_published)
-    zones = census.zone_rows(t, src.source_id)
+    zones = census_reader.zone_rows(t, src.source_id)
     if not zones.empty:
         zones = zones.rename(columns={"note": "why"}).reindex(columns=steps.ZONE_COLUMNS)
         zones["code_printed"] = ""
-    counts = t.units.assign(source_id=src.source_id, year=census.CENSUS_YEAR)
-    return CensusPart(rows, zones, counts, census.province_report(t), src.source_id)
+    counts = t.units.assign(source_id=src.source_id, year=t.year)
+    defects = t.defects.assign(source_id=src.source_id)
+    return CensusPart(rows, zones, counts, census_reader.province_report(t), src.source_id, t.year, t, defects)
+
+
+def census_changes(censuses: list[CensusPart], rejects: list[pd.DataFrame], history_path: Path | None
+                   ) -> pd.DataFrame:
+    """The change indicators between the censuses read (2010 -> 2020), as tidy rows with provenance; units
+    whose territory changed between them go to ``rejects`` with the reason."""
+    by_year = {c.year: c for c in censuses}
+    frames = []
+    for meta in ind.change_indicators().values():
+        pair = (meta.change.base, meta.change.end)
+        if pair in {(f.attrs.get("base"), f.attrs.get("end")) for f in frames}:
+            continue
+        if pair[0] not in by_year or pair[1] not in by_year:
+            continue
+        a, b = by_year[pair[0]], by_year[pair[1]]
+        rows, rejected = census_reader.change_rows(a.tables, b.tables, history_path)
+        rows = rows.assign(source_title=f"{a.rows.source_title.iloc[0]}；{b.rows.source_title.iloc[0]}",
+                           publisher=b.rows.publisher.iloc[0], license=b.rows.license.iloc[0],
+                           retrieved=b.rows.retrieved.iloc[0], name_printed=rows["name"], code_printed=rows.adcode,
+                           column_printed=rows.unit_published)
+        rows.attrs.update(base=pair[0], end=pair[1])
+        frames.append(rows)
+        if len(rejected):
+            rejects.append(rejected.assign(source_id=census_reader.CHANGE_SOURCE_ID, column=rejected.unit_published))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _add_census(table: pd.DataFrame, zones: pd.DataFrame, censuses: list[CensusPart],
-                rejects: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Census rows join the table after the range checks for their level; zones join the zones."""
-    rows = pd.concat([c.rows for c in censuses], ignore_index=True).reindex(columns=table.columns)
+                rejects: list[pd.DataFrame], changes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Census rows (and the changes between censuses) join the table after the range checks for their
+    level; zones join the zones."""
+    parts = [c.rows for c in censuses] + ([changes] if changes is not None and len(changes) else [])
+    rows = pd.concat(parts, ignore_index=True).reindex(columns=table.columns)
     kept, out_of_range = validate.check_ranges(rows)
     if len(out_of_range):
         rejects.append(out_of_range)
@@ -427,7 +468,7 @@ def _sources_frame(sources: list[Source], read: dict, counts: dict, table: pd.Da
     for s in sources:
         sid = s.source_id
         n_read, kept, rej = read.get(sid, 0), counts["kept"].get(sid, 0), counts["rejected"].get(sid, 0)
-        if s.kind == "census_2020":
+        if s.kind in CENSUS_KINDS:
             n_read = kept + rej
         if s.kind == "county_list" and not lists.empty:
             entries = lists[lists.list_id == s.path.stem]
@@ -439,11 +480,12 @@ def _sources_frame(sources: list[Source], read: dict, counts: dict, table: pd.Da
                      "sha256": s.sha256(), "read": n_read, "kept": kept,
                      "preferred": counts["preferred"].get(sid, 0), "rejected": rej,
                      "zones": counts["zones"].get(sid, 0)})
-    area_rows = table[table.source_id == steps.AREA_SOURCE_ID]
-    if len(area_rows):
-        first = area_rows.iloc[0]
-        rows.append({"source_id": steps.AREA_SOURCE_ID, "kind": "computed", "title": first.source_title,
-                     "publisher": first.publisher, "url": first.url, "license": first.license, "retrieved": "",
-                     "sha256": "", "read": 0, "kept": len(area_rows), "preferred": int(area_rows.preferred.sum()),
-                     "rejected": 0, "zones": 0})
+    for computed in (steps.AREA_SOURCE_ID, census_reader.CHANGE_SOURCE_ID):
+        part = table[table.source_id == computed]
+        if len(part):
+            first = part.iloc[0]
+            rows.append({"source_id": computed, "kind": "computed", "title": first.source_title,
+                         "publisher": first.publisher, "url": first.url, "license": first.license, "retrieved": "",
+                         "sha256": "", "read": 0, "kept": len(part), "preferred": int(part.preferred.sum()),
+                         "rejected": counts["rejected"].get(computed, 0), "zones": 0})
     return pd.DataFrame(rows, columns=SOURCE_COLUMNS)

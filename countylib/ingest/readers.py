@@ -182,14 +182,26 @@ def read_wide(
 def _row_kind(printed: str, code: str) -> str:
     if not vocab.normalize(printed) and not vocab.normalize(code):
         return "unnamed"
-    kind = vocab.row_label_kind(printed)
-    if kind:
-        return kind
     clean = vocab.clean_name(printed)
     code6 = vocab.clean_code(code)
+    kind = vocab.row_label_kind(printed)
+    if kind == "subscope" and _is_unit_named(code6, clean):
+        return ""  # 城区 with 140302 printed beside it: the district of 阳泉 so named, not a sub-scope label
+    if kind:
+        return kind
     if is_zone(clean, code6 or None):
         return "zone"
     return ""
+
+
+def _is_unit_named(code: str, name: str) -> bool:
+    """True when ``code`` is a unit of today (or of any year) that is called ``name`` (城区 140302)."""
+    if not code or len(code) != 6 or not code.isdigit():
+        return False
+    from countylib.data import crosswalk
+
+    cw = crosswalk.get()
+    return any(cw.records[r].name == name for r in cw.by_code.get(code, ())) or cw.reg["name"].get(code) == name
 
 
 def _scope(kind: str, province: str | None, prefecture: str | None, totals: str | None) -> str:

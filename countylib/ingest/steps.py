@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from countylib import vocab
-from countylib.data import history, indicators, names, registry
+from countylib.data import crosswalk, indicators, names, registry
 from countylib.ingest import units
 
 NOT_ATTRIBUTED = {
@@ -50,12 +50,15 @@ def _reject(frame: pd.DataFrame, mask: pd.Series, reasons, bucket: list[pd.DataF
 
 def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: Path | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Give every figure a current adcode and a level; return (figures, zones).
+    """Give every figure today's adcode and a level; return (figures, zones).
 
-    Zones (functional areas) are returned apart; sub-scope and subtotal rows, totals without a declared
-    scope, names that do not resolve, and old names after their unit's merger are rejected with the reason.
-    Members of a merger keep the merged unit's code with their own old code in ``old_adcode`` (see
-    :func:`combine_mergers`).
+    Each row is placed by its own year through the crosswalk (:mod:`countylib.data.crosswalk`), so one sheet
+    may mix years and codes. Zones (functional areas) are returned apart; sub-scope and subtotal rows,
+    totals without a declared scope, years outside the code history, codes not in use in the row's year
+    (临平区 330113 in 2019), names that do not resolve, units divided since (江干区 before 2021), and old names
+    after their unit's merger are rejected with the reason. Members of a merger (吉利区, and 拱墅区 before it
+    absorbed 下城区) keep the merged unit's code with their own code of the year in ``old_adcode`` and the
+    codes of every member in ``members`` (see :func:`combine_mergers`).
     """
     figs = figs.reset_index(drop=True).copy()
     figs["name_printed"] = figs["name"].fillna("").astype(str)
@@ -63,6 +66,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     figs["year"] = figs["year"].astype(int)
     figs["old_adcode"] = ""
     figs["merger_member"] = False
+    figs["members"] = ""
     kind = figs["row_kind"].fillna("").astype(str)
 
     is_zone = kind.eq("zone")
@@ -71,6 +75,12 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     kind = kind[~is_zone]
     for k, reason in NOT_ATTRIBUTED.items():
         figs = _reject(figs, kind.eq(k), reason, rejects)
+    cw = crosswalk.get(history_path)
+    if cw.newest is not None:
+        outside = (figs["year"] < crosswalk.FIRST_YEAR) | (figs["year"] > cw.newest)
+        figs = _reject(figs, outside, "year " + figs["year"].astype(str) + f" is outside the code history "
+                       f"({crosswalk.FIRST_YEAR}-{cw.newest}): its codes and names cannot be placed on today's units",
+                       rejects)
     kind = kind.reindex(figs.index)
 
     # Totals take the scope the sidecar declares.
@@ -90,7 +100,7 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
                        + ")", rejects)
     totals = totals.reindex(figs.index, fill_value=False)
 
-    # Printed codes: old codes map to today's; one member of a merger stays a member.
+    # Printed codes, placed by the row's year: old codes go to today's units, members of a merger stay members.
     code = figs["code_printed"].map(vocab.clean_code).where(~totals, figs["adcode"])
     bad_code = (code != "") & ~code.str.fullmatch(r"\d{6}")
     figs = _reject(figs, bad_code, "adcode is not 6 digits: " + code, rejects)
@@ -100,18 +110,9 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
         zones = pd.concat([zones, figs[zone_code].assign(why="code ending 71-79: a functional zone")])
         figs, code = figs[~zone_code].copy(), code[~zone_code]
     figs["adcode"] = code
-    merged = history.mergers(history_path)
-    member_of = history.member_of(history_path)
-    old_member = code.isin(list(member_of))
-    merge_year = code.map(lambda c: merged[member_of[c]]["year"] if c in member_of else 0).astype(int)
-    after = old_member & (figs["year"].astype(int) >= merge_year)
-    figs = _reject(figs, after, "old code of a unit merged before this year: " + code.map(
-        lambda c: history.describe_merger(member_of[c], history_path) if c in member_of else ""), rejects)
-    code = code[~after]
-    old_member = old_member[~after]
-    figs.loc[old_member, "old_adcode"] = code[old_member]
-    figs.loc[old_member, "merger_member"] = True
-    figs["adcode"] = history.to_current(code, history_path)
+    printed = (code != "") & ~totals.reindex(figs.index, fill_value=False)
+    if printed.any():
+        figs = _place_codes(figs, printed, rejects, cw)
     figs = _check_code_against_name(figs, totals.reindex(figs.index, fill_value=False), rejects, history_path)
 
     # Names without a code: resolved for their year, at any level (开封市 is the prefecture).
@@ -127,6 +128,37 @@ def attach_codes(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_path: 
     figs["unit_name"] = figs["adcode"].map(level["name"])
     figs["is_aggregate"] = figs["level"] != "county"
     return figs, _zones_frame(zones)
+
+
+def _place_codes(figs: pd.DataFrame, rows: pd.Series, rejects: list[pd.DataFrame], cw) -> pd.DataFrame:
+    """Rows printing a code: each placed for its year (a code a table kept after a recode is read as its unit)."""
+    sub = figs[rows]
+    memo: dict[tuple[str, int], crosswalk.Placement] = {}
+    placed = []
+    for c, y in zip(sub["adcode"], sub["year"], strict=True):
+        key = (c, int(y))
+        if key not in memo:
+            level = "province" if c.endswith("0000") else "prefecture" if c.endswith("00") else "county"
+            memo[key] = cw.place(c, int(y), level=level, stale=True)
+        placed.append(memo[key])
+    status = pd.Series([p.status for p in placed], index=sub.index)
+    member = status.eq("merger_member")
+    ok = status.eq("placed") | member
+    figs.loc[sub.index, "adcode"] = [p.adcode or "" for p in placed]
+    figs.loc[sub.index[member.values], "old_adcode"] = sub["adcode"][member.values].values
+    figs.loc[sub.index[member.values], "merger_member"] = True
+    figs.loc[sub.index, "members"] = [",".join(p.members) for p in placed]
+    reason = pd.Series([_placement_reason(p) for p in placed], index=sub.index)
+    return _reject(figs, ~ok.reindex(figs.index, fill_value=True), reason, rejects)
+
+
+def _placement_reason(p: crosswalk.Placement) -> str:
+    what = {"split": "a unit divided since among several of today's units (no one unit carries its figures)",
+            "not_in_use": f"code not in use in {p.year}",
+            "no_current_unit": "no unit of today holds its territory",
+            "unknown": "a code that never was in the code tables"}.get(p.status, p.status)
+    tail = f"; close codes of {p.year}: {'、'.join(p.candidates)}" if p.status == "unknown" and p.candidates else ""
+    return f"code {p.code} ({p.name or '?'}) for {p.year}: {what}: {p.note}{tail}"
 
 
 def _check_code_against_name(figs: pd.DataFrame, totals: pd.Series, rejects: list[pd.DataFrame],
@@ -169,10 +201,14 @@ def _resolve_names(figs: pd.DataFrame, need: pd.Series, rejects: list[pd.DataFra
         why=np.where(res.candidates[zone] != "", res.candidates[zone], "functional zone by its name"))
     member = res.status.eq("merger_member")
     figs.loc[res.index, "adcode"] = res.adcode.fillna("").values
-    figs.loc[member[member].index, "old_adcode"] = res.old_adcode[member].values
-    figs.loc[member[member].index, "merger_member"] = True
     if member.any():
-        figs.loc[member[member].index, "adcode"] = res.old_adcode[member].map(history.member_of(history_path)).values
+        cw = crosswalk.get(history_path)
+        idx = member[member].index
+        places = [cw.place(c, int(y)) for c, y in zip(res.old_adcode[idx], sub["year"][idx], strict=True)]
+        figs.loc[idx, "old_adcode"] = res.old_adcode[idx].values
+        figs.loc[idx, "merger_member"] = True
+        figs.loc[idx, "adcode"] = [p.adcode or "" for p in places]
+        figs.loc[idx, "members"] = [",".join(p.members) for p in places]
     figs = figs.drop(index=zone[zone].index)
     figs = _reject(figs, subscope, NOT_ATTRIBUTED["subscope"], rejects)
     failed = res.adcode.isna() & ~member & ~zone & ~subscope
@@ -284,47 +320,128 @@ def combine_mergers(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_pat
                     ) -> pd.DataFrame:
     """Sum the figures of every member of a merger onto the merged unit (same source, year and indicator).
 
-    A table from before 2021 lists 孟津县 and 吉利区 separately; together they are 孟津区 (410308) and
-    their levels are summed (exactly, in decimal). A member alone never stands for the merged unit: it is
-    rejected with that reason, as are shares and rates, which cannot be summed.
+    A table from before 2021 lists 孟津县 and 吉利区 separately; together they are 孟津区 (410308) and their
+    levels are summed (exactly, in decimal); so are 拱墅区 and 下城区 onto today's 拱墅区. A member alone never
+    stands for the merged unit: it is rejected with that reason. A share or rate of merged units is
+    recomputed from the summed parts the registry names (``components``: urbanization from pop_urban and
+    pop_resident) when every member has them in the same source; otherwise it is rejected with the reason.
     """
     members = figs["merger_member"].fillna(False).astype(bool) if "merger_member" in figs else pd.Series(
         False, index=figs.index)
     if not members.any():
         return figs
-    merged = history.mergers(history_path)
     part = figs[members]
     rest = figs[~members]
     key = ["source_id", "adcode", "year", "indicator"]
-    rows = []
+    rows, ratios = [], []
     for (_, target, year, key_ind), g in part.sort_values("old_adcode").groupby(key, sort=True):
-        entry = merged.get(target, {"members": {}, "name": target, "year": 0})
-        need = set(entry["members"])
+        need = set(filter(None, str(g["members"].iloc[0]).split(",")))
         have = set(g.old_adcode)
-        what = history.describe_merger(target, history_path) if target in merged else target
+        what = _describe_members(g, target, need)
         if have != need or len(g) != len(need):
             names_ = "、".join(sorted(set(g.name_printed)))
-            missing = "、".join(entry["members"][m] for m in sorted(need - have)) or "duplicates"
+            missing = "、".join(sorted(need - have)) or "duplicates"
             rejects.append(g.assign(reason=f"{names_} alone is one member of a merger ({what}); it does not stand "
                                            f"for the merged unit (missing in this source for {year}: {missing})"))
             continue
         if not indicators.get(key_ind).additive:
-            rejects.append(g.assign(reason=f"merged unit ({what}): a share, rate or per-person figure of the old "
-                                           "units cannot be summed"))
+            ratios.append(g)
             continue
-        first = g.iloc[0].copy()
-        present = g.value.notna().all()
-        first["value"] = float(sum(Decimal(repr(float(v))) for v in g.value)) if present else np.nan
-        first["value_text"] = " + ".join(f"{t} ({m})" for t, m in zip(g.value_text, g["name_printed"], strict=True))
-        first["name_printed"] = " + ".join(g["name_printed"])
-        first["code_printed"] = " + ".join(c for c in g["code_printed"] if c)
-        first["note"] = f"sum of {'、'.join(g['name_printed'])}, merged into {first.unit_name} ({first.adcode})"
-        first["source_row"] = int(g.source_row.min())
-        first["scale"] = float(g.scale.max())
-        first["flag"] = vocab.strongest(g.flag) if present else "missing"
-        rows.append(first)
+        rows.append(_summed(g, what))
+    summed = pd.DataFrame(rows)
+    for g in ratios:
+        row = _recomputed(g, summed, what=_describe_members(g, g.adcode.iloc[0], set(g.old_adcode)))
+        if isinstance(row, str):
+            rejects.append(g.assign(reason=row))
+        else:
+            rows.append(row)
     out = pd.concat([rest, pd.DataFrame(rows)], ignore_index=True) if rows else rest.reset_index(drop=True)
     return out
+
+
+def _describe_members(g: pd.DataFrame, target: str, codes: set[str]) -> str:
+    unit = g.unit_name.iloc[0] if "unit_name" in g and pd.notna(g.unit_name.iloc[0]) else target
+    year = int(g.year.iloc[0])
+    return f"{' + '.join(sorted(codes, reverse=True))} of {year} -> {unit}({target})"
+
+
+def _summed(g: pd.DataFrame, what: str) -> pd.Series:
+    first = g.iloc[0].copy()
+    present = g.value.notna().all()
+    first["value"] = float(sum(Decimal(repr(float(v))) for v in g.value)) if present else np.nan
+    first["value_text"] = " + ".join(f"{t} ({m})" for t, m in zip(g.value_text, g["name_printed"], strict=True))
+    first["name_printed"] = " + ".join(g["name_printed"])
+    first["code_printed"] = " + ".join(c for c in g["code_printed"] if c)
+    first["note"] = f"sum of {'、'.join(g['name_printed'])}, merged into {first.unit_name} ({first.adcode})"
+    first["source_row"] = int(g.source_row.min())
+    first["scale"] = float(g.scale.max())
+    first["flag"] = vocab.strongest(g.flag) if present else "missing"
+    first["merger_member"] = False
+    return first
+
+
+def _recomputed(g: pd.DataFrame, summed: pd.DataFrame, what: str) -> pd.Series | str:
+    """A share of a merged unit from its summed parts (same source, year, unit), or the reason it cannot be."""
+    meta = indicators.get(g.indicator.iloc[0])
+    base = f"merged unit ({what}): a share, rate or per-person figure of the old units cannot be summed"
+    comp = meta.components
+    if comp is None:
+        return base + " and the registry names no parts to recompute it from"
+    if summed.empty:
+        return base + f"; its parts ({', '.join(comp.columns)}) are not in this source for every member"
+    same = summed[(summed.source_id == g.source_id.iloc[0]) & (summed.adcode == g.adcode.iloc[0])
+                  & (summed.year == g.year.iloc[0])].set_index("indicator")
+    parts = [k for k in comp.columns if k not in same.index or pd.isna(same.loc[k, "value"])]
+    if parts:
+        return base + f"; its parts ({', '.join(comp.columns)}) are not in this source for every member " \
+                      f"(missing: {', '.join(parts)})"
+    num = sum(float(same.loc[k, "value"]) for k in comp.numerator)
+    den = sum(float(same.loc[k, "value"]) for k in comp.denominator)
+    if den <= 0:
+        return base + "; the summed denominator is 0"
+    first = g.iloc[0].copy()
+    first["value"] = num / den * comp.scale
+    first["value_text"] = (f"({' + '.join(comp.numerator)}) / ({' + '.join(comp.denominator)})"
+                           + (f" × {comp.scale:g}" if comp.scale != 1 else ""))
+    first["unit"] = meta.unit
+    first["name_printed"] = " + ".join(g["name_printed"])
+    first["code_printed"] = " + ".join(c for c in g["code_printed"] if c)
+    first["note"] = (f"recomputed from the summed parts of {'、'.join(g['name_printed'])}, merged into "
+                     f"{first.unit_name} ({first.adcode}); published shares of the members: "
+                     + "、".join(f"{t} ({m})" for t, m in zip(g.value_text, g["name_printed"], strict=True)))
+    first["source_row"] = int(g.source_row.min())
+    first["scale"] = 0.0
+    first["flag"] = vocab.strongest([same.loc[k, "flag"] for k in comp.columns])
+    first["merger_member"] = False
+    return first
+
+
+def mark_breaks(table: pd.DataFrame, codes_year: pd.Series | None = None, history_path: Path | None = None
+                ) -> pd.DataFrame:
+    """The tidy table with ``comparable_since`` (the first year from which the unit's figures cover its
+    territory of today; 0 for units the code history does not know) and ``break_note`` (for a figure of an
+    earlier year: the changes after it, as one line; empty when the figure covers today's territory).
+
+    ``codes_year``: the year of the codes each figure was printed with, when not its own year (the 2010
+    census uses the codes of 2009). Figures computed on today's polygons (area) never break.
+    """
+    cw = crosswalk.get(history_path)
+    years = (codes_year if codes_year is not None else table["year"]).astype(int)
+    since, note = [], []
+    memo: dict[tuple[str, int, str], tuple[int, str]] = {}
+    computed = table["source_id"].eq(AREA_SOURCE_ID) if "source_id" in table else pd.Series(False, index=table.index)
+    for code, y, level, today in zip(table["adcode"], years, table["level"], computed, strict=True):
+        key = (code, int(y), level)
+        if key not in memo:
+            memo[key] = _break(cw, code, int(y), level)
+        s, n = memo[key]
+        since.append(s)
+        note.append("" if today else n)
+    return table.assign(comparable_since=pd.array(since, dtype="Int64").fillna(0).astype(int), break_note=note)
+
+
+def _break(cw, code: str, year: int, level: str) -> tuple[int, str]:
+    return cw.break_info(code, year, level if level in ("province", "prefecture") else "county")
 
 
 #: Columns of ``indicators.parquet``: the figure, then where it came from.
@@ -332,7 +449,7 @@ OUTPUT_COLUMNS = [
     "adcode", "name", "level", "year", "indicator", "value", "unit", "value_text", "unit_published", "flag",
     "preferred", "conflict", "source_id", "source_row", "url", "source_quality", "note",
     "source_title", "publisher", "license", "retrieved", "name_printed", "code_printed", "column_printed",
-    "conflict_with",
+    "conflict_with", "comparable_since", "break_note",
 ]
 
 
@@ -388,8 +505,9 @@ def boundary_vintage(history_path: Path | None = None) -> tuple[str, int]:
 
     version = get_provider().version
     codes = set(registry.by_adcode().index)
-    table = history.changes(history_path)
-    shown = table[table.new_adcode.isin(codes) & ~table.old_adcode.isin(codes)]
+    ev = crosswalk.get(history_path).events
+    ev = ev[ev.kind.isin(["recode", "merger"]) & (ev.level == "county")]
+    shown = ev[ev.new_codes.map(lambda c: set(c) <= codes) & ev.old_codes.map(lambda c: not set(c) & codes)]
     year = int(shown.year.max()) if len(shown) else 0
     return version, year
 

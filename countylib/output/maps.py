@@ -423,11 +423,13 @@ def map_title(indicator: str, province: str | None = "河南省", year: int | No
     '全国各县级行政区常住人口城镇化率（2020年）'
     >>> map_title("gdp", "河南", 2022, districts="merge")
     '河南省各县（市）与市区地区生产总值（2022年）'
+    >>> map_title("pop_change_2010_2020", "全国", 2020)      # a change names its years itself
+    '全国各县级行政区常住人口变化率（2010—2020年）'
     """
     meta = ind.get(indicator)
     area = area_name(province)
     units = "各县级行政区" if area == "全国" else ("各县（市）与市区" if districts == "merge" else "各县（市、区）")
-    return f"{area}{units}{meta.name_zh}" + (f"（{year}年）" if year else "")
+    return f"{area}{units}{meta.name_zh}" + (f"（{year}年）" if year and meta.change is None else "")
 
 
 def map_subtitle(m: ChoroplethMap, unit: str = "") -> str:
@@ -454,7 +456,9 @@ def source_note(rows: pd.DataFrame, raw: Path | None = None) -> str:
         sidecar = raw / f"{sid}.meta.yaml"
         meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
         text = str(meta.get("title") or sid)
-        if meta.get("kind") == "census_2020":
+        if not sidecar.exists() and "source_title" in group and group.source_title.iloc[0]:
+            text = f"{group.source_title.iloc[0]}，由两次普查的人数计算" if "change" in sid else group.source_title.iloc[0]
+        if meta.get("kind") in ("census_2020", "census_2010"):
             text = f"{text}（{meta.get('publisher', '')}；许可：{str(meta.get('license', '')).split(';')[0]}）"
         else:
             sites = sorted({u.split("/")[2] for u in group.url.dropna() if str(u).startswith("http")})
@@ -466,14 +470,24 @@ def source_note(rows: pd.DataFrame, raw: Path | None = None) -> str:
 
 
 def indicator_map(indicator: str, province: str | None = "河南省", year: int | None = None,
-                  scheme: str = "quantiles", k: int = 5, districts: str = "show", **kwargs) -> ChoroplethMap:
+                  scheme: str = "quantiles", k: int = 5, districts: str = "show", diverging: bool | None = None,
+                  **kwargs) -> ChoroplethMap:
     """Load an indicator for a province (or 全国) and draw it, with title, subtitle (counts of the units
     drawn) and source note built from the parameters and the data.
 
+    A change (``pop_change_2010_2020``, ``urbanization_change_2010_2020`` …: a growth or a difference) is
+    drawn with a diverging palette centred on zero: classes symmetric around 0 (quantiles of the absolute
+    changes), declines blue, increases red (``diverging=False`` draws it as any indicator). The note under
+    the map counts the units whose figures cover another territory than today's (``break_note``).
+
     >>> m = indicator_map("urbanization", "全国", 2020)
     >>> m.n_units, m.no_data
-    (2875, 35)
+    (2875, 32)
+    >>> c = indicator_map("pop_change_2010_2020", "河南", 2020)
+    >>> 0.0 in c.bins, len(c.bins), c.n_units - c.no_data
+    (True, 6, 151)
     """
+    from countylib.analysis.census import symmetric_bins
     from countylib.data.load import load
 
     area = area_name(province)
@@ -484,12 +498,23 @@ def indicator_map(indicator: str, province: str | None = "河南省", year: int 
         data[key] = np.nan
     rows = load(key, province=scope, year=year)
     flags = rows.drop_duplicates("adcode").set_index("adcode")["flag"]
+    centred = diverging if diverging is not None else ind.get(key).change is not None
+    if centred and "bins" not in kwargs and data[key].notna().any():
+        kwargs.update(bins=symmetric_bins(data[key]), diverging=True)
     m = choropleth(data, key, scheme=scheme, k=k, districts=districts, title=map_title(key, area, year, districts),
-                   source_note=source_note(rows), flags=kwargs.pop("flags", flags), **kwargs)
+                   source_note=_with_breaks(source_note(rows), rows), flags=kwargs.pop("flags", flags), **kwargs)
     m.ax.set_title(map_subtitle(m, ind.get(key).unit), fontsize=10.5, color="#444444", fontweight="normal")
     m.sources = sorted(set(rows.source_id))
     m.data, m.rows = data, rows
     return m
+
+
+def _with_breaks(note: str, rows: pd.DataFrame) -> str:
+    """The source note, and how many units drawn have figures of another territory than today's."""
+    if "break_note" not in rows or not (rows.break_note != "").any():
+        return note
+    n = rows.loc[rows.break_note != "", "adcode"].nunique()
+    return note + f"\n注：{n} 个单位的数据所涉区域与今天的区划不同（此后有分设或部分区域划转），数值按当时区域。"
 
 
 def map_filename(indicator: str, province: str | None, year: int | None) -> str:
