@@ -113,20 +113,56 @@ def _year_of(kind: str, head: str, lines: list[str], block) -> tuple[int | None,
         return None, "no title naming the year (pass --year)"
     years = sorted(set(_years(head)))
     if kind == "work_report":
-        if not years:  # the date it was given, in the lines below the title
-            for line in lines[block[2] + 1:block[2] + 6]:
-                if (_GIVEN_AT.search(line) or line.startswith(("——", "--", "—")) or _DATE_LINE.fullmatch(line)) \
-                        and (ys := _years(line)):
-                    years = ys[:1]
-                    break
-        if len(years) != 1:
-            return None, ("a work report whose date is not in its title or the line below it (pass --year)"
-                          if not years else f"a work report whose title names several years ({years})")
-        return years[0] - 1, ""  # a report given in 2023 looks back on 2022
+        given = _given_on(lines[block[2] + 1:block[2] + 6])
+        looks_back = _looked_back_on(*given) if given else None
+        if len(years) > 1:
+            return None, f"a work report whose title names several years ({years})"
+        if years and looks_back is not None and looks_back != years[0] - 1:
+            return None, (f"a {years[0]} work report given on {given[0]}年{given[1]}月: which year it reports on is "
+                          "not settled (pass --year)")
+        if years:
+            return years[0] - 1, ""  # a 2023 report looks back on 2022
+        if not given:
+            return None, "a work report whose date is not in its title or the line below it (pass --year)"
+        if looks_back is None:
+            return None, (f"a work report given on {given[0]}年{given[1]}月: whether it reports on {given[0] - 1} or "
+                          f"{given[0]} is not settled (pass --year)")
+        return looks_back, ""
     if len(years) != 1:
         return None, ("no year in the title (pass --year)" if not years
                       else f"the title names several years ({', '.join(map(str, years))}); pass --year")
     return years[0], ""
+
+
+_MONTH = re.compile(r"((?:19|20)\d\d|[〇○零一二三四五六七八九]{4})年([\d一二三四五六七八九十]{1,3})月")
+_CN_MONTHS = {"十": 10, "十一": 11, "十二": 12, **{c: i for i, c in enumerate("一二三四五六七八九", 1)}}
+
+
+def _given_on(lines: list[str]) -> tuple[int, int] | None:
+    """(year, month) a work report was given, from the line below its title that says where and when
+    (——2023年1月6日在巩义市…人民代表大会…, or a line that is only the date)."""
+    for line in lines:
+        if (_GIVEN_AT.search(line) or line.startswith(("——", "--", "—")) or _DATE_LINE.fullmatch(line)) \
+                and (ys := _years(line)):
+            m = _MONTH.search(line)
+            month = (int(m.group(2)) if m.group(2).isdigit() else _CN_MONTHS.get(m.group(2), 0)) if m else 0
+            return ys[0], month
+    return None
+
+
+def _looked_back_on(year: int, month: int) -> int | None:
+    """The year a report given in ``year``/``month`` reports on: a session early in the year looks back on the
+    year before (January to August: 西峡县 met in June 2023 on 2022); one in November or December reviews the
+    year it is held in (湘潭县, December 2022, on 2022); September and October (or no month) are not settled.
+
+    >>> _looked_back_on(2023, 1), _looked_back_on(2022, 12), _looked_back_on(2022, 10)
+    (2022, 2022, None)
+    """
+    if 1 <= month <= 8:
+        return year - 1
+    if month >= 11:
+        return year
+    return None
 
 
 def _given(county: str, province: str | None, year: int | None, kind: str, head: str, reason: str) -> Identity:
