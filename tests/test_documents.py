@@ -314,3 +314,20 @@ def test_a_title_on_the_line_above_a_wrapped_figure_is_still_the_title():
             "其中，第一产业增加值18.82亿元，增长4.1%；第二产业增加值42.67亿元，增长3.8%。")
     who = identify.identify(text)
     assert (who.county, who.year) == ("嵩县", 2020)
+
+
+def test_a_site_named_after_bulletins_is_not_the_title_of_its_pages(tmp_path):
+    """A reprint site's logo (统计公报库 in an <h1>) names no year; a side bar's heading names another county's
+    bulletin that the page's <title> does not repeat: the article's own heading is the title."""
+    page = ("<html><head><title>2022年嵩县国民经济和社会发展统计公报 - 公报统计公报库</title></head><body>"
+            "<div class='top'><h1><a href='/'>公报统计公报库</a></h1></div>"
+            "<div class='r'><h3>2022年栾川县国民经济和社会发展统计公报</h3></div>"
+            "<div class='article'><h1>2022年嵩县国民经济和社会发展统计公报</h1><div class='con'>"
+            "<p>初步核算，全年全县生产总值263.52亿元，比上年增长4.1%。年末全县常住人口43.18万人。</p>"
+            "<p>全年一般公共预算收入11.46亿元，比上年增长6.2%。</p></div></div></body></html>")
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    assert documents.read(tmp_path / "p.html").title == "2022年嵩县国民经济和社会发展统计公报"
+    run = collection.extract_documents([tmp_path / "p.html"])
+    assert [(d.county, d.year) for d in run.documents] == [("嵩县", 2022)]
+    assert run.rows().set_index("indicator").value_text.to_dict() == {
+        "gdp": "263.52", "gdp_growth": "4.1", "pop_resident": "43.18", "fiscal_revenue": "11.46"}

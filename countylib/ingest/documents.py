@@ -295,15 +295,27 @@ def _drop_boilerplate(body) -> None:
 _KIND_WORDS = re.compile(r"统计公报|統計公報|政府工作报告|政府工作報告")
 
 
+_NAMES_A_YEAR = re.compile(r"(?:19|20)\d\d\s*年|[〇○零一二三四五六七八九]{4}年")
+
+
 def _heading(tree, title: str) -> str:
-    """The page's own title: a heading naming a bulletin or a report, else the ``<title>`` if it does,
-    else the first heading in Chinese (a site's name in an ``<h1>`` logo is no document title)."""
+    """The page's own title: among the headings naming a bulletin or a report and the ``<title>``'s first part,
+    the one that names a year and that the ``<title>`` repeats (a site's name in an ``<h1>`` logo, 红黑统计公报库,
+    names no year; a neighbouring bulletin in a side bar is not in the ``<title>``); without any, the first
+    heading in Chinese.
+
+    >>> from selectolax.lexbor import LexborHTMLParser
+    >>> page = LexborHTMLParser("<h1>红黑统计公报库</h1><h3>2022年栾川县统计公报</h3><h1>2022年嵩县统计公报</h1>")
+    >>> _heading(page, "2022年嵩县统计公报 - 红黑统计公报库")
+    '2022年嵩县统计公报'
+    """
     heads = [t for t in (_SPACE.sub(" ", n.text()).strip() for n in tree.css("h1, h2, h3")) if _CJK.search(t)]
-    named = next((h for h in heads if _KIND_WORDS.search(h) and len(h) <= 80), "")
-    if named:
-        return named
+    named = [h for h in heads if _KIND_WORDS.search(h) and len(h) <= 80]
     if _KIND_WORDS.search(title):
-        return re.split(r"\s*[_|]\s*|\s+-\s+", title)[0].strip()
+        named.append(re.split(r"\s*[_|]\s*|\s+-\s+", title)[0].strip())
+    if named:
+        plain = re.sub(r"\s+", "", title)
+        return max(named, key=lambda h: (2 * bool(_NAMES_A_YEAR.search(h)) + (re.sub(r"\s+", "", h) in plain)))
     return heads[0] if heads else ""
 
 
