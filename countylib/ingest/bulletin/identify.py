@@ -75,13 +75,26 @@ def _years(text: str) -> list[int]:
 
 def _title_block(lines: list[str]) -> tuple[str, str, int] | None:
     """(kind, title, index of its last line) of the first line naming a bulletin or a work report, with the
-    short lines just above it (a title broken over two or three lines)."""
+    short lines just above it (a title broken over two or three lines). A title run into the first
+    paragraph (a reprint that lost its line breaks: ``2019年驿城区…统计公报 2019年，在区委…``) is the part up to
+    the kind's name, when that part reads as a title (no punctuation of a sentence before it)."""
     for i, line in enumerate(lines):
         for kind, pattern in _KINDS:
-            if pattern.search(line) and len(line) <= 80:
+            m = pattern.search(line)
+            if m and len(line) > 80 and m.end() <= 80 and not _SENTENCE_MARKS.search(line[:m.start()]) \
+                    and not _CITES.match(line):
+                line = line[:m.end()]
+            if m and len(line) <= 80:
                 head = [ln for ln in lines[max(0, i - 2):i] if len(ln) <= 30 and "。" not in ln]
                 return kind, "".join(head) + line, i
     return None
+
+
+_SENTENCE_MARKS = re.compile(r"[，。；：,;:！？!?《》“”\"]")
+#: A sentence that cites a bulletin (据…统计公报显示) is not a title.
+_CITES = re.compile(r"(?:据|根据|按照|依据|引自|来源)")
+#: A bracketed part after the kind's name: (2023年更新), （2023年3月）, (2023年6月15日).
+_BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]]{0,30}[)）】\]]")
 
 
 def identify(text: str, title: str = "", county: str | None = None, year: int | None = None,
@@ -111,9 +124,11 @@ def identify(text: str, title: str = "", county: str | None = None, year: int | 
 def _year_of(kind: str, head: str, lines: list[str], block) -> tuple[int | None, str]:
     if not block:
         return None, "no title naming the year (pass --year)"
-    years = sorted(set(_years(head)))
+    kind_end = max((m.end() for _, pattern in _KINDS for m in pattern.finditer(head)), default=len(head))
+    notes = _BRACKETED.findall(head[kind_end:])  # when the page was updated or published, not the year reported on
+    years = sorted(set(_years(head[:kind_end] + _BRACKETED.sub("", head[kind_end:]))))
     if kind == "work_report":
-        given = _given_on(lines[block[2] + 1:block[2] + 6])
+        given = _given_on(lines[block[2] + 1:block[2] + 6]) or _given_on(notes)
         looks_back = _looked_back_on(*given) if given else None
         if len(years) > 1:
             return None, f"a work report whose title names several years ({years})"
