@@ -339,3 +339,13 @@ def test_a_site_named_after_bulletins_is_not_the_title_of_its_pages(tmp_path):
     assert [(d.county, d.year) for d in run.documents] == [("嵩县", 2022)]
     assert run.rows().set_index("indicator").value_text.to_dict() == {
         "gdp": "263.52", "gdp_growth": "4.1", "pop_resident": "43.18", "fiscal_revenue": "11.46"}
+
+
+def test_a_bulletin_under_a_former_name_speaks_of_itself_in_that_name_s_words(tmp_path):
+    """偃师市 became 偃师区 in 2021: its 2019 bulletin says 全市, which is its own figure, not a prefecture's."""
+    (tmp_path / "y.txt").write_text("2019年偃师市国民经济和社会发展统计公报\n偃师市统计局\n"
+                                    "全年全市生产总值452.6亿元，比上年增长7.8%。年末全市常住人口58.3万人。", encoding="utf-8")
+    rows = collection.extract_documents([tmp_path]).rows()
+    assert set(rows.adcode) == {"410307"} and set(rows.year) == {2019}
+    assert rows.set_index("indicator").value_text.to_dict() == {"gdp": "452.6", "gdp_growth": "7.8",
+                                                                "pop_resident": "58.3"}

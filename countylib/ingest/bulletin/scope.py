@@ -64,12 +64,14 @@ class Own:
 
         >>> {"石柱", "石柱县", "重庆市石柱土家族自治县"} <= Own.of("石柱土家族自治县").names
         True
+        >>> Own.of("偃师市").scope_words[:2], "偃师区" in Own.of("偃师市").names  # the name a 2019 text used
+        (('全市域', '全市'), True)
         """
         if not county:
             return cls()
         from countylib.data import regions
 
-        name = vocab.clean_name(county)
+        name = given = vocab.clean_name(county)
         names = {name}
         res = regions.resolve([name], errors="report", level=None)
         if res.adcode.notna().iloc[0]:
@@ -85,6 +87,8 @@ class Own:
                     names |= {pref + full, pref + short + full[-1]}
             name = full
         names = {n for n in names if len(n) >= 2}
+        if given[-1:] in vocab.OWN_SCOPE_WORDS and not given.endswith("自治县"):
+            name = given  # a former name (偃师市 for today's 偃师区): its text speaks of itself as 全市
         kind = name[-1] if name and name[-1] in vocab.OWN_SCOPE_WORDS else None
         if name.endswith("自治县"):
             kind = "县"
