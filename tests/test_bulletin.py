@@ -621,6 +621,8 @@ def test_the_exact_figure_after_a_bound_after_a_growth_clause_is_read_too():
     "年末全县户籍人口为52.3万人。\n其中城镇人口20.1万人。",
     "年末全县户籍总人口52.3万人，其中男性26.1万人，女性26.2万人；城镇人口20.1万人，乡村人口32.2万人。",
     "表2 年末人口数及其构成\n指标 | 年末数(万人) |\n户籍人口 | 52.3 |\n其中:城镇人口 | 20.1 |\n乡村人口 | 32.2 |\n",
+    # the registered total itself unreadable (a reprint garbled it), the sentence still says whose the parts are
+    "2022年末，公安户籍总丝23456人，其中男262345人，女261111人；城镇人口201000人，乡村人口322456人。",
 ])
 def test_the_urban_part_of_the_registered_population_is_not_the_resident_urban_population(text):
     got = found(text)

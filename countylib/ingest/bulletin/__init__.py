@@ -272,6 +272,12 @@ def _other_place_document(doc: Doc, cands: list[Candidate]) -> None:
 #: 户籍人口…，其中城镇人口 / 户籍人口…。城镇人口…: the urban part of whichever population was stated last.
 _TOTAL_POPULATION = {"pop_registered": True, "pop_resident": False}
 _RESIDENT = re.compile("常住")
+_REGISTERED = re.compile("户籍|公安")
+
+
+def _sentence_start(t: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (after the last 。, ! or line break before it)."""
+    return max(t.rfind(ch, 0, pos) for ch in "。!\n") + 1
 
 
 def _registered_context(doc: Doc, cands: list[Candidate]) -> None:
@@ -284,9 +290,15 @@ def _registered_context(doc: Doc, cands: list[Candidate]) -> None:
         if c.key in _TOTAL_POPULATION or plain == "总人口":
             last = c
             continue
-        if c.key not in ("pop_urban", "urbanization") or c.status != "ok" or last is None:
+        if c.key not in ("pop_urban", "urbanization") or c.status != "ok":
             continue
         if c.key == "pop_resident" or _RESIDENT.search(doc.text, max(0, c.label_start - 6), c.label_end):
+            continue
+        sentence = doc.text[_sentence_start(doc.text, c.label_start):c.label_start]
+        if _REGISTERED.search(sentence) and not _RESIDENT.search(sentence):  # 户籍总人口…(a figure not read)…;城镇人口
+            c.set("ambiguous", "in a sentence on the registered population (户籍): may be part of it", "registered")
+            continue
+        if last is None:
             continue
         if last.key != "pop_resident":
             what = "the registered population" if last.key else "a 总人口 that does not say which population"
