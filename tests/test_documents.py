@@ -349,3 +349,81 @@ def test_a_bulletin_under_a_former_name_speaks_of_itself_in_that_name_s_words(tm
     assert set(rows.adcode) == {"410307"} and set(rows.year) == {2019}
     assert rows.set_index("indicator").value_text.to_dict() == {"gdp": "452.6", "gdp_growth": "7.8",
                                                                 "pop_resident": "58.3"}
+
+
+def _justified_pdf(path: Path, pages: list[list[tuple[str, str]]], size=(300, 400)) -> None:
+    """A PDF laid out as a word processor prints a paragraph: lines stretched to the right margin ("full"),
+    the last line of a paragraph left short, a running head and a page number outside the text block."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    width, height = size
+    c = canvas.Canvas(str(path), pagesize=size, invariant=1)
+    for lines in pages:
+        y = height - 50
+        for how, text in lines:
+            if how == "head":
+                c.setFont("STSong-Light", 8)
+                c.drawCentredString(width / 2, height - 20, text)
+                continue
+            if how == "foot":
+                c.setFont("STSong-Light", 8)
+                c.drawCentredString(width / 2, 15, text)
+                continue
+            t = c.beginText(30, y)
+            t.setFont("STSong-Light", 10)
+            if how == "full":
+                t.setCharSpace((width - 60 - pdfmetrics.stringWidth(text, "STSong-Light", 10)) / (len(text) - 1))
+            t.textOut(text)
+            c.drawText(t)
+            y -= 18
+        c.showPage()
+    c.save()
+
+
+def test_a_pdf_paragraph_broken_over_lines_and_pages_reads_as_one(tmp_path):
+    """Lines that reach the right margin go on: a figure broken between 亿 and 元, between its label and its
+    number, or over a page (with the running head and the page numbers between) is read whole."""
+    _justified_pdf(tmp_path / "p.pdf", [
+        [("short", "2022年嵩县国民经济和社会发展统计公报"),
+         ("full", "初步核算，全年全县地区生产总值241.3亿"),
+         ("full", "元，比上年增长4.6%。年末全县常住人口"),
+         ("short", "43.18万人。"),
+         ("full", "全年实现社会消费品零售总额98.7亿元，一般"),
+         ("foot", "— 1 —")],
+        [("head", "2022年嵩县国民经济和社会发展统计公报"),
+         ("short", "公共预算收入12.4亿元，比上年增长7.5%。"),
+         ("foot", "— 2 —")]])
+    doc = documents.read(tmp_path / "p.pdf")
+    assert "— 1 —" not in doc.text and doc.text.count("统计公报") == 1
+    assert figures(doc, "嵩县", 2022) == {"gdp": 241.3, "gdp_growth": 4.6, "pop_resident": 43.18,
+                                         "retail_sales": 98.7, "fiscal_revenue": 12.4}
+    run = collection.extract_documents([tmp_path / "p.pdf"])
+    assert run.rows().set_index("indicator").loc[["gdp", "fiscal_revenue"], "page"].tolist() == [1, 2]
+
+
+def test_a_pdf_table_row_that_spans_the_page_is_not_joined_to_the_next(tmp_path):
+    """A table row reaches the right margin too, but its cells stand apart: each row stays a line."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(tmp_path / "t.pdf"), pagesize=(300, 400), invariant=1)
+    c.setFont("STSong-Light", 10)
+    c.drawString(30, 350, "表1 2022年主要指标")
+    for i, (label, unit, old, new) in enumerate([("指标", "单位", "2021年", "2022年"),
+                                                 ("地区生产总值", "亿元", "231.6", "241.3"),
+                                                 ("常住人口", "万人", "43.52", "43.18")]):
+        c.drawString(30, 330 - 18 * i, label)
+        c.drawString(130, 330 - 18 * i, unit)
+        c.drawRightString(220, 330 - 18 * i, old)
+        c.drawRightString(270, 330 - 18 * i, new)
+    c.showPage()
+    c.save()
+    doc = documents.read(tmp_path / "t.pdf")
+    assert [ln.split()[0] for ln in doc.text.splitlines()[1:]] == ["指标", "地区生产总值", "常住人口"]

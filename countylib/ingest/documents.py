@@ -460,26 +460,25 @@ def _pdf(path: Path) -> Document:
         raise BadInput(f"{path}: a damaged PDF that cannot be opened ({said.group(1) if said else str(exc).strip()}); "
                        "download it again") from None
     try:
-        parts, starts, pos, empty = [], [], 0, 0
+        pages = []
         for i in range(len(pdf)):
             page = pdf[i]
             textpage = page.get_textpage()
-            text = textpage.get_text_range()
+            pages.append(_page_lines(textpage, page.get_size()))
             textpage.close()
             page.close()
-            text = _PDF_NOISE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_RADICAL_FORMS)
-            if not text.strip():
-                empty += 1
-            text = text.rstrip("\n") + "\n"
-            starts.append(pos)
-            parts.append(text)
-            pos += len(text)
         title = (pdf.get_metadata_dict().get("Title") or "").strip()
         n = len(pdf)
     except pdfium.PdfiumError as exc:
         raise BadInput(f"{path}: a damaged PDF ({str(exc).strip()}); download it again") from None
     finally:
         pdf.close()
+    parts, starts, pos = [], [], 0
+    empty = sum(1 for lines in pages if not any(ln.text.strip() for ln in lines))
+    for text in _reflow(_without_running_lines(pages)):
+        starts.append(pos)
+        parts.append(text)
+        pos += len(text)
     text = "".join(parts)
     visible = re.sub(r"\s", "", text)
     if n == 0:
@@ -491,6 +490,110 @@ def _pdf(path: Path) -> Document:
                        "run OCR on the pages first")
     note = f"{empty} of {n} pages have no text layer (scanned pages are not read)" if empty else ""
     return Document(path, "pdf", text, title=title, page_starts=tuple(starts), note=note)
+
+
+@dataclass
+class _Line:
+    """A line of a PDF page's text layer and where it stands on the page (points, origin bottom left)."""
+
+    text: str
+    left: float = 0.0
+    right: float = 0.0
+    bottom: float = 0.0
+    top: float = 0.0
+    gap: float = 0.0  # the widest gap between neighbouring characters (cells of a table row stand apart)
+    em: float = 0.0  # the width of a Chinese character on the page
+    full: bool = False  # reaches the right margin: the paragraph goes on on the next line
+    zone: str = ""  # "top" or "bottom": in the page's header or footer band
+
+
+def _page_lines(textpage, size: tuple[float, float]) -> list[_Line]:
+    """The lines of a page's text layer with their boxes; without geometry (a text layer whose characters
+    cannot be placed) the lines alone."""
+    raw = textpage.get_text_range()
+    lines: list[_Line] = []
+    geometry = textpage.count_chars() == len(raw)
+    chars: list[tuple[str, tuple]] = []
+
+    def close() -> None:
+        text = _PDF_NOISE.sub("", "".join(ch for ch, _ in chars)).translate(_RADICAL_FORMS)
+        boxes = sorted((b for ch, b in chars if ch.strip()), key=lambda b: b[0]) if geometry else []
+        line = _Line(text)
+        if geometry and boxes:
+            line.left, line.right = boxes[0][0], max(b[2] for b in boxes)
+            line.bottom, line.top = min(b[1] for b in boxes), max(b[3] for b in boxes)
+            line.gap = max((b[0] - a[2] for a, b in zip(boxes, boxes[1:], strict=False)), default=0.0)
+            cjk = sorted(b[2] - b[0] for (ch, b) in chars if _CJK.match(ch))
+            line.em = cjk[len(cjk) // 2] if cjk else 0.0
+            band = 0.07 * size[1]
+            line.zone = "top" if line.bottom > size[1] - band else "bottom" if line.top < band else ""
+        lines.append(line)
+        chars.clear()
+
+    for i, ch in enumerate(raw):
+        if ch == "\n":
+            close()
+        elif ch != "\r":
+            chars.append((ch, textpage.get_charbox(i) if geometry else ()))
+    if chars:
+        close()
+    ems = sorted(ln.em for ln in lines if ln.em)
+    em = ems[len(ems) // 2] if ems else 0.0
+    prose = [ln for ln in lines if len(ln.text.strip()) >= 10 and not ln.zone and ln.gap <= 1.5 * em]
+    margin = max((ln.right for ln in prose), default=0.0)
+    # a right margin is one that several lines reach, well across the page (a paragraph set justified)
+    if em and margin > 0.6 * size[0] and sum(ln.right >= margin - 0.5 * em for ln in prose) >= 2:
+        for ln in prose:
+            ln.full = ln.right >= margin - 0.6 * em
+    return lines
+
+
+#: A page number as printed in a header or footer: — 3 —, - 3 -, 第3页, 第 3 页 共 12 页, 3/12, Page 3 of 12.
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－·•]*(?:第\s*)?\d{1,4}\s*页?(?:\s*(?:[/／]|共|of)\s*\d{1,4}\s*页?)?[\s\-—–－·•]*$"
+                          r"|^\s*page\s*\d{1,4}(?:\s*of\s*\d{1,4})?\s*$", re.I)
+
+
+def _without_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """The pages without their running heads and feet: a page number in the header or footer band, and a
+    line printed in the same band on several pages or repeating the document's first lines (the title or the
+    office at the top of every page but the first; the first page keeps its lines but for a page number)."""
+    def key(ln: _Line) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", ln.text))
+
+    seen: dict[tuple[str, str], set[int]] = {}
+    for i, lines in enumerate(pages):
+        for ln in lines:
+            if ln.zone and ln.text.strip():
+                seen.setdefault((ln.zone, key(ln)), set()).add(i)
+    running = {k for k, on in seen.items() if len(on) >= 2 and len(on) >= len(pages) / 2}
+    opening = {key(ln) for ln in (pages[0] if pages else [])[:3] if ln.text.strip()}  # the title, as a running head
+    running |= {(zone, k) for zone, k in seen if k in opening}
+    out = []
+    for i, lines in enumerate(pages):
+        out.append([ln for ln in lines if not (ln.zone and (_PAGE_NUMBER.match(ln.text) or (
+            i > 0 and (ln.zone, key(ln)) in running)))])
+    return out
+
+
+def _reflow(pages: list[list[_Line]]) -> list[str]:
+    """Each page's text, a line that reaches the right margin (and does not end a sentence) joined to the
+    next, on the next page too: a word processor breaks a paragraph's lines anywhere (生产总值1653.57亿 | 元)."""
+    texts = []
+    for i, lines in enumerate(pages):
+        out = []
+        for j, ln in enumerate(lines):
+            out.append(ln.text)
+            last = j == len(lines) - 1
+            goes_on = ln.full and not ln.text.rstrip().endswith(("。", "！", "？", "!", "?")) and (
+                not last or (i + 1 < len(pages) and any(x.text.strip() for x in pages[i + 1])))
+            if goes_on:
+                out[-1] = ln.text.rstrip()
+            else:
+                out.append("\n")
+        texts.append("".join(out))
+    if texts and not texts[-1].endswith("\n"):
+        texts[-1] += "\n"
+    return [t if t.strip() else "\n" for t in texts]
 
 
 # ------------------------------------------------------------------------------------------------------
