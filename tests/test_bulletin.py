@@ -363,6 +363,15 @@ def test_plan_section_of_a_work_report_is_not_an_outcome():
     assert same(found(text), {"gdp": 312.4, "gdp_growth": 4.1})
 
 
+def test_a_review_paragraph_that_mentions_this_year_s_targets_is_no_plan_heading():
+    """A report given in December reviews the year it is given in: 今年以来，…完成了全年主要目标任务。 opens the
+    review, it is no heading of the plans that follow."""
+    text = ("政府工作报告\n一、全面回顾全年工作\n今年以来，在县委的坚强领导下，全县上下较好完成了全年主要目标任务。\n"
+            "1.经济运行企稳向好。全年完成地区生产总值595亿元，增长5.5%；地方一般公共预算收入16.16亿元。\n"
+            "二、明年工作安排\n明年地区生产总值增长6%左右。\n")
+    assert same(found(text, "湘潭县", 2022), {"gdp": 595, "gdp_growth": 5.5, "fiscal_revenue": 16.16})
+
+
 def test_sectors_that_do_not_add_up_to_gdp_are_ambiguous():
     text = "全县生产总值200亿元。第一产业增加值20亿元，第二产业增加值80亿元，第三产业增加值30亿元。"
     got = bulletin.scan(text, county="嵩县", year=2022)

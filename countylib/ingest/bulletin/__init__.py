@@ -309,6 +309,10 @@ def _registered_context(doc: Doc, cands: list[Candidate]) -> None:
 _PLAN_HEAD = re.compile(r"目标|工作安排|总体要求|工作思路|主要任务|重点工作|工作建议|展望|计划(?:草案)?$")
 _FUTURE = re.compile(r"今年|明年|新的一年|下一步|未来|(?P<y>(?:19|20)\d\d)年")
 _REVIEW_HEAD = re.compile(r"回顾|执行情况|过去(?:一|的一|五)年|主要成绩")
+#: A heading: numbered (二、 （二） 2. 第二部分), or a line without the commas and full stops of a sentence
+#: (今年以来，在县委的坚强领导下，…完成了主要目标任务。 opens a paragraph of a December report's review).
+_HEADING_FORM = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+"
+                           r"|[^，,。；;]*[：:]?$")
 
 
 def _plan_sections(doc: Doc, cands: list[Candidate]) -> None:
@@ -318,7 +322,7 @@ def _plan_sections(doc: Doc, cands: list[Candidate]) -> None:
     for line in t.split("\n"):
         at, pos = pos, pos + len(line) + 1
         head = line.strip()
-        if not head or len(head) > 60:
+        if not head or len(head) > 60 or not _HEADING_FORM.match(head):
             continue
         future = _FUTURE.search(head)
         is_future = future is not None and (
