@@ -427,3 +427,20 @@ def test_a_pdf_table_row_that_spans_the_page_is_not_joined_to_the_next(tmp_path)
     c.save()
     doc = documents.read(tmp_path / "t.pdf")
     assert [ln.split()[0] for ln in doc.text.splitlines()[1:]] == ["指标", "地区生产总值", "常住人口"]
+
+
+def test_a_short_article_beside_a_side_bar_of_text_is_read_without_the_side_bar(tmp_path):
+    """A short news item in one column, a county profile with figures of no stated year in the other: no
+    column holds 80 % of the text, the one with the page's title is the article."""
+    profile = ("嵩县位于河南省西部，伏牛山北麓，总面积3009平方公里，辖9镇7乡，总人口60万人。全县生产总值突破230亿元，"
+               "一般公共预算收入11亿元。境内有白云山、天池山等国家级森林公园，是全国重点产粮县、全省中药材基地县。")
+    page = ("<html><head><title>嵩县2023年政府工作报告_嵩县人民政府</title></head><body><div class='wrap'>"
+            "<div class='lm_left'><div class='bt'>嵩县2023年政府工作报告</div>"
+            "<p>——2023年2月20日在嵩县第十五届人民代表大会第三次会议上</p><p>各位代表：</p>"
+            "<p>一、2022年工作回顾</p><p>过去一年，全县生产总值完成241.3亿元，增长4.6%，各项事业稳步推进。</p></div>"
+            f"<div class='lm_right'><div class='tit'>县情概况</div><p>{profile}</p></div></div></body></html>")
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    doc = documents.read(tmp_path / "p.html")
+    assert "县情概况" not in doc.text and "241.3亿元" in doc.text
+    rows = collection.extract_documents([tmp_path / "p.html"]).rows()
+    assert rows.set_index("indicator").value_text.to_dict() == {"gdp": "241.3", "gdp_growth": "4.6"}

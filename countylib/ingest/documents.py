@@ -254,7 +254,7 @@ def _page(path: Path, html: str, encoding: str, url: str = "") -> Document:
         raise BadInput(f"{path}: a web page with no body, no main text to read")
     body.strip_tags(_DROP_TAGS)
     _drop_boilerplate(body)
-    main = _main_node(body)
+    main = _main_node(body, _heading_node(body, heading))
     own = _own_chinese(main)
     if own < MIN_MAIN_TEXT:
         raise BadInput(f"{path}: no main text in the page ({own} Chinese characters outside navigation, scripts and "
@@ -354,23 +354,50 @@ def _container(node) -> bool:
     return table is not None and not _data_table(table)
 
 
-def _main_node(body):
+def _heading_node(body, heading: str):
+    """The element that shows the page's title (the innermost one whose text is the heading), if any is left
+    in the body."""
+    if not heading:
+        return None
+    want = re.sub(r"\s+", "", heading)
+    found = None
+    for node in body.css("h1, h2, h3, h4, div, p, span, strong, b, font, td"):
+        if re.sub(r"\s+", "", node.text(deep=True)) == want:
+            found = node  # later matches lie inside earlier ones, or after them: the innermost comes last
+            if node.tag in ("h1", "h2", "h3", "h4"):
+                break
+    return found
+
+
+def _main_node(body, heading=None):
     """The smallest element that still holds most of the page's own text: from the body down, into the
     container that holds at least 80 % of its parent's Chinese characters outside links, while there is
-    one (never into a paragraph or a data table: their neighbours are part of the text)."""
+    one (never into a paragraph or a data table: their neighbours are part of the text). Where no child
+    holds that much (a short article beside a side bar of text), into the child that holds the page's
+    title, when it holds at least 40 %: the article's column, not the side bar's."""
+    inside = set()
+    node = heading
+    while node is not None:
+        inside.add(node.mem_id)
+        node = node.parent
     node, size = body, _own_chinese(body)
     while True:
-        best, best_size = None, 0
+        best, best_size, titled, titled_size = None, 0, None, 0
         child = node.child
         while child is not None:
             if child.tag not in ("-text", "-comment"):
                 n = _own_chinese(child)
                 if n > best_size:
                     best, best_size = child, n
+                if child.mem_id in inside:
+                    titled, titled_size = child, n
             child = child.next
-        if best is None or best_size < 0.8 * size or not _container(best):
+        if best is not None and best_size >= 0.8 * size and _container(best):
+            node, size = best, best_size
+        elif titled is not None and titled_size >= 0.4 * size and _container(titled):
+            node, size = titled, titled_size
+        else:
             return node
-        node, size = best, best_size
 
 
 def _render(node, out: list[str]) -> None:
