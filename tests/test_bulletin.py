@@ -363,6 +363,15 @@ def test_plan_section_of_a_work_report_is_not_an_outcome():
     assert same(found(text), {"gdp": 312.4, "gdp_growth": 4.1})
 
 
+def test_a_run_in_heading_before_the_first_sentence_does_not_qualify_the_label():
+    """Some bulletins print a bold word before a paragraph's first sentence (人口, 国民经济, 财政): it names the
+    section, not a part of the unit."""
+    text = ("人口年末常住人口94.9万人，其中城镇人口41.4万人。\n国民经济全年实现地区生产总值(GDP)439.19亿元，比上年增长3.3%。\n"
+            "财政全年一般公共预算收入16.2亿元。\n流动人口年末12.1万人。\n")
+    assert same(found(text, "中江县", 2022), {"pop_resident": 94.9, "pop_urban": 41.4, "gdp": 439.19,
+                                              "gdp_growth": 3.3, "fiscal_revenue": 16.2})
+
+
 def test_a_review_paragraph_that_mentions_this_year_s_targets_is_no_plan_heading():
     """A report given in December reviews the year it is given in: 今年以来，…完成了全年主要目标任务。 opens the
     review, it is no heading of the plans that follow."""
