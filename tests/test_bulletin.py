@@ -328,7 +328,11 @@ def test_ambiguous_and_other_matches_are_reported_with_reasons():
     growth = by[("va_primary", "4.1")]
     assert growth.status == "other" and "growth" in growth.flags and "growth of 第一产业增加值" in growth.reason
     assert by[("", "31.2")].status == "other" and "registered" in by[("", "31.2")].reason
-    assert bulletin.extract(text, county="嵩县", year=2022).indicator.tolist() == ["va_primary"]
+    # a sector's value added in the paragraph of another place's GDP, saying nothing of whose it is: that place's
+    assert by[("va_primary", "20.1")].status == "ambiguous" and "洛阳市" in by[("va_primary", "20.1")].reason
+    assert bulletin.extract(text, county="嵩县", year=2022).empty
+    assert bulletin.extract(text.replace("市级一般", "\n市级一般"), county="嵩县", year=2022).indicator.tolist() == [
+        "va_primary"]  # in a paragraph of its own it is the unit's
 
 
 def test_extract_returns_registry_indicators_only():
@@ -361,6 +365,18 @@ def test_plan_section_of_a_work_report_is_not_an_outcome():
     text = ("一、2022年工作回顾\n全年地区生产总值完成312.4亿元，增长4.1%。\n二、2023年主要目标\n"
             "地区生产总值增长6.5%左右，一般公共预算收入增长7%。\n")
     assert same(found(text), {"gdp": 312.4, "gdp_growth": 4.1})
+
+
+def test_sectors_and_structure_follow_the_total_of_their_paragraph():
+    """After a sub-scope's GDP (市级) or another year's (经最终核实，2021年…), the sectors and the structure of the
+    same paragraph are that total's parts, also in a later sentence that does not repeat the scope."""
+    text = ("初步核算，全市实现地区生产总值2521.58亿元，增长2.3%。\n"
+            "市级实现地区生产总值1689.44亿元，增长0.6%。第三产业增加值697.14亿元。三次产业之比为3.6:55.1:41.3。\n"
+            "经最终核实，2021年全市生产总值为2401.3亿元。三次产业结构为2.9:61.2:35.9。")
+    assert same(found(text, "慈溪市", 2022), {"gdp": 2521.58, "gdp_growth": 2.3})
+    got = bulletin.scan(text, county="慈溪市", year=2022).set_index("value_text")
+    assert "市级" in got.loc["55.1", "reason"] and "2021" in got.loc["61.2", "reason"]
+    assert "市级" in got.loc["697.14", "reason"]
 
 
 def test_a_run_in_heading_before_the_first_sentence_does_not_qualify_the_label():

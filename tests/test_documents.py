@@ -165,6 +165,10 @@ def test_a_word_file_that_is_a_spreadsheet_or_damaged(tmp_path):
      "全区经济保持平稳健康发展，各项社会事业持续进步。", {}, ("驿城区", "411702", 2019, "")),
     ("据2022年嵩县国民经济和社会发展统计公报显示，全县生产总值230亿元，比上年增长4.2%，一般公共预算收入11亿元，"
      "社会消费品零售总额131亿元，城乡居民收入增长6%。", {}, ("", "", None, "no title")),
+    ("2022年信阳市商城县国民经济和社会发展统\n计公报(2023年更新)\n商城县统计局", {}, ("商城县", "411524", 2022, "")),
+    ("2019年驻马店市驿城区国民经济和社会发展统计公\n报 2019年，在区委、区政府的正确领导下，全区上下齐心协力", {},
+     ("驿城区", "411702", 2019, "")),
+    ("嵩县国民经济和社会发展统计公报（2022年）\n嵩县统计局", {}, ("嵩县", "410325", 2022, "")),
     ("全县生产总值230亿元。", {"county": "嵩县", "year": 2021}, ("嵩县", "410325", 2021, "")),
     ("2022年巩义市国民经济和社会发展统计公报", {"county": "嵩县"}, ("嵩县", "410325", 2022, "")),
 ])
@@ -373,10 +377,11 @@ def _justified_pdf(path: Path, pages: list[list[tuple[str, str]]], size=(300, 40
                 c.setFont("STSong-Light", 8)
                 c.drawCentredString(width / 2, 15, text)
                 continue
-            t = c.beginText(30, y)
+            x = 50 if how.startswith("indent") else 30  # a paragraph's first line starts two characters in
+            t = c.beginText(x, y)
             t.setFont("STSong-Light", 10)
-            if how == "full":
-                t.setCharSpace((width - 60 - pdfmetrics.stringWidth(text, "STSong-Light", 10)) / (len(text) - 1))
+            if how.endswith("full"):
+                t.setCharSpace((width - 30 - x - pdfmetrics.stringWidth(text, "STSong-Light", 10)) / (len(text) - 1))
             t.textOut(text)
             c.drawText(t)
             y -= 18
@@ -444,3 +449,19 @@ def test_a_short_article_beside_a_side_bar_of_text_is_read_without_the_side_bar(
     assert "县情概况" not in doc.text and "241.3亿元" in doc.text
     rows = collection.extract_documents([tmp_path / "p.html"]).rows()
     assert rows.set_index("indicator").value_text.to_dict() == {"gdp": "241.3", "gdp_growth": "4.6"}
+
+
+def test_a_pdf_paragraph_goes_on_after_a_full_stop_at_the_margin_until_an_indented_line(tmp_path):
+    """A full stop at the end of a full line does not end the paragraph: its next line, not indented, goes on
+    (市级… 。| 其中… : the parts stay with their sub-scope); an indented line starts a new paragraph."""
+    _justified_pdf(tmp_path / "p.pdf", [[
+        ("short", "2022年慈溪市国民经济和社会发展统计公报"),
+        ("indent full", "全市实现地区生产总值2521.58亿元，增"),
+        ("short", "长2.3%。"),
+        ("indent full", "市级实现地区生产总值1689.44亿元。"),
+        ("full", "其中，第三产业增加值697.14亿元。三次产业"),
+        ("short", "之比为3.6:55.1:41.3。"),
+        ("indent short", "年末全市常住人口185.1万人。")]])
+    doc = documents.read(tmp_path / "p.pdf")
+    assert "亿元。其中" in doc.text and "\n年末全市常住人口" in doc.text
+    assert figures(doc, "慈溪市", 2022) == {"gdp": 2521.58, "gdp_growth": 2.3, "pop_resident": 185.1}

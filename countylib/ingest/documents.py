@@ -531,6 +531,7 @@ class _Line:
     gap: float = 0.0  # the widest gap between neighbouring characters (cells of a table row stand apart)
     em: float = 0.0  # the width of a Chinese character on the page
     full: bool = False  # reaches the right margin: the paragraph goes on on the next line
+    indent: bool = False  # starts right of the left margin: a paragraph's first line, a heading, a centred title
     zone: str = ""  # "top" or "bottom": in the page's header or footer band
 
 
@@ -546,8 +547,8 @@ def _page_lines(textpage, size: tuple[float, float]) -> list[_Line]:
         text = _PDF_NOISE.sub("", "".join(ch for ch, _ in chars)).translate(_RADICAL_FORMS)
         boxes = sorted((b for ch, b in chars if ch.strip()), key=lambda b: b[0]) if geometry else []
         line = _Line(text)
-        if geometry and boxes:
-            line.left, line.right = boxes[0][0], max(b[2] for b in boxes)
+        if geometry and boxes:  # a space that ends a justified line reaches the margin too
+            line.left, line.right = boxes[0][0], max(b[2] for _, b in chars if b[2] > b[0])
             line.bottom, line.top = min(b[1] for b in boxes), max(b[3] for b in boxes)
             line.gap = max((b[0] - a[2] for a, b in zip(boxes, boxes[1:], strict=False)), default=0.0)
             cjk = sorted(b[2] - b[0] for (ch, b) in chars if _CJK.match(ch))
@@ -561,7 +562,7 @@ def _page_lines(textpage, size: tuple[float, float]) -> list[_Line]:
         if ch == "\n":
             close()
         elif ch != "\r":
-            chars.append((ch, textpage.get_charbox(i) if geometry else ()))
+            chars.append((ch, textpage.get_charbox(i, loose=True) if geometry else ()))
     if chars:
         close()
     ems = sorted(ln.em for ln in lines if ln.em)
@@ -572,6 +573,10 @@ def _page_lines(textpage, size: tuple[float, float]) -> list[_Line]:
     if em and margin > 0.6 * size[0] and sum(ln.right >= margin - 0.5 * em for ln in prose) >= 2:
         for ln in prose:
             ln.full = ln.right >= margin - 0.6 * em
+    placed = [ln for ln in lines if ln.text.strip() and ln.em and not ln.zone]
+    left = min((ln.left for ln in placed), default=0.0)
+    for ln in placed:
+        ln.indent = ln.left >= left + em
     return lines
 
 
@@ -603,23 +608,17 @@ def _without_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
 
 
 def _reflow(pages: list[list[_Line]]) -> list[str]:
-    """Each page's text, a line that reaches the right margin (and does not end a sentence) joined to the
-    next, on the next page too: a word processor breaks a paragraph's lines anywhere (生产总值1653.57亿 | 元)."""
-    texts = []
-    for i, lines in enumerate(pages):
-        out = []
-        for j, ln in enumerate(lines):
-            out.append(ln.text)
-            last = j == len(lines) - 1
-            goes_on = ln.full and not ln.text.rstrip().endswith(("。", "！", "？", "!", "?")) and (
-                not last or (i + 1 < len(pages) and any(x.text.strip() for x in pages[i + 1])))
-            if goes_on:
-                out[-1] = ln.text.rstrip()
-            else:
-                out.append("\n")
-        texts.append("".join(out))
-    if texts and not texts[-1].endswith("\n"):
-        texts[-1] += "\n"
+    """Each page's text, a line that reaches the right margin joined to the next one (on the next page too)
+    unless that one starts a paragraph (indented): a word processor breaks a paragraph's lines anywhere
+    (生产总值1653.57亿 | 元), also after a full stop that does not end the paragraph."""
+    flat = [(i, ln) for i, lines in enumerate(pages) for ln in lines if ln.text.strip()]
+    texts = ["" for _ in pages]
+    for k, (i, ln) in enumerate(flat):
+        nxt = flat[k + 1][1] if k + 1 < len(flat) else None
+        if ln.full and nxt is not None and not nxt.indent:
+            texts[i] += ln.text.rstrip()
+        else:
+            texts[i] += ln.text + "\n"
     return [t if t.strip() else "\n" for t in texts]
 
 

@@ -127,6 +127,7 @@ def _scan(text: str, county: str | None, year: int | None) -> pd.DataFrame:
     _plan_sections(doc, cands)
     _other_place_document(doc, cands)
     _registered_context(doc, cands)
+    _parts_follow_their_total(doc, cands)
     return _finalise(mapped, doc, cands)
 
 
@@ -304,6 +305,30 @@ def _registered_context(doc: Doc, cands: list[Candidate]) -> None:
             what = "the registered population" if last.key else "a 总人口 that does not say which population"
             c.set("ambiguous", f"follows {what} ({last.label} {last.value_text}{last.unit_text}) with no resident "
                                "population stated in between: may be part of it", "registered")
+
+
+_PARTS_OF_GDP = ("va_primary", "va_secondary", "va_tertiary", "share_primary", "share_secondary", "share_tertiary")
+#: Why a total is not the unit's that its parts share: another place, a sub-scope, part of the economy or of the
+#: year, another year, several places jointly.
+_CARRIED_KINDS = ("place", "subscope", "economy", "period", "year", "joint")
+
+
+def _parts_follow_their_total(doc: Doc, cands: list[Candidate]) -> None:
+    """The sectors' value added and the structure of GDP (三次产业之比) belong to the GDP stated last before
+    them in the same paragraph: after 市级实现地区生产总值… (a sub-scope) or 2021年全县生产总值… (another year),
+    they are that figure's parts too, also in a later sentence that does not say so again."""
+    last: Candidate | None = None
+    for c in sorted(cands, key=lambda c: c.start):
+        if c.key == "gdp" and c.source == "prose":
+            last = c
+            continue
+        if c.key not in _PARTS_OF_GDP or c.status != "ok" or c.source == "table" or last is None:
+            continue
+        if "\n" in doc.text[last.end:c.label_start]:  # another paragraph
+            last = None
+            continue
+        if last.status != "ok" and last.kind in _CARRIED_KINDS:
+            c.set(last.status, f"part of a total that is not the unit's ({last.reason})", last.kind)
 
 
 _PLAN_HEAD = re.compile(r"目标|工作安排|总体要求|工作思路|主要任务|重点工作|工作建议|展望|计划(?:草案)?$")

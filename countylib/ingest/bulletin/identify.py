@@ -75,26 +75,40 @@ def _years(text: str) -> list[int]:
 
 def _title_block(lines: list[str]) -> tuple[str, str, int] | None:
     """(kind, title, index of its last line) of the first line naming a bulletin or a work report, with the
-    short lines just above it (a title broken over two or three lines). A title run into the first
-    paragraph (a reprint that lost its line breaks: ``2019年驿城区…统计公报 2019年，在区委…``) is the part up to
-    the kind's name, when that part reads as a title (no punctuation of a sentence before it)."""
-    for i, line in enumerate(lines):
+    short lines just above it (a title broken over two or three lines, also inside the kind's name:
+    ``…统计公`` | ``报``). A title run into the first paragraph (a reprint that lost its line breaks:
+    ``2019年驿城区…统计公报 2019年，在区委…``) is the part up to the kind's name and the brackets right after it,
+    when that part reads as a title (no punctuation of a sentence before it)."""
+    for first, line in enumerate(lines):
         for kind, pattern in _KINDS:
+            last = first
             m = pattern.search(line)
-            if m and len(line) > 80 and m.end() <= 80 and not _SENTENCE_MARKS.search(line[:m.start()]) \
-                    and not _CITES.match(line):
-                line = line[:m.end()]
-            if m and len(line) <= 80:
-                head = [ln for ln in lines[max(0, i - 2):i] if len(ln) <= 30 and "。" not in ln]
-                return kind, "".join(head) + line, i
+            if m is None and first + 1 < len(lines) and len(line) <= 80:
+                joined = line + lines[first + 1]
+                m = pattern.search(joined)
+                if m is not None and m.start() < len(line) < m.end():
+                    line, last = joined, first + 1
+                else:
+                    m = None
+            if m is None or _SENTENCE_MARKS.search(line[:m.start()]) and len(line) > 80 or _CITES.match(line):
+                continue
+            after = _AFTER_TITLE.match(line, m.end())
+            title = line[:after.end()]
+            if len(title) <= 80 and (len(line) <= 80 or not _SENTENCE_MARKS.search(line[:m.start()])):
+                head = [ln for ln in lines[max(0, first - 2):first] if len(ln) <= 30 and "。" not in ln]
+                return kind, "".join(head) + title, last
     return None
 
 
+#: What may follow the kind's name in a title: brackets (2023年更新), （2022年）, and a dash with the date and place
+#: of a work report's session.
+_AFTER_TITLE = re.compile(r"(?:[(（【\[][^()（）【】\[\]]{0,30}[)）】\]])*")
 _SENTENCE_MARKS = re.compile(r"[，。；：,;:！？!?《》“”\"]")
 #: A sentence that cites a bulletin (据…统计公报显示) is not a title.
 _CITES = re.compile(r"(?:据|根据|按照|依据|引自|来源)")
-#: A bracketed part after the kind's name: (2023年更新), （2023年3月）, (2023年6月15日).
-_BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]]{0,30}[)）】\]]")
+#: A bracketed note after the kind's name on when the text was published or updated: (2023年更新), （2023年3月）,
+#: (2023年6月15日); not a bracketed year alone, （2022年）, which is the year reported on.
+_BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]]{0,30}(?:月|更新|修订|修正|发布|印发)[^()（）【】\[\]]{0,20}[)）】\]]")
 
 
 def identify(text: str, title: str = "", county: str | None = None, year: int | None = None,
