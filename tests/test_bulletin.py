@@ -370,31 +370,31 @@ def test_plan_section_of_a_work_report_is_not_an_outcome():
 def test_sectors_and_structure_follow_the_total_of_their_paragraph():
     """After a sub-scope's GDP (市级) or another year's (经最终核实，2021年…), the sectors and the structure of the
     same paragraph are that total's parts, also in a later sentence that does not repeat the scope."""
-    text = ("初步核算，全市实现地区生产总值2521.58亿元，增长2.3%。\n"
-            "市级实现地区生产总值1689.44亿元，增长0.6%。第三产业增加值697.14亿元。三次产业之比为3.6:55.1:41.3。\n"
-            "经最终核实，2021年全市生产总值为2401.3亿元。三次产业结构为2.9:61.2:35.9。")
-    assert same(found(text, "慈溪市", 2022), {"gdp": 2521.58, "gdp_growth": 2.3})
+    text = ("初步核算，全市实现地区生产总值2388.46亿元，增长2.7%。\n"
+            "市级实现地区生产总值1570.21亿元，增长0.9%。第三产业增加值655.32亿元。三次产业之比为3.8:54.2:42.0。\n"
+            "经最终核实，2021年全市生产总值为2290.7亿元。三次产业结构为2.7:62.1:35.2。")
+    assert same(found(text, "慈溪市", 2022), {"gdp": 2388.46, "gdp_growth": 2.7})
     got = bulletin.scan(text, county="慈溪市", year=2022).set_index("value_text")
-    assert "市级" in got.loc["55.1", "reason"] and "2021" in got.loc["61.2", "reason"]
-    assert "市级" in got.loc["697.14", "reason"]
+    assert "市级" in got.loc["54.2", "reason"] and "2021" in got.loc["62.1", "reason"]
+    assert "市级" in got.loc["655.32", "reason"]
 
 
 def test_a_run_in_heading_before_the_first_sentence_does_not_qualify_the_label():
     """Some bulletins print a bold word before a paragraph's first sentence (人口, 国民经济, 财政): it names the
     section, not a part of the unit."""
-    text = ("人口年末常住人口94.9万人，其中城镇人口41.4万人。\n国民经济全年实现地区生产总值(GDP)439.19亿元，比上年增长3.3%。\n"
+    text = ("人口年末常住人口88.6万人，其中城镇人口39.2万人。\n国民经济全年实现地区生产总值(GDP)402.37亿元，比上年增长3.9%。\n"
             "财政全年一般公共预算收入16.2亿元。\n流动人口年末12.1万人。\n")
-    assert same(found(text, "中江县", 2022), {"pop_resident": 94.9, "pop_urban": 41.4, "gdp": 439.19,
-                                              "gdp_growth": 3.3, "fiscal_revenue": 16.2})
+    assert same(found(text, "中江县", 2022), {"pop_resident": 88.6, "pop_urban": 39.2, "gdp": 402.37,
+                                              "gdp_growth": 3.9, "fiscal_revenue": 16.2})
 
 
 def test_a_review_paragraph_that_mentions_this_year_s_targets_is_no_plan_heading():
     """A report given in December reviews the year it is given in: 今年以来，…完成了全年主要目标任务。 opens the
     review, it is no heading of the plans that follow."""
     text = ("政府工作报告\n一、全面回顾全年工作\n今年以来，在县委的坚强领导下，全县上下较好完成了全年主要目标任务。\n"
-            "1.经济运行企稳向好。全年完成地区生产总值595亿元，增长5.5%；地方一般公共预算收入16.16亿元。\n"
+            "1.经济运行企稳向好。全年完成地区生产总值571亿元，增长5.8%；地方一般公共预算收入15.27亿元。\n"
             "二、明年工作安排\n明年地区生产总值增长6%左右。\n")
-    assert same(found(text, "湘潭县", 2022), {"gdp": 595, "gdp_growth": 5.5, "fiscal_revenue": 16.16})
+    assert same(found(text, "湘潭县", 2022), {"gdp": 571, "gdp_growth": 5.8, "fiscal_revenue": 15.27})
 
 
 def test_sectors_that_do_not_add_up_to_gdp_are_ambiguous():

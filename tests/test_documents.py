@@ -437,7 +437,7 @@ def test_a_pdf_table_row_that_spans_the_page_is_not_joined_to_the_next(tmp_path)
 def test_a_short_article_beside_a_side_bar_of_text_is_read_without_the_side_bar(tmp_path):
     """A short news item in one column, a county profile with figures of no stated year in the other: no
     column holds 80 % of the text, the one with the page's title is the article."""
-    profile = ("嵩县位于河南省西部，伏牛山北麓，总面积3009平方公里，辖9镇7乡，总人口60万人。全县生产总值突破230亿元，"
+    profile = ("嵩县位于河南省西部，伏牛山北麓，总面积3120平方公里，辖10个乡镇，总人口58万人。全县生产总值突破220亿元，"
                "一般公共预算收入11亿元。境内有白云山、天池山等国家级森林公园，是全国重点产粮县、全省中药材基地县。")
     page = ("<html><head><title>嵩县2023年政府工作报告_嵩县人民政府</title></head><body><div class='wrap'>"
             "<div class='lm_left'><div class='bt'>嵩县2023年政府工作报告</div>"
@@ -456,12 +456,12 @@ def test_a_pdf_paragraph_goes_on_after_a_full_stop_at_the_margin_until_an_indent
     (市级… 。| 其中… : the parts stay with their sub-scope); an indented line starts a new paragraph."""
     _justified_pdf(tmp_path / "p.pdf", [[
         ("short", "2022年慈溪市国民经济和社会发展统计公报"),
-        ("indent full", "全市实现地区生产总值2521.58亿元，增"),
-        ("short", "长2.3%。"),
-        ("indent full", "市级实现地区生产总值1689.44亿元。"),
-        ("full", "其中，第三产业增加值697.14亿元。三次产业"),
-        ("short", "之比为3.6:55.1:41.3。"),
+        ("indent full", "全市实现地区生产总值2388.46亿元，增"),
+        ("short", "长2.7%。"),
+        ("indent full", "市级实现地区生产总值1570.21亿元。"),
+        ("full", "其中，第三产业增加值655.32亿元。三次产业"),
+        ("short", "之比为3.8:54.2:42.0。"),
         ("indent short", "年末全市常住人口185.1万人。")]])
     doc = documents.read(tmp_path / "p.pdf")
     assert "亿元。其中" in doc.text and "\n年末全市常住人口" in doc.text
-    assert figures(doc, "慈溪市", 2022) == {"gdp": 2521.58, "gdp_growth": 2.3, "pop_resident": 185.1}
+    assert figures(doc, "慈溪市", 2022) == {"gdp": 2388.46, "gdp_growth": 2.7, "pop_resident": 185.1}
