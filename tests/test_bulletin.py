@@ -379,6 +379,16 @@ def test_sectors_and_structure_follow_the_total_of_their_paragraph():
     assert "市级" in got.loc["655.32", "reason"]
 
 
+def test_a_table_row_s_numbers_end_with_its_row():
+    """A saved page's table with a label spanning two rows (rowspan): the second row's numbers have no label of
+    their own and are not the first row's; the first row keeps its columns (2021年 | 2022年)."""
+    text = ("2022年嵩县国民经济和社会发展统计公报\n表1 主要经济指标\n单位：亿元\n指标 | 2021年 | 2022年 |\n"
+            "地区生产总值 | 226.4 | 238.9 |\n5.1 | 4.4 |\n一般公共预算收入 | 11.8 | 12.6 |\n")
+    assert same(found(text), {"gdp": 238.9, "fiscal_revenue": 12.6})
+    flattened = "表1 主要经济指标\n单位：亿元\n地区生产总值\n238.9\n4.4\n"  # one cell a line: the row goes on
+    assert same(found(flattened), {"gdp": 238.9})
+
+
 def test_a_run_in_heading_before_the_first_sentence_does_not_qualify_the_label():
     """Some bulletins print a bold word before a paragraph's first sentence (人口, 国民经济, 财政): it names the
     section, not a part of the unit."""
