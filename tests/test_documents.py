@@ -465,3 +465,25 @@ def test_a_pdf_paragraph_goes_on_after_a_full_stop_at_the_margin_until_an_indent
     doc = documents.read(tmp_path / "p.pdf")
     assert "亿元。其中" in doc.text and "\n年末全市常住人口" in doc.text
     assert figures(doc, "慈溪市", 2022) == {"gdp": 2388.46, "gdp_growth": 2.7, "pop_resident": 185.1}
+
+
+def test_a_word_table_cell_merged_down_labels_its_first_row_only(tmp_path):
+    """地区生产总值 merged over a row of levels and a row of growth rates: the levels are the GDP, the rates'
+    row has no label of its own (as a web page's rowspan), so the two are not read as conflicting GDPs."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2022年嵩县国民经济和社会发展统计公报")
+    d.add_paragraph("单位：亿元")
+    table = d.add_table(rows=5, cols=3)
+    for i, row in enumerate([("指标", "2021年", "2022年"), ("地区生产总值", "226.4", "238.9"), ("", "5.1", "4.4"),
+                             ("一般公共预算收入", "11.8", "12.6"), ("", "6.0", "6.8")]):
+        for j, value in enumerate(row):
+            if value:
+                table.cell(i, j).text = value
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(3, 0).merge(table.cell(4, 0))
+    d.save(tmp_path / "t.docx")
+    doc = documents.read(tmp_path / "t.docx")
+    assert doc.text.count("地区生产总值") == 1
+    assert figures(doc, "嵩县", 2022) == {"gdp": 238.9, "fiscal_revenue": 12.6}

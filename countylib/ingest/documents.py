@@ -658,14 +658,19 @@ def _docx(path: Path) -> Document:
 
 
 def _docx_rows(table) -> list[str]:
-    rows = []
+    """A table's rows as `` | ``-separated cells. A cell merged over several columns comes once; one merged
+    down over several rows is its first row's (the rows below leave it empty, as a web page's rowspan does:
+    地区生产总值 over a row of levels and a row of growth rates labels the levels only)."""
+    rows, above = [], []
     for row in table.rows:
-        cells, seen = [], []
-        for cell in row.cells:
-            if any(cell._tc is tc for tc in seen):  # a merged cell comes once for every grid column it spans
+        cells, seen, tcs = [], [], [cell._tc for cell in row.cells]
+        for k, (cell, tc) in enumerate(zip(row.cells, tcs, strict=True)):
+            if any(tc is t for t in seen):  # a merged cell comes once for every grid column it spans
                 continue
-            seen.append(cell._tc)
-            cells.append(_SPACE.sub(" ", " ".join(p.text for p in cell.paragraphs)).strip())
+            seen.append(tc)
+            merged_down = k < len(above) and above[k] is tc
+            cells.append("" if merged_down else _SPACE.sub(" ", " ".join(p.text for p in cell.paragraphs)).strip())
+        above = tcs
         if any(cells):
             rows.append(" | ".join(cells) + " |")
     return rows
