@@ -329,7 +329,11 @@ def test_ambiguous_and_other_matches_are_reported_with_reasons():
     growth = by[("va_primary", "4.1")]
     assert growth.status == "other" and "growth" in growth.flags and "growth of 第一产业增加值" in growth.reason
     assert by[("", "31.2")].status == "other" and "registered" in by[("", "31.2")].reason
-    assert bulletin.extract(text, county="嵩县", year=2022).indicator.tolist() == ["va_primary"]
+    # a sector's value added in the paragraph of another place's GDP, saying nothing of whose it is: that place's
+    assert by[("va_primary", "20.1")].status == "ambiguous" and "洛阳市" in by[("va_primary", "20.1")].reason
+    assert bulletin.extract(text, county="嵩县", year=2022).empty
+    assert bulletin.extract(text.replace("市级一般", "\n市级一般"), county="嵩县", year=2022).indicator.tolist() == [
+        "va_primary"]  # in a paragraph of its own it is the unit's
 
 
 def test_extract_returns_registry_indicators_only():
@@ -362,6 +366,46 @@ def test_plan_section_of_a_work_report_is_not_an_outcome():
     text = ("一、2022年工作回顾\n全年地区生产总值完成312.4亿元，增长4.1%。\n二、2023年主要目标\n"
             "地区生产总值增长6.5%左右，一般公共预算收入增长7%。\n")
     assert same(found(text), {"gdp": 312.4, "gdp_growth": 4.1})
+
+
+def test_sectors_and_structure_follow_the_total_of_their_paragraph():
+    """After a sub-scope's GDP (市级) or another year's (经最终核实，2021年…), the sectors and the structure of the
+    same paragraph are that total's parts, also in a later sentence that does not repeat the scope."""
+    text = ("初步核算，全市实现地区生产总值2388.46亿元，增长2.7%。\n"
+            "市级实现地区生产总值1570.21亿元，增长0.9%。第三产业增加值655.32亿元。三次产业之比为3.8:54.2:42.0。\n"
+            "经最终核实，2021年全市生产总值为2290.7亿元。三次产业结构为2.7:62.1:35.2。")
+    assert same(found(text, "慈溪市", 2022), {"gdp": 2388.46, "gdp_growth": 2.7})
+    got = bulletin.scan(text, county="慈溪市", year=2022).set_index("value_text")
+    assert "市级" in got.loc["54.2", "reason"] and "2021" in got.loc["62.1", "reason"]
+    assert "市级" in got.loc["655.32", "reason"]
+
+
+def test_a_table_row_s_numbers_end_with_its_row():
+    """A saved page's table with a label spanning two rows (rowspan): the second row's numbers have no label of
+    their own and are not the first row's; the first row keeps its columns (2021年 | 2022年)."""
+    text = ("2022年嵩县国民经济和社会发展统计公报\n表1 主要经济指标\n单位：亿元\n指标 | 2021年 | 2022年 |\n"
+            "地区生产总值 | 226.4 | 238.9 |\n5.1 | 4.4 |\n一般公共预算收入 | 11.8 | 12.6 |\n")
+    assert same(found(text), {"gdp": 238.9, "fiscal_revenue": 12.6})
+    flattened = "表1 主要经济指标\n单位：亿元\n地区生产总值\n238.9\n4.4\n"  # one cell a line: the row goes on
+    assert same(found(flattened), {"gdp": 238.9})
+
+
+def test_a_run_in_heading_before_the_first_sentence_does_not_qualify_the_label():
+    """Some bulletins print a bold word before a paragraph's first sentence (人口, 国民经济, 财政): it names the
+    section, not a part of the unit."""
+    text = ("人口年末常住人口88.6万人，其中城镇人口39.2万人。\n国民经济全年实现地区生产总值(GDP)402.37亿元，比上年增长3.9%。\n"
+            "财政全年一般公共预算收入16.2亿元。\n流动人口年末12.1万人。\n")
+    assert same(found(text, "中江县", 2022), {"pop_resident": 88.6, "pop_urban": 39.2, "gdp": 402.37,
+                                              "gdp_growth": 3.9, "fiscal_revenue": 16.2})
+
+
+def test_a_review_paragraph_that_mentions_this_year_s_targets_is_no_plan_heading():
+    """A report given in December reviews the year it is given in: 今年以来，…完成了全年主要目标任务。 opens the
+    review, it is no heading of the plans that follow."""
+    text = ("政府工作报告\n一、全面回顾全年工作\n今年以来，在县委的坚强领导下，全县上下较好完成了全年主要目标任务。\n"
+            "1.经济运行企稳向好。全年完成地区生产总值571亿元，增长5.8%；地方一般公共预算收入15.27亿元。\n"
+            "二、明年工作安排\n明年地区生产总值增长6%左右。\n")
+    assert same(found(text, "湘潭县", 2022), {"gdp": 571, "gdp_growth": 5.8, "fiscal_revenue": 15.27})
 
 
 def test_sectors_that_do_not_add_up_to_gdp_are_ambiguous():
@@ -622,6 +666,8 @@ def test_the_exact_figure_after_a_bound_after_a_growth_clause_is_read_too():
     "年末全县户籍人口为52.3万人。\n其中城镇人口20.1万人。",
     "年末全县户籍总人口52.3万人，其中男性26.1万人，女性26.2万人；城镇人口20.1万人，乡村人口32.2万人。",
     "表2 年末人口数及其构成\n指标 | 年末数(万人) |\n户籍人口 | 52.3 |\n其中:城镇人口 | 20.1 |\n乡村人口 | 32.2 |\n",
+    # the registered total itself unreadable (a reprint garbled it), the sentence still says whose the parts are
+    "2022年末，公安户籍总丝23456人，其中男262345人，女261111人；城镇人口201000人，乡村人口322456人。",
 ])
 def test_the_urban_part_of_the_registered_population_is_not_the_resident_urban_population(text):
     got = found(text)

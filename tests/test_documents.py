@@ -150,6 +150,25 @@ def test_a_word_file_that_is_a_spreadsheet_or_damaged(tmp_path):
     ("政府工作报告\n各位代表：", {}, ("", "", None, "work report whose date")),
     ("2 0 2 2 年 巩 义 市 国 民 经 济 和 社 会 发 展 统 计 公 报\n", {}, ("巩义市", "410181", 2022, "")),
     ("政府工作报告\n在嵩县第十五届人民代表大会第三次会议上\n（2023年1月10日）\n", {}, ("嵩县", "410325", 2022, "")),
+    ("政府工作报告\n——2022年12月20日在湘阴县第十八届人民代表大会第二次会议上\n", {}, ("湘阴县", "430624", 2022, "")),
+    ("政府工作报告\n——二〇二二年十二月二十日在湘阴县第十八届人民代表大会第二次会议上", {}, ("湘阴县", "430624", 2022, "")),
+    ("2023年湘阴县政府工作报告\n——2022年12月20日在湘阴县第十八届人民代表大会第二次会议上", {},
+     ("湘阴县", "430624", 2022, "")),
+    ("政府工作报告\n——2022年9月28日在湘阴县第十八届人民代表大会第二次会议上", {}, ("湘阴县", "430624", None, "not settled")),
+    ("2022年湘阴县政府工作报告\n——2022年12月20日在湘阴县第十八届人民代表大会第二次会议上", {},
+     ("湘阴县", "430624", None, "not settled")),
+    ("2022年信阳市商城县国民经济和社会发展统计公报(2023年更新)\n商城县统计局", {}, ("商城县", "411524", 2022, "")),
+    ("2022年商城县国民经济和社会发展统计公报（2023年3月）", {}, ("商城县", "411524", 2022, "")),
+    ("(河南省)西峡县人民政府工作报告(2023年6月15日)\n各位代表：", {}, ("西峡县", "411323", 2022, "")),
+    ("(湖南省)湘阴县人民政府工作报告(2022年12月20日)\n各位代表：", {}, ("湘阴县", "430624", 2022, "")),
+    ("2019年驻马店市驿城区国民经济和社会发展统计公报 2019年，在区委、区政府的正确领导下，全区上下齐心协力，攻坚克难，"
+     "全区经济保持平稳健康发展，各项社会事业持续进步。", {}, ("驿城区", "411702", 2019, "")),
+    ("据2022年嵩县国民经济和社会发展统计公报显示，全县生产总值230亿元，比上年增长4.2%，一般公共预算收入11亿元，"
+     "社会消费品零售总额131亿元，城乡居民收入增长6%。", {}, ("", "", None, "no title")),
+    ("2022年信阳市商城县国民经济和社会发展统\n计公报(2023年更新)\n商城县统计局", {}, ("商城县", "411524", 2022, "")),
+    ("2019年驻马店市驿城区国民经济和社会发展统计公\n报 2019年，在区委、区政府的正确领导下，全区上下齐心协力", {},
+     ("驿城区", "411702", 2019, "")),
+    ("嵩县国民经济和社会发展统计公报（2022年）\n嵩县统计局", {}, ("嵩县", "410325", 2022, "")),
     ("全县生产总值230亿元。", {"county": "嵩县", "year": 2021}, ("嵩县", "410325", 2021, "")),
     ("2022年巩义市国民经济和社会发展统计公报", {"county": "嵩县"}, ("嵩县", "410325", 2022, "")),
 ])
@@ -307,3 +326,164 @@ def test_a_title_on_the_line_above_a_wrapped_figure_is_still_the_title():
             "其中，第一产业增加值18.82亿元，增长4.1%；第二产业增加值42.67亿元，增长3.8%。")
     who = identify.identify(text)
     assert (who.county, who.year) == ("嵩县", 2020)
+
+
+def test_a_site_named_after_bulletins_is_not_the_title_of_its_pages(tmp_path):
+    """A reprint site's logo (统计公报库 in an <h1>) names no year; a side bar's heading names another county's
+    bulletin that the page's <title> does not repeat: the article's own heading is the title."""
+    page = ("<html><head><title>2022年嵩县国民经济和社会发展统计公报 - 公报统计公报库</title></head><body>"
+            "<div class='top'><h1><a href='/'>公报统计公报库</a></h1></div>"
+            "<div class='r'><h3>2022年栾川县国民经济和社会发展统计公报</h3></div>"
+            "<div class='article'><h1>2022年嵩县国民经济和社会发展统计公报</h1><div class='con'>"
+            "<p>初步核算，全年全县生产总值263.52亿元，比上年增长4.1%。年末全县常住人口43.18万人。</p>"
+            "<p>全年一般公共预算收入11.46亿元，比上年增长6.2%。</p></div></div></body></html>")
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    assert documents.read(tmp_path / "p.html").title == "2022年嵩县国民经济和社会发展统计公报"
+    run = collection.extract_documents([tmp_path / "p.html"])
+    assert [(d.county, d.year) for d in run.documents] == [("嵩县", 2022)]
+    assert run.rows().set_index("indicator").value_text.to_dict() == {
+        "gdp": "263.52", "gdp_growth": "4.1", "pop_resident": "43.18", "fiscal_revenue": "11.46"}
+
+
+def test_a_bulletin_under_a_former_name_speaks_of_itself_in_that_name_s_words(tmp_path):
+    """偃师市 became 偃师区 in 2021: its 2019 bulletin says 全市, which is its own figure, not a prefecture's."""
+    (tmp_path / "y.txt").write_text("2019年偃师市国民经济和社会发展统计公报\n偃师市统计局\n"
+                                    "全年全市生产总值452.6亿元，比上年增长7.8%。年末全市常住人口58.3万人。", encoding="utf-8")
+    rows = collection.extract_documents([tmp_path]).rows()
+    assert set(rows.adcode) == {"410307"} and set(rows.year) == {2019}
+    assert rows.set_index("indicator").value_text.to_dict() == {"gdp": "452.6", "gdp_growth": "7.8",
+                                                                "pop_resident": "58.3"}
+
+
+def _justified_pdf(path: Path, pages: list[list[tuple[str, str]]], size=(300, 400)) -> None:
+    """A PDF laid out as a word processor prints a paragraph: lines stretched to the right margin ("full"),
+    the last line of a paragraph left short, a running head and a page number outside the text block."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    width, height = size
+    c = canvas.Canvas(str(path), pagesize=size, invariant=1)
+    for lines in pages:
+        y = height - 50
+        for how, text in lines:
+            if how == "head":
+                c.setFont("STSong-Light", 8)
+                c.drawCentredString(width / 2, height - 20, text)
+                continue
+            if how == "foot":
+                c.setFont("STSong-Light", 8)
+                c.drawCentredString(width / 2, 15, text)
+                continue
+            x = 50 if how.startswith("indent") else 30  # a paragraph's first line starts two characters in
+            t = c.beginText(x, y)
+            t.setFont("STSong-Light", 10)
+            if how.endswith("full"):
+                t.setCharSpace((width - 30 - x - pdfmetrics.stringWidth(text, "STSong-Light", 10)) / (len(text) - 1))
+            t.textOut(text)
+            c.drawText(t)
+            y -= 18
+        c.showPage()
+    c.save()
+
+
+def test_a_pdf_paragraph_broken_over_lines_and_pages_reads_as_one(tmp_path):
+    """Lines that reach the right margin go on: a figure broken between 亿 and 元, between its label and its
+    number, or over a page (with the running head and the page numbers between) is read whole."""
+    _justified_pdf(tmp_path / "p.pdf", [
+        [("short", "2022年嵩县国民经济和社会发展统计公报"),
+         ("full", "初步核算，全年全县地区生产总值241.3亿"),
+         ("full", "元，比上年增长4.6%。年末全县常住人口"),
+         ("short", "43.18万人。"),
+         ("full", "全年实现社会消费品零售总额98.7亿元，一般"),
+         ("foot", "— 1 —")],
+        [("head", "2022年嵩县国民经济和社会发展统计公报"),
+         ("short", "公共预算收入12.4亿元，比上年增长7.5%。"),
+         ("foot", "— 2 —")]])
+    doc = documents.read(tmp_path / "p.pdf")
+    assert "— 1 —" not in doc.text and doc.text.count("统计公报") == 1
+    assert figures(doc, "嵩县", 2022) == {"gdp": 241.3, "gdp_growth": 4.6, "pop_resident": 43.18,
+                                         "retail_sales": 98.7, "fiscal_revenue": 12.4}
+    run = collection.extract_documents([tmp_path / "p.pdf"])
+    assert run.rows().set_index("indicator").loc[["gdp", "fiscal_revenue"], "page"].tolist() == [1, 2]
+
+
+def test_a_pdf_table_row_that_spans_the_page_is_not_joined_to_the_next(tmp_path):
+    """A table row reaches the right margin too, but its cells stand apart: each row stays a line."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(tmp_path / "t.pdf"), pagesize=(300, 400), invariant=1)
+    c.setFont("STSong-Light", 10)
+    c.drawString(30, 350, "表1 2022年主要指标")
+    for i, (label, unit, old, new) in enumerate([("指标", "单位", "2021年", "2022年"),
+                                                 ("地区生产总值", "亿元", "231.6", "241.3"),
+                                                 ("常住人口", "万人", "43.52", "43.18")]):
+        c.drawString(30, 330 - 18 * i, label)
+        c.drawString(130, 330 - 18 * i, unit)
+        c.drawRightString(220, 330 - 18 * i, old)
+        c.drawRightString(270, 330 - 18 * i, new)
+    c.showPage()
+    c.save()
+    doc = documents.read(tmp_path / "t.pdf")
+    assert [ln.split()[0] for ln in doc.text.splitlines()[1:]] == ["指标", "地区生产总值", "常住人口"]
+
+
+def test_a_short_article_beside_a_side_bar_of_text_is_read_without_the_side_bar(tmp_path):
+    """A short news item in one column, a county profile with figures of no stated year in the other: no
+    column holds 80 % of the text, the one with the page's title is the article."""
+    profile = ("嵩县位于河南省西部，伏牛山北麓，总面积3120平方公里，辖10个乡镇，总人口58万人。全县生产总值突破220亿元，"
+               "一般公共预算收入11亿元。境内有白云山、天池山等国家级森林公园，是全国重点产粮县、全省中药材基地县。")
+    page = ("<html><head><title>嵩县2023年政府工作报告_嵩县人民政府</title></head><body><div class='wrap'>"
+            "<div class='lm_left'><div class='bt'>嵩县2023年政府工作报告</div>"
+            "<p>——2023年2月20日在嵩县第十五届人民代表大会第三次会议上</p><p>各位代表：</p>"
+            "<p>一、2022年工作回顾</p><p>过去一年，全县生产总值完成241.3亿元，增长4.6%，各项事业稳步推进。</p></div>"
+            f"<div class='lm_right'><div class='tit'>县情概况</div><p>{profile}</p></div></div></body></html>")
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    doc = documents.read(tmp_path / "p.html")
+    assert "县情概况" not in doc.text and "241.3亿元" in doc.text
+    rows = collection.extract_documents([tmp_path / "p.html"]).rows()
+    assert rows.set_index("indicator").value_text.to_dict() == {"gdp": "241.3", "gdp_growth": "4.6"}
+
+
+def test_a_pdf_paragraph_goes_on_after_a_full_stop_at_the_margin_until_an_indented_line(tmp_path):
+    """A full stop at the end of a full line does not end the paragraph: its next line, not indented, goes on
+    (市级… 。| 其中… : the parts stay with their sub-scope); an indented line starts a new paragraph."""
+    _justified_pdf(tmp_path / "p.pdf", [[
+        ("short", "2022年慈溪市国民经济和社会发展统计公报"),
+        ("indent full", "全市实现地区生产总值2388.46亿元，增"),
+        ("short", "长2.7%。"),
+        ("indent full", "市级实现地区生产总值1570.21亿元。"),
+        ("full", "其中，第三产业增加值655.32亿元。三次产业"),
+        ("short", "之比为3.8:54.2:42.0。"),
+        ("indent short", "年末全市常住人口185.1万人。")]])
+    doc = documents.read(tmp_path / "p.pdf")
+    assert "亿元。其中" in doc.text and "\n年末全市常住人口" in doc.text
+    assert figures(doc, "慈溪市", 2022) == {"gdp": 2388.46, "gdp_growth": 2.7, "pop_resident": 185.1}
+
+
+def test_a_word_table_cell_merged_down_labels_its_first_row_only(tmp_path):
+    """地区生产总值 merged over a row of levels and a row of growth rates: the levels are the GDP, the rates'
+    row has no label of its own (as a web page's rowspan), so the two are not read as conflicting GDPs."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2022年嵩县国民经济和社会发展统计公报")
+    d.add_paragraph("单位：亿元")
+    table = d.add_table(rows=5, cols=3)
+    for i, row in enumerate([("指标", "2021年", "2022年"), ("地区生产总值", "226.4", "238.9"), ("", "5.1", "4.4"),
+                             ("一般公共预算收入", "11.8", "12.6"), ("", "6.0", "6.8")]):
+        for j, value in enumerate(row):
+            if value:
+                table.cell(i, j).text = value
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(3, 0).merge(table.cell(4, 0))
+    d.save(tmp_path / "t.docx")
+    doc = documents.read(tmp_path / "t.docx")
+    assert doc.text.count("地区生产总值") == 1
+    assert figures(doc, "嵩县", 2022) == {"gdp": 238.9, "fiscal_revenue": 12.6}

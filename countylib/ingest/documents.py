@@ -254,7 +254,7 @@ def _page(path: Path, html: str, encoding: str, url: str = "") -> Document:
         raise BadInput(f"{path}: a web page with no body, no main text to read")
     body.strip_tags(_DROP_TAGS)
     _drop_boilerplate(body)
-    main = _main_node(body)
+    main = _main_node(body, _heading_node(body, heading))
     own = _own_chinese(main)
     if own < MIN_MAIN_TEXT:
         raise BadInput(f"{path}: no main text in the page ({own} Chinese characters outside navigation, scripts and "
@@ -295,15 +295,27 @@ def _drop_boilerplate(body) -> None:
 _KIND_WORDS = re.compile(r"统计公报|統計公報|政府工作报告|政府工作報告")
 
 
+_NAMES_A_YEAR = re.compile(r"(?:19|20)\d\d\s*年|[〇○零一二三四五六七八九]{4}年")
+
+
 def _heading(tree, title: str) -> str:
-    """The page's own title: a heading naming a bulletin or a report, else the ``<title>`` if it does,
-    else the first heading in Chinese (a site's name in an ``<h1>`` logo is no document title)."""
+    """The page's own title: among the headings naming a bulletin or a report and the ``<title>``'s first part,
+    the one that names a year and that the ``<title>`` repeats (a site's name in an ``<h1>`` logo, 红黑统计公报库,
+    names no year; a neighbouring bulletin in a side bar is not in the ``<title>``); without any, the first
+    heading in Chinese.
+
+    >>> from selectolax.lexbor import LexborHTMLParser
+    >>> page = LexborHTMLParser("<h1>红黑统计公报库</h1><h3>2022年栾川县统计公报</h3><h1>2022年嵩县统计公报</h1>")
+    >>> _heading(page, "2022年嵩县统计公报 - 红黑统计公报库")
+    '2022年嵩县统计公报'
+    """
     heads = [t for t in (_SPACE.sub(" ", n.text()).strip() for n in tree.css("h1, h2, h3")) if _CJK.search(t)]
-    named = next((h for h in heads if _KIND_WORDS.search(h) and len(h) <= 80), "")
-    if named:
-        return named
+    named = [h for h in heads if _KIND_WORDS.search(h) and len(h) <= 80]
     if _KIND_WORDS.search(title):
-        return re.split(r"\s*[_|]\s*|\s+-\s+", title)[0].strip()
+        named.append(re.split(r"\s*[_|]\s*|\s+-\s+", title)[0].strip())
+    if named:
+        plain = re.sub(r"\s+", "", title)
+        return max(named, key=lambda h: (2 * bool(_NAMES_A_YEAR.search(h)) + (re.sub(r"\s+", "", h) in plain)))
     return heads[0] if heads else ""
 
 
@@ -342,23 +354,50 @@ def _container(node) -> bool:
     return table is not None and not _data_table(table)
 
 
-def _main_node(body):
+def _heading_node(body, heading: str):
+    """The element that shows the page's title (the innermost one whose text is the heading), if any is left
+    in the body."""
+    if not heading:
+        return None
+    want = re.sub(r"\s+", "", heading)
+    found = None
+    for node in body.css("h1, h2, h3, h4, div, p, span, strong, b, font, td"):
+        if re.sub(r"\s+", "", node.text(deep=True)) == want:
+            found = node  # later matches lie inside earlier ones, or after them: the innermost comes last
+            if node.tag in ("h1", "h2", "h3", "h4"):
+                break
+    return found
+
+
+def _main_node(body, heading=None):
     """The smallest element that still holds most of the page's own text: from the body down, into the
     container that holds at least 80 % of its parent's Chinese characters outside links, while there is
-    one (never into a paragraph or a data table: their neighbours are part of the text)."""
+    one (never into a paragraph or a data table: their neighbours are part of the text). Where no child
+    holds that much (a short article beside a side bar of text), into the child that holds the page's
+    title, when it holds at least 40 %: the article's column, not the side bar's."""
+    inside = set()
+    node = heading
+    while node is not None:
+        inside.add(node.mem_id)
+        node = node.parent
     node, size = body, _own_chinese(body)
     while True:
-        best, best_size = None, 0
+        best, best_size, titled, titled_size = None, 0, None, 0
         child = node.child
         while child is not None:
             if child.tag not in ("-text", "-comment"):
                 n = _own_chinese(child)
                 if n > best_size:
                     best, best_size = child, n
+                if child.mem_id in inside:
+                    titled, titled_size = child, n
             child = child.next
-        if best is None or best_size < 0.8 * size or not _container(best):
+        if best is not None and best_size >= 0.8 * size and _container(best):
+            node, size = best, best_size
+        elif titled is not None and titled_size >= 0.4 * size and _container(titled):
+            node, size = titled, titled_size
+        else:
             return node
-        node, size = best, best_size
 
 
 def _render(node, out: list[str]) -> None:
@@ -448,26 +487,25 @@ def _pdf(path: Path) -> Document:
         raise BadInput(f"{path}: a damaged PDF that cannot be opened ({said.group(1) if said else str(exc).strip()}); "
                        "download it again") from None
     try:
-        parts, starts, pos, empty = [], [], 0, 0
+        pages = []
         for i in range(len(pdf)):
             page = pdf[i]
             textpage = page.get_textpage()
-            text = textpage.get_text_range()
+            pages.append(_page_lines(textpage, page.get_size()))
             textpage.close()
             page.close()
-            text = _PDF_NOISE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_RADICAL_FORMS)
-            if not text.strip():
-                empty += 1
-            text = text.rstrip("\n") + "\n"
-            starts.append(pos)
-            parts.append(text)
-            pos += len(text)
         title = (pdf.get_metadata_dict().get("Title") or "").strip()
         n = len(pdf)
     except pdfium.PdfiumError as exc:
         raise BadInput(f"{path}: a damaged PDF ({str(exc).strip()}); download it again") from None
     finally:
         pdf.close()
+    parts, starts, pos = [], [], 0
+    empty = sum(1 for lines in pages if not any(ln.text.strip() for ln in lines))
+    for text in _reflow(_without_running_lines(pages)):
+        starts.append(pos)
+        parts.append(text)
+        pos += len(text)
     text = "".join(parts)
     visible = re.sub(r"\s", "", text)
     if n == 0:
@@ -479,6 +517,109 @@ def _pdf(path: Path) -> Document:
                        "run OCR on the pages first")
     note = f"{empty} of {n} pages have no text layer (scanned pages are not read)" if empty else ""
     return Document(path, "pdf", text, title=title, page_starts=tuple(starts), note=note)
+
+
+@dataclass
+class _Line:
+    """A line of a PDF page's text layer and where it stands on the page (points, origin bottom left)."""
+
+    text: str
+    left: float = 0.0
+    right: float = 0.0
+    bottom: float = 0.0
+    top: float = 0.0
+    gap: float = 0.0  # the widest gap between neighbouring characters (cells of a table row stand apart)
+    em: float = 0.0  # the width of a Chinese character on the page
+    full: bool = False  # reaches the right margin: the paragraph goes on on the next line
+    indent: bool = False  # starts right of the left margin: a paragraph's first line, a heading, a centred title
+    zone: str = ""  # "top" or "bottom": in the page's header or footer band
+
+
+def _page_lines(textpage, size: tuple[float, float]) -> list[_Line]:
+    """The lines of a page's text layer with their boxes; without geometry (a text layer whose characters
+    cannot be placed) the lines alone."""
+    raw = textpage.get_text_range()
+    lines: list[_Line] = []
+    geometry = textpage.count_chars() == len(raw)
+    chars: list[tuple[str, tuple]] = []
+
+    def close() -> None:
+        text = _PDF_NOISE.sub("", "".join(ch for ch, _ in chars)).translate(_RADICAL_FORMS)
+        boxes = sorted((b for ch, b in chars if ch.strip()), key=lambda b: b[0]) if geometry else []
+        line = _Line(text)
+        if geometry and boxes:  # a space that ends a justified line reaches the margin too
+            line.left, line.right = boxes[0][0], max(b[2] for _, b in chars if b[2] > b[0])
+            line.bottom, line.top = min(b[1] for b in boxes), max(b[3] for b in boxes)
+            line.gap = max((b[0] - a[2] for a, b in zip(boxes, boxes[1:], strict=False)), default=0.0)
+            cjk = sorted(b[2] - b[0] for (ch, b) in chars if _CJK.match(ch))
+            line.em = cjk[len(cjk) // 2] if cjk else 0.0
+            band = 0.07 * size[1]
+            line.zone = "top" if line.bottom > size[1] - band else "bottom" if line.top < band else ""
+        lines.append(line)
+        chars.clear()
+
+    for i, ch in enumerate(raw):
+        if ch == "\n":
+            close()
+        elif ch != "\r":
+            chars.append((ch, textpage.get_charbox(i, loose=True) if geometry else ()))
+    if chars:
+        close()
+    ems = sorted(ln.em for ln in lines if ln.em)
+    em = ems[len(ems) // 2] if ems else 0.0
+    prose = [ln for ln in lines if len(ln.text.strip()) >= 10 and not ln.zone and ln.gap <= 1.5 * em]
+    margin = max((ln.right for ln in prose), default=0.0)
+    # a right margin is one that several lines reach, well across the page (a paragraph set justified)
+    if em and margin > 0.6 * size[0] and sum(ln.right >= margin - 0.5 * em for ln in prose) >= 2:
+        for ln in prose:
+            ln.full = ln.right >= margin - 0.6 * em
+    placed = [ln for ln in lines if ln.text.strip() and ln.em and not ln.zone]
+    left = min((ln.left for ln in placed), default=0.0)
+    for ln in placed:
+        ln.indent = ln.left >= left + em
+    return lines
+
+
+#: A page number as printed in a header or footer: — 3 —, - 3 -, 第3页, 第 3 页 共 12 页, 3/12, Page 3 of 12.
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－·•]*(?:第\s*)?\d{1,4}\s*页?(?:\s*(?:[/／]|共|of)\s*\d{1,4}\s*页?)?[\s\-—–－·•]*$"
+                          r"|^\s*page\s*\d{1,4}(?:\s*of\s*\d{1,4})?\s*$", re.I)
+
+
+def _without_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """The pages without their running heads and feet: a page number in the header or footer band, and a
+    line printed in the same band on several pages or repeating the document's first lines (the title or the
+    office at the top of every page but the first; the first page keeps its lines but for a page number)."""
+    def key(ln: _Line) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", ln.text))
+
+    seen: dict[tuple[str, str], set[int]] = {}
+    for i, lines in enumerate(pages):
+        for ln in lines:
+            if ln.zone and ln.text.strip():
+                seen.setdefault((ln.zone, key(ln)), set()).add(i)
+    running = {k for k, on in seen.items() if len(on) >= 2 and len(on) >= len(pages) / 2}
+    opening = {key(ln) for ln in (pages[0] if pages else [])[:3] if ln.text.strip()}  # the title, as a running head
+    running |= {(zone, k) for zone, k in seen if k in opening}
+    out = []
+    for i, lines in enumerate(pages):
+        out.append([ln for ln in lines if not (ln.zone and (_PAGE_NUMBER.match(ln.text) or (
+            i > 0 and (ln.zone, key(ln)) in running)))])
+    return out
+
+
+def _reflow(pages: list[list[_Line]]) -> list[str]:
+    """Each page's text, a line that reaches the right margin joined to the next one (on the next page too)
+    unless that one starts a paragraph (indented): a word processor breaks a paragraph's lines anywhere
+    (生产总值1653.57亿 | 元), also after a full stop that does not end the paragraph."""
+    flat = [(i, ln) for i, lines in enumerate(pages) for ln in lines if ln.text.strip()]
+    texts = ["" for _ in pages]
+    for k, (i, ln) in enumerate(flat):
+        nxt = flat[k + 1][1] if k + 1 < len(flat) else None
+        if ln.full and nxt is not None and not nxt.indent:
+            texts[i] += ln.text.rstrip()
+        else:
+            texts[i] += ln.text + "\n"
+    return [t if t.strip() else "\n" for t in texts]
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -517,14 +658,19 @@ def _docx(path: Path) -> Document:
 
 
 def _docx_rows(table) -> list[str]:
-    rows = []
+    """A table's rows as `` | ``-separated cells. A cell merged over several columns comes once; one merged
+    down over several rows is its first row's (the rows below leave it empty, as a web page's rowspan does:
+    地区生产总值 over a row of levels and a row of growth rates labels the levels only)."""
+    rows, above = [], []
     for row in table.rows:
-        cells, seen = [], []
-        for cell in row.cells:
-            if any(cell._tc is tc for tc in seen):  # a merged cell comes once for every grid column it spans
+        cells, seen, tcs = [], [], [cell._tc for cell in row.cells]
+        for k, (cell, tc) in enumerate(zip(row.cells, tcs, strict=True)):
+            if any(tc is t for t in seen):  # a merged cell comes once for every grid column it spans
                 continue
-            seen.append(cell._tc)
-            cells.append(_SPACE.sub(" ", " ".join(p.text for p in cell.paragraphs)).strip())
+            seen.append(tc)
+            merged_down = k < len(above) and above[k] is tc
+            cells.append("" if merged_down else _SPACE.sub(" ", " ".join(p.text for p in cell.paragraphs)).strip())
+        above = tcs
         if any(cells):
             rows.append(" | ".join(cells) + " |")
     return rows

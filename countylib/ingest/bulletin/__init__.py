@@ -127,6 +127,7 @@ def _scan(text: str, county: str | None, year: int | None) -> pd.DataFrame:
     _plan_sections(doc, cands)
     _other_place_document(doc, cands)
     _registered_context(doc, cands)
+    _parts_follow_their_total(doc, cands)
     return _finalise(mapped, doc, cands)
 
 
@@ -273,6 +274,12 @@ def _other_place_document(doc: Doc, cands: list[Candidate]) -> None:
 #: 户籍人口…，其中城镇人口 / 户籍人口…。城镇人口…: the urban part of whichever population was stated last.
 _TOTAL_POPULATION = {"pop_registered": True, "pop_resident": False}
 _RESIDENT = re.compile("常住")
+_REGISTERED = re.compile("户籍|公安")
+
+
+def _sentence_start(t: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (after the last 。, ! or line break before it)."""
+    return max(t.rfind(ch, 0, pos) for ch in "。!\n") + 1
 
 
 def _registered_context(doc: Doc, cands: list[Candidate]) -> None:
@@ -285,9 +292,15 @@ def _registered_context(doc: Doc, cands: list[Candidate]) -> None:
         if c.key in _TOTAL_POPULATION or plain == "总人口":
             last = c
             continue
-        if c.key not in ("pop_urban", "urbanization") or c.status != "ok" or last is None:
+        if c.key not in ("pop_urban", "urbanization") or c.status != "ok":
             continue
         if c.key == "pop_resident" or _RESIDENT.search(doc.text, max(0, c.label_start - 6), c.label_end):
+            continue
+        sentence = doc.text[_sentence_start(doc.text, c.label_start):c.label_start]
+        if _REGISTERED.search(sentence) and not _RESIDENT.search(sentence):  # 户籍总人口…(a figure not read)…;城镇人口
+            c.set("ambiguous", "in a sentence on the registered population (户籍): may be part of it", "registered")
+            continue
+        if last is None:
             continue
         if last.key != "pop_resident":
             what = "the registered population" if last.key else "a 总人口 that does not say which population"
@@ -295,9 +308,37 @@ def _registered_context(doc: Doc, cands: list[Candidate]) -> None:
                                "population stated in between: may be part of it", "registered")
 
 
+_PARTS_OF_GDP = ("va_primary", "va_secondary", "va_tertiary", "share_primary", "share_secondary", "share_tertiary")
+#: Why a total is not the unit's that its parts share: another place, a sub-scope, part of the economy or of the
+#: year, another year, several places jointly.
+_CARRIED_KINDS = ("place", "subscope", "economy", "period", "year", "joint")
+
+
+def _parts_follow_their_total(doc: Doc, cands: list[Candidate]) -> None:
+    """The sectors' value added and the structure of GDP (三次产业之比) belong to the GDP stated last before
+    them in the same paragraph: after 市级实现地区生产总值… (a sub-scope) or 2021年全县生产总值… (another year),
+    they are that figure's parts too, also in a later sentence that does not say so again."""
+    last: Candidate | None = None
+    for c in sorted(cands, key=lambda c: c.start):
+        if c.key == "gdp" and c.source == "prose":
+            last = c
+            continue
+        if c.key not in _PARTS_OF_GDP or c.status != "ok" or c.source == "table" or last is None:
+            continue
+        if "\n" in doc.text[last.end:c.label_start]:  # another paragraph
+            last = None
+            continue
+        if last.status != "ok" and last.kind in _CARRIED_KINDS:
+            c.set(last.status, f"part of a total that is not the unit's ({last.reason})", last.kind)
+
+
 _PLAN_HEAD = re.compile(r"目标|工作安排|总体要求|工作思路|主要任务|重点工作|工作建议|展望|计划(?:草案)?$")
 _FUTURE = re.compile(r"今年|明年|新的一年|下一步|未来|(?P<y>(?:19|20)\d\d)年")
 _REVIEW_HEAD = re.compile(r"回顾|执行情况|过去(?:一|的一|五)年|主要成绩")
+#: A heading: numbered (二、 （二） 2. 第二部分), or a line without the commas and full stops of a sentence
+#: (今年以来，在县委的坚强领导下，…完成了主要目标任务。 opens a paragraph of a December report's review).
+_HEADING_FORM = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+"
+                           r"|[^，,。；;]*[：:]?$")
 
 
 def _plan_sections(doc: Doc, cands: list[Candidate]) -> None:
@@ -307,7 +348,7 @@ def _plan_sections(doc: Doc, cands: list[Candidate]) -> None:
     for line in t.split("\n"):
         at, pos = pos, pos + len(line) + 1
         head = line.strip()
-        if not head or len(head) > 60:
+        if not head or len(head) > 60 or not _HEADING_FORM.match(head):
             continue
         future = _FUTURE.search(head)
         is_future = future is not None and (

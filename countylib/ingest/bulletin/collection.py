@@ -138,7 +138,7 @@ def _one(f: docs.Found, county, year, province, encoding) -> DocumentResult:
     who = identify(doc.text, doc.title, county=county, year=year, province=province, title_first=doc.kind == "html")
     if not who.ok:
         return DocumentResult(f.path, "failed", who.reason or "place or year not settled", doc, who)
-    found = bulletin.scan(doc.text, county=who.county, year=who.year)
+    found = bulletin.scan(doc.text, county=who.printed or who.county, year=who.year)  # a former name: its own words
     pages = [doc.page_at(int(s)) for s in found.start] if len(found) else []
     found["page"] = pd.array(pages, dtype="Int64") if pages else pd.array([], dtype="Int64")
     return DocumentResult(f.path, "read", doc.note, doc, who, found)

@@ -75,13 +75,40 @@ def _years(text: str) -> list[int]:
 
 def _title_block(lines: list[str]) -> tuple[str, str, int] | None:
     """(kind, title, index of its last line) of the first line naming a bulletin or a work report, with the
-    short lines just above it (a title broken over two or three lines)."""
-    for i, line in enumerate(lines):
+    short lines just above it (a title broken over two or three lines, also inside the kind's name:
+    ``…统计公`` | ``报``). A title run into the first paragraph (a reprint that lost its line breaks:
+    ``2019年驿城区…统计公报 2019年，在区委…``) is the part up to the kind's name and the brackets right after it,
+    when that part reads as a title (no punctuation of a sentence before it)."""
+    for first, line in enumerate(lines):
         for kind, pattern in _KINDS:
-            if pattern.search(line) and len(line) <= 80:
-                head = [ln for ln in lines[max(0, i - 2):i] if len(ln) <= 30 and "。" not in ln]
-                return kind, "".join(head) + line, i
+            last = first
+            m = pattern.search(line)
+            if m is None and first + 1 < len(lines) and len(line) <= 80:
+                joined = line + lines[first + 1]
+                m = pattern.search(joined)
+                if m is not None and m.start() < len(line) < m.end():
+                    line, last = joined, first + 1
+                else:
+                    m = None
+            if m is None or _SENTENCE_MARKS.search(line[:m.start()]) and len(line) > 80 or _CITES.match(line):
+                continue
+            after = _AFTER_TITLE.match(line, m.end())
+            title = line[:after.end()]
+            if len(title) <= 80 and (len(line) <= 80 or not _SENTENCE_MARKS.search(line[:m.start()])):
+                head = [ln for ln in lines[max(0, first - 2):first] if len(ln) <= 30 and "。" not in ln]
+                return kind, "".join(head) + title, last
     return None
+
+
+#: What may follow the kind's name in a title: brackets (2023年更新), （2022年）, and a dash with the date and place
+#: of a work report's session.
+_AFTER_TITLE = re.compile(r"(?:[(（【\[][^()（）【】\[\]]{0,30}[)）】\]])*")
+_SENTENCE_MARKS = re.compile(r"[，。；：,;:！？!?《》“”\"]")
+#: A sentence that cites a bulletin (据…统计公报显示) is not a title.
+_CITES = re.compile(r"(?:据|根据|按照|依据|引自|来源)")
+#: A bracketed note after the kind's name on when the text was published or updated: (2023年更新), （2023年3月）,
+#: (2023年6月15日); not a bracketed year alone, （2022年）, which is the year reported on.
+_BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]]{0,30}(?:月|更新|修订|修正|发布|印发)[^()（）【】\[\]]{0,20}[)）】\]]")
 
 
 def identify(text: str, title: str = "", county: str | None = None, year: int | None = None,
@@ -111,22 +138,60 @@ def identify(text: str, title: str = "", county: str | None = None, year: int | 
 def _year_of(kind: str, head: str, lines: list[str], block) -> tuple[int | None, str]:
     if not block:
         return None, "no title naming the year (pass --year)"
-    years = sorted(set(_years(head)))
+    kind_end = max((m.end() for _, pattern in _KINDS for m in pattern.finditer(head)), default=len(head))
+    notes = _BRACKETED.findall(head[kind_end:])  # when the page was updated or published, not the year reported on
+    years = sorted(set(_years(head[:kind_end] + _BRACKETED.sub("", head[kind_end:]))))
     if kind == "work_report":
-        if not years:  # the date it was given, in the lines below the title
-            for line in lines[block[2] + 1:block[2] + 6]:
-                if (_GIVEN_AT.search(line) or line.startswith(("——", "--", "—")) or _DATE_LINE.fullmatch(line)) \
-                        and (ys := _years(line)):
-                    years = ys[:1]
-                    break
-        if len(years) != 1:
-            return None, ("a work report whose date is not in its title or the line below it (pass --year)"
-                          if not years else f"a work report whose title names several years ({years})")
-        return years[0] - 1, ""  # a report given in 2023 looks back on 2022
+        given = _given_on(lines[block[2] + 1:block[2] + 6]) or _given_on(notes)
+        looks_back = _looked_back_on(*given) if given else None
+        if len(years) > 1:
+            return None, f"a work report whose title names several years ({years})"
+        if years and looks_back is not None and looks_back != years[0] - 1:
+            return None, (f"a {years[0]} work report given on {given[0]}年{given[1]}月: which year it reports on is "
+                          "not settled (pass --year)")
+        if years:
+            return years[0] - 1, ""  # a 2023 report looks back on 2022
+        if not given:
+            return None, "a work report whose date is not in its title or the line below it (pass --year)"
+        if looks_back is None:
+            return None, (f"a work report given on {given[0]}年{given[1]}月: whether it reports on {given[0] - 1} or "
+                          f"{given[0]} is not settled (pass --year)")
+        return looks_back, ""
     if len(years) != 1:
         return None, ("no year in the title (pass --year)" if not years
                       else f"the title names several years ({', '.join(map(str, years))}); pass --year")
     return years[0], ""
+
+
+_MONTH = re.compile(r"((?:19|20)\d\d|[〇○零一二三四五六七八九]{4})年([\d一二三四五六七八九十]{1,3})月")
+_CN_MONTHS = {"十": 10, "十一": 11, "十二": 12, **{c: i for i, c in enumerate("一二三四五六七八九", 1)}}
+
+
+def _given_on(lines: list[str]) -> tuple[int, int] | None:
+    """(year, month) a work report was given, from the line below its title that says where and when
+    (——2023年1月6日在巩义市…人民代表大会…, or a line that is only the date)."""
+    for line in lines:
+        if (_GIVEN_AT.search(line) or line.startswith(("——", "--", "—")) or _DATE_LINE.fullmatch(line)) \
+                and (ys := _years(line)):
+            m = _MONTH.search(line)
+            month = (int(m.group(2)) if m.group(2).isdigit() else _CN_MONTHS.get(m.group(2), 0)) if m else 0
+            return ys[0], month
+    return None
+
+
+def _looked_back_on(year: int, month: int) -> int | None:
+    """The year a report given in ``year``/``month`` reports on: a session early in the year looks back on the
+    year before (January to August: 西峡县 met in June 2023 on 2022); one in November or December reviews the
+    year it is held in (湘潭县, December 2022, on 2022); September and October (or no month) are not settled.
+
+    >>> _looked_back_on(2023, 1), _looked_back_on(2022, 12), _looked_back_on(2022, 10)
+    (2022, 2022, None)
+    """
+    if 1 <= month <= 8:
+        return year - 1
+    if month >= 11:
+        return year
+    return None
 
 
 def _given(county: str, province: str | None, year: int | None, kind: str, head: str, reason: str) -> Identity:

@@ -65,12 +65,14 @@ class Own:
 
         >>> {"石柱", "石柱县", "重庆市石柱土家族自治县"} <= Own.of("石柱土家族自治县").names
         True
+        >>> Own.of("偃师市").scope_words[:2], "偃师区" in Own.of("偃师市").names  # the name a 2019 text used
+        (('全市域', '全市'), True)
         """
         if not county:
             return cls()
         from countylib.data import regions
 
-        name = vocab.clean_name(county)
+        name = given = vocab.clean_name(county)
         names = {name}
         res = regions.resolve([name], errors="report", level=None)
         if res.adcode.notna().iloc[0]:
@@ -86,6 +88,8 @@ class Own:
                     names |= {pref + full, pref + short + full[-1]}
             name = full
         names = {n for n in names if len(n) >= 2}
+        if given[-1:] in bwords.OWN_SCOPE_WORDS and not given.endswith("自治县"):
+            name = given  # a former name (偃师市 for today's 偃师区): its text speaks of itself as 全市
         kind = name[-1] if name and name[-1] in bwords.OWN_SCOPE_WORDS else None
         if name.endswith("自治县"):
             kind = "县"
@@ -120,6 +124,8 @@ _CONNECTORS = (
     "共有", "现有", "有", "共", "实现", "完成", "达到", "预计", "约", "已", "累计", "一年来", "全面", "合计", "总计",
     "主要经济指标", "主要指标", "经济总量", "综合实力", "全口径", "首次", "一举", "再次", "成功", "顺利", "辖区", "全辖区",
     "境内", "域内", "当年价", "现价", "按当年价格计算的", "按现价计算的", "可比价",
+    # run-in headings, printed in bold before a paragraph's first sentence (人口年末常住人口…, 国民经济全年实现…)
+    "人口", "国民经济", "财政",
 )
 
 

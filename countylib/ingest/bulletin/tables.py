@@ -40,6 +40,7 @@ class Cell:
     text: str
     start: int
     end: int
+    line: int = -1  # the line of a row of several cells (地区生产总值 | 230.5 | 4.2); -1 for a cell alone on its line
 
     @property
     def is_number(self) -> bool:
@@ -50,8 +51,9 @@ def _cells(t: str) -> Iterator[list[Cell]]:
     """Runs of two cells or more, in text order (a prose line ends a run)."""
     runs: list[list[Cell]] = [[]]
     pos = 0
-    for line in t.split("\n"):
+    for number, line in enumerate(t.split("\n")):
         start, pos = pos, pos + len(line) + 1
+        first = len(runs[-1])
         if len(runs) > 1:  # only the last run can still grow
             yield from (r for r in runs[:-1] if len(r) >= 2)
             del runs[:-1]
@@ -84,6 +86,9 @@ def _cells(t: str) -> Iterator[list[Cell]]:
                              Cell(u.group(0), at + u.start(), at + u.end())])
             else:
                 runs.append([])
+        if len(runs[-1]) - first >= 2:  # a row of cells: its numbers are its own, not the next row's
+            for cell in runs[-1][first:]:
+                cell.line = number
     yield from (r for r in runs if len(r) >= 2)
 
 
@@ -138,7 +143,7 @@ def _read_run(doc: Doc, run: list[Cell]) -> list[Candidate]:
             label_unit = label_unit or row_unit
             j += 1
         nums = []
-        while j < len(run) and run[j].is_number:
+        while j < len(run) and run[j].is_number and (cell.line < 0 or run[j].line == cell.line):
             nums.append(run[j])
             j += 1
         if key is None or not nums:
