@@ -113,6 +113,92 @@ def missing(adcode: str, year: int | None = None) -> list[str]:
     return [i.name_zh for k, i in ind.registry().items() if k not in have]
 
 
+#: Indicators every unit has from its boundaries, not from a statistical source.
+GEOGRAPHIC = ("area",)
+#: What countylib collects economic figures for (the one line said where a unit has none).
+ECONOMIC_COVERAGE = "countylib 目前收录河南省各县（市、区）和百强县榜单上各县的统计公报、政府网站数字"
+
+
+def economic_gaps(adcode: str, year: int | None = None) -> list[str]:
+    """Names of the economic indicators (not from the census, not the area) without a figure for the unit.
+
+    >>> "地区生产总值" in economic_gaps("510121", 2022), "地区生产总值" in economic_gaps("410181", 2022)
+    (True, False)
+    """
+    from countylib.data.indicators import census_indicators
+
+    have = set(figures(code(adcode), year).dropna(subset=["value"]).indicator)
+    skip = set(census_indicators()) | set(GEOGRAPHIC)
+    return [i.name_zh for k, i in ind.registry().items() if k not in have and k not in skip]
+
+
+def economy_note(adcode: str, year: int | None = None) -> str:
+    """One line naming the economic figures that no source countylib reads gives for the unit (empty when
+    it has them all).
+
+    >>> economy_note("510121", 2022)[:20]
+    '未收录金堂县的经济指标：地区生产总值、'
+    """
+    adcode = code(adcode)
+    gaps = economic_gaps(adcode, year)
+    if not gaps:
+        return ""
+    me = info(adcode)
+    economic = [k for k in ind.registry() if k not in ind.census_indicators() and k not in GEOGRAPHIC]
+    if len(gaps) == len(economic):
+        return f"未收录{me['name']}的经济指标：{'、'.join(gaps)}（{ECONOMIC_COVERAGE}）。"
+    return f"未收录的经济指标：{'、'.join(gaps)}。"
+
+
+def has_figure(table: pd.DataFrame) -> bool:
+    """Whether a comparison has something to compare: the unit's own value and at least one other.
+
+    >>> t = pd.DataFrame({"数值": [1.0, float("nan")], "本县": [True, False]})
+    >>> has_figure(t), has_figure(t.assign(数值=[1.0, 2.0]))
+    (False, True)
+    """
+    have = table.dropna(subset=["数值"])
+    return bool(have["本县"].any()) and len(have) >= 2
+
+
+def comparison_note(adcode: str, table: pd.DataFrame) -> str:
+    """What a profile says instead of a comparison with nothing to compare (see :func:`has_figure`).
+
+    >>> t = pd.DataFrame({"数值": [float("nan")], "本县": [True]})
+    >>> t.attrs["scope"] = "x"
+    >>> comparison_note("510121", t)[:12]
+    '金堂县没有可比较的地区生产总值'
+    """
+    from countylib.analysis.census import has_census
+
+    me = info(code(adcode))
+    others = int(table.loc[~table["本县"], "数值"].notna().sum()) if len(table) else 0
+    have = f"同一范围内 {others} 个单位有数字" if others else "同一范围内也没有单位有数字"
+    then = ("；下文人口普查一节把本县与所在地级市、全省对照（各指标的市、省数值和排名）"
+            if has_census(code(adcode)) else "")
+    return f"{me['name']}没有可比较的地区生产总值数字（{have}）{then}。"
+
+
+def related(adcode: str) -> dict[str, list[tuple[str, str]]]:
+    """The units a profile links to, as (adcode, name): the other county-level units of its prefecture
+    and the units it shares a border with (any province).
+
+    >>> [n for _, n in related("410181")["neighbours"]][:3]
+    ['上街区', '荥阳市', '新密市']
+    """
+    from countylib.data.geo import neighbours
+
+    adcode = code(adcode)
+    me = info(adcode)
+    reg = regions.by_adcode()
+    county_rows = reg[reg.level == "county"]
+    siblings = county_rows.index[(county_rows.prefecture_adcode == me.prefecture_adcode)
+                                 & (county_rows.index != adcode)]
+    near = [c for c in neighbours().get(adcode, ()) if c in county_rows.index]
+    return {"prefecture": [(c, str(reg.loc[c, "name"])) for c in sorted(siblings)],
+            "neighbours": [(c, str(reg.loc[c, "name"])) for c in near]}
+
+
 def comparison(adcode: str, indicator: str = "gdp", year: int | None = None,
                scope: str | list[str] = "prefecture") -> pd.DataFrame:
     """The indicator for the county and its peers in one year, sorted, missing values kept as NaN at
@@ -203,7 +289,7 @@ def header_md(adcode: str, year: int | None = None) -> str:
         f"指标数：{len(figs)}　·　来源页面：{n_src} 个",
     ]
     if figs.empty:
-        lines += ["", "> 本县暂无任何已收录的指标数据。下文列出缺失的指标，欢迎补充来源后重新构建。"]
+        lines += ["", "> 本县暂无任何已收录的指标数据，原因见下文各节。"]
     return "\n".join(lines)
 
 

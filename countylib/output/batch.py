@@ -83,6 +83,63 @@ def check_province(province: str) -> str:
     raise BatchError(f"unknown province {province!r}{hint}")
 
 
+def select_units(area: str, districts: bool = False) -> tuple[str, pd.DataFrame]:
+    """The county-level units of an area given as 全国, a province (河南, 河南省, 410000) or a prefecture
+    (成都, 成都市, 510100): ``(the area's name, registry rows)``; only 县域 units unless ``districts``.
+    An unknown area is an error naming the closest provinces and prefectures.
+
+    >>> name, units = select_units("成都")
+    >>> name, len(units)
+    ('成都市', 8)
+    >>> select_units("成都县")
+    Traceback (most recent call last):
+    ...
+    countylib.output.batch.BatchError: unknown province or prefecture '成都县'; did you mean 成都市?
+    """
+    from countylib.data import regions
+    from countylib.vocab import clean_name
+
+    wanted = None if districts else True
+    if str(area).strip().lower() in regions.NATIONAL:
+        return "全国", regions.counties(None, county_economy=wanted)
+    name = regions.province_name(str(area))
+    if name is not None:
+        return name, regions.counties(name, county_economy=wanted)
+    codes = regions.prefecture_codes(str(area))
+    if codes:
+        units = regions.counties(None, county_economy=wanted)
+        units = units[units.prefecture_adcode.isin(codes)].reset_index(drop=True)
+        reg = regions.by_adcode()
+        return "、".join(sorted({str(reg.loc[c, "name"]) for c in codes if c in reg.index})), units
+    reg = regions.registry()
+    areas = reg[reg.level.isin(["province", "prefecture"])]
+    text = clean_name(str(area))
+    names = list(dict.fromkeys(list(areas.name) + list(areas.short_name)))
+    close = difflib.get_close_matches(text, names, n=4, cutoff=0.4)
+    close = list(dict.fromkeys(areas.name[areas.name.isin(close) | areas.short_name.isin(close)]))[:4]
+    hint = f"; did you mean {'、'.join(close)}?" if close else "; give 全国, a province or a prefecture"
+    raise BatchError(f"unknown province or prefecture {area!r}{hint}")
+
+
+def unknown_codes(codes: list[str]) -> str:
+    """One line for codes that are no county-level unit, each with the closest units by code and name.
+
+    >>> unknown_codes(["410199"])
+    'not county-level units: 410199 (close: 410185 登封市, 410184 新郑市, 410183 新密市)'
+    """
+    from countylib.data import regions
+
+    reg = regions.by_adcode()
+    counties = reg[reg.level == "county"]
+    parts = []
+    for c in codes:
+        same = counties[counties.index.str[:4] == str(c)[:4]].index.tolist() or counties.index.tolist()
+        close = difflib.get_close_matches(str(c), same, n=3, cutoff=0.5)
+        hint = ", ".join(f"{k} {counties.loc[k, 'name']}" for k in close)
+        parts.append(f"{c} (close: {hint})" if hint else str(c))
+    return "not county-level units: " + "; ".join(parts)
+
+
 def check_writable(folder: Path) -> None:
     """``folder`` exists (or can be made) and a file can be written in it."""
     try:
@@ -117,10 +174,15 @@ def report_path(run_dir: Path, adcode: str, name: str, year: int) -> Path:
 def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "latest", jobs: int = 2,
                  no_input: bool = True, resume: bool = False, province: str = "河南省", progress: bool = True,
                  scheduler: str | None = None, kernel_name: str = "python3",
-                 startup_timeout: float = 60.0) -> tuple[BatchResult, Path]:
+                 startup_timeout: float = 60.0, site: bool = True,
+                 map_indicator: str = "pop_resident") -> tuple[BatchResult, Path]:
     """Render ``notebook`` for every unit in ``units`` (registry rows) for ``year``; update run.json and
     index.html of ``reports/<run>/`` (also after Ctrl-C). Raises :class:`BatchError` before any kernel
-    starts when the batch cannot run."""
+    starts when the batch cannot run.
+
+    ``site``: the pages share their stylesheet, fonts and base maps under ``assets/`` and link each other
+    (prefecture siblings, neighbours), with a page per province (:mod:`countylib.output.site`); else every
+    page is one self-contained file."""
     run_dir = reports_dir() / check_run_name(run)
     notebook = Path(notebook).resolve()
     check_processed_data()
@@ -131,17 +193,43 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
     for u in units.itertuples(index=False):
         params = {"adcode": u.adcode, "year": year, **extra}
         job_list.append((u.adcode, params, report_path(run_dir, u.adcode, u.name, year)))
-    index_map = _IndexMap(province, year, run_dir)  # drawn while the kernels work
+    site_pages = _site_pages(run_dir, units, year) if site else None
+    index_map = None if site else _IndexMap(province, year, run_dir)  # drawn while the kernels work
     try:
         result = run_batch(notebook, job_list, workers=jobs, no_input=no_input, resume=resume, progress=progress,
-                           scheduler=scheduler, kernel_name=kernel_name, startup_timeout=startup_timeout)
+                           scheduler=scheduler, kernel_name=kernel_name, startup_timeout=startup_timeout,
+                           site_pages=site_pages, site_dir=run_dir)
     except KeyboardInterrupt:  # while the kernels were starting: nothing rendered, the run is still indexed
         result = BatchResult(interrupted=True, planned=len(job_list))
     parameters = {"province": province, "year": year, "jobs": jobs, "notebook": _shown_path(notebook),
-                  "units": len(units), "no_input": no_input, "resume": resume, "scheduler": scheduler or "local"}
+                  "units": len(units), "no_input": no_input, "resume": resume, "scheduler": scheduler or "local",
+                  "site": site}
     with shielded():
-        index = finish_run(run_dir, units, year, province, parameters, result, job_list, notebook, index_map)
+        index = finish_run(run_dir, units, year, province, parameters, result, job_list, notebook, index_map,
+                           site_pages=site_pages, map_indicator=map_indicator)
     return result, index
+
+
+def _site_pages(run_dir: Path, units: pd.DataFrame, year: int) -> dict:
+    """Each unit's place in the site: the way back to the run folder and the pages it links (its
+    prefecture's other units and its neighbours, where the run has or plans their page)."""
+    from countylib.data import geo, regions
+    from countylib.output.site import SitePage
+
+    reg = regions.by_adcode()
+    counties = reg[reg.level == "county"]
+    planned = {u.adcode: report_path(run_dir, u.adcode, u.name, year) for u in units.itertuples(index=False)}
+    for e in read_run(run_dir).get("reports", []):  # pages of earlier batches of the run
+        if int(e["year"]) == int(year) and e["status"] == "ok" and (run_dir / e["path"]).is_file():
+            planned.setdefault(e["key"], run_dir / e["path"])
+    paths = {code: Path(p).relative_to(run_dir).as_posix() for code, p in planned.items()}
+    near = geo.neighbours()
+    by_prefecture = counties.groupby("prefecture_adcode").groups
+    out = {}
+    for code in units.adcode:
+        linked = set(by_prefecture.get(counties.loc[code, "prefecture_adcode"], [])) | set(near.get(code, ()))
+        out[code] = SitePage("../../", {c: paths[c] for c in sorted(linked) if c in paths and c != code})
+    return out
 
 
 class _IndexMap:
@@ -174,18 +262,20 @@ def _shown_path(path: Path) -> str:
 
 
 def finish_run(run_dir: Path, units: pd.DataFrame, year: int, province: str, parameters: dict,
-               result: BatchResult, job_list: list, notebook: Path, index_map: _IndexMap | None = None) -> Path:
-    """Merge this batch into run.json, remove failed reports' old pages, write index.html."""
+               result: BatchResult, job_list: list, notebook: Path, index_map: _IndexMap | None = None,
+               site_pages: dict | None = None, map_indicator: str = "pop_resident") -> Path:
+    """Merge this batch into run.json, remove failed reports' old pages, write index.html (and, for a
+    site, the province pages, the shared stylesheet and fonts, and a notice where a failed page was)."""
     record = read_run(run_dir)
     entries = {(e["key"], int(e["year"])): e for e in record.get("reports", [])}
     info = units.set_index("adcode")
     done = {o.key: o for o in result.outcomes}
-    planned_fp = _planned_fingerprints(notebook, job_list) if result.interrupted else {}
+    planned_fp = _planned_fingerprints(notebook, job_list, site_pages) if result.interrupted else {}
     for key, _params, out in job_list:
         row = info.loc[key]
         entry = {"key": key, "name": str(row["name"]), "prefecture": str(row.get("prefecture_name", "") or ""),
-                 "kind": str(row.get("kind", "") or ""), "province": province, "year": int(year),
-                 "path": Path(out).relative_to(run_dir).as_posix()}
+                 "kind": str(row.get("kind", "") or ""), "province": str(row.get("province_name", province)),
+                 "year": int(year), "path": Path(out).relative_to(run_dir).as_posix()}
         outcome = done.get(key)
         previous = entries.get((key, int(year)), {})
         if outcome is None:  # Ctrl-C came first: an old page counts only when it is up to date
@@ -201,6 +291,10 @@ def finish_run(run_dir: Path, units: pd.DataFrame, year: int, province: str, par
                 entry["seconds"] = previous.get("seconds", 0.0)
             if not outcome.ok:
                 Path(out).unlink(missing_ok=True)  # an old page of a failed report is stale: never left linked
+                if site_pages:  # other pages link it: a notice of the failure stands in its place
+                    from countylib.output import site_pages as site_index
+
+                    site_index.write_failure_page(run_dir, Path(out), entry, outcome.error)
         entries[(key, int(year))] = {k: entry.get(k) for k in _ENTRY_KEYS}
     reports = sorted(entries.values(), key=lambda e: (int(e["year"]), e["key"]))
     batches = record.get("batches", [])
@@ -224,8 +318,19 @@ def finish_run(run_dir: Path, units: pd.DataFrame, year: int, province: str, par
     }
     write_atomic(run_dir / "run.json", json.dumps(payload, ensure_ascii=False, indent=2, default=str))
     index = run_dir / "index.html"
-    write_atomic(index, index_html(run_dir, payload))
+    if site_pages is None and not _is_site(run_dir):
+        write_atomic(index, index_html(run_dir, payload))
+        return index
+    from countylib.output import site_pages as site_index
+
+    site_index.finish_site(run_dir, payload, result, record, map_indicator)
     return index
+
+
+def _is_site(run_dir: Path) -> bool:
+    from countylib.output.site import CHARACTERS
+
+    return (run_dir / CHARACTERS).is_file()
 
 
 _ENTRY_KEYS = ("key", "name", "prefecture", "kind", "province", "year", "path", "status", "skipped", "seconds",
@@ -237,10 +342,14 @@ def _entry(o: Outcome) -> dict:
             "error": plain_text(o.error), "fingerprint": o.fingerprint}
 
 
-def _planned_fingerprints(notebook: Path, job_list: list) -> dict[str, str]:
+def _planned_fingerprints(notebook: Path, job_list: list, site_pages: dict | None = None) -> dict[str, str]:
+    from countylib.output.runner import page_context
+
     nb_bytes = notebook.read_bytes()
     inputs = fingerprints.inputs_digest()
-    return {key: fingerprints.job_fingerprint(nb_bytes, params, inputs) for key, params, _ in job_list}
+    site_pages = site_pages or {}
+    return {key: fingerprints.job_fingerprint(nb_bytes, params, inputs, page_context(site_pages.get(key)))
+            for key, params, _ in job_list}
 
 
 def read_run(run_dir: Path) -> dict:
@@ -292,7 +401,8 @@ def _indicator_counts() -> pd.Series:
         return pd.Series(dtype=int)
 
 
-COLUMNS = [("code", "代码", False), ("name", "名称", False), ("prefecture", "地级市", False), ("kind", "类型", False),
+COLUMNS = [("code", "代码", False), ("name", "名称", False), ("province", "省份", False),
+           ("prefecture", "地级市", False), ("kind", "类型", False),
            ("year", "年份", True), ("gdp", "地区生产总值（亿元）", True),
            ("fiscal_revenue", "一般公共预算收入（亿元）", True), ("pop_resident", "常住人口（万人）", True),
            ("count", "指标数", True), ("status", "状态", False), ("link", "报告", False)]
@@ -330,9 +440,9 @@ def index_rows(run_dir: Path, reports: list[dict]) -> list[dict]:
 
 
 #: How the parameters of the last batch read on the index page (run.json keeps the names of the command).
-PARAMETER_LABELS = {"province": "省份", "year": "年份", "jobs": "并行内核数（--jobs）", "notebook": "笔记本",
+PARAMETER_LABELS = {"province": "范围（--province）", "year": "年份", "jobs": "并行内核数（--jobs）", "notebook": "笔记本",
                     "units": "本批单位数", "no_input": "隐藏代码（--no-input）", "resume": "跳过未变的报告（--resume）",
-                    "scheduler": "运行位置（--scheduler）"}
+                    "scheduler": "运行位置（--scheduler）", "site": "共用字体与地图（网站模式）"}
 
 
 def shown_parameters(parameters: dict) -> list[tuple[str, str]]:

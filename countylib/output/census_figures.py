@@ -42,6 +42,7 @@ def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None,
     if ax is None:  # fixed margins: a constrained layout would double the text layout cost of a report
         fig, ax = plt.subplots(figsize=(6.2, 4.6))
         fig.subplots_adjust(left=0.11, right=0.98, top=0.92, bottom=0.17)
+        fig.set_gid(plotting.FIXED_LAYOUT)
     else:
         fig = ax.figure
     y = np.arange(len(AGE_LABELS))
@@ -54,7 +55,6 @@ def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None,
         ax.stairs(other["女_占比"].to_numpy(), edges, orientation="horizontal", baseline=None, color="#222222", lw=1.1)
     # Every other age group labelled, and few x ticks: text layout is most of a small figure's cost.
     ax.set_yticks(y[::2], AGE_LABELS[::2], fontsize=7.5)
-    ax.set_yticks(y, minor=True)
     ax.set_ylim(-0.6, len(y) - 0.4)
     shares = [mine["男_占比"], mine["女_占比"]] + ([other["男_占比"], other["女_占比"]] if other is not None else [])
     lim = float(np.ceil(np.nanmax(np.concatenate([np.asarray(v, dtype=float) for v in shares])) + 0.3))

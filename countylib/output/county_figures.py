@@ -38,6 +38,37 @@ def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
     return fig
 
 
+def locator_html(adcode: str):
+    """The unit within its prefecture and province as SVG maps (shared base maps, the unit drawn over them);
+    an HTML display object for a notebook."""
+    from IPython.display import HTML
+
+    from countylib.output import svgmap
+
+    return HTML(svgmap.locator_html(code(adcode)))
+
+
+#: The attribute a site turns into a link to the unit's page (a notebook shows the name as text).
+UNIT_ATTRIBUTE = "data-countylib-unit"
+
+
+def related_html(adcode: str):
+    """The prefecture's other units and the neighbouring units, as names a site links to their pages."""
+    from IPython.display import HTML
+    from markupsafe import escape
+
+    from countylib.analysis.county import related
+
+    me = info(adcode)
+    lists = related(code(adcode))
+    labels = {"prefecture": f"{me.prefecture_name}的其他县级单位", "neighbours": "相邻的县级单位"}
+    rows = []
+    for key, label in labels.items():
+        names = "、".join(f'<span {UNIT_ATTRIBUTE}="{escape(c)}">{escape(n)}</span>' for c, n in lists[key])
+        rows.append(f"<p><b>{escape(label)}</b>：{names or '无'}</p>")
+    return HTML('<nav class="countylib-related">' + "".join(rows) + "</nav>")
+
+
 def locator_map(adcode: str):
     """The county highlighted within its prefecture (left) and province (right)."""
     adcode = code(adcode)
