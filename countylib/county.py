@@ -30,6 +30,7 @@ from countylib.analysis.census import has_census, missing_reason  # noqa: F401
 from countylib.output.county_figures import (  # noqa: F401
     ABSENT_NAMES,
     census_pyramid,
+    census_pyramid_html,
     comparison_chart,
     locator_html,
     locator_map,
@@ -41,4 +42,5 @@ __all__ = [
     "comparison_caption", "comparison_table", "header_md", "census_summary_md", "census_table",
     "ABSENT_NAMES", "comparison_chart", "locator_map", "census_pyramid", "economic_gaps", "economy_note",
     "has_figure", "comparison_note", "related", "has_census", "missing_reason", "locator_html", "related_html",
+    "census_pyramid_html",
 ]

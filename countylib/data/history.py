@@ -61,9 +61,14 @@ def successor_map(path: Path | None = None) -> dict[str, str]:
     >>> "330104" in m          # 江干区 was divided between 上城区 and 钱塘区 in 2021
     False
     """
-    table = changes(path)
+    return dict(_successors(file_key(history_file(path))))
+
+
+@bounded(maxsize=4)
+def _successors(key: tuple[str, float, int]) -> tuple[tuple[str, str], ...]:
+    table = _changes_cached(key)
     table = table[table.change != "split"]
-    return dict(zip(table.old_adcode, table.new_adcode, strict=True))
+    return tuple(zip(table.old_adcode, table.new_adcode, strict=True))
 
 
 def split_units(since: int | None = None, path: Path | None = None) -> dict[str, str]:

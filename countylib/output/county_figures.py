@@ -76,6 +76,15 @@ def locator_map(adcode: str):
     return locator.figure(adcode, me.province_name, me.prefecture_adcode, me.province_name, me.prefecture_name)
 
 
+def census_pyramid_html(adcode: str):
+    """The age pyramid as inline SVG (a display object for a notebook; a profile's figure)."""
+    from IPython.display import HTML
+
+    from countylib.output.census_figures import pyramid_svg
+
+    return HTML(pyramid_svg(code(adcode)))
+
+
 def census_pyramid(adcode: str):
     """The county's age pyramid (shares of its population) with its province's shape as an outline."""
     return pyramid_figure(code(adcode), compare="province")

@@ -53,12 +53,13 @@ def former_names(adcode: str) -> tuple[str, ...]:
     return _former_names().get(adcode, ())
 
 
-def search_keys(adcode: str) -> str:
+def search_keys(adcode: str, registry: pd.DataFrame | None = None) -> str:
     """What the index's search box matches for a unit: code, name, short name, their pinyin initials,
-    former names and theirs."""
+    former names and theirs (``registry``: :func:`countylib.data.regions.by_adcode`, read once by a caller
+    doing many)."""
     from countylib.data import regions
 
-    me = regions.by_adcode().loc[adcode]
+    me = (registry if registry is not None else regions.by_adcode()).loc[adcode]
     words = [adcode, me["name"], me["short_name"], initials(me["name"]), initials(me["short_name"])]
     for old in former_names(adcode):
         words += [old, initials(regions.short_name(old))]
@@ -105,11 +106,16 @@ def finish_site(run_dir: Path, record: dict, result, previous: dict, map_indicat
 
 
 def _province_code(name: str) -> str:
+    return _province_codes().get(name, "")
+
+
+@caches.memo(None)
+def _province_codes() -> dict[str, str]:
     from countylib.data import regions
 
     reg = regions.registry()
-    hit = reg.adcode[(reg.level == "province") & (reg.name == name)]
-    return str(hit.iloc[0]) if len(hit) else ""
+    prov = reg[reg.level == "province"]
+    return dict(zip(prov.name, prov.adcode, strict=True))
 
 
 def _values(keys: list[str], indicator: str, year: int) -> pd.Series:
@@ -132,13 +138,16 @@ def index_page(run_dir: Path, record: dict) -> str:
     rows = batch.index_rows(run_dir, reports)
     census = {k: _values([e["key"] for e in reports], k, 2020) for k, _label, _fmt in CENSUS_COLUMNS}
     search = []
+    from countylib.data import regions
+
+    registry = regions.by_adcode()
     for e, row in zip(reports, rows, strict=True):
         added = [{"text": fmt.format(v) if pd.notna(v) else "—", "sort": f"{v:.4f}" if pd.notna(v) else ""}
                  for key, _label, fmt in CENSUS_COLUMNS for v in [census[key].get(e["key"])]]
         row["cells"] = row["cells"][:-2] + added + row["cells"][-2:]  # before status and link
         code = _province_code(e["province"])
         row["province_href"] = province_path(code, e["province"]) if code else ""
-        search.append([e["key"], search_keys(e["key"]) if e["key"] in _registry_codes() else e["key"],
+        search.append([e["key"], search_keys(e["key"], registry) if e["key"] in registry.index else e["key"],
                        e["province"], e.get("prefecture", "")])
     columns = [{"key": k, "label": label, "numeric": num} for k, label, num in batch.COLUMNS]
     columns = columns[:-2] + [{"key": k, "label": label, "numeric": True} for k, label, _ in CENSUS_COLUMNS] \
@@ -163,13 +172,6 @@ def index_page(run_dir: Path, record: dict) -> str:
         provinces=[{"name": p, "href": province_path(_province_code(p), p) if _province_code(p) else ""}
                    for p in provinces],
         prefectures=[{"province": p, "name": n} for p, n in prefectures if n])
-
-
-@caches.memo(None)
-def _registry_codes() -> frozenset[str]:
-    from countylib.data import regions
-
-    return frozenset(regions.by_adcode().index)
 
 
 def _classes(values: pd.Series, k: int = 5) -> tuple[list[float], pd.Series]:
