@@ -338,9 +338,10 @@ def render_county_cmd(
             unknown = wanted - set(units.adcode)
             if unknown:
                 everywhere = set(regions.counties(None).adcode)
+                reasons = [_not_rendered(unknown & everywhere, province, districts)] if unknown & everywhere else []
                 if unknown - everywhere:
-                    raise batch.BatchError(batch.unknown_codes(sorted(unknown - everywhere)))
-                raise batch.BatchError(_not_rendered(unknown, province, districts))
+                    reasons.append(batch.unknown_codes(sorted(unknown - everywhere)))
+                raise batch.BatchError("; ".join(reasons))
             units = units[units.adcode.isin(wanted)]
         if units.empty:
             raise batch.BatchError(f"no county-level units to render in {province}")

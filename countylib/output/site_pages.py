@@ -136,7 +136,8 @@ def index_page(run_dir: Path, record: dict) -> str:
 
     reports = record.get("reports", [])
     rows = batch.index_rows(run_dir, reports)
-    census = {k: _values([e["key"] for e in reports], k, 2020) for k, _label, _fmt in CENSUS_COLUMNS}
+    keys = sorted({e["key"] for e in reports})
+    census = {k: _values(keys, k, 2020) for k, _label, _fmt in CENSUS_COLUMNS}
     search = []
     from countylib.data import regions
 
