@@ -136,7 +136,7 @@ def economy_note(adcode: str, year: int | None = None) -> str:
     """One line naming the economic figures that no source countylib reads gives for the unit (empty when
     it has them all).
 
-    >>> economy_note("510121", 2022)[:20]
+    >>> economy_note("510121", 2022)[:19]
     '未收录金堂县的经济指标：地区生产总值、'
     """
     adcode = code(adcode)
@@ -166,7 +166,7 @@ def comparison_note(adcode: str, table: pd.DataFrame) -> str:
 
     >>> t = pd.DataFrame({"数值": [float("nan")], "本县": [True]})
     >>> t.attrs["scope"] = "x"
-    >>> comparison_note("510121", t)[:12]
+    >>> comparison_note("510121", t)[:15]
     '金堂县没有可比较的地区生产总值'
     """
     from countylib.analysis.census import has_census
@@ -179,9 +179,26 @@ def comparison_note(adcode: str, table: pd.DataFrame) -> str:
     return f"{me['name']}没有可比较的地区生产总值数字（{have}）{then}。"
 
 
+def sibling_groups() -> dict[str, tuple[str, ...]]:
+    """Each county-level unit -> the other units of its prefecture; for a unit that is its own prefecture
+    (省直辖: 济源, 仙桃, 神农架林区; 不设区的地级市: 东莞) the other such units of its province.
+
+    >>> sibling_groups()["429004"]
+    ('429005', '429006', '429021')
+    >>> len(sibling_groups()["410181"])
+    11
+    """
+    reg = regions.by_adcode()
+    county_rows = reg[reg.level == "county"]
+    own = county_rows.prefecture_adcode == county_rows.index
+    group = county_rows.prefecture_adcode.where(~own, "direct-" + county_rows.province_adcode)
+    members = group.groupby(group).groups
+    return {code: tuple(sorted(c for c in members[g] if c != code)) for code, g in group.items()}
+
+
 def related(adcode: str) -> dict[str, list[tuple[str, str]]]:
     """The units a profile links to, as (adcode, name): the other county-level units of its prefecture
-    and the units it shares a border with (any province).
+    (:func:`sibling_groups`) and the units it shares a border with (any province).
 
     >>> [n for _, n in related("410181")["neighbours"]][:3]
     ['上街区', '荥阳市', '新密市']
@@ -189,13 +206,10 @@ def related(adcode: str) -> dict[str, list[tuple[str, str]]]:
     from countylib.data.geo import neighbours
 
     adcode = code(adcode)
-    me = info(adcode)
+    info(adcode)
     reg = regions.by_adcode()
-    county_rows = reg[reg.level == "county"]
-    siblings = county_rows.index[(county_rows.prefecture_adcode == me.prefecture_adcode)
-                                 & (county_rows.index != adcode)]
-    near = [c for c in neighbours().get(adcode, ()) if c in county_rows.index]
-    return {"prefecture": [(c, str(reg.loc[c, "name"])) for c in sorted(siblings)],
+    near = [c for c in neighbours().get(adcode, ()) if c in reg.index]
+    return {"prefecture": [(c, str(reg.loc[c, "name"])) for c in sibling_groups().get(adcode, ())],
             "neighbours": [(c, str(reg.loc[c, "name"])) for c in near]}
 
 

@@ -91,10 +91,10 @@ def select_units(area: str, districts: bool = False) -> tuple[str, pd.DataFrame]
     >>> name, units = select_units("成都")
     >>> name, len(units)
     ('成都市', 8)
-    >>> select_units("成都县")
+    >>> select_units("成都省")
     Traceback (most recent call last):
     ...
-    countylib.output.batch.BatchError: unknown province or prefecture '成都县'; did you mean 成都市?
+    countylib.output.batch.BatchError: unknown province or prefecture '成都省'; did you mean 成都市、昌都市?
     """
     from countylib.data import regions
     from countylib.vocab import clean_name
@@ -213,21 +213,19 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
 def _site_pages(run_dir: Path, units: pd.DataFrame, year: int) -> dict:
     """Each unit's place in the site: the way back to the run folder and the pages it links (its
     prefecture's other units and its neighbours, where the run has or plans their page)."""
-    from countylib.data import geo, regions
+    from countylib.analysis.county import sibling_groups
+    from countylib.data import geo
     from countylib.output.site import SitePage
 
-    reg = regions.by_adcode()
-    counties = reg[reg.level == "county"]
     planned = {u.adcode: report_path(run_dir, u.adcode, u.name, year) for u in units.itertuples(index=False)}
     for e in read_run(run_dir).get("reports", []):  # pages of earlier batches of the run
         if int(e["year"]) == int(year) and e["status"] == "ok" and (run_dir / e["path"]).is_file():
             planned.setdefault(e["key"], run_dir / e["path"])
     paths = {code: Path(p).relative_to(run_dir).as_posix() for code, p in planned.items()}
-    near = geo.neighbours()
-    by_prefecture = counties.groupby("prefecture_adcode").groups
+    near, siblings = geo.neighbours(), sibling_groups()
     out = {}
     for code in units.adcode:
-        linked = set(by_prefecture.get(counties.loc[code, "prefecture_adcode"], [])) | set(near.get(code, ()))
+        linked = set(siblings.get(code, ())) | set(near.get(code, ()))
         out[code] = SitePage("../../", {c: paths[c] for c in sorted(linked) if c in paths and c != code})
     return out
 

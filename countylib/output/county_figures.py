@@ -61,7 +61,13 @@ def related_html(adcode: str):
 
     me = info(adcode)
     lists = related(code(adcode))
-    labels = {"prefecture": f"{me.prefecture_name}的其他县级单位", "neighbours": "相邻的县级单位"}
+    if me.prefecture_adcode != code(adcode):
+        group = f"{me.prefecture_name}的其他县级单位"
+    elif me.kind == "不设区的地级市":
+        group = f"{me.province_name}其他不设区的地级市"
+    else:
+        group = f"{me.province_name}其他省直辖的县级单位"
+    labels = {"prefecture": group, "neighbours": "相邻的县级单位"}
     rows = []
     for key, label in labels.items():
         names = "、".join(f'<span {UNIT_ATTRIBUTE}="{escape(c)}">{escape(n)}</span>' for c, n in lists[key])

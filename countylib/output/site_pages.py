@@ -6,7 +6,7 @@ The index carries its search keys as script-safe JSON and filters the rows it al
 from elsewhere): 2,875 rows open and filter at once.
 
 >>> search_keys("410307")
-'410307 偃师区 偃师 ysq ys 偃师市 ys'
+'410307 偃师区 偃师 ysq yso ys 偃师市'
 """
 
 from __future__ import annotations
@@ -25,15 +25,20 @@ PALETTE = ("#edf8fb", "#b2e2e2", "#66c2a4", "#2ca25f", "#006d2c")  # ColorBrewer
 NO_DATA = "#d9d9d9"
 
 
-def initials(text: str) -> str:
-    """Pinyin initials of a name (pypinyin, heteronyms by its phrase dictionary).
+def initials(text: str, limit: int = 4) -> list[str]:
+    """Pinyin initials of a name, one spelling for each reading of its characters that pypinyin knows
+    (a place name's 长 may be cháng or zhǎng: both are searchable), at most ``limit``.
 
     >>> initials("重庆"), initials("长垣市")
-    ('cq', 'cys')
+    (['cq'], ['zys', 'zyf', 'cys', 'cyf'])
     """
-    from pypinyin import Style, lazy_pinyin
+    from itertools import islice, product
 
-    return "".join(p[0] for p in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore") if p)
+    from pypinyin import Style, pinyin
+
+    letters = [list(dict.fromkeys(r[0] for r in readings if r)) or [""]
+               for readings in pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors="ignore")]
+    return ["".join(p) for p in islice(product(*letters), limit)]
 
 
 @caches.memo(None)
@@ -60,9 +65,9 @@ def search_keys(adcode: str, registry: pd.DataFrame | None = None) -> str:
     from countylib.data import regions
 
     me = (registry if registry is not None else regions.by_adcode()).loc[adcode]
-    words = [adcode, me["name"], me["short_name"], initials(me["name"]), initials(me["short_name"])]
+    words = [adcode, me["name"], me["short_name"], *initials(me["name"]), *initials(me["short_name"])]
     for old in former_names(adcode):
-        words += [old, initials(regions.short_name(old))]
+        words += [old, *initials(regions.short_name(old))]
     return " ".join(dict.fromkeys(w for w in words if w))
 
 
