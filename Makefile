@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.countylib-installed
 RUN    ?= latest
 YEAR   ?= 2022
 
-.PHONY: help install build reports test lint lab bench clean
+.PHONY: help install build reports national test lint lab bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -37,6 +37,10 @@ reports: build  ## build, render the bundled analyses and every Henan county rep
 		-p prefecture_a 洛阳市 -p prefecture_b 郑州市 -p year $(YEAR)
 	$(VENV)/bin/countylib render county --province 河南省 --year $(YEAR) --run $(RUN)
 	$(VENV)/bin/countylib render check reports/$(RUN)
+
+national: build  ## a profile for every county-level unit of China as one site in reports/national (~15 min on 2 cores)
+	$(VENV)/bin/countylib render county --province 全国 --districts --year $(YEAR) --run national --resume
+	$(VENV)/bin/countylib render check reports/national
 
 test: $(STAMP)  ## run the test suite (lint included)
 	$(PY) -m pytest -q

@@ -36,7 +36,7 @@ def code_digest() -> str:
     from countylib.paths import PACKAGE_DIR
 
     h = hashlib.sha256(countylib.__version__.encode())
-    files = [p for pattern in ("*.py", "*.yaml", "*.j2", "*.css") for p in PACKAGE_DIR.rglob(pattern)
+    files = [p for pattern in ("*.py", "*.yaml", "*.j2", "*.css", "*.js") for p in PACKAGE_DIR.rglob(pattern)
              if "__pycache__" not in p.parts]
     _hash_files(h, files, PACKAGE_DIR)
     return h.hexdigest()
