@@ -280,6 +280,23 @@ def _not_rendered(codes: set[str], province: str, districts: bool) -> str:
     return "; ".join(parts)
 
 
+def _part(text: str) -> tuple[int, int]:
+    """``--part K/N`` as (K, N), 1 <= K <= N.
+
+    >>> _part("2/3")
+    (2, 3)
+    """
+    from countylib.output.batch import BatchError
+
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise BatchError(f"--part takes K/N (this machine's share, e.g. 1/3), not {text!r}") from None
+    if not 1 <= k <= n:
+        raise BatchError(f"--part {text}: K must be between 1 and N")
+    return k, n
+
+
 def _looks_like_option(text: str) -> bool:
     """``--districts`` or ``-x``, not a value such as ``-0.5`` or ``-``.
 
@@ -308,6 +325,8 @@ def render_county_cmd(
                                         help="Every page one file with its fonts and maps (no shared assets/)."),
     map_indicator: str = typer.Option("pop_resident", "--map-indicator",
                                       help="Indicator of the province pages' maps (a site's pages)."),
+    part: str = typer.Option(None, "--part",
+                             help="K/N: this machine's share of a run split over N machines (every N-th unit)."),
 ) -> None:
     """Render one HTML report per county, an index page and run.json; failures are listed, never fatal.
 
@@ -345,6 +364,7 @@ def render_county_cmd(
             units = units[units.adcode.isin(wanted)]
         if units.empty:
             raise batch.BatchError(f"no county-level units to render in {province}")
+        share = _part(part) if part else None
         nb_path = Path(notebook)
         if not nb_path.exists() and not nb_path.is_absolute():  # relative to the project, wherever we are
             from countylib.paths import project_root
@@ -353,7 +373,7 @@ def render_county_cmd(
         result, index = batch.county_batch(units, nb_path, year=year, run=run,
                                            jobs=jobs or os.cpu_count() or 1, no_input=no_input, resume=resume,
                                            province=province, scheduler=scheduler, progress=sys.stderr.isatty(),
-                                           site=not self_contained, map_indicator=map_indicator)
+                                           site=not self_contained, map_indicator=map_indicator, part=share)
     except (batch.BatchError, KernelStartError) as exc:
         raise _render_exit(str(exc)) from None
     done = sum(o.ok and not o.skipped for o in result.outcomes)

@@ -6,6 +6,7 @@ The public face of :mod:`countylib.analysis.county`, :mod:`countylib.output.coun
 
 from __future__ import annotations
 
+from countylib.analysis.census import has_census, missing_reason  # noqa: F401
 from countylib.analysis.county import (  # noqa: F401
     CountyNotFoundError,
     census_summary_md,
@@ -26,7 +27,6 @@ from countylib.analysis.county import (  # noqa: F401
     profile,
     related,
 )
-from countylib.analysis.census import has_census, missing_reason  # noqa: F401
 from countylib.output.county_figures import (  # noqa: F401
     ABSENT_NAMES,
     census_pyramid,

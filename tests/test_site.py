@@ -191,3 +191,19 @@ def test_neighbours_share_a_border_not_a_corner(tmp_path):
     nb = geo.neighbours(path)
     assert nb == {"000001": ("000002",), "000002": ("000001", "000003"), "000003": ("000002",), "000004": ()}
     assert list((path.parent / ".cache").glob("neighbours-*.json")), "kept for the next process"
+
+
+def test_parts_rendered_on_two_machines_merge_into_one_site_by_resume(home):
+    base = ["render", "county", "--notebook", "notebooks/tiny.ipynb", "--jobs", "1", "--province", "郑州市"]
+    for k in (1, 2):
+        out = runner.invoke(app, [*base, "--run", f"part{k}", "--part", f"{k}/2"])
+        assert out.exit_code == 0, out.output
+    first = {p.name for p in (home / "reports/part1/county/2022").glob("*.html")}
+    second = {p.name for p in (home / "reports/part2/county/2022").glob("*.html")}
+    assert first and second and not first & second  # each machine its share
+    merged = home / "reports" / "merged" / "county"
+    for k in (1, 2):
+        shutil.copytree(home / f"reports/part{k}/county", merged, dirs_exist_ok=True)
+    out = runner.invoke(app, [*base, "--run", "merged", "--resume"])
+    assert f"0 rendered, {len(first) + len(second)} up to date" in out.output, out.output
+    assert runner.invoke(app, ["render", "check", str(home / "reports/merged")]).exit_code == 0

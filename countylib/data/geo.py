@@ -14,6 +14,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -268,8 +269,6 @@ def _neighbours(key: tuple[str, float, int]) -> dict[str, tuple[str, ...]]:
         out[a].add(b)
         out[b].add(a)
     result = {code: tuple(sorted(v)) for code, v in sorted(out.items())}
-    try:
+    with contextlib.suppress(OSError):  # a read-only data folder: computed again next time
         write_atomic(cache, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
-    except OSError:  # a read-only data folder: computed again next time
-        pass
     return result

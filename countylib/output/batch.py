@@ -33,15 +33,22 @@ from pathlib import Path
 import pandas as pd
 
 from countylib.files import atomic_path, safe_filename, write_atomic
-from countylib.output import fingerprints, fonts, pages
+from countylib.output import fingerprints
 from countylib.output.kernels import BatchResult, Outcome, plain_text, shielded
+from countylib.output.run_index import (  # noqa: F401 - the run index's names, as batch has always given them
+    COLUMNS,
+    PARAMETER_LABELS,
+    STATUS,
+    index_html,
+    index_rows,
+    shown_parameters,
+)
 from countylib.output.runner import run_batch
 from countylib.paths import processed_dir, reports_dir
 
 REQUIRED_DATA = ("regions.parquet", "indicators.parquet", "boundaries.parquet", "census_2020.parquet")
 REPORT_PARAMETERS = ("adcode", "year")
 _RUN_NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff.\-]*$")
-STATUS = {"ok": "成功", "failed": "失败", "interrupted": "未完成（中断）"}
 
 
 class BatchError(ValueError):
@@ -175,14 +182,19 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
                  no_input: bool = True, resume: bool = False, province: str = "河南省", progress: bool = True,
                  scheduler: str | None = None, kernel_name: str = "python3",
                  startup_timeout: float = 60.0, site: bool = True,
-                 map_indicator: str = "pop_resident") -> tuple[BatchResult, Path]:
+                 map_indicator: str = "pop_resident", part: tuple[int, int] | None = None
+                 ) -> tuple[BatchResult, Path]:
     """Render ``notebook`` for every unit in ``units`` (registry rows) for ``year``; update run.json and
     index.html of ``reports/<run>/`` (also after Ctrl-C). Raises :class:`BatchError` before any kernel
     starts when the batch cannot run.
 
     ``site``: the pages share their stylesheet, fonts and base maps under ``assets/`` and link each other
     (prefecture siblings, neighbours), with a page per province (:mod:`countylib.output.site`); else every
-    page is one self-contained file."""
+    page is one self-contained file.
+
+    ``part=(k, n)``: render only every n-th unit, starting with the k-th (one machine's share of a run
+    split over n machines); pages link as they would in the whole run, so the parts, copied into one run
+    folder, are up to date for a ``--resume`` of the whole area there."""
     run_dir = reports_dir() / check_run_name(run)
     notebook = Path(notebook).resolve()
     check_processed_data()
@@ -194,6 +206,10 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
         params = {"adcode": u.adcode, "year": year, **extra}
         job_list.append((u.adcode, params, report_path(run_dir, u.adcode, u.name, year)))
     site_pages = _site_pages(run_dir, units, year) if site else None
+    if part is not None:
+        k, n = part
+        job_list = job_list[k - 1::n]
+        units = units[units.adcode.isin({key for key, _p, _o in job_list})]
     index_map = None if site else _IndexMap(province, year, run_dir)  # drawn while the kernels work
     try:
         result = run_batch(notebook, job_list, workers=jobs, no_input=no_input, resume=resume, progress=progress,
@@ -203,7 +219,7 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
         result = BatchResult(interrupted=True, planned=len(job_list))
     parameters = {"province": province, "year": year, "jobs": jobs, "notebook": _shown_path(notebook),
                   "units": len(units), "no_input": no_input, "resume": resume, "scheduler": scheduler or "local",
-                  "site": site}
+                  "site": site, **({"part": f"{part[0]}/{part[1]}"} if part else {})}
     with shielded():
         index = finish_run(run_dir, units, year, province, parameters, result, job_list, notebook, index_map,
                            site_pages=site_pages, map_indicator=map_indicator)
@@ -374,110 +390,6 @@ def versions() -> dict[str, str]:
         with contextlib.suppress(Exception):
             out[pkg] = version(pkg)
     return out
-
-
-def _figures(years: set[int]) -> dict[int, pd.DataFrame]:
-    from countylib.data.load import load
-
-    out = {}
-    for y in years:
-        try:
-            with _quiet():
-                out[y] = load(["gdp", "fiscal_revenue", "pop_resident"], year=y, wide=True).set_index("adcode")
-        except Exception:  # noqa: BLE001 - the index still lists reports without figures
-            out[y] = pd.DataFrame()
-    return out
-
-
-def _indicator_counts() -> pd.Series:
-    from countylib.data.load import load
-
-    try:
-        with _quiet():
-            return load(level="county").dropna(subset=["value"]).groupby("adcode").size()
-    except Exception:  # noqa: BLE001
-        return pd.Series(dtype=int)
-
-
-COLUMNS = [("code", "代码", False), ("name", "名称", False), ("province", "省份", False),
-           ("prefecture", "地级市", False), ("kind", "类型", False),
-           ("year", "年份", True), ("gdp", "地区生产总值（亿元）", True),
-           ("fiscal_revenue", "一般公共预算收入（亿元）", True), ("pop_resident", "常住人口（万人）", True),
-           ("count", "指标数", True), ("status", "状态", False), ("link", "报告", False)]
-
-
-def index_rows(run_dir: Path, reports: list[dict]) -> list[dict]:
-    """One row per report: cells with the text shown and the value sorted by."""
-    figures = _figures({int(e["year"]) for e in reports})
-    counts = _indicator_counts()
-    rows = []
-    for e in reports:
-        data = figures.get(int(e["year"]), pd.DataFrame())
-        cells = []
-        for key, _label, _numeric in COLUMNS:
-            if key in ("gdp", "fiscal_revenue", "pop_resident"):
-                v = data.loc[e["key"], key] if key in data and e["key"] in data.index else None
-                has = v is not None and pd.notna(v)
-                cells.append({"text": f"{v:,.2f}" if has else "—", "sort": f"{float(v):.6f}" if has else ""})
-            elif key == "count":
-                n = int(counts.get(e["key"], 0))
-                cells.append({"text": str(n), "sort": str(n)})
-            elif key == "status":
-                cells.append({"text": STATUS.get(e["status"], e["status"]), "sort": e["status"],
-                              "css": {"failed": "failed", "interrupted": "stale"}.get(e["status"], "")})
-            elif key == "link":
-                linked = e["status"] == "ok" and (run_dir / e["path"]).is_file()
-                cells.append({"href": e["path"] if linked else ""})
-            elif key == "code":
-                cells.append({"text": e["key"], "sort": e["key"]})
-            else:
-                text = str(e.get(key, ""))
-                cells.append({"text": text, "sort": text})
-        rows.append({"cells": cells})
-    return rows
-
-
-#: How the parameters of the last batch read on the index page (run.json keeps the names of the command).
-PARAMETER_LABELS = {"province": "范围（--province）", "year": "年份", "jobs": "并行内核数（--jobs）", "notebook": "笔记本",
-                    "units": "本批单位数", "no_input": "隐藏代码（--no-input）", "resume": "跳过未变的报告（--resume）",
-                    "scheduler": "运行位置（--scheduler）", "site": "共用字体与地图（网站模式）"}
-
-
-def shown_parameters(parameters: dict) -> list[tuple[str, str]]:
-    """The last batch's parameters as the index page shows them: Chinese names, 是/否, 本机.
-
-    >>> shown_parameters({"jobs": 2, "resume": True, "scheduler": "local", "extra": "x"})
-    [('并行内核数（--jobs）', '2'), ('跳过未变的报告（--resume）', '是'), ('运行位置（--scheduler）', '本机'), ('extra', 'x')]
-    """
-    def value(v) -> str:
-        if isinstance(v, bool):
-            return "是" if v else "否"
-        return "本机" if v == "local" else str(v)
-
-    return [(PARAMETER_LABELS.get(k, k), value(v)) for k, v in parameters.items()]
-
-
-def index_html(run_dir: Path, record: dict) -> str:
-    """The run's index page (from ``templates/run_index.html.j2``), fonts embedded."""
-    import countylib
-
-    reports = record.get("reports", [])
-    provinces = sorted({e["province"] for e in reports})
-    years = sorted({int(e["year"]) for e in reports})
-    title = f"{'、'.join(provinces) or ''}县域经济报告" + (f"（{'、'.join(map(str, years))}年）" if years else "")
-    failures = [{"key": e["key"], "name": e["name"], "year": e["year"], "error": e["error"],
-                 "summary": (e["error"] or "").splitlines()[0] if e["error"] else ""}
-                for e in reports if e["status"] == "failed"]
-    counts = {s: sum(e["status"] == s for e in reports) for s in STATUS}
-    last = record.get("batches", [{}])[-1].get("parameters", {}) if record.get("batches") else {}
-    maps = [{"src": p, "alt": f"{y}年地区生产总值地图"} for y, p in sorted(record.get("maps", {}).items())]
-    page = pages.render(
-        "run_index.html.j2", title=title, version=countylib.__version__, rows=index_rows(run_dir, reports),
-        columns=[{"key": k, "label": label, "numeric": num} for k, label, num in COLUMNS],
-        counts=counts, failures=failures, maps=maps, parameters=shown_parameters(last),
-        page_css=pages.asset("page.css"), sort_js=pages.asset("sort_table.js"),
-        fonts_marker=pages.Markup(fonts.MARKER))
-    return fonts.embed(page)
 
 
 def _index_map(province: str, year: int, run_dir: Path) -> str | None:

@@ -137,7 +137,7 @@ def _values(keys: list[str], indicator: str, year: int) -> pd.Series:
 
 def index_page(run_dir: Path, record: dict) -> str:
     """The site's index: every report of the run in one table with search, filters and sorting."""
-    from countylib.output import batch
+    from countylib.output import run_index as batch
 
     reports = record.get("reports", [])
     rows = batch.index_rows(run_dir, reports)
