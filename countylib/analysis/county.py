@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from countylib import escape
+from countylib import caches, escape
 from countylib.data import indicators as ind
 from countylib.data import regions
 from countylib.data.load import load
@@ -58,14 +58,29 @@ def figures(adcode: str, year: int | None = None) -> pd.DataFrame:
     that year has none, the closest year (the later of two equally close); with ``year=None`` the
     latest year with a figure."""
     adcode = code(adcode)
-    data = load(level="county")
-    mine = data[data.adcode == adcode]
+    mine = _unit_figures(adcode)
     if not mine.empty:
         target = mine.year.max() if year is None else year
         mine = mine.assign(_d=(mine.year - target).abs(), _later=-mine.year)
         mine = mine.sort_values(["indicator", "_d", "_later"]).drop_duplicates("indicator")
         mine = mine.drop(columns=["_d", "_later"]).sort_values(["indicator"])
     return mine.reset_index(drop=True)
+
+
+def _unit_figures(adcode: str) -> pd.DataFrame:
+    """The county-level figures of one unit (a copy), from a table split by unit once per version of the
+    processed data: a batch asks for a unit's figures several times per report."""
+    from countylib.caches import file_key
+    from countylib.paths import processed_dir
+
+    parts, empty = _figures_by_unit(file_key(processed_dir() / "indicators.parquet"))
+    return parts[adcode].copy() if adcode in parts else empty.copy()
+
+
+@caches.memo(2)
+def _figures_by_unit(_key: tuple[str, float, int]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    data = load(level="county")
+    return dict(tuple(data.groupby("adcode", sort=False))), data.iloc[:0]
 
 
 def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.DataFrame:

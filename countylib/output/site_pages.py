@@ -158,7 +158,7 @@ def index_page(run_dir: Path, record: dict) -> str:
     columns = [{"key": k, "label": label, "numeric": num} for k, label, num in batch.COLUMNS]
     columns = columns[:-2] + [{"key": k, "label": label, "numeric": True} for k, label, _ in CENSUS_COLUMNS] \
         + columns[-2:]
-    provinces = sorted({e["province"] for e in reports})
+    provinces = sorted({e["province"] for e in reports}, key=lambda p: (_province_code(p) or "9", p))
     prefectures = sorted({(e["province"], e.get("prefecture", "")) for e in reports})
     counts = {s: sum(e["status"] == s for e in reports) for s in batch.STATUS}
     failures = [{"key": e["key"], "name": e["name"], "year": e["year"], "error": e["error"],
