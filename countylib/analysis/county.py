@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import pandas as pd
 
 from countylib import caches, escape
@@ -194,7 +197,8 @@ def comparison_note(adcode: str, table: pd.DataFrame) -> str:
     return f"{me['name']}没有可比较的地区生产总值数字（{have}）{then}。"
 
 
-def sibling_groups() -> dict[str, tuple[str, ...]]:
+@caches.memo(1)
+def sibling_groups() -> Mapping[str, tuple[str, ...]]:
     """Each county-level unit -> the other units of its prefecture; for a unit that is its own prefecture
     (省直辖: 济源, 仙桃, 神农架林区; 不设区的地级市: 东莞) the other such units of its province.
 
@@ -208,7 +212,7 @@ def sibling_groups() -> dict[str, tuple[str, ...]]:
     own = county_rows.prefecture_adcode == county_rows.index
     group = county_rows.prefecture_adcode.where(~own, "direct-" + county_rows.province_adcode)
     members = group.groupby(group).groups
-    return {code: tuple(sorted(c for c in members[g] if c != code)) for code, g in group.items()}
+    return MappingProxyType({code: tuple(sorted(c for c in members[g] if c != code)) for code, g in group.items()})
 
 
 def related(adcode: str) -> dict[str, list[tuple[str, str]]]:
