@@ -46,10 +46,14 @@ from countylib.output import export, fonts
 
 extras.require("reports", __name__, "nbformat", "nbclient", "jupyter_client", "papermill", "ipykernel")
 
+# The kernel's matplotlib backend is loaded (its first figure) before figures are set to show as compact
+# PNGs: loading the inline backend registers its own PNG formatter.
 DEFAULT_WARMUP = ("import countylib, countylib.county, countylib.maps\n"
+                  "import matplotlib.pyplot as _countylib_plt\n"
+                  "_countylib_plt.close(_countylib_plt.figure())\n"
                   "from countylib.output import plotting as _countylib_plotting\n"
                   "_countylib_plotting.use_compact_png()\n"
-                  "del _countylib_plotting")
+                  "del _countylib_plotting, _countylib_plt")
 RESET_TAG = "countylib-reset"
 RESET_SOURCE = (
     "get_ipython().run_line_magic('reset', '-f')\n"
