@@ -13,7 +13,7 @@ SMOKE  := tests/test_units.py tests/test_readers.py tests/test_yearbook_sheets.p
           tests/test_build_lock.py tests/test_api.py tests/test_regions.py tests/test_lists.py tests/test_compare.py \
           tests/test_stats.py tests/test_plotting.py tests/test_maps.py tests/test_cli.py tests/test_dependencies.py
 
-.PHONY: help install build reports test test-lowest lint lab bench clean
+.PHONY: help install build reports national test test-lowest lint lab bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -44,6 +44,10 @@ reports: build  ## build, render the bundled analyses and every Henan county rep
 		-p prefecture_a 洛阳市 -p prefecture_b 郑州市 -p year $(YEAR)
 	$(VENV)/bin/countylib render county --province 河南省 --year $(YEAR) --run $(RUN)
 	$(VENV)/bin/countylib render check reports/$(RUN)
+
+national: build  ## a profile for every county-level unit of China as one site in reports/national (~15 min on 2 cores)
+	$(VENV)/bin/countylib render county --province 全国 --districts --year $(YEAR) --run national --resume
+	$(VENV)/bin/countylib render check reports/national
 
 test: $(STAMP)  ## run the test suite (lint included); in CI (CI=true) also test-lowest
 	$(PY) -m pytest -q

@@ -416,10 +416,10 @@ def _output_dir(given, run_dir):
 
 
 def _not_rendered(codes: set[str], province: str, districts: bool) -> str:
-    """Why ``--only`` codes are not in the batch: 市辖区 without ``--districts``, or not units of the province."""
-    from countylib.data import regions
+    """Why ``--only`` codes are not in the batch: 市辖区 without ``--districts``, or not units of the area."""
+    from countylib.output import batch
 
-    everything = regions.counties(province, county_economy=None).set_index("adcode")
+    everything = batch.select_units(province, districts=True)[1].set_index("adcode")
     named = lambda c: f"{c} {everything.loc[c, 'name']}" if c in everything.index else c  # noqa: E731
     wards = sorted(c for c in codes if c in everything.index and not districts)
     others = sorted(c for c in codes if c not in wards)
@@ -429,6 +429,23 @@ def _not_rendered(codes: set[str], province: str, districts: bool) -> str:
     if others:
         parts.append(f"not county-level units of {province}: {', '.join(others)}")
     return "; ".join(parts)
+
+
+def _part(text: str) -> tuple[int, int]:
+    """``--part K/N`` as (K, N), 1 <= K <= N.
+
+    >>> _part("2/3")
+    (2, 3)
+    """
+    from countylib.output.batch import BatchError
+
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise BatchError(f"--part takes K/N (this machine's share, e.g. 1/3), not {text!r}") from None
+    if not 1 <= k <= n:
+        raise BatchError(f"--part {text}: K must be between 1 and N")
+    return k, n
 
 
 def _looks_like_option(text: str) -> bool:
@@ -442,7 +459,8 @@ def _looks_like_option(text: str) -> bool:
 
 @render_app.command("county")
 def render_county_cmd(
-    province: str = typer.Option("河南省", "--province", help="Province whose counties to render."),
+    province: str = typer.Option("河南省", "--province",
+                                 help="全国, a province (河南省) or a prefecture (成都市) whose units to render."),
     year: int = typer.Option(2022, "--year", help="Report year (part of each report's path)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel kernels (default: number of CPUs)."),
     only: str = typer.Option(None, "--only", help="Comma-separated adcodes to render (added to the run)."),
@@ -454,13 +472,23 @@ def render_county_cmd(
     notebook: str = typer.Option("notebooks/county_report.ipynb", "--notebook", help="Report notebook."),
     scheduler: str = typer.Option(None, "--scheduler",
                                   help="Dask scheduler address (tcp://host:8786) to render on a cluster."),
+    self_contained: bool = typer.Option(False, "--self-contained",
+                                        help="Every page one file with its fonts and maps (no shared assets/)."),
+    map_indicator: str = typer.Option("pop_resident", "--map-indicator",
+                                      help="Indicator of the province pages' maps (a site's pages)."),
+    part: str = typer.Option(None, "--part",
+                             help="K/N: this machine's share of a run split over N machines (every N-th unit)."),
 ) -> None:
     """Render one HTML report per county, an index page and run.json; failures are listed, never fatal.
 
-    Before any kernel starts it checks the processed data, the province, the run folder and the notebook.
+    By default the run folder is a site: pages share their stylesheet, fonts and base maps under assets/,
+    link their prefecture's units and their neighbours, and each province gets a page with a linked map;
+    the folder works offline when copied or zipped. --self-contained makes every page one file instead.
+
+    Before any kernel starts it checks the processed data, the area, the run folder and the notebook.
     Ctrl-C stops the batch and still writes index.html and run.json for what finished.
 
-    Example:  countylib render county --province 河南省 --year 2022 --jobs 2
+    Example:  countylib render county --province 全国 --districts --year 2022 --jobs 2
     """
     import os
     from pathlib import Path
@@ -471,19 +499,23 @@ def render_county_cmd(
 
     try:
         batch.check_run_name(run)
-        province = batch.check_province(province)
         batch.check_processed_data()
+        province, units = batch.select_units(province, districts)
         if jobs < 0:
             raise batch.BatchError(f"--jobs must be 1 or more, not {jobs}")
-        units = regions.counties(province, county_economy=None if districts else True)
         if only:
             wanted = {c.strip() for c in only.split(",") if c.strip()}
             unknown = wanted - set(units.adcode)
             if unknown:
-                raise batch.BatchError(_not_rendered(unknown, province, districts))
+                everywhere = set(regions.counties(None).adcode)
+                reasons = [_not_rendered(unknown & everywhere, province, districts)] if unknown & everywhere else []
+                if unknown - everywhere:
+                    reasons.append(batch.unknown_codes(sorted(unknown - everywhere)))
+                raise batch.BatchError("; ".join(reasons))
             units = units[units.adcode.isin(wanted)]
         if units.empty:
             raise batch.BatchError(f"no county-level units to render in {province}")
+        share = _part(part) if part else None
         nb_path = Path(notebook)
         if not nb_path.exists() and not nb_path.is_absolute():  # relative to the project, wherever we are
             from countylib.paths import project_root
@@ -491,7 +523,8 @@ def render_county_cmd(
             nb_path = project_root() / nb_path
         result, index = batch.county_batch(units, nb_path, year=year, run=run,
                                            jobs=jobs or os.cpu_count() or 1, no_input=no_input, resume=resume,
-                                           province=province, scheduler=scheduler, progress=sys.stderr.isatty())
+                                           province=province, scheduler=scheduler, progress=sys.stderr.isatty(),
+                                           site=not self_contained, map_indicator=map_indicator, part=share)
     except (batch.BatchError, KernelStartError) as exc:
         raise _render_exit(str(exc)) from None
     done = sum(o.ok and not o.skipped for o in result.outcomes)
@@ -513,11 +546,14 @@ def render_check_cmd(
 ) -> None:
     """Check pages before sharing them: nothing loaded from the network, every character in the embedded fonts.
 
+    A site's pages are checked against the site: every relative link resolves inside the run folder and
+    every character is in the shared fonts.
+
     Example:  countylib render check reports/latest
     """
     from pathlib import Path
 
-    from countylib.output.export import check_page
+    from countylib.output.export import check_file
 
     pages = []
     for p in map(Path, paths):
@@ -526,7 +562,7 @@ def render_check_cmd(
         raise _render_exit(f"no HTML pages in {', '.join(paths)}")
     bad = 0
     for page in pages:
-        problems = check_page(page.read_text(encoding="utf-8"))
+        problems = check_file(page)
         for problem in problems:
             typer.secho(f"{page}: {problem}", fg="red", err=True)
         bad += bool(problems)

@@ -6,6 +6,7 @@ The public face of :mod:`countylib.analysis.county`, :mod:`countylib.output.coun
 
 from __future__ import annotations
 
+from countylib.analysis.census import has_census, missing_reason  # noqa: F401
 from countylib.analysis.county import (  # noqa: F401
     CountyNotFoundError,
     census_summary_md,
@@ -13,23 +14,33 @@ from countylib.analysis.county import (  # noqa: F401
     code,
     comparison,
     comparison_caption,
+    comparison_note,
     comparison_table,
+    economic_gaps,
+    economy_note,
     figures,
+    has_figure,
     header_md,
     info,
     missing,
     peers,
     profile,
+    related,
 )
 from countylib.output.county_figures import (  # noqa: F401
     ABSENT_NAMES,
     census_pyramid,
+    census_pyramid_html,
     comparison_chart,
+    locator_html,
     locator_map,
+    related_html,
 )
 
 __all__ = [
     "CountyNotFoundError", "code", "info", "peers", "figures", "profile", "missing", "comparison",
     "comparison_caption", "comparison_table", "header_md", "census_summary_md", "census_table",
-    "ABSENT_NAMES", "comparison_chart", "locator_map", "census_pyramid",
+    "ABSENT_NAMES", "comparison_chart", "locator_map", "census_pyramid", "economic_gaps", "economy_note",
+    "has_figure", "comparison_note", "related", "has_census", "missing_reason", "locator_html", "related_html",
+    "census_pyramid_html",
 ]

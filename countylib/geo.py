@@ -18,6 +18,7 @@ from countylib.data.geo import (  # noqa: F401
     dissolve,
     label_points,
     merge_districts,
+    neighbours,
     projected,
     provinces,
     read_raw,
@@ -32,6 +33,6 @@ from countylib.output.maps import (  # noqa: F401
 __all__ = [
     "ALBERS_CHINA", "SIMPLIFY_DEGREES", "LOCATOR_SIMPLIFY_M", "BOUNDARY_FILE", "BOUNDARY_NOTE",
     "BoundaryError", "read_raw", "simplify_coverage", "build_boundaries", "write_boundaries",
-    "boundaries", "dissolve", "merge_districts", "to_albers", "label_points", "provinces", "projected",
+    "boundaries", "dissolve", "merge_districts", "neighbours", "to_albers", "label_points", "provinces", "projected",
     "points_map",
 ]

@@ -59,7 +59,7 @@ def _county(*args: str):
 
 def test_render_county_checks_before_any_kernel_starts(home, no_kernels, tmp_path, monkeypatch):
     bad = _county("--province", "河楠省", "--run", "checks")
-    assert bad.exit_code == 2 and "unknown province '河楠省'" in bad.output and "河南省" in bad.output
+    assert bad.exit_code == 2 and "unknown province or prefecture '河楠省'" in bad.output and "河南省" in bad.output
     assert _county("--run", "../x").exit_code == 2
     assert "plain folder name" in _county("--run", "../x").output
     (home / "reports" / "blocked").write_text("a file where the run folder should be")
@@ -91,7 +91,7 @@ def _links(project: Path, run: str) -> set[str]:
     import re
 
     page = (project / "reports" / run / "index.html").read_text(encoding="utf-8")
-    return set(re.findall(r'<a href="([^"]+)">', page))
+    return set(re.findall(r'<a href="(county/[^"]+)">', page))
 
 
 def test_only_adds_to_a_run_and_the_year_is_in_the_path(home):
@@ -114,9 +114,10 @@ def test_only_adds_to_a_run_and_the_year_is_in_the_path(home):
 
 
 def test_a_failed_report_links_nowhere_and_its_error_is_plain_text(home, monkeypatch):
-    assert _county("--only", "410181,411525", "--run", "fails").exit_code == 0
+    # self-contained pages: nothing links a failed page, so none is left (a site leaves a notice instead)
+    assert _county("--only", "410181,411525", "--run", "fails", "--self-contained").exit_code == 0
     monkeypatch.setenv("FAIL_ADCODE", "410181")
-    failed = _county("--only", "410181,411525", "--run", "fails")
+    failed = _county("--only", "410181,411525", "--run", "fails", "--self-contained")
     assert failed.exit_code == 1 and "county 410181 failed on purpose" in failed.output
     assert not (home / "reports/fails/county/2022/410181-巩义市.html").exists(), "a stale page was left behind"
     assert _links(home, "fails") == {"county/2022/411525-固始县.html"}
@@ -175,7 +176,7 @@ def test_only_a_district_without_districts_says_to_add_it(home, no_kernels):
     out = _county("--only", "410102,999999", "--run", "wards")
     assert out.exit_code == 2
     assert "410102 中原区: 市辖区, rendered only with --districts" in out.output
-    assert "not county-level units of 河南省: 999999" in out.output
+    assert "not county-level units: 999999" in out.output
 
 
 def test_an_unreachable_scheduler_is_one_clear_error():

@@ -228,3 +228,24 @@ def test_resume_fingerprint_covers_inlined_scripts_and_the_versions_that_draw_pa
         assert fingerprints.code_digest() != edited, package
     monkeypatch.setattr(metadata, "version", real)
     assert fingerprints.code_digest() == edited
+
+
+def test_figures_of_a_batch_are_palette_pngs_sized_for_the_screen(tmp_path):
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    body = new_code_cell("import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(6, 3))\n"
+                         "ax.bar(['甲', '乙'], [1, 2])")
+    nb = new_notebook(cells=[body])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "fig.ipynb"
+    nbformat.write(nb, path)
+    result = render.run_batch(path, [("1", {}, tmp_path / "fig.html")], workers=1, progress=False)
+    assert not result.failures, result.failures[0].error
+    page = (tmp_path / "fig.html").read_text(encoding="utf-8")
+    image = Image.open(io.BytesIO(base64.b64decode(re.search(r"data:image/png;base64,([^\"']+)", page).group(1))))
+    assert image.mode == "P", "a batch's figures are palette PNGs"
+    assert image.size[0] <= 620  # 6 inches at 100 dpi (the tight box trims the margins)

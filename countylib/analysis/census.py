@@ -192,18 +192,77 @@ def report_table(adcode: str | int, keys: Sequence[str] = REPORT_INDICATORS, fol
     in_prov = counties.reindex(counties.index.intersection(prov_codes))
     in_pref = counties.reindex(counties.index.intersection(pref_codes))
     prov_row = wide.xs("province", level="level").reindex([me.province_adcode])
+    pref_row = _prefecture_row(wide, me, code)
     rows = []
     for key in keys:
         meta = ind.get(key)
         mine = counties[key].get(code, np.nan) if key in counties else np.nan
+        row = {"指标": meta.name_zh, "数值": _fmt(mine, meta.unit), "单位": meta.unit}
+        if pref_row is not None:  # the prefecture's own published figure (the census prints a row for it)
+            row[me.prefecture_name] = _fmt(pref_row[key].iloc[0] if key in pref_row else np.nan, meta.unit)
         rows.append({
-            "指标": meta.name_zh, "数值": _fmt(mine, meta.unit), "单位": meta.unit,
+            **row,
             f"{me.province_name}": _fmt(prov_row[key].iloc[0] if key in prov_row else np.nan, meta.unit),
             "省内排名": _rank(in_prov[key] if key in in_prov else pd.Series(dtype=float), code),
             "市内排名": _rank(in_pref[key] if key in in_pref else pd.Series(dtype=float), code),
             "说明": "长表（10%抽样）" if meta.census and meta.census.long_form else "",
         })
     return pd.DataFrame(rows)
+
+
+def _prefecture_row(wide: pd.DataFrame, me: pd.Series, code: str) -> pd.DataFrame | None:
+    """The census row of the unit's prefecture, when there is one to compare with: not for a unit that is
+    its own prefecture (济源, 仙桃) nor where the prefecture is the province itself (重庆) or bears its name
+    (北京市's districts)."""
+    pref = me.prefecture_adcode
+    if pref in (code, me.province_adcode) or me.prefecture_name == me.province_name:
+        return None
+    prefectures = wide.xs("prefecture", level="level")
+    return prefectures.reindex([pref]) if pref in prefectures.index else None
+
+
+def has_census(adcode: str | int, folder: Path | None = None) -> bool:
+    """Whether the unit has a row of census indicators (2,840 of today's county-level units do).
+
+    >>> has_census("410181"), has_census("460301")
+    (True, False)
+    """
+    code = str(adcode).strip().zfill(6)
+    return (code, "county") in _census_values(folder).index
+
+
+def missing_reason(adcode: str | int, folder: Path | None = None) -> str:
+    """Why a unit has no census figures, in one sentence: its province is outside the census's county
+    tables, its territory changed in a split since 2020, or the census printed it as a row attributed to no
+    county (西沙群岛); else that the table has no row for it.
+
+    >>> missing_reason("460301")
+    '2020年人口普查分县表把西沙群岛列为没有区划代码的单列行（1,549 人），不归入今天的任何县级单位，西沙区因此没有普查数。'
+    >>> missing_reason("330113")
+    '临平区的辖区在2020年人口普查之后调整过（2021年余杭区（330110）部分区域设立临平区（330113）），普查数不能分到今天的单位。'
+    """
+    from countylib.data.history import split_units
+    from countylib.data.load import processed_table
+
+    code = str(adcode).strip().zfill(6)
+    me = regions.by_adcode().loc[code]
+    wide = _census_values(folder)
+    if (me.province_adcode, "province") not in wide.index:
+        return (f"第七次全国人口普查的分县数据只包括31个省、自治区、直辖市，不包括{me.province_name}，"
+                f"{me['name']}因此没有普查数。")
+    zones = processed_table("zones", folder)
+    stem = regions.short_name(me["name"])
+    hit = zones[(zones.province == me.province_name) & (zones.why == "zone") & zones.name.str.startswith(stem)
+                & (zones.indicator == "pop_resident")] if len(stem) >= 2 else zones.iloc[:0]
+    if not hit.empty:
+        row = hit.iloc[0]
+        people = f"{float(row.value_text):,.0f} {row.unit}" if str(row.value_text).replace(".", "").isdigit() else row.value_text
+        return (f"2020年人口普查分县表把{row['name']}列为没有区划代码的单列行（{people}），"
+                f"不归入今天的任何县级单位，{me['name']}因此没有普查数。")
+    split = split_units(since=2020).get(code)
+    if split:
+        return f"{me['name']}的辖区在2020年人口普查之后调整过（{split}），普查数不能分到今天的单位。"
+    return f"2020年人口普查的分县表中没有{me['name']}的数据行（构建报告列出普查表中未归入今天任何单位的行）。"
 
 
 def _rank(values: pd.Series, code: str) -> str:

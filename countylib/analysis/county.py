@@ -7,9 +7,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import pandas as pd
 
-from countylib import escape
+from countylib import caches, escape
 from countylib.data import indicators as ind
 from countylib.data import regions
 from countylib.data.load import load
@@ -58,14 +61,29 @@ def figures(adcode: str, year: int | None = None) -> pd.DataFrame:
     that year has none, the closest year (the later of two equally close); with ``year=None`` the
     latest year with a figure."""
     adcode = code(adcode)
-    data = load(level="county")
-    mine = data[data.adcode == adcode]
+    mine = _unit_figures(adcode)
     if not mine.empty:
         target = mine.year.max() if year is None else year
         mine = mine.assign(_d=(mine.year - target).abs(), _later=-mine.year)
         mine = mine.sort_values(["indicator", "_d", "_later"]).drop_duplicates("indicator")
         mine = mine.drop(columns=["_d", "_later"]).sort_values(["indicator"])
     return mine.reset_index(drop=True)
+
+
+def _unit_figures(adcode: str) -> pd.DataFrame:
+    """The county-level figures of one unit (a copy), from a table split by unit once per version of the
+    processed data: a batch asks for a unit's figures several times per report."""
+    from countylib.caches import file_key
+    from countylib.paths import processed_dir
+
+    parts, empty = _figures_by_unit(file_key(processed_dir() / "indicators.parquet"))
+    return parts[adcode].copy() if adcode in parts else empty.copy()
+
+
+@caches.memo(2)
+def _figures_by_unit(_key: tuple[str, float, int]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    data = load(level="county")
+    return dict(tuple(data.groupby("adcode", sort=False))), data.iloc[:0]
 
 
 def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.DataFrame:
@@ -111,6 +129,113 @@ def missing(adcode: str, year: int | None = None) -> list[str]:
     adcode = code(adcode)
     have = set(figures(adcode, year).dropna(subset=["value"]).indicator)
     return [i.name_zh for k, i in ind.registry().items() if k not in have]
+
+
+#: Indicators every unit has from its boundaries, not from a statistical source.
+GEOGRAPHIC = ("area",)
+#: What countylib collects economic figures for (the one line said where a unit has none).
+ECONOMIC_COVERAGE = "countylib 目前收录河南省各县（市、区）和百强县榜单上各县的统计公报、政府网站数字"
+
+
+def economic_gaps(adcode: str, year: int | None = None) -> list[str]:
+    """Names of the economic indicators (not from the census, not the area) without a figure for the unit.
+
+    >>> "地区生产总值" in economic_gaps("510121", 2022), "地区生产总值" in economic_gaps("410181", 2022)
+    (True, False)
+    """
+    have = set(figures(code(adcode), year).dropna(subset=["value"]).indicator)
+    return [ind.get(k).name_zh for k in economic_indicators() if k not in have]
+
+
+def economic_indicators() -> list[str]:
+    """Keys of the economic indicators: neither from a census (nor a change between censuses) nor the area.
+
+    >>> "gdp" in economic_indicators(), "urbanization" in economic_indicators(), "area" in economic_indicators()
+    (True, False, False)
+    """
+    census = set(ind.census_indicators(2020)) | set(ind.census_indicators(2010)) | set(ind.change_indicators())
+    return [k for k in ind.registry() if k not in census and k not in GEOGRAPHIC]
+
+
+def economy_note(adcode: str, year: int | None = None) -> str:
+    """One line naming the economic figures that no source countylib reads gives for the unit (empty when
+    it has them all).
+
+    >>> economy_note("510121", 2022)[:19]
+    '未收录金堂县的经济指标：地区生产总值、'
+    """
+    adcode = code(adcode)
+    gaps = economic_gaps(adcode, year)
+    if not gaps:
+        return ""
+    me = info(adcode)
+    if len(gaps) == len(economic_indicators()):
+        return f"未收录{me['name']}的经济指标：{'、'.join(gaps)}（{ECONOMIC_COVERAGE}）。"
+    return f"未收录的经济指标：{'、'.join(gaps)}。"
+
+
+def has_figure(table: pd.DataFrame) -> bool:
+    """Whether a comparison has something to compare: the unit's own value and at least one other.
+
+    >>> t = pd.DataFrame({"数值": [1.0, float("nan")], "本县": [True, False]})
+    >>> has_figure(t), has_figure(t.assign(数值=[1.0, 2.0]))
+    (False, True)
+    """
+    have = table.dropna(subset=["数值"])
+    return bool(have["本县"].any()) and len(have) >= 2
+
+
+def comparison_note(adcode: str, table: pd.DataFrame) -> str:
+    """What a profile says instead of a comparison with nothing to compare (see :func:`has_figure`).
+
+    >>> t = pd.DataFrame({"数值": [float("nan")], "本县": [True]})
+    >>> t.attrs["scope"] = "x"
+    >>> comparison_note("510121", t)[:15]
+    '金堂县没有可比较的地区生产总值'
+    """
+    from countylib.analysis.census import has_census
+
+    me = info(code(adcode))
+    others = int(table.loc[~table["本县"], "数值"].notna().sum()) if len(table) else 0
+    have = f"同一范围内 {others} 个单位有数字" if others else "同一范围内也没有单位有数字"
+    then = ("；下文人口普查一节把本县与所在地级市、全省对照（各指标的市、省数值和排名）"
+            if has_census(code(adcode)) else "")
+    return f"{me['name']}没有可比较的地区生产总值数字（{have}）{then}。"
+
+
+@caches.memo(1)
+def sibling_groups() -> Mapping[str, tuple[str, ...]]:
+    """Each county-level unit -> the other units of its prefecture; for a unit that is its own prefecture
+    (省直辖: 济源, 仙桃, 神农架林区; 不设区的地级市: 东莞) the other such units of its province.
+
+    >>> sibling_groups()["429004"]
+    ('429005', '429006', '429021')
+    >>> len(sibling_groups()["410181"])
+    11
+    """
+    reg = regions.by_adcode()
+    county_rows = reg[reg.level == "county"]
+    own = county_rows.prefecture_adcode == county_rows.index
+    group = county_rows.prefecture_adcode.where(~own, "direct-" + county_rows.province_adcode)
+    members = group.groupby(group).groups
+    return MappingProxyType({code: tuple(sorted(c for c in members[g] if c != code)) for code, g in group.items()})
+
+
+def related(adcode: str) -> dict[str, list[tuple[str, str]]]:
+    """The units a profile links to, as (adcode, name): the other county-level units of its prefecture
+    (:func:`sibling_groups`) and the units it shares a border with (any province).
+
+    >>> [n for _, n in related("410181")["neighbours"]][:3]
+    ['上街区', '荥阳市', '新密市']
+    """
+    from countylib.data.geo import neighbours
+
+    adcode = code(adcode)
+    info(adcode)
+    reg = regions.by_adcode()
+    near = [c for c in neighbours().get(adcode, ()) if c in reg.index]
+    return {"prefecture": [(c, str(reg.loc[c, "name"])) for c in sibling_groups().get(adcode, ())],
+            "neighbours": [(c, str(reg.loc[c, "name"])) for c in near]}
 
 
 def comparison(adcode: str, indicator: str = "gdp", year: int | None = None,
@@ -203,7 +328,7 @@ def header_md(adcode: str, year: int | None = None) -> str:
         f"指标数：{len(figs)}　·　来源页面：{n_src} 个",
     ]
     if figs.empty:
-        lines += ["", "> 本县暂无任何已收录的指标数据。下文列出缺失的指标，欢迎补充来源后重新构建。"]
+        lines += ["", "> 本县暂无任何已收录的指标数据，原因见下文各节。"]
     return "\n".join(lines)
 
 
@@ -217,8 +342,6 @@ def census_summary_md(adcode: str) -> str:
     from countylib.analysis import census
 
     return escape.markdown("".join(census.report_sentences(code(adcode))))  # plain sentences: shown as written
-
-
 
 
 def census_table(adcode: str) -> pd.DataFrame:

@@ -14,6 +14,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -218,3 +219,56 @@ def _projected(province: str, key: tuple[str, float, int]) -> tuple[gpd.GeoDataF
     shapes = to_albers(boundaries(province=province, path=Path(key[0])))
     shapes["geometry"] = simplify_coverage(shapes.geometry.values, LOCATOR_SIMPLIFY_M)
     return shapes, dissolve(shapes, "province_adcode")
+
+
+def neighbours(path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Each county-level unit -> the units it shares a border with (a stretch of boundary, not a point),
+    in code order; islands and enclaves without a land border have none.
+
+    Computed once from the boundary coverage (an STR tree finds the candidate pairs; two units are
+    neighbours when their polygons meet along a line) and kept in ``data/processed/.cache`` under the
+    boundary file's hash, so later processes read it in milliseconds.
+
+    >>> nb = neighbours()
+    >>> nb["410181"]
+    ('410106', '410182', '410183', '410185', '410307', '410308', '410825', '410883')
+    >>> nb["460301"]     # 西沙区: islands
+    ()
+    """
+    path = Path(path or processed_dir() / BOUNDARY_FILE)
+    if not path.exists():
+        raise BoundaryError(f"{path} not found. Run `countylib build` (or `make build`) first.")
+    return _neighbours(file_key(path))
+
+
+@bounded(maxsize=2)
+def _neighbours(key: tuple[str, float, int]) -> dict[str, tuple[str, ...]]:
+    import hashlib
+    import json
+
+    from countylib.files import write_atomic
+
+    path = Path(key[0])
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+    cache = path.parent / ".cache" / f"neighbours-{digest}.json"
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        return {code: tuple(v) for code, v in stored.items()}
+    except (OSError, ValueError):
+        pass
+    frame = _cached(key)
+    geoms, codes = frame.geometry.values, frame.adcode.to_numpy()
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    pair = left < right
+    left, right = left[pair], right[pair]
+    # Polygons of a coverage meet along their shared border: the intersection is a line (length > 0);
+    # units touching at a corner meet in a point only and are not neighbours.
+    shared = shapely.length(shapely.intersection(geoms[left], geoms[right])) > 0
+    out: dict[str, set[str]] = {str(c): set() for c in codes}
+    for a, b in zip(codes[left[shared]], codes[right[shared]], strict=True):
+        out[a].add(b)
+        out[b].add(a)
+    result = {code: tuple(sorted(v)) for code, v in sorted(out.items())}
+    with contextlib.suppress(OSError):  # a read-only data folder: computed again next time
+        write_atomic(cache, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+    return result

@@ -55,9 +55,16 @@ def short_name(name: str, level: str = "county") -> str:
 
 
 def _kind(name: str, adcode: str, city: str) -> str:
+    """The kind of a county-level unit from its name (and its prefecture's, for units without one).
+
+    >>> _kind("神农架林区", "429021", "神农架林区"), _kind("碑林区", "610103", "西安市"), _kind("六枝特区", "520203", "六盘水市")
+    ('林区', '市辖区', '特区')
+    """
     if adcode.endswith("00") and name == city and name.endswith("市"):
         return "不设区的地级市"
-    for suffix in ("自治县", "自治旗", "林区", "特区"):
+    if name.endswith("林区") and name == city:  # 神农架林区; 万柏林区, 碑林区 and 金林区 are districts
+        return "林区"
+    for suffix in ("自治县", "自治旗", "特区"):
         if name.endswith(suffix):
             return suffix
     if name.endswith("县"):

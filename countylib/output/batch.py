@@ -33,15 +33,22 @@ from pathlib import Path
 import pandas as pd
 
 from countylib.files import atomic_path, safe_filename, write_atomic
-from countylib.output import fingerprints, fonts, pages
+from countylib.output import fingerprints
 from countylib.output.kernels import BatchResult, Outcome, plain_text, shielded
+from countylib.output.run_index import (  # noqa: F401 - the run index's names, as batch has always given them
+    COLUMNS,
+    PARAMETER_LABELS,
+    STATUS,
+    index_html,
+    index_rows,
+    shown_parameters,
+)
 from countylib.output.runner import run_batch
 from countylib.paths import processed_dir, reports_dir
 
 REQUIRED_DATA = ("regions.parquet", "indicators.parquet", "boundaries.parquet", "census_2020.parquet")
 REPORT_PARAMETERS = ("adcode", "year")
 _RUN_NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff.\-]*$")
-STATUS = {"ok": "成功", "failed": "失败", "interrupted": "未完成（中断）"}
 
 
 class BatchError(ValueError):
@@ -83,6 +90,63 @@ def check_province(province: str) -> str:
     raise BatchError(f"unknown province {province!r}{hint}")
 
 
+def select_units(area: str, districts: bool = False) -> tuple[str, pd.DataFrame]:
+    """The county-level units of an area given as 全国, a province (河南, 河南省, 410000) or a prefecture
+    (成都, 成都市, 510100): ``(the area's name, registry rows)``; only 县域 units unless ``districts``.
+    An unknown area is an error naming the closest provinces and prefectures.
+
+    >>> name, units = select_units("成都")
+    >>> name, len(units)
+    ('成都市', 8)
+    >>> select_units("成都省")
+    Traceback (most recent call last):
+    ...
+    countylib.output.batch.BatchError: unknown province or prefecture '成都省'; did you mean 成都市、昌都市?
+    """
+    from countylib.data import regions
+    from countylib.vocab import clean_name
+
+    wanted = None if districts else True
+    if str(area).strip().lower() in regions.NATIONAL:
+        return "全国", regions.counties(None, county_economy=wanted)
+    name = regions.province_name(str(area))
+    if name is not None:
+        return name, regions.counties(name, county_economy=wanted)
+    codes = regions.prefecture_codes(str(area))
+    if codes:
+        units = regions.counties(None, county_economy=wanted)
+        units = units[units.prefecture_adcode.isin(codes)].reset_index(drop=True)
+        reg = regions.by_adcode()
+        return "、".join(sorted({str(reg.loc[c, "name"]) for c in codes if c in reg.index})), units
+    reg = regions.registry()
+    areas = reg[reg.level.isin(["province", "prefecture"])]
+    text = clean_name(str(area))
+    names = list(dict.fromkeys(list(areas.name) + list(areas.short_name)))
+    close = difflib.get_close_matches(text, names, n=4, cutoff=0.4)
+    close = list(dict.fromkeys(areas.name[areas.name.isin(close) | areas.short_name.isin(close)]))[:4]
+    hint = f"; did you mean {'、'.join(close)}?" if close else "; give 全国, a province or a prefecture"
+    raise BatchError(f"unknown province or prefecture {area!r}{hint}")
+
+
+def unknown_codes(codes: list[str]) -> str:
+    """One line for codes that are no county-level unit, each with the closest units by code and name.
+
+    >>> unknown_codes(["410199"])
+    'not county-level units: 410199 (close: 410185 登封市, 410184 新郑市, 410183 新密市)'
+    """
+    from countylib.data import regions
+
+    reg = regions.by_adcode()
+    counties = reg[reg.level == "county"]
+    parts = []
+    for c in codes:
+        same = counties[counties.index.str[:4] == str(c)[:4]].index.tolist() or counties.index.tolist()
+        close = difflib.get_close_matches(str(c), same, n=3, cutoff=0.5)
+        hint = ", ".join(f"{k} {counties.loc[k, 'name']}" for k in close)
+        parts.append(f"{c} (close: {hint})" if hint else str(c))
+    return "not county-level units: " + "; ".join(parts)
+
+
 def check_writable(folder: Path) -> None:
     """``folder`` exists (or can be made) and a file can be written in it."""
     try:
@@ -117,10 +181,20 @@ def report_path(run_dir: Path, adcode: str, name: str, year: int) -> Path:
 def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "latest", jobs: int = 2,
                  no_input: bool = True, resume: bool = False, province: str = "河南省", progress: bool = True,
                  scheduler: str | None = None, kernel_name: str = "python3",
-                 startup_timeout: float = 60.0) -> tuple[BatchResult, Path]:
+                 startup_timeout: float = 60.0, site: bool = True,
+                 map_indicator: str = "pop_resident", part: tuple[int, int] | None = None
+                 ) -> tuple[BatchResult, Path]:
     """Render ``notebook`` for every unit in ``units`` (registry rows) for ``year``; update run.json and
     index.html of ``reports/<run>/`` (also after Ctrl-C). Raises :class:`BatchError` before any kernel
-    starts when the batch cannot run."""
+    starts when the batch cannot run.
+
+    ``site``: the pages share their stylesheet, fonts and base maps under ``assets/`` and link each other
+    (prefecture siblings, neighbours), with a page per province (:mod:`countylib.output.site`); else every
+    page is one self-contained file.
+
+    ``part=(k, n)``: render only every n-th unit, starting with the k-th (one machine's share of a run
+    split over n machines); pages link as they would in the whole run, so the parts, copied into one run
+    folder, are up to date for a ``--resume`` of the whole area there."""
     run_dir = reports_dir() / check_run_name(run)
     notebook = Path(notebook).resolve()
     check_processed_data()
@@ -131,17 +205,45 @@ def county_batch(units: pd.DataFrame, notebook: Path, year: int, run: str = "lat
     for u in units.itertuples(index=False):
         params = {"adcode": u.adcode, "year": year, **extra}
         job_list.append((u.adcode, params, report_path(run_dir, u.adcode, u.name, year)))
-    index_map = _IndexMap(province, year, run_dir)  # drawn while the kernels work
+    site_pages = _site_pages(run_dir, units, year) if site else None
+    if part is not None:
+        k, n = part
+        job_list = job_list[k - 1::n]
+        units = units[units.adcode.isin({key for key, _p, _o in job_list})]
+    index_map = None if site else _IndexMap(province, year, run_dir)  # drawn while the kernels work
     try:
         result = run_batch(notebook, job_list, workers=jobs, no_input=no_input, resume=resume, progress=progress,
-                           scheduler=scheduler, kernel_name=kernel_name, startup_timeout=startup_timeout)
+                           scheduler=scheduler, kernel_name=kernel_name, startup_timeout=startup_timeout,
+                           site_pages=site_pages, site_dir=run_dir)
     except KeyboardInterrupt:  # while the kernels were starting: nothing rendered, the run is still indexed
         result = BatchResult(interrupted=True, planned=len(job_list))
     parameters = {"province": province, "year": year, "jobs": jobs, "notebook": _shown_path(notebook),
-                  "units": len(units), "no_input": no_input, "resume": resume, "scheduler": scheduler or "local"}
+                  "units": len(units), "no_input": no_input, "resume": resume, "scheduler": scheduler or "local",
+                  "site": site, **({"part": f"{part[0]}/{part[1]}"} if part else {})}
     with shielded():
-        index = finish_run(run_dir, units, year, province, parameters, result, job_list, notebook, index_map)
+        index = finish_run(run_dir, units, year, province, parameters, result, job_list, notebook, index_map,
+                           site_pages=site_pages, map_indicator=map_indicator)
     return result, index
+
+
+def _site_pages(run_dir: Path, units: pd.DataFrame, year: int) -> dict:
+    """Each unit's place in the site: the way back to the run folder and the pages it links (its
+    prefecture's other units and its neighbours, where the run has or plans their page)."""
+    from countylib.analysis.county import sibling_groups
+    from countylib.data import geo
+    from countylib.output.site import SitePage
+
+    planned = {u.adcode: report_path(run_dir, u.adcode, u.name, year) for u in units.itertuples(index=False)}
+    for e in read_run(run_dir).get("reports", []):  # pages of earlier batches of the run
+        if int(e["year"]) == int(year) and e["status"] == "ok" and (run_dir / e["path"]).is_file():
+            planned.setdefault(e["key"], run_dir / e["path"])
+    paths = {code: Path(p).relative_to(run_dir).as_posix() for code, p in planned.items()}
+    near, siblings = geo.neighbours(), sibling_groups()
+    out = {}
+    for code in units.adcode:
+        linked = set(siblings.get(code, ())) | set(near.get(code, ()))
+        out[code] = SitePage("../../", {c: paths[c] for c in sorted(linked) if c in paths and c != code})
+    return out
 
 
 class _IndexMap:
@@ -174,18 +276,20 @@ def _shown_path(path: Path) -> str:
 
 
 def finish_run(run_dir: Path, units: pd.DataFrame, year: int, province: str, parameters: dict,
-               result: BatchResult, job_list: list, notebook: Path, index_map: _IndexMap | None = None) -> Path:
-    """Merge this batch into run.json, remove failed reports' old pages, write index.html."""
+               result: BatchResult, job_list: list, notebook: Path, index_map: _IndexMap | None = None,
+               site_pages: dict | None = None, map_indicator: str = "pop_resident") -> Path:
+    """Merge this batch into run.json, remove failed reports' old pages, write index.html (and, for a
+    site, the province pages, the shared stylesheet and fonts, and a notice where a failed page was)."""
     record = read_run(run_dir)
     entries = {(e["key"], int(e["year"])): e for e in record.get("reports", [])}
     info = units.set_index("adcode")
     done = {o.key: o for o in result.outcomes}
-    planned_fp = _planned_fingerprints(notebook, job_list) if result.interrupted else {}
+    planned_fp = _planned_fingerprints(notebook, job_list, site_pages) if result.interrupted else {}
     for key, _params, out in job_list:
         row = info.loc[key]
         entry = {"key": key, "name": str(row["name"]), "prefecture": str(row.get("prefecture_name", "") or ""),
-                 "kind": str(row.get("kind", "") or ""), "province": province, "year": int(year),
-                 "path": Path(out).relative_to(run_dir).as_posix()}
+                 "kind": str(row.get("kind", "") or ""), "province": str(row.get("province_name", province)),
+                 "year": int(year), "path": Path(out).relative_to(run_dir).as_posix()}
         outcome = done.get(key)
         previous = entries.get((key, int(year)), {})
         if outcome is None:  # Ctrl-C came first: an old page counts only when it is up to date
@@ -201,6 +305,10 @@ def finish_run(run_dir: Path, units: pd.DataFrame, year: int, province: str, par
                 entry["seconds"] = previous.get("seconds", 0.0)
             if not outcome.ok:
                 Path(out).unlink(missing_ok=True)  # an old page of a failed report is stale: never left linked
+                if site_pages:  # other pages link it: a notice of the failure stands in its place
+                    from countylib.output import site_pages as site_index
+
+                    site_index.write_failure_page(run_dir, Path(out), entry, outcome.error)
         entries[(key, int(year))] = {k: entry.get(k) for k in _ENTRY_KEYS}
     reports = sorted(entries.values(), key=lambda e: (int(e["year"]), e["key"]))
     batches = record.get("batches", [])
@@ -224,8 +332,19 @@ def finish_run(run_dir: Path, units: pd.DataFrame, year: int, province: str, par
     }
     write_atomic(run_dir / "run.json", json.dumps(payload, ensure_ascii=False, indent=2, default=str))
     index = run_dir / "index.html"
-    write_atomic(index, index_html(run_dir, payload))
+    if site_pages is None and not _is_site(run_dir):
+        write_atomic(index, index_html(run_dir, payload))
+        return index
+    from countylib.output import site_pages as site_index
+
+    site_index.finish_site(run_dir, payload, result, record, map_indicator)
     return index
+
+
+def _is_site(run_dir: Path) -> bool:
+    from countylib.output.site import CHARACTERS
+
+    return (run_dir / CHARACTERS).is_file()
 
 
 _ENTRY_KEYS = ("key", "name", "prefecture", "kind", "province", "year", "path", "status", "skipped", "seconds",
@@ -237,10 +356,14 @@ def _entry(o: Outcome) -> dict:
             "error": plain_text(o.error), "fingerprint": o.fingerprint}
 
 
-def _planned_fingerprints(notebook: Path, job_list: list) -> dict[str, str]:
+def _planned_fingerprints(notebook: Path, job_list: list, site_pages: dict | None = None) -> dict[str, str]:
+    from countylib.output.runner import page_context
+
     nb_bytes = notebook.read_bytes()
     inputs = fingerprints.inputs_digest()
-    return {key: fingerprints.job_fingerprint(nb_bytes, params, inputs) for key, params, _ in job_list}
+    site_pages = site_pages or {}
+    return {key: fingerprints.job_fingerprint(nb_bytes, params, inputs, page_context(site_pages.get(key)))
+            for key, params, _ in job_list}
 
 
 def read_run(run_dir: Path) -> dict:
@@ -267,109 +390,6 @@ def versions() -> dict[str, str]:
         with contextlib.suppress(Exception):
             out[pkg] = version(pkg)
     return out
-
-
-def _figures(years: set[int]) -> dict[int, pd.DataFrame]:
-    from countylib.data.load import load
-
-    out = {}
-    for y in years:
-        try:
-            with _quiet():
-                out[y] = load(["gdp", "fiscal_revenue", "pop_resident"], year=y, wide=True).set_index("adcode")
-        except Exception:  # noqa: BLE001 - the index still lists reports without figures
-            out[y] = pd.DataFrame()
-    return out
-
-
-def _indicator_counts() -> pd.Series:
-    from countylib.data.load import load
-
-    try:
-        with _quiet():
-            return load(level="county").dropna(subset=["value"]).groupby("adcode").size()
-    except Exception:  # noqa: BLE001
-        return pd.Series(dtype=int)
-
-
-COLUMNS = [("code", "代码", False), ("name", "名称", False), ("prefecture", "地级市", False), ("kind", "类型", False),
-           ("year", "年份", True), ("gdp", "地区生产总值（亿元）", True),
-           ("fiscal_revenue", "一般公共预算收入（亿元）", True), ("pop_resident", "常住人口（万人）", True),
-           ("count", "指标数", True), ("status", "状态", False), ("link", "报告", False)]
-
-
-def index_rows(run_dir: Path, reports: list[dict]) -> list[dict]:
-    """One row per report: cells with the text shown and the value sorted by."""
-    figures = _figures({int(e["year"]) for e in reports})
-    counts = _indicator_counts()
-    rows = []
-    for e in reports:
-        data = figures.get(int(e["year"]), pd.DataFrame())
-        cells = []
-        for key, _label, _numeric in COLUMNS:
-            if key in ("gdp", "fiscal_revenue", "pop_resident"):
-                v = data.loc[e["key"], key] if key in data and e["key"] in data.index else None
-                has = v is not None and pd.notna(v)
-                cells.append({"text": f"{v:,.2f}" if has else "—", "sort": f"{float(v):.6f}" if has else ""})
-            elif key == "count":
-                n = int(counts.get(e["key"], 0))
-                cells.append({"text": str(n), "sort": str(n)})
-            elif key == "status":
-                cells.append({"text": STATUS.get(e["status"], e["status"]), "sort": e["status"],
-                              "css": {"failed": "failed", "interrupted": "stale"}.get(e["status"], "")})
-            elif key == "link":
-                linked = e["status"] == "ok" and (run_dir / e["path"]).is_file()
-                cells.append({"href": e["path"] if linked else ""})
-            elif key == "code":
-                cells.append({"text": e["key"], "sort": e["key"]})
-            else:
-                text = str(e.get(key, ""))
-                cells.append({"text": text, "sort": text})
-        rows.append({"cells": cells})
-    return rows
-
-
-#: How the parameters of the last batch read on the index page (run.json keeps the names of the command).
-PARAMETER_LABELS = {"province": "省份", "year": "年份", "jobs": "并行内核数（--jobs）", "notebook": "笔记本",
-                    "units": "本批单位数", "no_input": "隐藏代码（--no-input）", "resume": "跳过未变的报告（--resume）",
-                    "scheduler": "运行位置（--scheduler）"}
-
-
-def shown_parameters(parameters: dict) -> list[tuple[str, str]]:
-    """The last batch's parameters as the index page shows them: Chinese names, 是/否, 本机.
-
-    >>> shown_parameters({"jobs": 2, "resume": True, "scheduler": "local", "extra": "x"})
-    [('并行内核数（--jobs）', '2'), ('跳过未变的报告（--resume）', '是'), ('运行位置（--scheduler）', '本机'), ('extra', 'x')]
-    """
-    def value(v) -> str:
-        if isinstance(v, bool):
-            return "是" if v else "否"
-        return "本机" if v == "local" else str(v)
-
-    return [(PARAMETER_LABELS.get(k, k), value(v)) for k, v in parameters.items()]
-
-
-def index_html(run_dir: Path, record: dict) -> str:
-    """The run's index page (from ``templates/run_index.html.j2``), fonts embedded."""
-    import countylib
-
-    reports = record.get("reports", [])
-    provinces = sorted({e["province"] for e in reports})
-    years = sorted({int(e["year"]) for e in reports})
-    title = f"{'、'.join(provinces) or ''}县域经济报告" + (f"（{'、'.join(map(str, years))}年）" if years else "")
-    failures = [{"key": e["key"], "name": e["name"], "year": e["year"], "error": e["error"],
-                 "summary": (e["error"] or "").splitlines()[0] if e["error"] else ""}
-                for e in reports if e["status"] == "failed"]
-    counts = {s: sum(e["status"] == s for e in reports) for s in STATUS}
-    last = record.get("batches", [{}])[-1].get("parameters", {}) if record.get("batches") else {}
-    maps = [{"src": p, "alt": f"{y}年地区生产总值地图"} for y, p in sorted(record.get("maps", {}).items())]
-    page = pages.render(
-        "run_index.html.j2", title=title, version=countylib.__version__, rows=index_rows(run_dir, reports),
-        columns=[{"key": k, "label": label, "numeric": num} for k, label, num in COLUMNS],
-        counts=counts, failures=failures, maps=maps, parameters=shown_parameters(last),
-        page_css=pages.asset("page.css"), sort_js=pages.asset("sort_table.js"),
-        fonts_marker=pages.Markup(fonts.MARKER))
-    return fonts.embed(page)
 
 
 def _index_map(province: str, year: int, run_dir: Path) -> str | None:

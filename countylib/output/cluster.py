@@ -14,23 +14,28 @@ from pathlib import Path
 from countylib.output import kernels
 
 _WORKER_KERNEL = None
+_TEMPLATES: dict = {}
 
 
-def remote_render(nb_path: str, params: dict, out: str, no_input: bool, key: str, fingerprint: str = ""):
-    """Run on a Dask worker: render one report in the worker's warm kernel (started on first use)."""
+def remote_render(nb_path: str, job: kernels.Job, no_input: bool):
+    """Run on a Dask worker: render one report in the worker's warm kernel (started on first use) and hand
+    the page back, with the shared files it uses: the client writes them, so the workers need no access
+    to the run folder (only countylib and the same processed data)."""
     global _WORKER_KERNEL
     t0 = time.perf_counter()
     try:
         if _WORKER_KERNEL is None:
             _WORKER_KERNEL = kernels.WarmKernel(Path(nb_path).parent, warmup=kernels.DEFAULT_WARMUP)
             atexit.register(_WORKER_KERNEL.close)  # the worker shuts its kernel down when it exits
-        _WORKER_KERNEL.ensure_alive()
-        kernels.render_notebook(nb_path, out, params, no_input=no_input, kernel=_WORKER_KERNEL,
-                                cwd=Path(nb_path).parent, fingerprint=fingerprint)
-        return kernels.Outcome(key, out, True, time.perf_counter() - t0, fingerprint=fingerprint)
+        if nb_path not in _TEMPLATES:
+            _TEMPLATES[nb_path] = kernels.read_notebook(nb_path)
+        rendered = kernels.render_page(_WORKER_KERNEL, _TEMPLATES[nb_path], job, no_input)
+        outcome = kernels.Outcome(job.key, str(job.out), True, time.perf_counter() - t0,
+                                  fingerprint=job.fingerprint, chars=rendered.chars)
+        return outcome, rendered
     except Exception as exc:  # noqa: BLE001 - isolate every report's failure
-        return kernels.Outcome(key, out, False, time.perf_counter() - t0, error=kernels.short_error(exc),
-                               fingerprint=fingerprint)
+        return kernels.Outcome(job.key, str(job.out), False, time.perf_counter() - t0,
+                               error=kernels.short_error(exc), fingerprint=job.fingerprint), None
 
 
 def run_on_cluster(nb_path: Path, todo: list, scheduler, no_input: bool, progress: bool, on_done=None):
@@ -51,11 +56,17 @@ def run_on_cluster(nb_path: Path, todo: list, scheduler, no_input: bool, progres
     outcomes, interrupted = [], False
     futures = []
     try:
-        futures = [client.submit(remote_render, str(nb_path), j.params, str(j.out), no_input, j.key, j.fingerprint,
-                                 key=f"report-{j.key}-{j.fingerprint[:8]}", pure=False) for j in todo]
+        jobs = {f"report-{j.key}-{j.fingerprint[:8]}": j for j in todo}
+        futures = [client.submit(remote_render, str(nb_path), j, no_input, key=name, pure=False)
+                   for name, j in jobs.items()]
         with tqdm(total=len(futures), desc="reports (cluster)", unit="report", disable=not progress) as bar:
             for fut in dask_completed(futures):
-                outcome = fut.result()
+                outcome, rendered = fut.result()
+                if rendered is not None:
+                    try:
+                        kernels.write_rendered(jobs[fut.key], rendered)
+                    except OSError as exc:
+                        outcome.ok, outcome.error = False, f"OSError: cannot write {outcome.path}: {exc.strerror}"
                 outcomes.append(outcome)
                 if on_done:
                     on_done(outcome)

@@ -38,11 +38,57 @@ def comparison_chart(table: pd.DataFrame, indicator: str, year: int | None):
     return fig
 
 
+def locator_html(adcode: str):
+    """The unit within its prefecture and province as SVG maps (shared base maps, the unit drawn over them);
+    an HTML display object for a notebook."""
+    from IPython.display import HTML
+
+    from countylib.output import svgmap
+
+    return HTML(svgmap.locator_html(code(adcode)))
+
+
+#: The attribute a site turns into a link to the unit's page (a notebook shows the name as text).
+UNIT_ATTRIBUTE = "data-countylib-unit"
+
+
+def related_html(adcode: str):
+    """The prefecture's other units and the neighbouring units, as names a site links to their pages."""
+    from IPython.display import HTML
+    from markupsafe import escape
+
+    from countylib.analysis.county import related
+
+    me = info(adcode)
+    lists = related(code(adcode))
+    if me.prefecture_adcode != code(adcode):
+        group = f"{me.prefecture_name}的其他县级单位"
+    elif me.kind == "不设区的地级市":
+        group = f"{me.province_name}其他不设区的地级市"
+    else:
+        group = f"{me.province_name}其他省直辖的县级单位"
+    labels = {"prefecture": group, "neighbours": "相邻的县级单位"}
+    rows = []
+    for key, label in labels.items():
+        names = "、".join(f'<span {UNIT_ATTRIBUTE}="{escape(c)}">{escape(n)}</span>' for c, n in lists[key])
+        rows.append(f"<p><b>{escape(label)}</b>：{names or '无'}</p>")
+    return HTML('<nav class="countylib-related">' + "".join(rows) + "</nav>")
+
+
 def locator_map(adcode: str):
     """The county highlighted within its prefecture (left) and province (right)."""
     adcode = code(adcode)
     me = info(adcode)
     return locator.figure(adcode, me.province_name, me.prefecture_adcode, me.province_name, me.prefecture_name)
+
+
+def census_pyramid_html(adcode: str):
+    """The age pyramid as inline SVG (a display object for a notebook; a profile's figure)."""
+    from IPython.display import HTML
+
+    from countylib.output.census_figures import pyramid_svg
+
+    return HTML(pyramid_svg(code(adcode)))
 
 
 def census_pyramid(adcode: str):

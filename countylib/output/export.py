@@ -14,6 +14,7 @@ require.js, and MathJax or mermaid only on pages that have maths or diagrams (th
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 
@@ -78,6 +79,19 @@ def to_html(nb: nbformat.NotebookNode, no_input: bool = True, title: str | None 
     ``fingerprint`` is written into the page (``<meta name="countylib-fingerprint">``) so a later batch
     can tell whether the page is up to date with its notebook, parameters, data and countylib.
     """
+    return fonts.embed(_body(nb, no_input, title, fingerprint))
+
+
+def to_site_page(nb: nbformat.NotebookNode, site, no_input: bool = True, title: str | None = None,
+                 fingerprint: str = ""):
+    """An executed notebook as a page of a site (:mod:`countylib.output.site`): the shared stylesheet and
+    fonts linked, shared images moved out, units linked. Returns a :class:`~countylib.output.site.Rendered`."""
+    from countylib.output import site as site_mode
+
+    return site_mode.finish_page(_body(nb, no_input, title, fingerprint, site.head()), site)
+
+
+def _body(nb: nbformat.NotebookNode, no_input: bool, title: str | None, fingerprint: str, site_head="") -> str:
     import countylib
 
     if title:
@@ -85,10 +99,10 @@ def to_html(nb: nbformat.NotebookNode, no_input: bool = True, title: str | None 
     resources = {"countylib": {
         "css": page_css(), "version": countylib.__version__, "fingerprint": fingerprint,
         "show_input": not no_input, "mathjax": needs_mathjax(nb), "mermaid": needs_mermaid(nb),
-        "fonts_marker": fonts.MARKER,
+        "fonts_marker": fonts.MARKER, "site_head": site_head,
     }}
     body, _ = _exporter(no_input).from_notebook_node(nb, resources=resources)
-    return fonts.embed(body)
+    return body
 
 
 _REF = re.compile(
@@ -122,3 +136,73 @@ def check_page(page: str) -> list[str]:
         problems.append("characters not in the embedded fonts: " + "".join(sorted(missing - set(fonts.ALWAYS)) or
                                                                           sorted(missing)))
     return problems
+
+
+_SITE_META = re.compile(r'<meta\b[^>]*\bname="countylib-site"[^>]*>')
+_CONTENT = re.compile(r'\bcontent="([^"]*)"')
+_LINK = re.compile(r"<(a|link|script|img|source|iframe)\b[^>]*?\s(href|src)=\"([^\"]*)\"", re.I)
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*font-family:\s*'([^']+)'[^}]*?src:\s*url\(\s*['\"]?([^'\")]+)", re.S)
+
+
+def check_file(path) -> list[str]:
+    """:func:`check_page` for a file; a page of a site (``<meta name="countylib-site">``) is checked
+    against the site instead: every relative link and image resolves to a file inside the run folder,
+    nothing (page or stylesheet) loads from the network, and every character is in the shared fonts."""
+    import html as html_lib
+    from pathlib import Path
+    from urllib.parse import unquote
+
+    path = Path(path)
+    page = path.read_text(encoding="utf-8")
+    meta = _SITE_META.search(page[:8192])
+    content = _CONTENT.search(meta.group(0)) if meta else None
+    if not content:
+        return check_page(page)
+    root = (path.parent / html_lib.unescape(content.group(1))).resolve()
+    problems = [f"loads from the network: {ref}" for ref in external_references(page)]
+    covered: dict[str, set[str]] = {}
+    for tag, _attr, url in _LINK.findall(page):
+        url = html_lib.unescape(url)
+        if url.startswith(("#", "data:", "mailto:")) or (tag.lower() == "a" and re.match(r"^[a-z][\w+.-]*:", url, re.I)):
+            continue  # a link to a web page elsewhere is a link, not something the page loads
+        target = (path.parent / unquote(url.split("#")[0].split("?")[0])).resolve()
+        if not target.is_relative_to(root):
+            problems.append(f"links outside the site folder: {url}")
+        elif not target.is_file():
+            problems.append(f"broken link: {url}")
+        elif tag.lower() == "link" and target.suffix == ".css":
+            css_problems, faces = _stylesheet(str(target), target.stat().st_mtime)
+            problems += css_problems
+            for family, chars in faces.items():
+                covered.setdefault(family, set()).update(chars)
+    for kind, chars in fonts.page_characters(page).items():
+        missing = chars - covered.get(fonts.FONT_FAMILIES[kind], set())
+        if kind == "mono":
+            missing -= covered.get(fonts.FONT_FAMILIES["sans"], set())  # mono text falls back to the sans font
+        if missing:
+            problems.append(f"characters not in the site's fonts ({kind}): "
+                            + "".join(sorted(missing - set(fonts.ALWAYS)) or sorted(missing)))
+    return problems
+
+
+@functools.lru_cache(maxsize=16)
+def _stylesheet(path: str, _mtime: float) -> tuple[list[str], dict[str, frozenset[str]]]:
+    """What a site's stylesheet loads: problems (network, missing files) and the characters of each font
+    family it declares (read from the font files)."""
+    from pathlib import Path
+
+    from fontTools.ttLib import TTFont
+
+    css_path = Path(path)
+    css = css_path.read_text(encoding="utf-8")
+    problems = [f"{css_path.name} loads from the network: {m.group(0)}" for m in _REF.finditer(css)]
+    for url in _CSS_URL.findall(css):
+        if not url.startswith("data:") and not (css_path.parent / url).is_file():
+            problems.append(f"{css_path.name}: broken link: {url}")
+    faces: dict[str, frozenset[str]] = {}
+    for family, url in _FONT_FACE.findall(css):
+        font_file = css_path.parent / url
+        if font_file.is_file():
+            faces[family] = frozenset(chr(c) for c in TTFont(str(font_file)).getBestCmap())
+    return problems, faces

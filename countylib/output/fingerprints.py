@@ -65,7 +65,8 @@ def code_digest() -> str:
     from countylib.paths import PACKAGE_DIR
 
     h = hashlib.sha256(countylib.__version__.encode())
-    files = [p for pattern in ("*.py", "*.yaml") for p in PACKAGE_DIR.rglob(pattern) if "__pycache__" not in p.parts]
+    files = [p for pattern in ("*.py", "*.yaml", "*.j2", "*.css", "*.js") for p in PACKAGE_DIR.rglob(pattern)
+             if "__pycache__" not in p.parts]
     files += [p for p in (PACKAGE_DIR / "output" / "templates").rglob("*") if p.is_file()]
     _hash_files(h, sorted(set(files)), PACKAGE_DIR)
     h.update(json.dumps(drawing_versions(), sort_keys=True).encode())
@@ -88,11 +89,15 @@ def inputs_digest(folder: Path | None = None) -> str:
     return hashlib.sha256((data_digest(folder) + code_digest()).encode()).hexdigest()
 
 
-def job_fingerprint(notebook: bytes, params: dict, inputs: str) -> str:
-    """The fingerprint of one report: notebook bytes, parameters (order-free) and the shared inputs."""
+def job_fingerprint(notebook: bytes, params: dict, inputs: str, context: dict | None = None) -> str:
+    """The fingerprint of one report: notebook bytes, parameters (order-free), the shared inputs and, for a
+    page of a site, its context (where it sits, which pages it links: a neighbour added to the run
+    changes the page)."""
     h = hashlib.sha256(notebook)
     h.update(json.dumps(params, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     h.update(inputs.encode())
+    if context:
+        h.update(json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     return h.hexdigest()[:40]
 
 

@@ -129,6 +129,19 @@ def _source(kind: str, chars: set[str]):
     return str(font_path(kind))
 
 
+def subset_font(kind: str, text: str) -> bytes:
+    """A subset of the ``kind`` font ("sans" or "mono") with the characters of ``text`` (outlines only)."""
+    return _subset(_source(kind, set(text)), "".join(sorted(set(text))))
+
+
+def family_rules() -> str:
+    """CSS that makes every element use the countylib fonts (monospaced text the mono font)."""
+    sans = f"'{FONT_FAMILIES['sans']}',{GENERIC['sans']}"
+    mono = f"'{FONT_FAMILIES['mono']}','{FONT_FAMILIES['sans']}',{GENERIC['mono']}"
+    mono_sel = ",".join(f"{t},{t} *" for t in MONO_TAGS)
+    return f"html,body,body *{{font-family:{sans} !important;}}{mono_sel}{{font-family:{mono} !important;}}"
+
+
 def embedded_font_css(page: str) -> str:
     """``<style>`` with @font-face rules carrying subsets of the CJK fonts with exactly the characters
     ``page`` shows, and rules that make every element use them (monospaced text the mono font)."""
@@ -140,12 +153,7 @@ def embedded_font_css(page: str) -> str:
         data = base64.b64encode(_subset(_source(kind, chars[kind]), "".join(sorted(chars[kind])))).decode("ascii")
         faces.append(f"@font-face{{font-family:'{FONT_FAMILIES[kind]}';"
                      f"src:url(data:font/otf;base64,{data}) format('opentype');}}")
-    sans = f"'{FONT_FAMILIES['sans']}',{GENERIC['sans']}"
-    mono = f"'{FONT_FAMILIES['mono']}','{FONT_FAMILIES['sans']}',{GENERIC['mono']}"
-    mono_sel = ",".join(f"{t},{t} *" for t in MONO_TAGS)
-    return ("<style>" + "".join(faces)
-            + f"html,body,body *{{font-family:{sans} !important;}}{mono_sel}{{font-family:{mono} !important;}}"
-            + "</style>")
+    return "<style>" + "".join(faces) + family_rules() + "</style>"
 
 
 #: Where a page template puts its fonts (``{{ fonts_marker }}``); :func:`embed` fills it in.

@@ -60,6 +60,9 @@ def restore() -> None:
             sys.modules["pandas"].reset_option("all")
     os.chdir(_BASELINE["cwd"])
     _restore_modules()
+    # What a report leaves alive is countylib's caches (tables split by unit, maps of the province...): out of
+    # the collector's sight too, so the next report's ``%reset -f`` scans its own objects only (0.35 s -> ms).
+    gc.freeze()
 
 
 def _countylib_modules() -> list:

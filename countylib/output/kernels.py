@@ -46,7 +46,14 @@ from countylib.output import export, fonts
 
 extras.require("reports", __name__, "nbformat", "nbclient", "jupyter_client", "papermill", "ipykernel")
 
-DEFAULT_WARMUP = "import countylib, countylib.county, countylib.maps"
+# The kernel's matplotlib backend is loaded (its first figure) before figures are set to show as compact
+# PNGs: loading the inline backend registers its own PNG formatter.
+DEFAULT_WARMUP = ("import countylib, countylib.county, countylib.maps\n"
+                  "import matplotlib.pyplot as _countylib_plt\n"
+                  "_countylib_plt.close(_countylib_plt.figure())\n"
+                  "from countylib.output import plotting as _countylib_plotting\n"
+                  "_countylib_plotting.use_compact_png()\n"
+                  "del _countylib_plotting, _countylib_plt")
 RESET_TAG = "countylib-reset"
 RESET_SOURCE = (
     "get_ipython().run_line_magic('reset', '-f')\n"
@@ -73,6 +80,7 @@ class Outcome:
     error: str = ""
     skipped: bool = False
     fingerprint: str = ""
+    chars: dict = field(default_factory=dict)  # site pages: the characters shown, by font kind
 
 
 @dataclass
@@ -297,21 +305,45 @@ def shielded():
 
 @dataclass
 class Job:
+    """One report: its key, the notebook's parameters, the page to write, its fingerprint, and where it
+    sits in a site (None: a self-contained page)."""
+
     key: str
     params: dict
     out: Path
     fingerprint: str
+    site: object | None = None  # a countylib.output.site.SitePage
+    site_dir: Path | None = None  # the run folder the site's shared files go to
+
+
+def render_page(kernel: WarmKernel, template: nbformat.NotebookNode, job: Job, no_input: bool):
+    """Run one report in ``kernel`` and export it: a self-contained page, or a site page with its shared
+    files (:class:`countylib.output.site.Rendered`)."""
+    from countylib.output.site import Rendered
+
+    kernel.ensure_alive()
+    nb = finish(kernel.run(prepare(copy.deepcopy(template), job.params)))
+    if job.site is None:
+        return Rendered(export.to_html(nb, no_input=no_input, title=job.out.stem, fingerprint=job.fingerprint))
+    return export.to_site_page(nb, job.site, no_input=no_input, title=job.out.stem, fingerprint=job.fingerprint)
+
+
+def write_rendered(job: Job, rendered) -> None:
+    """Write a rendered page (and, for a site, the shared files it uses that are not there yet)."""
+    from countylib.output.site import write_assets
+
+    if rendered.assets:
+        write_assets(Path(job.site_dir or job.out.parent), rendered.assets)
+    write_atomic(job.out, rendered.html)
 
 
 def _render_job(kernel: WarmKernel, template: nbformat.NotebookNode, job: Job, no_input: bool) -> Outcome:
     t0 = time.perf_counter()
     try:
-        kernel.ensure_alive()
-        nb = prepare(copy.deepcopy(template), job.params)
-        kernel.run(nb)
-        page = export.to_html(finish(nb), no_input=no_input, title=job.out.stem, fingerprint=job.fingerprint)
-        write_atomic(job.out, page)
-        return Outcome(job.key, str(job.out), True, time.perf_counter() - t0, fingerprint=job.fingerprint)
+        rendered = render_page(kernel, template, job, no_input)
+        write_rendered(job, rendered)
+        return Outcome(job.key, str(job.out), True, time.perf_counter() - t0, fingerprint=job.fingerprint,
+                       chars=rendered.chars)
     except Exception as exc:  # noqa: BLE001 - isolate every report's failure
         return Outcome(job.key, str(job.out), False, time.perf_counter() - t0, error=short_error(exc),
                        fingerprint=job.fingerprint)

@@ -27,12 +27,16 @@ def run_batch(
     kernel_name: str = "python3",
     startup_timeout: float = 60.0,
     timeout: int = 600,
+    site_pages: dict | None = None,
+    site_dir: str | Path | None = None,
 ) -> kernels.BatchResult:
     """Render many ``(key, params, out_html)`` jobs with a pool of warm kernels; failures never stop it.
 
     ``resume``: skip a job whose page exists and carries the fingerprint of this notebook, these parameters,
     the processed data and this countylib (:mod:`countylib.output.fingerprints`).
     ``scheduler``: address of a Dask distributed scheduler (or a ``Client``) to run the batch on a cluster.
+    ``site_pages``: key -> :class:`~countylib.output.site.SitePage` for pages of a site whose shared files
+    go to ``site_dir`` (the page's place and links are part of its fingerprint).
     Ctrl-C returns what finished, with ``interrupted=True``.
     """
     nb_path = Path(nb_path).resolve()
@@ -41,12 +45,14 @@ def run_batch(
     inputs = fingerprints.inputs_digest()
     result = kernels.BatchResult()
     todo: list[kernels.Job] = []
+    site_pages = site_pages or {}
     for key, params, out in jobs:
-        fp = fingerprints.job_fingerprint(notebook, params, inputs)
+        site = site_pages.get(key)
+        fp = fingerprints.job_fingerprint(notebook, params, inputs, page_context(site))
         if resume and fingerprints.stored_fingerprint(Path(out)) == fp:
             result.outcomes.append(kernels.Outcome(key, str(out), True, 0.0, skipped=True, fingerprint=fp))
         else:
-            todo.append(kernels.Job(key, params, Path(out), fp))
+            todo.append(kernels.Job(key, params, Path(out), fp, site, Path(site_dir) if site_dir else None))
     result.planned = len(todo) + len(result.outcomes)
     if todo:
         if scheduler is not None:
@@ -59,3 +65,10 @@ def run_batch(
     result.outcomes.sort(key=lambda o: o.key)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def page_context(site) -> dict | None:
+    """What a page's fingerprint adds for a site page: its place in the site and the pages it links."""
+    if site is None:
+        return None
+    return {"site": site.root, "links": sorted(site.links.items())}
