@@ -36,6 +36,7 @@ reports: build  ## build, render the bundled analyses and every Henan county rep
 	$(VENV)/bin/countylib render notebook notebooks/choropleth.ipynb --run $(RUN) \
 		-p indicator urbanization -p year 2020 -p province 全国
 	$(VENV)/bin/countylib render notebook notebooks/county_regression.ipynb --run $(RUN)
+	$(VENV)/bin/countylib render notebook notebooks/panel_change.ipynb --run $(RUN)
 	$(VENV)/bin/countylib render notebook notebooks/baiqiang_rd_vs_gdp.ipynb --run $(RUN) \
 		-p y rd_intensity -p x gdp
 	$(VENV)/bin/countylib render notebook notebooks/baiqiang_rd_vs_gdp.ipynb --run $(RUN) \

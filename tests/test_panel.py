@@ -221,7 +221,7 @@ def test_missing_and_unloggable_values_are_listed():
     df.loc[10, "g"] = -1.0
     res = panel.regress(df, "g", "x1", fe=["adcode", "year"], log=["g"])
     reasons = res.dropped.reason.tolist()
-    assert "缺少 x1" in reasons and "g ≤ 0，无法取对数" in reasons
+    assert "缺少x1" in reasons and "g ≤ 0，无法取对数" in reasons
     assert sum("仅此一个观测" in r for r in reasons) == 2  # their partners in a two-year panel
     assert res.y == "ln_g" and res.n == len(df) - 4
 
@@ -248,3 +248,22 @@ def test_bad_arguments_are_one_line_errors():
         panel.regress(df, "gdp", "x1")
     with pytest.raises(ValueError, match="needs cluster="):
         panel.regress(df, "y", "x1", vcov="cluster")
+
+
+def test_population_change_on_2010_levels_across_china(bundled_build, monkeypatch):
+    """The panel_change notebook's question from the bundled data: y of 2020 (the change since 2010), x of
+    2010, every unit of today; units whose territory changed between the censuses are left out, named."""
+    monkeypatch.setenv("COUNTYLIB_HOME", str(bundled_build))
+    from countylib.analysis import census
+
+    data = census.regression_data("pop_change_2010_2020", "urbanization", ["age_65_plus_share"], year=2020,
+                                  x_year=2010)
+    row = data.set_index("adcode").loc["410308"]  # 孟津区: 2010 = 孟津县 + 吉利区, summed before the share
+    assert row.urbanization == pytest.approx(census.merged_values("urbanization", [["410308"]], year=2010)[0])
+    assert pd.isna(data.set_index("adcode").loc["330110", "pop_change_2010_2020"])  # 余杭区: 临平区 split off
+    res = panel.regress(data, "pop_change_2010_2020", ["urbanization", "age_65_plus_share"], fe="province_name",
+                        cluster="province_name")
+    usable = data.dropna(subset=["pop_change_2010_2020", "urbanization", "age_65_plus_share"])
+    assert res.n + len(res.dropped) == len(data) and res.n <= len(usable)
+    assert "余杭区" in set(res.dropped.name) and res.n_clusters == 31
+    assert res.coef["urbanization"] > 0 and res.coef["age_65_plus_share"] < 0  # growth where cities and youth are

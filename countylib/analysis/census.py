@@ -462,18 +462,60 @@ FIXED_EFFECTS = {"province": "province_name", "prefecture": "prefecture_name", N
 
 
 def regression_data(y: str, x: str, controls: Sequence[str] = (), province: str | None = "全国",
-                    year: int = 2020) -> pd.DataFrame:
+                    year: int = 2020, x_year: int | None = None, breaks: str = "drop") -> pd.DataFrame:
     """One row per county-level unit of the area (全国 or a province) with the variables as columns, plus
-    name, province_name, prefecture_name (for fixed effects and clusters)."""
+    name, province_name, prefecture_name (for fixed effects and clusters) and ``break_note``.
+
+    ``y`` is taken from ``year``; ``x`` and ``controls`` from ``x_year`` (default: the same year), so a
+    change between the censuses can be regressed on the levels of its first year (population change
+    2010-2020 on the urbanization of 2010). A figure that covers another territory than today's unit (a
+    split or partial transfer since: ``break_note``) is left out (``breaks="drop"``, so the regression
+    lists the unit among those it left out) or kept (``breaks="keep"``). Units of today with no figure in a
+    year have NaN there.
+
+    >>> d = regression_data("pop_change_2010_2020", "urbanization", ["age_65_plus_share"], year=2020, x_year=2010)
+    >>> d.columns[:5].tolist(), bool(d.loc[d.adcode.eq("410308"), "urbanization"].notna().all())
+    (['adcode', 'name', 'pop_change_2010_2020', 'urbanization', 'age_65_plus_share'], True)
+    >>> d.loc[d.adcode.eq("330110"), ["pop_change_2010_2020", "break_note"]].values.tolist()  # 余杭区: 临平区 split off
+    [[nan, '2021年余杭区（330110）部分区域设立临平区（330113）']]
+    """
     from countylib.data.load import load
 
+    if breaks not in ("drop", "keep"):
+        raise ValueError(f"breaks={breaks!r}: use 'drop' (leave out figures of another territory) or 'keep'")
     area = regions.area_name(province)
-    keys = [ind.get(k).key for k in (y, x, *controls)]
-    wide = load(list(dict.fromkeys(keys)), province=None if area == "全国" else area, year=year, wide=True)
+    where = None if area == "全国" else area
+    y_key = ind.get(y).key
+    x_keys = list(dict.fromkeys(ind.get(k).key for k in (x, *controls) if ind.get(k).key != y_key))
+    parts = [(year, [y_key])] + ([(int(x_year), x_keys)] if x_year is not None and int(x_year) != int(year)
+                                 else [])
+    if len(parts) == 1:
+        parts = [(year, [y_key, *x_keys])]
+    wide = regions.counties(where)[["adcode", "name"]] if where else regions.counties()[["adcode", "name"]]
+    notes = []
+    for when, keys in parts:
+        got = load(keys, province=where, year=when, wide=True)
+        cols = [k for k in keys if k in got]
+        note = got.get("break_note", pd.Series("", index=got.index)).fillna("")
+        if breaks == "drop":
+            got.loc[note != "", cols] = np.nan
+        wide = wide.merge(got[["adcode", *cols]], on="adcode", how="outer")
+        notes.append(got[["adcode"]].assign(**{f"_note{when}": note.values}))
+    for k in [y_key, *x_keys]:
+        if k not in wide:
+            wide[k] = np.nan
+    for n in notes:
+        wide = wide.merge(n, on="adcode", how="left")
+    note_cols = [c for c in wide if c.startswith("_note")]
+    wide["break_note"] = wide[note_cols].fillna("").apply(lambda r: "；".join(dict.fromkeys(v for v in r if v)),
+                                                          axis=1) if note_cols else ""
+    wide = wide.drop(columns=note_cols)
     reg = regions.by_adcode()
+    wide["name"] = wide["name"].fillna(wide.adcode.map(reg["name"]))
     wide["province_name"] = wide.adcode.map(reg.province_name)
     wide["prefecture_name"] = wide.adcode.map(reg.prefecture_name)
-    return wide.reset_index(drop=True)
+    cols = ["adcode", "name", y_key, *x_keys, "province_name", "prefecture_name", "break_note"]
+    return wide[cols].sort_values("adcode").reset_index(drop=True)
 
 
 def regression(y: str = "schooling_years", x: str = "urbanization", controls: Sequence[str] = (),

@@ -65,6 +65,7 @@ from scipy import linalg
 from scipy import stats as sps
 
 from countylib import views
+from countylib.data import indicators as ind
 
 #: Fewest residual degrees of freedom (and clusters minus one) with which standard errors and p-values
 #: are reported; the same rule as ``countylib.stats.MIN_DF_RESID``.
@@ -286,11 +287,12 @@ def regress(
         raw = data[var]
         vals = pd.to_numeric(raw, errors="coerce").astype(float)
         bad_text = raw.notna() & vals.isna()
-        reasons[bad_text & (reasons == "")] = f"{var} 不是数值"
-        reasons[vals.isna() & (reasons == "")] = f"缺少 {var}"
+        shown = _name_zh(var)
+        reasons[bad_text & (reasons == "")] = f"{shown} 不是数值"
+        reasons[vals.isna() & (reasons == "")] = f"缺少{shown}"
         if var in log:
             nonpos = vals <= 0
-            reasons[nonpos & (reasons == "")] = f"{var} ≤ 0，无法取对数"
+            reasons[nonpos & (reasons == "")] = f"{shown} ≤ 0，无法取对数"
             vals = np.log(vals.where(~nonpos))
         values[var] = vals.to_numpy()
     for g in dict.fromkeys((*fes, *([cluster] if cluster else []))):
@@ -536,3 +538,13 @@ def _refusal(result: PanelResult, k: int, min_df: int) -> str:
         return (f"{what}；但只有 {result.n_clusters} 个聚类（按 {result.cluster}），G − 1 = {result.n_clusters - 1} "
                 f"少于 {min_df}：聚类稳健标准误不可靠，不作推断。")
     return ""
+
+
+def _name_zh(column: str) -> str:
+    """A column's name in reasons: the registry's Chinese name for an indicator key, else the column as it is.
+
+    >>> _name_zh("pop_change_2010_2020"), _name_zh("my_x")
+    ('常住人口变化率（2010—2020年）', 'my_x')
+    """
+    meta = ind.registry().get(column)
+    return meta.name_zh if meta else column

@@ -35,7 +35,7 @@ shows itself in a notebook as a one-column table drawn here (registered in :mod:
 >>> for row in t.cells()[:6]:
 ...     print(" | ".join(row))
  | (1) | (2)
-被解释变量 | y | y
+被解释变量：y |  | 
 城镇化率 <%> | 0.697*** | 0.709***
  | [0.224] | [0.234]
 z |  | 0.155
@@ -67,13 +67,13 @@ FORMATS = ("html", "tex", "docx")
 
 #: The table's own words.
 WORDS = {
-    "zh": {"depvar": "被解释变量", "fe": "{}固定效应", "yes": "是", "no": "否", "se": "标准误",
+    "zh": {"depvar": "被解释变量", "colon": "：", "fe": "{}固定效应", "yes": "是", "no": "否", "se": "标准误",
            "cluster": "聚类（{}）", "HC1": "稳健（HC1）", "HC3": "稳健（HC3）", "iid": "普通",
            "clusters": "聚类数", "n": "观测值", "r2": "R²", "r2_within": "组内 R²", "intercept": "常数项",
            "se_note": {"brackets": "方括号内为标准误。", "parentheses": "括号内为标准误。"},
            "stars_note": "{}。", "star_sep": "，", "refused": "模型 {} 不作统计推断：{}",
            "ln": "ln {}"},
-    "en": {"depvar": "Dependent variable", "fe": "{} FE", "yes": "Yes", "no": "No", "se": "Standard errors",
+    "en": {"depvar": "Dependent variable", "colon": ": ", "fe": "{} FE", "yes": "Yes", "no": "No", "se": "Standard errors",
            "cluster": "Clustered ({})", "HC1": "Robust (HC1)", "HC3": "Robust (HC3)", "iid": "IID",
            "clusters": "Clusters", "n": "Observations", "r2": "R²", "r2_within": "Within R²",
            "intercept": "Constant",
@@ -282,7 +282,11 @@ def table(
     rows = [Row("head", "", [f"({i})" for i in range(1, len(models) + 1)])]
     if model_names is not None:
         rows.append(Row("head", "", [str(s) for s in model_names]))
-    rows.append(Row("depvar", w["depvar"], [name(m.depvar) for m in models]))
+    depvars = [name(m.depvar) for m in models]
+    if len(models) > 1 and len(set(depvars)) == 1:  # one dependent variable: said once, not in every column
+        rows.append(Row("depvar", f"{w['depvar']}{w['colon']}{depvars[0]}", [""] * len(models)))
+    else:
+        rows.append(Row("depvar", w["depvar"], depvars))
     for term in _terms(models, order, drop):
         coef, se, st = [], [], []
         for m in models:
@@ -374,13 +378,16 @@ def _vcov_text(m: Model, w: dict, name) -> str:
 
 
 def _num(v: float, digits: int) -> str:
-    """A number with ``digits`` decimals (``-0.000`` shown as ``0.000``; missing as empty).
+    """A number with ``digits`` decimals, or as many more as show two significant digits of a small one
+    (a coefficient of 0.0012 with its error 0.0003 is not ``0.001 [0.000]``); missing as empty.
 
-    >>> _num(-0.00004, 3), _num(1234.5678, 2), _num(float("nan"), 3)
-    ('0.000', '1234.57', '')
+    >>> _num(0.00123, 3), _num(0.00031, 3), _num(1234.5678, 2), _num(-0.0, 3), _num(float("nan"), 3)
+    ('0.0012', '0.00031', '1234.57', '0.000', '')
     """
     if v is None or math.isnan(v):
         return ""
+    if v != 0 and abs(v) < 10 ** (1 - digits):
+        digits = min(8, max(digits, 1 - math.floor(math.log10(abs(v)))))
     text = f"{v:.{digits}f}"
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
