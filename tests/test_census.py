@@ -3,6 +3,7 @@ bundled table itself (data/raw/census_county_2020_leiii.xlsx)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -124,7 +125,7 @@ def test_build_loads_census_as_2020_with_counts_and_reports_zones(tmp_path):
     assert set(zones[zones.source_id == "census.xlsx"]["name"]) == {"洛阳高新技术产业开发区", "洛阳某食品区"}
     report = (out / "build_report.md").read_text(encoding="utf-8")
     assert "## 2020 census (census.xlsx): where each province's people are" in report
-    assert "| 河南省 | 127,000 | 117,000 | 2 | 10,000 | 0 | 0 |" in report
+    assert "| 河南省 | 127,000 | 117,000 | 2 | 10,000 | 0 | 0 |" in re.sub(r" {2,}", " ", report)
 
 
 def test_census_parse_is_cached_by_content_hash(tmp_path, monkeypatch):

@@ -26,6 +26,7 @@ USED_WITHOUT_IMPORT = {
     "pytest": "the test runner",
     "ruff": "the linter, run by the tests",
     "mypy": "the type checker the tests run on the README's examples",
+    "tabulate": "pandas' DataFrame.to_markdown, for the tables of build_report.md",
 }
 
 

@@ -48,16 +48,23 @@ class Outcome:
 
 
 def md_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
-    """A Markdown table (every cell escaped), cut at ``max_rows`` with a line saying how many more."""
+    """A Markdown table (``DataFrame.to_markdown``; every cell and heading escaped and printed as text, never
+    re-formatted as a number), cut at ``max_rows`` with a line saying how many more.
+
+    >>> print(md_table(pd.DataFrame({"name": ["<b>巩义市</b>"], "value_text": ["9625812"]})))
+    | name                | value_text   |
+    |:--------------------|:-------------|
+    | &lt;b>巩义市&lt;/b> | 9625812      |
+    <BLANKLINE>
+    """
     if frame.empty:
         return "_none_\n"
-    shown = frame.head(max_rows).astype(str)
-    lines = ["| " + " | ".join(md(c) for c in shown.columns) + " |", "|" + "---|" * len(shown.columns)]
-    for row in shown.itertuples(index=False):
-        lines.append("| " + " | ".join(md(c) for c in row) + " |")
+    shown = frame.head(max_rows).astype(str).map(md)
+    shown.columns = [md(c) for c in shown.columns]
+    text = shown.to_markdown(index=False, disable_numparse=True)
     if len(frame) > max_rows:
-        lines.append(f"\n… {len(frame) - max_rows} more rows (see the file named above).")
-    return "\n".join(lines) + "\n"
+        text += f"\n\n… {len(frame) - max_rows} more rows (see the file named above)."
+    return text + "\n"
 
 
 def reject_category(reason: str) -> str:

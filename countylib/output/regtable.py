@@ -33,13 +33,13 @@ shows itself in a notebook as a one-column table drawn here (registered in :mod:
 >>> m2 = panel.regress(df, "y", ["x", "z"], fe=["adcode", "year"])
 >>> t = table([m1, m2], labels={"x": "城镇化率 <%>", "adcode": "县", "year": "年份"})
 >>> for row in t.cells()[:6]:
-...     print(" | ".join(row))
- | (1) | (2)
-被解释变量：y |  | 
+...     print(" | ".join(row).strip())
+| (1) | (2)
+被解释变量：y |  |
 城镇化率 <%> | 0.697*** | 0.709***
- | [0.224] | [0.234]
+| [0.224] | [0.234]
 z |  | 0.155
- |  | [0.168]
+|  | [0.168]
 >>> "城镇化率 &lt;%&gt;" in t.to_html(), r"城镇化率 \textless{}\%\textgreater{}" in t.to_latex()
 (True, True)
 """
