@@ -11,9 +11,9 @@ Everything that comes from the inputs (names, notes, titles, file names) is esca
 (:func:`countylib.escape.markdown_inline`): it shows as written, never as HTML, a link or a table cell.
 
 >>> print(md_table(pd.DataFrame({"a": [1], "b": ["x|y <script>"]})), end="")
-| a | b |
-|---|---|
-| 1 | x\\|y &lt;script> |
+| a   | b                |
+|:----|:-----------------|
+| 1   | x\\|y &lt;script> |
 """
 
 from __future__ import annotations
