@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 import countylib
-from countylib.ingest import census
+from countylib.ingest import census_tables as census
 from countylib.ingest.build import build
 from countylib.paths import processed_dir, raw_dir
 

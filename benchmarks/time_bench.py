@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from countylib.data import crosswalk, registry
-from countylib.ingest import census
+from countylib.ingest import census_tables as census
 from countylib.paths import raw_dir
 
 RESULT = raw_dir() / crosswalk.HISTORY_DIR / crosswalk.RESULT_FILE

@@ -102,7 +102,7 @@ def _census_sheet(rows: list[tuple]):
     """The census rows with made-up age groups that add up to each sex's total (older groups smaller)."""
     import pandas as pd
 
-    from countylib.ingest.census import AGE_GROUPS
+    from countylib.ingest.census_tables import AGE_GROUPS
 
     frame = pd.DataFrame(rows, columns=CENSUS_COLUMNS)
     weights = [len(AGE_GROUPS) + 5 - i for i in range(len(AGE_GROUPS))]

@@ -14,7 +14,7 @@ from countylib.analysis import census as acensus
 from countylib.data import history
 from countylib.data import indicators as ind
 from countylib.data.load import load
-from countylib.ingest import census
+from countylib.ingest import census_tables as census
 from countylib.ingest.build import BuildError, build, is_licence_file
 from countylib.ingest.readers import ReaderError
 from countylib.output import census_figures

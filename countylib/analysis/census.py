@@ -32,7 +32,7 @@ from countylib import caches
 from countylib.caches import file_key
 from countylib.data import indicators as ind
 from countylib.data import regions
-from countylib.ingest.census import AGE_GROUPS, POPULATION, derive
+from countylib.ingest.census_tables import AGE_GROUPS, POPULATION, derive
 
 SOURCE_NOTE = ("数据来源：第七次全国人口普查分县数据（2020年11月1日），Lei Dong 等整理（leiii/census，MIT 许可）；"
                "比重由普查人数计算。")
@@ -104,7 +104,7 @@ def merged_values(indicator: str, groups: Sequence[Sequence[str]], folder: Path 
     """
     table = counts(folder=folder, year=year)
     table = table[table.level == "county"].set_index("adcode")
-    from countylib.ingest.census import additive
+    from countylib.ingest.census_tables import additive
 
     key = ind.get(indicator).key
     spec = ind.get(key).census_spec(year)

@@ -44,7 +44,7 @@ from countylib import vocab
 from countylib.data import indicators as ind
 from countylib.data import names, registry
 from countylib.data.history import CHANGES_FILE
-from countylib.ingest import census as census_reader
+from countylib.ingest import census_tables as census_reader
 from countylib.ingest import readers, steps, validate
 from countylib.ingest.report import Outcome, render_report
 from countylib.ingest.sources import (
@@ -300,7 +300,7 @@ def _with_area(table: pd.DataFrame, bounds, out: Path, history_path: Path) -> tu
 
 
 # ------------------------------------------------------------------------------------------------------
-# The censuses of 2020 and 2010 (countylib.ingest.census): codes placed with the code history, counts
+# The censuses of 2020 and 2010 (countylib.ingest.census_tables): codes placed with the code history, counts
 # summed for mergers, shares computed from the counts, zones reported per province, units whose territory
 # changed marked; the changes 2010 -> 2020 on today's units. Each parse is cached by the file's content
 # hash in <out>/.cache.

@@ -1,5 +1,5 @@
 """Readers for real-world tables: yearbook sheets (wide, multi-row headers, unit rows, notes rows,
-aggregate rows), long figure lists and county lists (the 2020 census table: :mod:`countylib.ingest.census`).
+aggregate rows), long figure lists and county lists (the 2020 census table: :mod:`countylib.ingest.census_tables`).
 
 Every reader returns *figures*: one row per published number, nothing converted yet::
 

@@ -12,7 +12,7 @@ Readers are registered by kind; adding one is a single entry::
 >>> sorted(READERS)
 ['figures_long', 'wide']
 
-The 2020 census (``kind: census_2020``) is read apart by :mod:`countylib.ingest.census`, which maps its
+The 2020 census (``kind: census_2020``) is read apart by :mod:`countylib.ingest.census_tables`, which maps its
 codes and computes its shares itself (see :func:`countylib.ingest.build.read_census`).
 """
 
@@ -30,7 +30,7 @@ from countylib.ingest import readers
 
 REQUIRED_META = ("title", "publisher", "retrieved", "license", "kind")
 OTHER_KINDS = ("census_2020", "census_2010", "county_list", "code_history", "code_supplement")
-#: Kinds read as census county tables (by :mod:`countylib.ingest.census`), with the year of their figures.
+#: Kinds read as census county tables (by :mod:`countylib.ingest.census_tables`), with the year of their figures.
 CENSUS_KINDS = {"census_2020": 2020, "census_2010": 2010}
 LICENCE_SUFFIXES = (".license", ".licence", ".license.txt", ".licence.txt")
 #: Options a ``reader:`` mapping may hold, by kind (anything else is a typo worth stopping for).

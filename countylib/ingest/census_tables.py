@@ -36,7 +36,7 @@ published file) is missing and reported; any other text in a number column stops
 The sheet is parsed once per content: the parsed table is cached under the build's ``.cache`` folder
 by the file's SHA-256, so an unchanged file is never parsed again.
 
->>> from countylib.ingest import census
+>>> from countylib.ingest import census_tables as census
 >>> t = census.tables("data/raw/census_county_2020_leiii.xlsx")          # doctest: +SKIP
 >>> int(t.units.query("adcode == '410308'").n_members.iloc[0])           # doctest: +SKIP
 2
