@@ -219,9 +219,11 @@ def test_the_value_table_writes_the_bound_before_the_number(henan):
     assert "其中 2 个只有下限或约数" in table.attrs["caption"]
 
 
-def test_the_henan_gdp_map_leaves_its_lower_bounds_unclassed():
+def test_the_henan_gdp_map_leaves_its_lower_bounds_unclassed(bundled_build, monkeypatch):
     """The bundled data has 2022 GDP figures that are only lower bounds (突破): the map says so."""
     import countylib
+
+    monkeypatch.setenv("COUNTYLIB_HOME", str(bundled_build))
 
     rows = countylib.load("gdp", province="河南省", year=2022)
     n = int(rows.flag.map(maps.is_bound_flag).sum())
@@ -231,7 +233,8 @@ def test_the_henan_gdp_map_leaves_its_lower_bounds_unclassed():
     assert maps.choropleth(data, "gdp", labels=False).bounds == n  # flags looked up from the processed data
 
 
-def test_the_interactive_map_shows_a_bound_as_a_bound_not_a_class():
+def test_the_interactive_map_shows_a_bound_as_a_bound_not_a_class(bundled_build, monkeypatch):
+    monkeypatch.setenv("COUNTYLIB_HOME", str(bundled_build))
     m = maps.indicator_map("gdp", "河南省", 2022)
     bound = m.rows[m.rows.flag.map(maps.is_bound_flag)]
     spec = webmap.interactive_view(m).spec
