@@ -11,10 +11,13 @@ import atexit
 import time
 from pathlib import Path
 
+from countylib import caches
 from countylib.output import kernels
 
 _WORKER_KERNEL = None
-_TEMPLATES: dict = {}
+_TEMPLATES: dict = {}  # notebook path -> its template, per worker process
+caches.on_reload(_TEMPLATES.clear, "countylib.output.cluster._TEMPLATES", "notebook templates of a Dask worker",
+                 lambda: len(_TEMPLATES))
 
 
 def remote_render(nb_path: str, job: kernels.Job, no_input: bool):
