@@ -341,3 +341,15 @@ def test_reload_drops_the_crosswalk_and_an_edited_history_is_read_again(tmp_path
     with open(raw / "areacodes" / "result.csv", "a", encoding="utf-8") as fh:
         fh.write("410198,河南省,郑州市,测试县,县级,弃用,1983,1991,410181\n")
     assert len(crosswalk.get(raw).records) == len(first.records) + 1
+
+
+def test_panel_marks_a_figure_printed_with_older_codes_as_not_comparable():
+    """The 2010 census is printed with the codes of 2009: 湘潭县 gave territory to 雨湖区 in the 2010 table,
+    so its 2010 census figure covers more than today's 湘潭县 although 2010 is its comparable_since."""
+    p = load_panel(["pop_resident"], [2010, 2020], province="湖南").set_index(["adcode", "year"])
+    xiangtan = p.loc[("430321", 2010)]
+    assert xiangtan.comparable_since == 2010 and "湘潭县" in xiangtan.break_note
+    assert not xiangtan.comparable and p.loc[("430321", 2020)].comparable
+    dropped = load_panel(["pop_resident"], [2010, 2020], province="湖南", breaks="drop").set_index(["adcode", "year"])
+    assert pd.isna(dropped.loc[("430321", 2010), "pop_resident"])
+    assert dropped.loc[("430321", 2020), "pop_resident"] == p.loc[("430321", 2020), "pop_resident"]
