@@ -44,18 +44,30 @@ def initials(text: str, limit: int = 4) -> list[str]:
 
 @caches.memo(None)
 def _former_names() -> dict[str, tuple[str, ...]]:
-    from countylib.data.history import changes
+    from countylib.data import crosswalk, regions
 
-    table = changes()
+    cw = crosswalk.get()
+    names = regions.by_adcode()["name"].to_dict()
     out: dict[str, list[str]] = {}
-    for r in table.itertuples(index=False):
-        if r.old_name and r.old_name not in out.setdefault(r.new_adcode, []):
-            out[r.new_adcode].append(r.old_name)
+    retired = sorted((r for r in cw.records if r.end is not None and r.level == "county"),
+                     key=lambda r: (r.end, r.code))
+    for r in retired:
+        # The unit that carried it on (a recode, a merger), or each unit it was divided among (江干区); not
+        # every unit its territory is in today (安阳县 of 1982 went on as 安阳县, which later gave 殷都区 land).
+        after = [r.rid] if len(r.successors) <= 1 else [cw.record_at(s, r.end) for s in r.successors]
+        for unit in (cw.heir(rid) for rid in after if rid is not None):
+            if unit and r.name != names.get(unit) and r.name not in out.setdefault(unit, []):
+                out[unit].append(r.name)
     return {code: tuple(names) for code, names in out.items()}
 
 
 def former_names(adcode: str) -> tuple[str, ...]:
-    """Names a unit had before a change in the code history (偃师区: 偃师市)."""
+    """Names a unit had before a change in the code history (偃师区: 偃师市); not the names of units that
+    gave it territory and went on (安阳县 is no former name of 殷都区).
+
+    >>> former_names("410307"), "安阳县" in former_names("410505"), former_names("330113")
+    (('偃师县', '偃师市'), False, ())
+    """
     return _former_names().get(adcode, ())
 
 
