@@ -141,3 +141,28 @@ PRIMARY = {
     "countylib.maps": ("countylib.output.maps",),
     "countylib.bulletin": ("countylib.ingest.bulletin",),
 }
+
+
+def test_every_cache_is_made_by_countylib_caches():
+    """No module keeps a functools cache of its own (``countylib.reload()`` could not empty it); caches that
+    are not functions are registered too."""
+    from countylib import caches
+    from countylib.output import fonts
+
+    own = []
+    for module, path in MODULES.items():
+        if module == "countylib.caches":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            attribute = (isinstance(node, ast.Attribute) and node.attr in ("lru_cache", "cache")
+                         and isinstance(node.value, ast.Name) and node.value.id == "functools")
+            imported = (isinstance(node, ast.ImportFrom) and node.module == "functools"
+                        and bool({a.name for a in node.names} & {"lru_cache", "cache"}))
+            if attribute or imported:
+                own.append(f"{module}:{node.lineno}")
+    assert not own, f"functools caches outside countylib.caches: {own}"
+    names = set(caches.listing().name)
+    assert {"countylib.output.export._stylesheet", "countylib.output.fonts._BASE"} <= names
+    fonts._BASE["sans"] = (frozenset("甲"), b"")
+    caches.reload()
+    assert not fonts._BASE

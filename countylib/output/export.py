@@ -14,11 +14,10 @@ require.js, and MathJax or mermaid only on pages that have maths or diagrams (th
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 
-from countylib import extras
+from countylib import caches, extras
 
 try:
     import nbformat
@@ -186,7 +185,7 @@ def check_file(path) -> list[str]:
     return problems
 
 
-@functools.lru_cache(maxsize=16)
+@caches.memo(16, what="a site stylesheet's problems and font characters, by path and mtime")
 def _stylesheet(path: str, _mtime: float) -> tuple[list[str], dict[str, frozenset[str]]]:
     """What a site's stylesheet loads: problems (network, missing files) and the characters of each font
     family it declares (read from the font files)."""
