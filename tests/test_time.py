@@ -353,3 +353,9 @@ def test_panel_marks_a_figure_printed_with_older_codes_as_not_comparable():
     dropped = load_panel(["pop_resident"], [2010, 2020], province="湖南", breaks="drop").set_index(["adcode", "year"])
     assert pd.isna(dropped.loc[("430321", 2010), "pop_resident"])
     assert dropped.loc[("430321", 2020), "pop_resident"] == p.loc[("430321", 2020), "pop_resident"]
+
+
+def test_an_old_name_of_a_merged_unit_printed_after_the_merger_says_for_which_year():
+    out = regions.resolve(["孟津县"], province="河南", year=2022, errors="report").iloc[0]
+    assert out.status == "merged" and out.adcode is None
+    assert "printed for 2022, after the merger" in out.candidates
