@@ -359,3 +359,7 @@ def test_an_old_name_of_a_merged_unit_printed_after_the_merger_says_for_which_ye
     out = regions.resolve(["孟津县"], province="河南", year=2022, errors="report").iloc[0]
     assert out.status == "merged" and out.adcode is None
     assert "printed for 2022, after the merger" in out.candidates
+
+
+def test_one_name_as_a_string_resolves_as_a_list_of_one():
+    assert regions.resolve("偃师市", province="河南", year=2019).adcode.tolist() == ["410307"]

@@ -430,6 +430,8 @@ def resolve(
     >>> resolve(["鼓楼区"], errors="report").status.tolist()
     ['ambiguous']
     """
+    if isinstance(names, str):  # one name: a frame of one row, as for a list of one
+        names = [names]
     names = pd.Series(np.asarray(names, dtype=object))
     n = len(names)
     prov = _as_column(province, n)
