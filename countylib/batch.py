@@ -24,7 +24,9 @@ from countylib.output.batch import (  # noqa: F401
     index_rows,
     read_run,
     report_path,
+    select_units,
     shown_parameters,
+    unknown_codes,
     versions,
 )
 
@@ -33,4 +35,5 @@ __all__ = [
     "check_processed_data", "check_province", "check_writable", "check_notebook", "report_path",
     "county_batch", "finish_run", "read_run", "versions", "COLUMNS", "index_rows", "PARAMETER_LABELS",
     "shown_parameters", "index_html",
+    "select_units", "unknown_codes",
 ]

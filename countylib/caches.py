@@ -144,8 +144,10 @@ def _import_owners() -> None:
 
 
 def reload() -> None:
-    """Forget every cached table, registry, boundary set and compiled pattern (after editing files by
-    hand, say). A batch of reports calls it before every report, so each starts as a fresh kernel would.
+    """Forget every cached table, registry, boundary set, font cut and compiled pattern (after editing files
+    by hand, say). A batch of reports does not need it between reports: what the caches hand out cannot be
+    changed by a report, and the batch puts back countylib's module-level names
+    (:mod:`countylib.output.kernel_state`).
 
     >>> import countylib
     >>> countylib.reload()

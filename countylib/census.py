@@ -15,7 +15,9 @@ from countylib.analysis.census import (  # noqa: F401
     change_sentence,
     changes,
     counts,
+    has_census,
     merged_values,
+    missing_reason,
     regression,
     regression_data,
     report_sentences,
@@ -27,6 +29,7 @@ from countylib.analysis.census import (  # noqa: F401
 from countylib.output.census_figures import (  # noqa: F401
     binned_scatter,
     pyramid_figure,
+    pyramid_svg,
     residual_map,
 )
 
@@ -35,4 +38,5 @@ __all__ = [
     "REPORT_INDICATORS", "report_table", "report_sentences", "FIXED_EFFECTS", "regression_data",
     "regression", "symmetric_bins", "residuals", "pyramid_figure", "binned_scatter", "residual_map", "changes",
     "change_sentence",
+    "has_census", "missing_reason", "pyramid_svg",
 ]

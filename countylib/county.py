@@ -17,6 +17,7 @@ from countylib.analysis.county import (  # noqa: F401
     comparison_note,
     comparison_table,
     economic_gaps,
+    economic_indicators,
     economy_note,
     figures,
     has_figure,
@@ -26,6 +27,7 @@ from countylib.analysis.county import (  # noqa: F401
     peers,
     profile,
     related,
+    sibling_groups,
 )
 from countylib.output.county_figures import (  # noqa: F401
     ABSENT_NAMES,
@@ -43,4 +45,5 @@ __all__ = [
     "ABSENT_NAMES", "comparison_chart", "locator_map", "census_pyramid", "economic_gaps", "economy_note",
     "has_figure", "comparison_note", "related", "has_census", "missing_reason", "locator_html", "related_html",
     "census_pyramid_html",
+    "economic_indicators", "sibling_groups",
 ]

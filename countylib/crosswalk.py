@@ -18,11 +18,16 @@ from countylib.data.crosswalk import (  # noqa: F401
     changes,
     counts,
     get,
+    history_dir,
     place,
+    read_records,
+    read_supplement,
+    supplement_path,
     zone_names,
 )
 
 __all__ = [
     "BREAKING", "FIRST_YEAR", "KINDS", "Composition", "Crosswalk", "Placement", "Record", "YearOutOfRangeError",
     "changes", "counts", "get", "place", "zone_names",
+    "history_dir", "read_records", "read_supplement", "supplement_path",
 ]

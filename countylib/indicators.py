@@ -9,9 +9,12 @@ from __future__ import annotations
 from countylib.data.indicators import (  # noqa: F401
     REGISTRY_FILE,
     CensusSpec,
+    Change,
+    Components,
     Indicator,
     UnknownIndicatorError,
     census_indicators,
+    change_indicators,
     get,
     key_for,
     registry,
@@ -22,4 +25,5 @@ from countylib.data.indicators import (  # noqa: F401
 __all__ = [
     "REGISTRY_FILE", "CensusSpec", "Indicator", "UnknownIndicatorError", "registry",
     "census_indicators", "get", "key_for", "table", "search",
+    "Change", "Components", "change_indicators",
 ]

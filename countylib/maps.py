@@ -20,6 +20,7 @@ from countylib.output.maps import (  # noqa: F401
     ChoroplethMap,
     MapError,
     area_name,
+    bound_note,
     choropleth,
     classify,
     display_geometry,
@@ -44,6 +45,7 @@ __all__ = [
     "NATIONAL_UNITS", "LABEL_UNITS", "DISPLAY_PIXELS", "OWN_TOLERANCE_M", "display_geometry",
     "area_name", "map_title", "map_subtitle", "source_note", "indicator_map", "map_filename",
     "value_table", "points_map", "interactive", "interactive_view",
+    "bound_note",
 ]
 
 

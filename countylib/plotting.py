@@ -13,10 +13,12 @@ from countylib.output.plotting import (  # noqa: F401
     NO_DATA_LABEL,
     add_source_note,
     cjk_font_path,
+    compact_png,
     new_figure,
     rc,
     register_cjk_font,
     style,
+    use_compact_png,
     use_style,
     wrap_note,
 )
@@ -24,4 +26,5 @@ from countylib.output.plotting import (  # noqa: F401
 __all__ = [
     "CJK_FONT_FILE", "NO_DATA_COLOR", "NO_DATA_HATCH", "NO_DATA_LABEL", "cjk_font_path",
     "register_cjk_font", "rc", "style", "use_style", "new_figure", "add_source_note", "wrap_note",
+    "compact_png", "use_compact_png",
 ]

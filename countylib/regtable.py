@@ -8,9 +8,13 @@ from __future__ import annotations
 from countylib.output.regtable import (  # noqa: F401
     FORMATS,
     STARS,
+    Model,
     RegTable,
+    Row,
+    model,
+    panel_html,
     table,
     write,
 )
 
-__all__ = ["FORMATS", "STARS", "RegTable", "table", "write"]
+__all__ = ["FORMATS", "STARS", "RegTable", "table", "write", "Model", "Row", "model", "panel_html"]

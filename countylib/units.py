@@ -15,14 +15,19 @@ from countylib.ingest.units import (  # noqa: F401
     dimension,
     exponent,
     factor,
+    fits,
+    indicator_for,
+    misfit,
     normalize_unit,
     parse_value,
     parse_values,
     prefix_exponent,
+    resolution,
     resolve_unit,
 )
 
 __all__ = [
     "UNITS", "BASE_UNIT", "UNIT_REQUIRED", "NUMBER", "UnitError", "normalize_unit", "dimension",
     "exponent", "prefix_exponent", "resolve_unit", "factor", "parse_value", "parse_values",
+    "fits", "indicator_for", "misfit", "resolution",
 ]

@@ -341,3 +341,25 @@ def test_reload_drops_the_crosswalk_and_an_edited_history_is_read_again(tmp_path
     with open(raw / "areacodes" / "result.csv", "a", encoding="utf-8") as fh:
         fh.write("410198,河南省,郑州市,测试县,县级,弃用,1983,1991,410181\n")
     assert len(crosswalk.get(raw).records) == len(first.records) + 1
+
+
+def test_panel_marks_a_figure_printed_with_older_codes_as_not_comparable():
+    """The 2010 census is printed with the codes of 2009: 湘潭县 gave territory to 雨湖区 in the 2010 table,
+    so its 2010 census figure covers more than today's 湘潭县 although 2010 is its comparable_since."""
+    p = load_panel(["pop_resident"], [2010, 2020], province="湖南").set_index(["adcode", "year"])
+    xiangtan = p.loc[("430321", 2010)]
+    assert xiangtan.comparable_since == 2010 and "湘潭县" in xiangtan.break_note
+    assert not xiangtan.comparable and p.loc[("430321", 2020)].comparable
+    dropped = load_panel(["pop_resident"], [2010, 2020], province="湖南", breaks="drop").set_index(["adcode", "year"])
+    assert pd.isna(dropped.loc[("430321", 2010), "pop_resident"])
+    assert dropped.loc[("430321", 2020), "pop_resident"] == p.loc[("430321", 2020), "pop_resident"]
+
+
+def test_an_old_name_of_a_merged_unit_printed_after_the_merger_says_for_which_year():
+    out = regions.resolve(["孟津县"], province="河南", year=2022, errors="report").iloc[0]
+    assert out.status == "merged" and out.adcode is None
+    assert "printed for 2022, after the merger" in out.candidates
+
+
+def test_one_name_as_a_string_resolves_as_a_list_of_one():
+    assert regions.resolve("偃师市", province="河南", year=2019).adcode.tolist() == ["410307"]

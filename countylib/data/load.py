@@ -247,7 +247,9 @@ def load_panel(
 
     * ``comparable_since``: the first year from which the unit's figures cover its territory of today (the
       year of the last split or partial transfer it took part in; 1981 when none since the first code table);
-    * ``comparable``: True where the year's figures cover today's territory (``year >= comparable_since``);
+    * ``comparable``: True where the year's figures cover today's territory (``year >= comparable_since``
+      and no ``break_note``: the 2010 census, printed with the codes of 2009, is not comparable for a unit
+      whose territory changed in 2010, such as 湘潭县);
     * ``break_note``: for a year whose figures cover another territory, the changes after it (one line).
 
     The rules, as in every figure of ``indicators.parquet``: a figure of an old code or name is placed on the
@@ -288,7 +290,9 @@ def load_panel(
     since = _comparable_since(units.adcode, level)
     out["comparable_since"] = out.adcode.map(since).astype("Int64")
     out["break_note"] = out.break_note.fillna("")
-    out["comparable"] = (out.year >= out.comparable_since.fillna(0)).astype(bool)
+    # A figure printed with the codes of another year than its own (the 2010 census: the codes of 2009) can
+    # be of another territory although its year is not before comparable_since: its break_note says so.
+    out["comparable"] = ((out.year >= out.comparable_since.fillna(0)) & out.break_note.eq("")).astype(bool)
     if breaks == "drop":
         out.loc[~out.comparable, keys] = float("nan")
     cols = ["adcode", "name", "year", *keys, "comparable", "comparable_since", "break_note"]

@@ -234,8 +234,9 @@ class _Found:
     old_adcode: str = ""
 
 
-def _found(idx: _Index, e: _Entry, year: int | None, stale: bool = False) -> _Found:
-    """What entry ``e`` means as printed for ``year`` (None: today, or its last year for an old name)."""
+def _found(idx: _Index, e: _Entry, year: int | None, stale: bool = False, printed: int | None = None) -> _Found:
+    """What entry ``e`` means as printed for ``year`` (None: today, or its last year for an old name);
+    ``printed``: the year the name was printed for, when ``stale`` (a name no longer in use that year)."""
     if e.rid is None:
         return _Found(e, e.adcode, e.via, e.level)
     rec = idx.cw.records[e.rid]
@@ -247,7 +248,7 @@ def _found(idx: _Index, e: _Entry, year: int | None, stale: bool = False) -> _Fo
         what = _describe_members(idx, p, at)
         if stale:
             return _Found(e, None, "merged", e.level, candidates=(
-                f"old name of a merged unit printed for {year}, after the merger: {what}",), old_adcode=old)
+                f"old name of a merged unit printed for {printed}, after the merger: {what}",), old_adcode=old)
         return _Found(e, None, "merger_member", e.level,
                       candidates=(f"one member of a merger, not the merged unit: {what}",), old_adcode=old)
     if p.status == "split":
@@ -372,7 +373,7 @@ def _pool(idx: _Index, cands: list[_Entry], year: int | None, exact: bool) -> li
     # A full name printed after its change: a stale label of its unit (偃师市 2022 -> 偃师区), or of a merged unit.
     before = [c for c in cands if c.rid is not None and c.end is not None and c.end <= year]
     before.sort(key=lambda c: c.end or 0, reverse=True)
-    return [_found(idx, c, None, stale=True) for c in before[:1]] if before else []
+    return [_found(idx, c, None, stale=True, printed=year) for c in before[:1]] if before else []
 
 
 def _resolve_code(idx: _Index, code: str, year: int | None, level: str | None):
@@ -429,6 +430,8 @@ def resolve(
     >>> resolve(["鼓楼区"], errors="report").status.tolist()
     ['ambiguous']
     """
+    if isinstance(names, str):  # one name: a frame of one row, as for a list of one
+        names = [names]
     names = pd.Series(np.asarray(names, dtype=object))
     n = len(names)
     prov = _as_column(province, n)

@@ -185,7 +185,7 @@ def check_file(path) -> list[str]:
     return problems
 
 
-@caches.memo(16)
+@caches.memo(16, what="a site stylesheet's problems and font characters, by path and mtime")
 def _stylesheet(path: str, _mtime: float) -> tuple[list[str], dict[str, frozenset[str]]]:
     """What a site's stylesheet loads: problems (network, missing files) and the characters of each font
     family it declares (read from the font files)."""

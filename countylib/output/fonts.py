@@ -88,6 +88,8 @@ def font_path(kind: str = "sans"):
 
 
 _BASE: dict[str, tuple[frozenset[str], bytes]] = {}
+caches.on_reload(_BASE.clear, "countylib.output.fonts._BASE", "first cuts of the CJK fonts, by kind",
+                 lambda: len(_BASE))
 
 
 def base_font(kind: str = "sans") -> tuple[frozenset[str], bytes]:

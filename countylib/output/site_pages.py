@@ -23,6 +23,7 @@ from countylib.output import fonts, pages, site
 CENSUS_COLUMNS = (("census_pop", "常住人口（万人，2020年普查）", "{:,.2f}"), ("urbanization", "城镇化率（%，2020年）", "{:.1f}"))
 PALETTE = ("#edf8fb", "#b2e2e2", "#66c2a4", "#2ca25f", "#006d2c")  # ColorBrewer BuGn, 5 classes
 NO_DATA = "#d9d9d9"
+BOUND = "#ffffff"  # a unit whose figure is only a bound or an approximation: in no class
 
 
 def initials(text: str, limit: int = 4) -> list[str]:
@@ -43,18 +44,30 @@ def initials(text: str, limit: int = 4) -> list[str]:
 
 @caches.memo(None)
 def _former_names() -> dict[str, tuple[str, ...]]:
-    from countylib.data.history import changes
+    from countylib.data import crosswalk, regions
 
-    table = changes()
+    cw = crosswalk.get()
+    names = regions.by_adcode()["name"].to_dict()
     out: dict[str, list[str]] = {}
-    for r in table.itertuples(index=False):
-        if r.old_name and r.old_name not in out.setdefault(r.new_adcode, []):
-            out[r.new_adcode].append(r.old_name)
+    retired = sorted((r for r in cw.records if r.end is not None and r.level == "county"),
+                     key=lambda r: (r.end, r.code))
+    for r in retired:
+        # The unit that carried it on (a recode, a merger), or each unit it was divided among (江干区); not
+        # every unit its territory is in today (安阳县 of 1982 went on as 安阳县, which later gave 殷都区 land).
+        after = [r.rid] if len(r.successors) <= 1 else [cw.record_at(s, r.end) for s in r.successors]
+        for unit in (cw.heir(rid) for rid in after if rid is not None):
+            if unit and r.name != names.get(unit) and r.name not in out.setdefault(unit, []):
+                out[unit].append(r.name)
     return {code: tuple(names) for code, names in out.items()}
 
 
 def former_names(adcode: str) -> tuple[str, ...]:
-    """Names a unit had before a change in the code history (偃师区: 偃师市)."""
+    """Names a unit had before a change in the code history (偃师区: 偃师市); not the names of units that
+    gave it territory and went on (安阳县 is no former name of 殷都区).
+
+    >>> former_names("410307"), "安阳县" in former_names("410505"), former_names("330113")
+    (('偃师县', '偃师市'), False, ())
+    """
     return _former_names().get(adcode, ())
 
 
@@ -124,15 +137,21 @@ def _province_codes() -> dict[str, str]:
 
 
 def _values(keys: list[str], indicator: str, year: int) -> pd.Series:
+    return _figures(keys, indicator, year).value
+
+
+def _figures(keys: list[str], indicator: str, year: int) -> pd.DataFrame:
+    """The figure of ``indicator`` of each unit of ``keys``: value and flag (a bound or an approximation,
+    突破/约, is flagged so; see :func:`countylib.output.maps.is_bound_flag`)."""
     from countylib.data import indicators as ind
     from countylib.data.load import load
 
     if indicator == "census_pop":  # the census count, also for units whose bulletin gives another year's
-        return _census_population(tuple(keys))
+        return pd.DataFrame({"value": _census_population(tuple(keys)), "flag": "exact"})
     meta = ind.get(indicator)
     used = 2020 if meta.census is not None else year
     data = load(meta.key, year=used, level="county").dropna(subset=["value"]).drop_duplicates("adcode")
-    return data.set_index("adcode").value.reindex(keys)
+    return data.set_index("adcode")[["value", "flag"]].reindex(keys)
 
 
 def index_page(run_dir: Path, record: dict) -> str:
@@ -200,43 +219,56 @@ def province_page(run_dir: Path, record: dict, code: str, name: str, indicator: 
     from countylib.data import indicators as ind
     from countylib.data import regions
     from countylib.formatting import value_zh
-    from countylib.output import svgmap
+    from countylib.output import maps, svgmap
 
     meta = ind.get(indicator)
     reports = [e for e in record.get("reports", []) if e["province"] == name]
     ok = {e["key"]: e["path"] for e in reports if e["status"] == "ok" and (run_dir / e["path"]).is_file()}
     area = svgmap.area_paths("province", code)
     year = max((int(e["year"]) for e in reports), default=2020)
-    values = _values(list(area.codes), meta.key, year)
+    figures = _figures(list(area.codes), meta.key, year)
+    # A bound or an approximation (突破300亿元, 约) is no value: left out of the classes, shown apart.
+    bound = figures.value.notna() & figures.flag.map(maps.is_bound_flag).astype(bool)
+    relation = figures.flag.map(maps.relation).where(bound, "")
+    values = figures.value.mask(bound)
     bounds, cls = _classes(values)
     colours = PALETTE[-len(bounds):] if bounds else ()
     reg = regions.by_adcode()
     fills, titles = {}, {}
     for c in area.codes:
-        v = values.get(c)
-        fills[c] = colours[int(cls[c])] if int(cls.get(c, -1)) >= 0 else NO_DATA
-        titles[c] = f"{reg.loc[c, 'name']}：" + (f"{value_zh(v)} {meta.unit}" if pd.notna(v) else "无数据")
+        v = figures.value.get(c)
+        fills[c] = BOUND if bound.get(c, False) else colours[int(cls[c])] if int(cls.get(c, -1)) >= 0 else NO_DATA
+        titles[c] = f"{reg.loc[c, 'name']}：" + (
+            f"{relation.get(c, '')}{value_zh(v)} {meta.unit}" + ("（下限或约数，未分级）" if bound.get(c, False) else "")
+            if pd.notna(v) else "无数据")
     hrefs = {c: "../" + p for c, p in ok.items()}
     legend, low = [], float(values.min()) if values.notna().any() else 0.0
     for colour, high in zip(colours, bounds, strict=True):
         legend.append({"colour": colour, "text": f"{value_zh(low)} – {value_zh(high)}"})
         low = high
-    if values.isna().any():
+    if bound.any():
+        legend.append({"colour": BOUND, "text": f"仅有下限或约数，未分级（{int(bound.sum())}）"})
+    if figures.value.isna().any():
         legend.append({"colour": NO_DATA, "text": "无数据"})
     rows = []
     for e in sorted(reports, key=lambda e: e["key"]):
-        v = values.get(e["key"]) if e["key"] in values.index else None
+        v = figures.value.get(e["key"]) if e["key"] in figures.index else None
+        shown = f"{relation.get(e['key'], '')}{value_zh(v)}" if v is not None and pd.notna(v) else "—"
         rows.append({"code": e["key"], "name": e["name"], "prefecture": e.get("prefecture", ""),
                      "kind": e.get("kind", ""), "href": "../" + ok[e["key"]] if e["key"] in ok else "",
-                     "value": value_zh(v) if v is not None and pd.notna(v) else "—",
+                     "value": shown,
                      "sort": f"{float(v):.6f}" if v is not None and pd.notna(v) else "", "status": e["status"]})
     used = 2020 if meta.census is not None else year
+    note = f"{svgmap.NOTE}分级：五分位数（mapclassify）。点击地图或表中的名称打开该单位的概况。"
+    if bound.any():
+        note += (f"{int(bound.sum())} 个单位只有下限或约数（突破、超过、约），未参与分级，地图上以白色标出，"
+                 "表中数值前加 ≥ 或 ≈。")
     return pages.render(
         "site_province.html.j2", title=f"{name}：{len(reports)} 个县级单位", version=countylib.__version__,
         site_head=site.SitePage("../").head(), map=svgmap.choropleth_svg(area, fills, titles, hrefs,
                                                                          f"{name}{meta.name_zh}地图"),
         legend=legend, label=f"{meta.name_zh}（{meta.unit}，{used}年）", rows=rows,
-        note=f"{svgmap.NOTE}分级：五分位数（mapclassify）。点击地图或表中的名称打开该单位的概况。")
+        note=note)
 
 
 def write_failure_page(run_dir: Path, out: Path, entry: dict, error: str) -> None:
