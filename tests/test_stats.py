@@ -135,8 +135,11 @@ def test_cluster_robust_errors_equal_statsmodels():
                         cluster="province")
     groups = pd.factorize(df.province)[0]
     ref = smf.ols("y ~ x + c1 + C(province)", df).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
-    assert res.table.loc["x", "std_err"] == pytest.approx(ref.bse["x"], rel=1e-10)
-    assert res.table.loc["x", "p"] == pytest.approx(ref.pvalues["x"], rel=1e-8)
+    # the province dummies are nested in the province clusters: fixest/reghdfe leave them out of K, which
+    # statsmodels counts (K = 32 parameters against 3 without the 29 dummies)
+    n, k_full, k_nested = res.n, int(ref.df_model) + 1, int(ref.df_model) + 1 - 29
+    assert res.table.loc["x", "std_err"] == pytest.approx(ref.bse["x"] * ((n - k_full) / (n - k_nested)) ** 0.5,
+                                                          rel=1e-10)
     assert res.n_clusters == 30 and "聚类" in res.se_label() and "30 类" in res.se_label()
     assert "聚类稳健标准误" in res.to_html()
 
@@ -292,3 +295,28 @@ def test_a_group_of_one_is_explained_without_naming_a_column_or_hc3():
     res = stats.regress(df.rename(columns={"province": "prefecture_name"}), "y", "x",
                         fixed_effects="prefecture_name", cov_type="HC1")
     assert res.dropped.reason.tolist() == ["所在地级市仅此一个单位（杠杆值为 1，稳健标准误无定义），不参与估计"]
+
+
+def test_clustered_errors_with_fixed_effects_nested_in_the_clusters_follow_fixest():
+    """stats.regress and panel.regress give the same standard errors for the same model: fixed-effect dummies
+    nested in the clusters are not counted in K of the small-sample correction (fixest, reghdfe)."""
+    import numpy as np
+
+    from countylib.analysis import panel
+
+    rng = np.random.default_rng(1)
+    prov = rng.integers(0, 20, 400)
+    df = pd.DataFrame({"name": [f"u{i}" for i in range(400)], "prov": [f"p{p}" for p in prov],
+                       "pref": [f"q{p}-{i % 3}" for i, p in enumerate(prov)]})
+    df["x"] = rng.normal(size=400) + prov * 0.1
+    df["y"] = 0.4 * df.x + prov * 0.3 + rng.normal(size=400)
+    for fe in ("prov", "pref"):  # counties by province; prefectures within provinces, clustered by province
+        s = stats.regress(df, "y", "x", fixed_effects=fe, cov_type="cluster", cluster="prov")
+        p = panel.regress(df, "y", "x", fe=fe, cluster="prov")
+        assert s.table.loc["x", "std_err"] == pytest.approx(p.table.loc["x", "std_err"], rel=1e-9), fe
+        assert s.table.loc["x", "p"] == pytest.approx(p.table.loc["x", "p"], rel=1e-6), fe
+    # not nested (a province's units in several clusters): every dummy counts, as statsmodels has it
+    s = stats.regress(df, "y", "x", fixed_effects="prov", cov_type="cluster", cluster="pref")
+    import statsmodels.formula.api as smf
+    ref = smf.ols("y ~ x + C(prov)", df).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(df.pref)[0]})
+    assert s.table.loc["x", "std_err"] == pytest.approx(ref.bse["x"], rel=1e-9)

@@ -311,10 +311,8 @@ def regress(
     cov_kwds = {"groups": pd.factorize(frame[cluster])[0]} if cluster else {}
     fitted = ols if cov_type == "nonrobust" else RegressionResultsWrapper(
         ols.get_robustcov_results(cov_type=cov_type, use_t=True, **cov_kwds))
-    ci = fitted.conf_int(0.05)
-    table = pd.DataFrame({"coef": fitted.params, "std_err": fitted.bse, "t": fitted.tvalues,
-                          "p": fitted.pvalues, "ci_low": ci[0], "ci_high": ci[1]})
-    table.index.name = "term"
+    table = _coefficients(fitted, _nested_factor(frame, result, rank) if cluster else 1.0,
+                          result.n_clusters - 1 if cluster else None)
     bp = het_breuschpagan(fitted.resid, model.exog)
     jb = jarque_bera(fitted.resid)
     cooks = pd.Series(influence.cooks_distance[0], index=frame.index)
@@ -334,6 +332,39 @@ def regress(
         "max_leverage": float(hat.max()),
     }
     return result
+
+
+def _nested_factor(frame: pd.DataFrame, result: RegressionResult, rank: int) -> float:
+    """The factor on the clustered covariance that follows fixest and reghdfe when the fixed effects are
+    nested in the clusters (each fixed-effect group within one cluster: counties by province, or
+    prefectures clustered by province): their dummies are not counted in K of the small-sample correction
+    (N − 1)/(N − K), as :mod:`countylib.analysis.panel` does; statsmodels counts every dummy. 1 otherwise.
+    """
+    fe = result.fixed_effects
+    if not fe or not result.cluster or fe == result.cluster and result.n_groups <= 1:
+        return 1.0
+    nested = bool((frame.groupby(fe)[result.cluster].nunique() <= 1).all())
+    if not nested:
+        return 1.0
+    k_nested = rank - max(result.n_groups - 1, 0)
+    return (result.n - rank) / (result.n - k_nested)
+
+
+def _coefficients(fitted, factor: float, df_t: int | None) -> pd.DataFrame:
+    """The coefficient table (coef, std_err, t, p, ci_low, ci_high), the covariance scaled by ``factor`` and
+    t tests on ``df_t`` degrees of freedom (G − 1 with clusters; the model's own otherwise)."""
+    from scipy import stats as sps
+
+    params = fitted.params
+    se = pd.Series(np.sqrt(np.diag(np.asarray(fitted.cov_params())) * factor), index=params.index)
+    df = df_t if df_t is not None else fitted.df_resid
+    t = params / se
+    p = pd.Series(2 * sps.t.sf(np.abs(t), df), index=params.index)
+    half = sps.t.ppf(0.975, df) * se
+    table = pd.DataFrame({"coef": params, "std_err": se, "t": t, "p": p, "ci_low": params - half,
+                          "ci_high": params + half})
+    table.index.name = "term"
+    return table
 
 
 def _refusal(result: RegressionResult, rank: int, min_df: int) -> str:

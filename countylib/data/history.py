@@ -35,12 +35,15 @@ def history_file(path: Path | None = None) -> Path:
 def changes(path: Path | None = None) -> pd.DataFrame:
     """County-level changes since the first table, one row per old record and today's unit it went to
     (``old_adcode, old_name, new_adcode, new_name, province, prefecture, year, change, source``), ``change``
-    being county_to_district, upgrade, recode, merger, split or transfer; ``new_adcode`` is today's unit.
+    being county_to_district, upgrade, recode, merger, split or transfer; ``new_adcode`` is the unit of today
+    that carries on the unit the change named as receiving the territory.
 
     >>> ch = changes()
     >>> row = ch[ch.old_adcode == "410381"].iloc[0]
     >>> row.old_name, row.new_adcode, int(row.year), row.change
     ('偃师市', '410307', 2021, 'county_to_district')
+    >>> sorted(set(ch[ch.old_adcode == "412122"].new_adcode))   # 安阳县 recoded in 1983, not 殷都区 (a later transfer)
+    ['410522']
     """
     cw = crosswalk.get(path)
     reg = cw.registry_codes
@@ -50,12 +53,20 @@ def changes(path: Path | None = None) -> pd.DataFrame:
         if ev.level != "county" or ev.kind in ("creation", "abolition"):
             continue
         change = _CHANGE_NAMES.get(ev.detail, "recode") if ev.kind == "recode" else ev.kind
+        # the units the event itself names as receiving the territory, each followed to the unit of today that
+        # carries it on (not every unit the old territory lies in today: later transfers are events of their own)
+        targets = []
+        for new in ev.new_codes:
+            nrid = cw.record_at(new, ev.year)
+            unit = cw.heir(nrid) if nrid is not None else None
+            if unit is not None and unit in reg:
+                targets.append(unit)
         for code in ev.old_codes:
             rid = cw.record_at(code, ev.year - 1)
             if rid is None:
                 continue
             rec = cw.records[rid]
-            for unit in sorted(u for u in cw.units(rid, ev.year - 1) if u in reg):
+            for unit in sorted(set(targets)):
                 rows.append({"old_adcode": code, "old_name": rec.name, "new_adcode": unit,
                              "new_name": names.get(unit, unit), "province": rec.province, "prefecture": rec.prefecture,
                              "year": int(ev.year), "change": change,
