@@ -295,8 +295,6 @@ def row_label_kind(name: object) -> str | None:
     return None
 
 
-
-
 def is_english_label(text: object) -> bool:
     """True for an English heading (``Gross Regional Product``): ASCII with at least two letters.
 

@@ -153,3 +153,16 @@ def test_no_wait_refuses_in_one_line_while_another_process_builds(tmp_path):
     assert not (out / "indicators.parquet").exists()
     free = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert free.returncode == 0 and (out / "indicators.parquet").exists()
+
+
+def test_the_state_a_build_checks_covers_the_code_history_folder(tmp_path):
+    """A change to data/raw/areacodes/ while a build reads it is noticed like a change to any raw file."""
+    from countylib.ingest.build import raw_state
+
+    raw = raw_with_history(tmp_path / "raw")
+    before = raw_state(raw)
+    assert "areacodes/result.csv" in before
+    history = raw / "areacodes" / "result.csv"
+    history.write_bytes(history.read_bytes() + b"\n")
+    after = raw_state(raw)
+    assert [k for k in before if before[k] != after.get(k)] == ["areacodes/result.csv"]

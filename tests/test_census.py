@@ -378,6 +378,17 @@ def test_mengjin_and_yanshi_of_2010_are_their_2010_units(real2010, sheet2010):
     assert derived.urbanization.iloc[0] == pytest.approx(100 * (urban["410322"] + urban["410306"]) / 483713)
 
 
+def test_a_prefecture_of_2010_that_is_gone_is_placed_like_any_other(real2010, sheet2010):
+    """济南 of today holds 莱芜 (merged in 2019): its 2010 counts are 济南's and 莱芜's rows summed, never 济南's
+    row alone passing for the whole; 铜仁地区 (522200) is today's 铜仁市 (520600)."""
+    units = real2010.units.set_index("adcode")
+    jinan = units.loc["370100"]
+    assert jinan.members == "370100,371200"
+    published = pd.to_numeric(sheet2010["合计"], errors="coerce")
+    assert jinan["合计"] == published["370100"] + published["371200"]
+    assert units.loc["520600", "合计"] == published["522200"]
+
+
 def test_every_province_of_2010_adds_up_to_its_units_and_the_rows_of_no_unit(real2010):
     p = real2010.provinces
     assert len(p) == 31 and (p.difference == 0).all()

@@ -43,14 +43,8 @@ _GROUPS = (("0岁", "1到4岁"), *((g,) for g in AGE_GROUPS[2:]))
 
 
 # ------------------------------------------------------------------------------------------------------
-# Indicators from counts
+# Sources (the indicators are computed from counts by countylib.ingest.census_tables.derive)
 # ------------------------------------------------------------------------------------------------------
-
-
-
-
-
-
 
 
 def source_ids(folder: Path | None = None, year: int = 2020) -> list[str]:
@@ -145,8 +139,6 @@ def age_pyramid(adcode: str | int, folder: Path | None = None) -> pd.DataFrame:
     out["女_占比"] = out["女"] / total * 100
     out.attrs.update(adcode=code, name=row["name"], total=total)
     return out
-
-
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -546,8 +538,6 @@ def regression(y: str = "schooling_years", x: str = "urbanization", controls: Se
     res = stats.regress(data, keys[0], keys[1], **kwargs)
     res.frame = data
     return res
-
-
 
 
 def symmetric_bins(values: pd.Series, quantiles: Sequence[float] = (0.4, 0.8)) -> list[float]:

@@ -303,12 +303,6 @@ def comparison_table(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return out.rename(columns={"数值": ind.get(indicator).label})
 
 
-
-
-
-
-
-
 def header_md(adcode: str, year: int | None = None) -> str:
     """Markdown header: name, code, kind, prefecture, province, data years and how many sources
     (every name escaped, so it shows as written)."""

@@ -204,8 +204,6 @@ def provinces() -> gpd.GeoDataFrame:
                             crs="EPSG:4326")
 
 
-
-
 def projected(province: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """A province's county polygons in the Albers projection, simplified to 400 m for small locator maps,
     and its dissolved outline; cached per process (a batch of county reports draws the same province

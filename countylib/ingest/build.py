@@ -169,11 +169,13 @@ def remove_leftovers(out: Path) -> list[str]:
 
 
 def raw_state(raw: Path) -> dict[str, str]:
-    """SHA-256 of every file in ``raw`` (not hidden ones), by name: the state a build reads."""
+    """SHA-256 of every file in ``raw`` and its folders (the code history in ``areacodes/``), not hidden
+    ones, by path within ``raw``: the state a build reads."""
     if not raw.is_dir():
         return {}
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(raw.iterdir())
-            if p.is_file() and not p.name.startswith(".")}
+    files = (p for p in sorted(raw.rglob("*")) if p.is_file()
+             and not any(part.startswith(".") for part in p.relative_to(raw).parts))
+    return {p.relative_to(raw).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def _check_unchanged(raw: Path, before: dict[str, str]) -> None:

@@ -280,6 +280,17 @@ def _floats(column: pd.Series) -> np.ndarray:
         return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
 
 
+def _historic_prefecture(code: str, year: int) -> bool:
+    """A prefecture-level code of the code history in use in ``year`` that today's registry no longer has
+    (莱芜市 371200 in 2009, merged into 济南市 since; 铜仁地区 522200, now 铜仁市 520600): its row is a
+    prefecture of that year, to be placed on today's units like any other, not an aggregate row."""
+    if not (len(code) == 6 and code.endswith("00") and not code.endswith("0000")):
+        return False
+    cw = crosswalk.get()
+    rid = cw.record_at(code, year) if cw.newest is not None and cw.first <= year <= cw.newest else None
+    return rid is not None and cw.records[rid].level == "prefecture"
+
+
 def row_kinds(sheet: pd.DataFrame, lay: Layout | None = None, values: pd.DataFrame | None = None) -> pd.Series:
     """national / province / prefecture / county / zone / aggregate (/ uncoded / blank in a table whose
     rows without a code are units to resolve by name) for every row (see the module doc).
@@ -297,7 +308,8 @@ def row_kinds(sheet: pd.DataFrame, lay: Layout | None = None, values: pd.DataFra
     no_code = code == ""
     kind[code.str.endswith("00")] = "prefecture"
     kind[code.str.endswith("00") & (code.map(levels) == "county")] = "county"  # 东莞市 441900 ...
-    kind[code.str.endswith("00") & code.str.len().eq(6) & ~code.isin(levels.index)] = "aggregate"
+    historic = code.map(lambda c: _historic_prefecture(c, lay.codes_year))  # 莱芜市 371200, 铜仁地区 522200 ...
+    kind[code.str.endswith("00") & code.str.len().eq(6) & ~code.isin(levels.index) & ~historic] = "aggregate"
     kind[code.str.endswith("0000")] = "province"
     kind[code.str.match(_ZONE_CODE)] = "zone"
     if lay.uncoded == "zone":
@@ -368,7 +380,6 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
 
     adcode = pd.Series("", index=sheet.index, dtype=object)
     reason = pd.Series("", index=sheet.index, dtype=object)
-    exact = pd.Series(True, index=sheet.index)
     uncoded = kinds.eq("uncoded")
     if uncoded.any():
         kinds = kinds.copy()
@@ -385,13 +396,16 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
                         + (": " + found.candidates[rest]).where(found.candidates[rest] != "", "") + ")")
         base["kind"] = kinds
     placed = kinds.isin(["province", "prefecture", "county"]) & adcode.eq("")
+    members: dict[str, set[str]] = {}  # merged unit of today -> the codes of the table it is the sum of
     for i in base.index[placed]:
         p = _place(cw, code[i], kinds[i], lay.codes_year)
         if p.status in ("placed", "merger_member"):
             adcode[i] = p.adcode
-            exact[i] = p.exact
+            if p.status == "merger_member":
+                members.setdefault(p.adcode, set()).update(p.members)
         else:
             reason[i] = _reason(p, lay)
+    _incomplete_mergers(code, adcode, reason, members)
     attributed = adcode.ne("") & reason.eq("")
     rows = base[attributed].assign(adcode=adcode[attributed])
     units = _combine(rows, values.loc[attributed], reg)
@@ -419,6 +433,26 @@ def _context(sheet: pd.DataFrame, lay: Layout, kinds: pd.Series, level: str) -> 
         heads = heads.where(~kinds.eq("province"), "")  # a new province starts without a prefecture
         heads[kinds.eq("province")] = ""
     return heads.ffill().fillna("")
+
+
+def _incomplete_mergers(code: pd.Series, adcode: pd.Series, reason: pd.Series, members: dict[str, set[str]]) -> None:
+    """Rows of a merged unit whose table has fewer rows for it than the merger has members are left out,
+    with the reason: a sum of some members would pass for the whole unit (``reason`` is set in place). Rows
+    are counted, not codes: a table may print a member under the code it took at the merger (崇川区 320613
+    beside 港闸区 320611 in the 2020 table).
+
+    >>> code = pd.Series(["370100"]); adcode = pd.Series(["370100"]); reason = pd.Series([""])
+    >>> _incomplete_mergers(code, adcode, reason, {"370100": {"370100", "371200"}})
+    >>> reason[0]
+    'one of 2 members of a merger, the only one in the table (missing 371200): its figures would pass for the whole of 370100'
+    """
+    for unit, need in members.items():
+        rows = adcode.eq(unit) & reason.eq("")
+        if int(rows.sum()) < len(need):
+            missing = sorted(need - set(code[rows]))
+            reason[rows] = (f"one of {len(need)} members of a merger, the only {'one' if rows.sum() == 1 else 'ones'} "
+                            f"in the table (missing {', '.join(missing)}): its figures would pass for the whole of "
+                            f"{unit}")
 
 
 def _place(cw: crosswalk.Crosswalk, code: str, kind: str, codes_year: int) -> crosswalk.Placement:

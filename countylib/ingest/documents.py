@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from countylib.ingest.bulletin.reading import BadInput, decode, read_text
+from countylib.ingest.bulletin.reading import BadInput, decode, file_bytes, read_text
 
 __all__ = ["DOCUMENT_SUFFIXES", "BadInput", "Document", "Found", "find", "read"]
 
@@ -162,14 +162,8 @@ def read(path: str | Path, encoding: str | None = None) -> Document:
     """The :class:`Document` of a file, by what its first bytes say it is and then by its name; raises
     :class:`BadInput` with a one-line reason for anything that is not a readable document."""
     path = Path(path)
-    if not path.exists():
-        raise BadInput(f"{path}: no such file")
-    if path.is_dir():
-        raise BadInput(f"{path}: is a folder")
-    data = path.read_bytes()
+    data = file_bytes(path)
     suffix = path.suffix.lower()
-    if not data.strip():
-        raise BadInput(f"{path}: empty file, nothing to read")
     head = data[:1024]
     if b"%PDF-" in head:
         return _pdf(path)

@@ -43,11 +43,8 @@ from countylib.ingest.sheets import ReaderError, Sheet
 UNIT_LINE = re.compile(r"^(?:金额|计量|货币|价值|价格|数量|人口)?单位[:：]?\s*(?P<unit>\S.*)$")
 
 
-
 _CODE_HEADING = ("代码", "编码", "区划码", "code")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
 
 
 @dataclass
@@ -81,8 +78,6 @@ class Layout:
 # ------------------------------------------------------------------------------------------------------
 # Cell kinds
 # ------------------------------------------------------------------------------------------------------
-
-
 
 
 def is_number_cell(text: str) -> bool:
@@ -297,10 +292,6 @@ def analyse(sheet: Sheet, name_col: int | None = None, code_col: int | None = No
     return lay
 
 
-
-
-
-
 def _name_columns(body: list[list[str]], code_col: int | None) -> list[int]:
     """The leading columns of the body that hold names only (text, no figures), before the first column of
     figures: a prefecture column beside a county column, or the county column alone."""
@@ -479,23 +470,5 @@ def _labels(head: list[list[str]], lay: Layout, merged: bool) -> list[list[str]]
                 parts.append(row[j])
         labels.append(parts)
     return labels
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 

@@ -26,19 +26,24 @@ from countylib.data import regions
 from countylib.output import plotting
 
 
+def _pyramids(adcode: str | int, compare: str | None, folder: Path | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The unit's age pyramid and the one it is drawn against: its province's (``compare="province"``), the
+    unit ``compare`` names, or none."""
+    mine = age_pyramid(adcode, folder)
+    code = mine.attrs["adcode"]
+    if not compare:
+        return mine, None
+    ref = regions.by_adcode().province_adcode.get(code, code[:2] + "0000") if compare == "province" else compare
+    return mine, (age_pyramid(ref, folder) if str(ref) != code else None)
+
+
 def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None, folder: Path | None = None):
     """An age pyramid (shares of the total, 男 left, 女 right), with the province's (or ``compare``
     adcode's) shape drawn over it as an outline. Chinese labels and a source note."""
     import matplotlib.pyplot as plt
 
     plotting.use_style()
-    mine = age_pyramid(adcode, folder)
-    code = mine.attrs["adcode"]
-    other = None
-    if compare:
-        ref = regions.by_adcode().province_adcode.get(code, code[:2] + "0000") if compare == "province" else compare
-        if str(ref) != code:
-            other = age_pyramid(ref, folder)
+    mine, other = _pyramids(adcode, compare, folder)
     if ax is None:  # fixed margins: a constrained layout would double the text layout cost of a report
         fig, ax = plt.subplots(figsize=(6.2, 4.6))
         fig.subplots_adjust(left=0.11, right=0.98, top=0.92, bottom=0.17)
@@ -136,13 +141,7 @@ def pyramid_svg(adcode: str | int, compare: str | None = "province", folder: Pat
     """
     from markupsafe import escape
 
-    mine = age_pyramid(adcode, folder)
-    code = mine.attrs["adcode"]
-    other = None
-    if compare:
-        ref = regions.by_adcode().province_adcode.get(code, code[:2] + "0000") if compare == "province" else compare
-        if str(ref) != code:
-            other = age_pyramid(ref, folder)
+    mine, other = _pyramids(adcode, compare, folder)
     width, height, left, right, top, bottom = 620, 456, 62, 16, 34, 72
     n = len(AGE_LABELS)
     shares = [mine["男_占比"], mine["女_占比"]] + ([other["男_占比"], other["女_占比"]] if other is not None else [])

@@ -382,8 +382,6 @@ def start_kernels(n: int, cwd: Path, kernel_name: str = "python3", startup_timeo
     return kernels
 
 
-
-
 def run_local(template, cwd: Path, todo: list[Job], workers: int, no_input: bool, progress: bool,
                on_done, warmup, kernel_name, startup_timeout, timeout) -> tuple[list[Outcome], bool]:
     from tqdm import tqdm

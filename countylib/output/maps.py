@@ -526,8 +526,6 @@ def map_filename(indicator: str, province: str | None, year: int | None) -> str:
     return f"map_{ind.get(indicator).key}_{year or 'all'}_{area_name(province)}"
 
 
-
-
 def value_table(m: ChoroplethMap, max_rows: int = 60) -> pd.DataFrame:
     """The values drawn, largest first, with flag and source; long tables keep the top and bottom
     ``max_rows // 2`` rows (``.attrs["caption"]`` says how many units have data)."""
@@ -614,8 +612,6 @@ def _halo():
     from matplotlib import patheffects
 
     return [patheffects.withStroke(linewidth=1.6, foreground="white", alpha=0.8)]
-
-
 
 
 def points_map(adcodes: list[str], title: str = "", color: str = "#c0392b"):

@@ -27,16 +27,24 @@ class BadInput(ValueError):
     """A file that is not readable text; the message says which file and what to do."""
 
 
-def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
-    """(text, encoding) of a text file; raises :class:`BadInput` with a one-line message otherwise."""
+def file_bytes(path: str | Path) -> bytes:
+    """The bytes of a file to read; :class:`BadInput` in one line for a missing file, a folder or a file with
+    nothing in it (the checks every document reader makes first)."""
     path = Path(path)
     if not path.exists():
         raise BadInput(f"{path}: no such file")
     if path.is_dir():
-        raise BadInput(f"{path}: is a folder; give the text files inside it")
+        raise BadInput(f"{path}: is a folder; give the files inside it (`countylib extract` takes folders)")
     data = path.read_bytes()
     if not data.strip():
-        raise BadInput(f"{path}: empty file, no text to read")
+        raise BadInput(f"{path}: empty file, nothing to read")
+    return data
+
+
+def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding) of a text file; raises :class:`BadInput` with a one-line message otherwise."""
+    path = Path(path)
+    data = file_bytes(path)
     for magic, kind in _FORMATS:
         if data.startswith(magic):
             raise BadInput(f"{path}: a {kind} file, not text; save or copy its text as a UTF-8 .txt file first")
