@@ -106,6 +106,18 @@ def test_the_index_finds_units_by_pinyin_initials_and_filters_by_province(site_r
     assert province.count('<a href="../county/2022/') >= 3 + 3  # map and table link each page
 
 
+def test_the_index_counts_a_unit_s_indicators_as_its_profile_does(site_run, home):
+    from countylib.analysis import county
+
+    index = (site_run / "index.html").read_text(encoding="utf-8")
+    heads = re.findall(r'<th scope="col" data-col="\d+"[^>]*>([^<]*)</th>', index)
+    row = re.search(r'<tr>\s*<td[^>]*data-v="410181">.*?</tr>', index, re.S).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    mine = county.figures("410181", 2022)
+    assert cells[heads.index("指标数")] == str(len(mine)) == str(mine.indicator.nunique())
+    assert len(county.figures("410181", 2022)) < len(county.load(level="county").query("adcode == '410181'"))
+
+
 def test_render_check_catches_a_broken_link_and_a_character_the_site_fonts_lack(site_run, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(site_run, copy)

@@ -40,11 +40,13 @@ def _figures(years: set[int]) -> dict[int, pd.DataFrame]:
 
 
 def _indicator_counts() -> pd.Series:
+    """How many indicators each unit has figures of, counted as its profile counts them (one per indicator,
+    whatever the years: a census indicator of 2010 and 2020 is one)."""
     from countylib.data.load import load
 
     try:
         with _quiet():
-            return load(level="county").dropna(subset=["value"]).groupby("adcode").size()
+            return load(level="county").groupby("adcode").indicator.nunique()
     except Exception:  # noqa: BLE001
         return pd.Series(dtype=int)
 
