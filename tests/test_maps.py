@@ -241,4 +241,10 @@ def test_the_interactive_map_shows_a_bound_as_a_bound_not_a_class(bundled_build,
     shown = {f["p"]["name"]: f["p"] for f in spec["features"]}
     for r in bound.itertuples():
         assert shown[r.name]["value"].startswith("≥ ") and "未分级" in shown[r.name]["value"]
-        assert shown[r.name]["fill"] == "#d9d9d9" or shown[r.name]["fill"].lower() == "#d9d9d9"
+        # drawn as on the static map: white with a dark outline, not grey like a unit without a figure
+        assert shown[r.name]["fill"] == "#ffffff" and shown[r.name]["edge"] == maps.BOUND_EDGE
+    legend = dict((label.split("（")[0], label) for _, label in spec["legend"]["items"])
+    n_none = len(m.data) - m.rows.value.notna().sum()
+    assert legend["仅有下限或约数，未分级"] == f"仅有下限或约数，未分级（{len(bound)}）"
+    assert legend["无数据"] == f"无数据（{n_none}）", "bounds are not counted among the units without a figure"
+    assert sum(f["p"]["fill"] == "#d9d9d9" for f in spec["features"]) == n_none
