@@ -118,6 +118,17 @@ def test_the_index_counts_a_unit_s_indicators_as_its_profile_does(site_run, home
     assert len(county.figures("410181", 2022)) < len(county.load(level="county").query("adcode == '410181'"))
 
 
+def test_table_headings_may_wrap_so_a_wide_table_fits_the_page(site_run):
+    """Headings such as 常住人口（万人，2020年普查） wrap at their spaces and brackets; only numbers stay on
+    one line. (With every heading on one line the site's index was 1,400 px wide: its status and links
+    fell off a 1,280 px screen.)"""
+    css = (site_run / "assets" / "page.css").read_text(encoding="utf-8")
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    nowrap = [sel.strip() for sel, body in rules if "nowrap" in body]
+    assert not [sel for sel in nowrap for part in sel.split(",") if re.match(r"\s*th\b", part.strip())], nowrap
+    assert any("td.num" in sel for sel in nowrap), "numbers never break"
+
+
 def test_render_check_catches_a_broken_link_and_a_character_the_site_fonts_lack(site_run, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(site_run, copy)

@@ -18,6 +18,7 @@ import re
 import pandas as pd
 
 NUMBER = re.compile(r"^\s*[-+−]?[\d,]+(\.\d+)?\s*%?\s*$")
+RANK = re.compile(r"^\s*\d+\s*/\s*\d+\s*$")  # a rank among units: "151 / 157", kept on one line like a number
 
 
 def _numeric(col: pd.Series) -> bool:
@@ -27,7 +28,7 @@ def _numeric(col: pd.Series) -> bool:
         return True
     shown = col.dropna().astype(str)
     shown = shown[~shown.isin(["无数据", "—", ""])]
-    return bool(len(shown)) and bool(shown.map(lambda s: bool(NUMBER.match(s))).all())
+    return bool(len(shown)) and bool(shown.map(lambda s: bool(NUMBER.match(s) or RANK.match(s))).all())
 
 
 def styled(frame: pd.DataFrame, precision: int = 2, na_rep: str = "无数据", formats: dict | None = None,
