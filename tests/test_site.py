@@ -86,6 +86,14 @@ def test_a_profile_links_its_prefecture_and_neighbours_that_the_site_has(site_ru
     assert re.search(r'<span data-countylib-unit="410106">上街区</span>', gongyi), "a neighbour without a page"
 
 
+def test_a_profile_leads_back_to_the_index_and_its_province(site_run):
+    gongyi = _page(site_run, "410181-巩义市.html")
+    nav = re.search(r'<main>\s*<nav class="countylib-site-nav">(.*?)</nav>', gongyi, re.S).group(1)
+    targets = re.findall(r'href="([^"]+)"', nav)
+    assert targets == ["../../index.html", "../../province/410000-河南省.html"] and "河南省" in nav
+    assert all((site_run / "county" / "2022" / t).resolve().is_file() for t in targets)
+
+
 def test_a_unit_without_census_figures_says_why_and_shows_no_empty_rows(site_run):
     xingyang = _page(site_run, "410182-荥阳市.html")
     assert "2020年人口普查的分县表中没有荥阳市的数据行" in xingyang
