@@ -137,6 +137,24 @@ def test_table_headings_may_wrap_so_a_wide_table_fits_the_page(site_run):
     assert any("td.num" in sel for sel in nowrap), "numbers never break"
 
 
+def test_the_index_links_the_analyses_rendered_into_the_run_with_their_titles(home):
+    run = home / "reports" / "analyses"
+    out = runner.invoke(app, ["render", "notebook", str(home / "notebooks" / "tiny.ipynb"), "--run", "analyses",
+                                "-p", "adcode", "410181"])
+    assert out.exit_code == 0, out.output
+    [page] = [p for p in run.glob("*.html")]
+    # the tab says what the page is: the notebook's heading, then the file's name
+    assert f"<title>测试报告 · {page.stem}</title>" in page.read_text(encoding="utf-8")
+    out = runner.invoke(app, ["render", "county", "--only", "410181", "--run", "analyses", "--jobs", "1",
+                              "--notebook", str(home / "notebooks" / "tiny.ipynb")])
+    assert out.exit_code == 0, out.output
+    index = (run / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="analyses">(.*?)</nav>', index, re.S).group(1)
+    assert re.findall(r'<a href="([^"]+)">([^<]*)</a>', nav) == [(page.name, f"测试报告 · {page.stem}")]
+    checked = runner.invoke(app, ["render", "check", str(run)])
+    assert checked.exit_code == 0, checked.output
+
+
 def test_render_check_catches_a_broken_link_and_a_character_the_site_fonts_lack(site_run, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(site_run, copy)
