@@ -86,6 +86,8 @@ def test_wide_table_with_every_source_is_refused_not_an_arbitrary_figure(process
 def test_unknown_indicator_and_missing_build_give_clear_errors(processed, tmp_path):
     with pytest.raises(KeyError, match="Known keys"):
         countylib.load("gpd", folder=processed)
+    with pytest.raises(KeyError, match=r"Unknown indicator '城镇化'. Did you mean urbanization \(常住人口城镇化率\)"):
+        countylib.load("城镇化", folder=processed)  # the suggestion first, found by the Chinese name too
     with pytest.raises(DataNotBuiltError, match="countylib build"):
         countylib.load(folder=tmp_path / "nothing")
 
