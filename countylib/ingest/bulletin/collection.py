@@ -118,6 +118,10 @@ def extract_documents(paths: str | Path | Iterable[str | Path], county: str | No
     provinces share. ``url`` is written for documents that record no address of their own.
     ``progress`` wraps the list of documents (e.g. ``tqdm``). One document's failure never stops the run.
     """
+    if province:  # one province for every document: a misspelt one is said once, before any is read
+        from countylib.data.registry import area_name
+
+        area_name(province)
     found = docs.find(paths)
     run = Collection(url=url or "")
     items = progress(found) if progress else found
