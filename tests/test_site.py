@@ -149,7 +149,7 @@ def test_the_index_links_the_analyses_rendered_into_the_run_with_their_titles(ho
                               "--notebook", str(home / "notebooks" / "tiny.ipynb")])
     assert out.exit_code == 0, out.output
     index = (run / "index.html").read_text(encoding="utf-8")
-    nav = re.search(r'<nav class="analyses">(.*?)</nav>', index, re.S).group(1)
+    nav = re.search(r'<nav class="analyses"[^>]*>(.*?)</nav>', index, re.S).group(1)
     assert re.findall(r'<a href="([^"]+)">([^<]*)</a>', nav) == [(page.name, f"测试报告 · {page.stem}")]
     checked = runner.invoke(app, ["render", "check", str(run)])
     assert checked.exit_code == 0, checked.output
