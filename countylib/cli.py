@@ -82,7 +82,7 @@ def regions_cmd(
 
     try:
         out = regions.resolve(names, province=province, prefecture=prefecture, year=year, errors="report")
-    except regions.YearOutOfRangeError as exc:
+    except (regions.YearOutOfRangeError, regions.UnknownAreaError) as exc:
         _fail(str(exc))
     reg = regions.lookup(out.adcode.fillna("000000"))
     out["name"] = reg["name"].where(out.adcode.notna(), "")
@@ -140,8 +140,14 @@ def extract_cmd(
     """
     from pathlib import Path
 
+    from countylib.data import regions
     from countylib.ingest.bulletin import collection, identify
 
+    if province:
+        try:
+            regions.area_name(province)
+        except regions.UnknownAreaError as exc:
+            _fail(str(exc))
     if county:
         who = identify.identify("", county=county, year=year, province=province)
         if not who.adcode:

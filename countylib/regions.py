@@ -20,6 +20,7 @@ from countylib.data.regions import (  # noqa: F401
     area_name,
     by_adcode,
     changes,
+    check_prefecture,
     cnmaps_index_path,
     counties,
     history_file,
@@ -38,7 +39,7 @@ from countylib.data.regions import (  # noqa: F401
 )
 
 __all__ = [
-    "NATIONAL", "UnknownAreaError", "area_name", "CHANGES_FILE", "COUNTY_ECONOMY_KINDS", "COUNTY_KINDS",
+    "NATIONAL", "UnknownAreaError", "area_name", "check_prefecture", "CHANGES_FILE", "COUNTY_ECONOMY_KINDS", "COUNTY_KINDS",
     "ZONE_PATTERN", "AmbiguousNameError", "RegionError", "UnknownNameError", "YearOutOfRangeError", "by_adcode",
     "changes",
     "cnmaps_index_path", "counties", "history_file", "is_zone", "lookup", "normalize_name",

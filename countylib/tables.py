@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from countylib.output.tables import (  # noqa: F401
     NUMBER,
+    Collapsed,
     styled,
 )
 
 __all__ = [
-    "NUMBER", "styled",
+    "NUMBER", "Collapsed", "styled",
 ]

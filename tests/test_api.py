@@ -62,6 +62,21 @@ def test_what_is_not_a_year_is_refused_in_one_line_naming_it(processed, year):
     assert "\n" not in str(info.value)
 
 
+def test_the_whole_country_is_every_unit_and_a_misspelt_area_is_an_error_not_an_empty_table(processed):
+    everywhere = countylib.load("gdp", year=2022, folder=processed)
+    assert len(everywhere) > 0 and countylib.load("gdp", province="全国", year=2022, folder=processed).equals(everywhere)
+    with pytest.raises(countylib.regions.UnknownAreaError, match="unknown province '河蓝省'; did you mean .*河南省"):
+        countylib.load("gdp", province="河蓝省", year=2022, folder=processed)
+    with pytest.raises(countylib.regions.UnknownAreaError, match="洛阳市 is a prefecture"):
+        countylib.load("gdp", province="洛阳市", year=2022, folder=processed)
+    with pytest.raises(countylib.regions.UnknownAreaError, match="unknown prefecture '郑洲'; did you mean 郑州市"):
+        countylib.load("gdp", prefecture="郑洲", year=2022, folder=processed)
+    with pytest.raises(countylib.regions.UnknownAreaError, match="did you mean .*河南省"):
+        countylib.load_panel(["gdp"], [2021, 2022], province="河蓝", folder=processed)
+    assert len(countylib.load_panel(["gdp"], [2022], province="全国", folder=processed)) == len(
+        countylib.regions.counties())
+
+
 def test_wide_table_with_every_source_is_refused_not_an_arbitrary_figure(processed):
     with pytest.raises(ValueError, match="tidy form") as info:
         countylib.load("gdp", prefecture="郑州", wide=True, all_sources=True, folder=processed)
@@ -71,6 +86,8 @@ def test_wide_table_with_every_source_is_refused_not_an_arbitrary_figure(process
 def test_unknown_indicator_and_missing_build_give_clear_errors(processed, tmp_path):
     with pytest.raises(KeyError, match="Known keys"):
         countylib.load("gpd", folder=processed)
+    with pytest.raises(KeyError, match=r"Unknown indicator '城镇化'. Did you mean urbanization \(常住人口城镇化率\)"):
+        countylib.load("城镇化", folder=processed)  # the suggestion first, found by the Chinese name too
     with pytest.raises(DataNotBuiltError, match="countylib build"):
         countylib.load(folder=tmp_path / "nothing")
 

@@ -32,6 +32,9 @@ def test_regions_command_resolves_and_reports_unknown():
     assert ok.exit_code == 0 and "410181" in ok.output and "411525" in ok.output
     bad = runner.invoke(app, ["regions", "巩义县城"])
     assert bad.exit_code == 1 and "unknown" in bad.output
+    area = runner.invoke(app, ["regions", "巩义", "--province", "河蓝"])
+    assert area.exit_code == 2 and "unknown province '河蓝'; did you mean" in area.output
+    assert "Traceback" not in area.output and len(area.output.strip().splitlines()) == 1
 
 
 def test_indicators_command_searches():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -97,6 +99,8 @@ def test_display_helpers(table):
     assert "1,234.50" in html and ">2022<" in html.replace(" ", "") and "无数据" in html
     again = tables.styled(pd.DataFrame({"名称": ["巩义市"], "年份": [2022], "值": [1234.5], "缺": [None]})).to_html()
     assert html == again, "same table, same bytes"
+    ranks = tables.styled(pd.DataFrame({"指标": ["常住人口", "性别比"], "省内排名": ["151 / 157", "—"]})).to_html()
+    assert re.search(r'<td [^>]*class="data row0 col1 num"[^>]*>151 / 157</td>', ranks), ranks  # on one line
 
 
 def test_prefectures_keep_the_order_they_are_given_in(table, processed):

@@ -487,3 +487,28 @@ def test_a_word_table_cell_merged_down_labels_its_first_row_only(tmp_path):
     doc = documents.read(tmp_path / "t.docx")
     assert doc.text.count("地区生产总值") == 1
     assert figures(doc, "嵩县", 2022) == {"gdp": 238.9, "fiscal_revenue": 12.6}
+
+
+def test_one_path_given_as_text_is_that_path_not_its_characters(tmp_path, monkeypatch):
+    # A researcher passes the folder (or file) as a string or a Path: that is one path, never the
+    # characters of it ("/" is the root of the file system).
+    src = tmp_path / "songxian_2022.txt"
+    src.write_text("2022年嵩县国民经济和社会发展统计公报\n全年全县生产总值230.65亿元。", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for given in (str(src), src, str(tmp_path), "songxian_2022.txt"):
+        run = collection.extract_documents(given)
+        assert run.summary()[["status", "county", "year", "accepted"]].values.tolist() == [["read", "嵩县", 2022, 1]]
+
+
+def test_a_misspelt_province_is_one_line_before_any_document_is_read(tmp_path):
+    from countylib.data.registry import UnknownAreaError
+
+    src = tmp_path / "gulou_2022.txt"
+    src.write_text("2022年鼓楼区国民经济和社会发展统计公报\n全年全区生产总值300亿元。", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(src), "--province", "河蓝"])
+    assert result.exit_code == 2 and "unknown province '河蓝'; did you mean" in result.output
+    assert "Traceback" not in result.output
+    with pytest.raises(UnknownAreaError, match="河南省"):
+        collection.extract_documents(src, province="河蓝")
+    assert collection.extract_documents(src, province="河南").summary().adcode.tolist() == ["410204"]
+

@@ -161,6 +161,20 @@ def test_without_tolerance_only_the_named_year(paired_folder, units):
     assert t.year_used.dropna().to_dict() == {"410184": 2022}
 
 
+def test_the_year_as_researchers_have_it(paired_folder, units):
+    import numpy as np
+
+    expected = lists.with_indicators(units, ["rd_intensity", "gdp"], 2022, tolerance=1, folder=paired_folder)
+    for year in (np.int64(2022), "2022", 2022.0):
+        got = lists.with_indicators(units, ["rd_intensity", "gdp"], year, tolerance=1, folder=paired_folder)
+        assert got.equals(expected), repr(year)
+    named = lists.with_indicators(units, ["rd_intensity", "gdp"], "2022", folder=paired_folder,
+                                  years={"rd_intensity": "2021", "gdp": np.int64(2021)}).set_index("adcode")
+    assert named.loc["410181", ["rd_intensity", "gdp", "year_used"]].tolist() == [1.5, 900.0, 2021]
+    with pytest.raises(ValueError, match="year='22' is not a year"):
+        lists.with_indicators(units, ["rd_intensity", "gdp"], "22", folder=paired_folder)
+
+
 def test_explicitly_named_years_may_differ(paired_folder, units):
     t = lists.with_indicators(units, ["rd_intensity", "gdp"], 2022, folder=paired_folder,
                               years={"rd_intensity": 2021, "gdp": 2022}).set_index("adcode")

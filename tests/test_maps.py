@@ -241,4 +241,36 @@ def test_the_interactive_map_shows_a_bound_as_a_bound_not_a_class(bundled_build,
     shown = {f["p"]["name"]: f["p"] for f in spec["features"]}
     for r in bound.itertuples():
         assert shown[r.name]["value"].startswith("≥ ") and "未分级" in shown[r.name]["value"]
-        assert shown[r.name]["fill"] == "#d9d9d9" or shown[r.name]["fill"].lower() == "#d9d9d9"
+        # drawn as on the static map: white with a dark outline, not grey like a unit without a figure
+        assert shown[r.name]["fill"] == "#ffffff" and shown[r.name]["edge"] == maps.BOUND_EDGE
+    legend = dict((label.split("（")[0], label) for _, label in spec["legend"]["items"])
+    n_none = len(m.data) - m.rows.value.notna().sum()
+    assert legend["仅有下限或约数，未分级"] == f"仅有下限或约数，未分级（{len(bound)}）"
+    assert legend["无数据"] == f"无数据（{n_none}）", "bounds are not counted among the units without a figure"
+    assert sum(f["p"]["fill"] == "#d9d9d9" for f in spec["features"]) == n_none
+
+
+def test_hainan_s_far_islands_are_an_inset_so_the_island_fills_its_map(bundled_build, monkeypatch):
+    """西沙区 and 南沙区 lie up to 1,500 km south of Hainan island: drawn in place they made the island a
+    quarter of the province map's width. They go into a framed inset beside it; nearby islands stay."""
+    import re
+
+    from countylib.output import svgmap
+
+    monkeypatch.setenv("COUNTYLIB_HOME", str(bundled_build))
+    hainan = svgmap.area_paths("province", "460000")
+    island = [i for i, c in enumerate(hainan.codes) if c not in ("460301", "460302")]
+    xs = [hainan.centres[i][0] for i in island]
+    assert max(xs) - min(xs) > 0.45 * hainan.width, "the island's units spread over most of the map"
+    moves = np.array([int(v) for v in re.findall(r"-?\d+", hainan.inset)]).reshape(-1, 2)
+    corners = np.cumsum(moves, axis=0)  # an absolute move, then relative lines
+    left, right = corners[:, 0].min(), corners[:, 0].max()
+    assert len(corners) == 4 and left > max(xs) and right <= hainan.width, "the frame stands beside the island"
+    for code in ("460301", "460302"):
+        cx, _ = hainan.centres[hainan.codes.index(code)]
+        assert left < cx < right and hainan.path(code), code
+    svg = svgmap.base_svg(hainan)
+    assert svg.count("<path") == len(hainan.codes) + 2  # the units, the outline and the inset's frame
+    henan = svgmap.area_paths("province", "410000")
+    assert henan.inset == "" and "<path" not in svgmap.base_svg(henan).split("</g>")[1].replace(
+        f'<path d="{henan.outline}"', ""), "a province without far units has no inset"

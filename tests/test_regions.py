@@ -166,3 +166,18 @@ def test_resolution_uses_the_history_table_it_is_given(tmp_path):
 )
 def test_names_as_printed_are_cleaned(printed, clean):
     assert regions.normalize_name(printed) == clean
+
+
+def test_the_year_of_names_as_researchers_have_it_and_a_misspelt_province_named_as_such():
+    import numpy as np
+
+    for year in (2013, np.int64(2013), 2013.0, "2013", "2013年"):
+        assert regions.resolve(["偃师市", "开封县"], province="河南", year=year).adcode.tolist() == ["410307", "410212"]
+    per_row = regions.resolve(["开封县", "偃师市"], province="河南", year=["2013", None], errors="report")
+    assert per_row[["adcode", "status"]].values.tolist() == [["410212", "historical"], ["410307", "historical"]]
+    with pytest.raises(ValueError, match="year='二〇一三' is not a year"):
+        regions.resolve(["偃师市"], province="河南", year="二〇一三")
+    with pytest.raises(regions.UnknownAreaError, match="unknown province '河蓝'; did you mean .*河南省"):
+        regions.resolve(["巩义"], province="河蓝")
+    with pytest.raises(regions.UnknownAreaError, match="unknown prefecture '郑洲'; did you mean 郑州市"):
+        regions.resolve(["巩义"], prefecture="郑洲")

@@ -230,6 +230,15 @@ def test_write_replaces_all_three_or_none(models, tmp_path, monkeypatch):
     assert paths["tex"].read_text(encoding="utf-8") == t.to_latex()
 
 
+def test_one_result_is_a_one_column_table_and_writes_as_one(models, tmp_path):
+    for m in (models[0], models[3]):  # a panel result and a cross-section of countylib.stats
+        one = regtable.table(m)
+        assert one.cells() == regtable.table([m]).cells() and one.cells()[0] == ["", "(1)"]
+    written = regtable.write(models[0], tmp_path, name="one")
+    assert sorted(p.name for p in written.values()) == ["one.docx", "one.html", "one.tex"]
+    assert _docx_cells(written["docx"].read_bytes()) == regtable.table(models[0]).cells()
+
+
 def test_bad_arguments_are_clear(models):
     with pytest.raises(ValueError, match="lang must be one of"):
         regtable.table(models, lang="fr")

@@ -86,6 +86,14 @@ def test_a_profile_links_its_prefecture_and_neighbours_that_the_site_has(site_ru
     assert re.search(r'<span data-countylib-unit="410106">上街区</span>', gongyi), "a neighbour without a page"
 
 
+def test_a_profile_leads_back_to_the_index_and_its_province(site_run):
+    gongyi = _page(site_run, "410181-巩义市.html")
+    nav = re.search(r'<main>\s*<nav class="countylib-site-nav">(.*?)</nav>', gongyi, re.S).group(1)
+    targets = re.findall(r'href="([^"]+)"', nav)
+    assert targets == ["../../index.html", "../../province/410000-河南省.html"] and "河南省" in nav
+    assert all((site_run / "county" / "2022" / t).resolve().is_file() for t in targets)
+
+
 def test_a_unit_without_census_figures_says_why_and_shows_no_empty_rows(site_run):
     xingyang = _page(site_run, "410182-荥阳市.html")
     assert "2020年人口普查的分县表中没有荥阳市的数据行" in xingyang
@@ -104,6 +112,47 @@ def test_the_index_finds_units_by_pinyin_initials_and_filters_by_province(site_r
     assert "<script src=" not in index, "the index carries its own scripts"
     province = (site_run / "province" / "410000-河南省.html").read_text(encoding="utf-8")
     assert province.count('<a href="../county/2022/') >= 3 + 3  # map and table link each page
+
+
+def test_the_index_counts_a_unit_s_indicators_as_its_profile_does(site_run, home):
+    from countylib.analysis import county
+
+    index = (site_run / "index.html").read_text(encoding="utf-8")
+    heads = re.findall(r'<th scope="col" data-col="\d+"[^>]*>([^<]*)</th>', index)
+    row = re.search(r'<tr>\s*<td[^>]*data-v="410181">.*?</tr>', index, re.S).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    mine = county.figures("410181", 2022)
+    assert cells[heads.index("指标数")] == str(len(mine)) == str(mine.indicator.nunique())
+    assert len(county.figures("410181", 2022)) < len(county.load(level="county").query("adcode == '410181'"))
+
+
+def test_table_headings_may_wrap_so_a_wide_table_fits_the_page(site_run):
+    """Headings such as 常住人口（万人，2020年普查） wrap at their spaces and brackets; only numbers stay on
+    one line. (With every heading on one line the site's index was 1,400 px wide: its status and links
+    fell off a 1,280 px screen.)"""
+    css = (site_run / "assets" / "page.css").read_text(encoding="utf-8")
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    nowrap = [sel.strip() for sel, body in rules if "nowrap" in body]
+    assert not [sel for sel in nowrap for part in sel.split(",") if re.match(r"\s*th\b", part.strip())], nowrap
+    assert any("td.num" in sel for sel in nowrap), "numbers never break"
+
+
+def test_the_index_links_the_analyses_rendered_into_the_run_with_their_titles(home):
+    run = home / "reports" / "analyses"
+    out = runner.invoke(app, ["render", "notebook", str(home / "notebooks" / "tiny.ipynb"), "--run", "analyses",
+                                "-p", "adcode", "410181"])
+    assert out.exit_code == 0, out.output
+    [page] = [p for p in run.glob("*.html")]
+    # the tab says what the page is: the notebook's heading, then the file's name
+    assert f"<title>测试报告 · {page.stem}</title>" in page.read_text(encoding="utf-8")
+    out = runner.invoke(app, ["render", "county", "--only", "410181", "--run", "analyses", "--jobs", "1",
+                              "--notebook", str(home / "notebooks" / "tiny.ipynb")])
+    assert out.exit_code == 0, out.output
+    index = (run / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="analyses"[^>]*>(.*?)</nav>', index, re.S).group(1)
+    assert re.findall(r'<a href="([^"]+)">([^<]*)</a>', nav) == [(page.name, f"测试报告 · {page.stem}")]
+    checked = runner.invoke(app, ["render", "check", str(run)])
+    assert checked.exit_code == 0, checked.output
 
 
 def test_render_check_catches_a_broken_link_and_a_character_the_site_fonts_lack(site_run, tmp_path):

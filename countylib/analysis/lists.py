@@ -265,7 +265,10 @@ def with_indicators(frame: pd.DataFrame, keys: list[str], year: int, tolerance: 
     """
     from countylib.data import indicators as ind
     from countylib.data.load import load
+    from countylib.data.years import one_year
 
+    year = one_year(year, year)  # 2022, np.int64(2022) or "2022", as for load()
+    years = {k: one_year(v, v) for k, v in years.items()} if years is not None else None
     keys = [ind.get(k).key for k in keys]
     data = load(keys, level="county", folder=folder).dropna(subset=["value"])
     data = data[data.adcode.isin(frame.adcode.dropna())]

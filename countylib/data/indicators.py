@@ -290,9 +290,12 @@ def get(key: str) -> Indicator:
     import difflib
 
     close = difflib.get_close_matches(key, list(reg), n=3)
+    names = {n: i.key for i in reg.values() for n in (i.name_zh, *i.aliases)}  # 城镇化 -> urbanization
+    close += [names[n] for n in difflib.get_close_matches(key, list(names), n=3, cutoff=0.5) if names[n] not in close]
+    hint = f" Did you mean {', '.join(f'{k} ({reg[k].name_zh})' for k in dict.fromkeys(close))}?" if close else ""
     raise UnknownIndicatorError(
-        f"Unknown indicator {key!r}. Known keys: {', '.join(reg)}."
-        + (f" Did you mean {', '.join(close)}?" if close else "")
+        f"Unknown indicator {key!r}.{hint} Known keys: {', '.join(reg)} "
+        "(countylib.indicators.search('…') or `countylib indicators` finds them by word)."
     )
 
 

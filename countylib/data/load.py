@@ -17,9 +17,7 @@ figure of 余杭区 is of 余杭区 before 临平区 was split off in 2021. :fun
 
 from __future__ import annotations
 
-import numbers
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +25,7 @@ import pandas as pd
 from countylib.caches import bounded, file_key
 from countylib.data import indicators as ind
 from countylib.data import regions
+from countylib.data.years import years
 from countylib.paths import processed_dir
 
 
@@ -75,7 +74,8 @@ def load(
     Parameters
     ----------
     indicators: keys or aliases (``"gdp"``, ``"一般公共预算收入"``); all when None.
-    province, prefecture: names (``"河南"``, ``"河南省"``, ``"洛阳市"``) or adcodes.
+    province, prefecture: names (``"河南"``, ``"河南省"``, ``"洛阳市"``) or adcodes; ``province="全国"`` is the
+        whole country; an unknown name is an error naming the closest ones.
     year: one year or several, as a researcher has them: ``2022``, ``np.int64(2022)`` (a DataFrame's
         column), ``2022.0``, ``"2022"``, or a list, range or array of these; anything that is not a year is
         refused with a ValueError naming it (see :func:`years`).
@@ -95,10 +95,31 @@ def load(
                          "indicator, the preferred one; for every source's figure use the tidy form "
                          "(wide=False) and pivot on source_id")
     year = years(year)
+    province, prefecture = area(province, prefecture)
     base = Path(folder) if folder else processed_dir()
     key = (_frozen(indicators), province, prefecture, year, level, wide, geometry, all_sources,
            file_key(base / "indicators.parquet"), file_key(base / "boundaries.parquet") if geometry else None)
     return _load_cached(key, folder).copy()
+
+
+def area(province: str | None, prefecture: str | None) -> tuple[str | None, str | None]:
+    """The area of a ``load`` as its filters: the province's full name (None for the whole country, 全国)
+    and the prefecture as given; an unknown province or prefecture is an error naming the closest, never
+    an empty table.
+
+    >>> area("河南", None), area("全国", "洛阳"), area(None, None)
+    (('河南省', None), (None, '洛阳'), (None, None))
+    >>> area("河蓝省", None)
+    Traceback (most recent call last):
+    ...
+    countylib.data.registry.UnknownAreaError: unknown province '河蓝省'; did you mean 河北省、河南省?
+    """
+    if province is not None:
+        name = regions.area_name(province)
+        province = None if name == "全国" else name
+    if prefecture is not None:
+        regions.check_prefecture(prefecture)
+    return province, prefecture
 
 
 def _frozen(value):
@@ -136,53 +157,8 @@ def nearest_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
             .drop(columns=["_d", "_later"]).reset_index(drop=True))
 
 
-FIRST_YEAR, LAST_YEAR = 1949, 2100
-_YEAR_TEXT = re.compile(r"\s*(\d{4})\s*年?\s*")
-
-
-def years(value: object) -> tuple[int, ...] | None:
-    """Years as ``load()`` takes them -> a tuple of ints (None for None): one year or an iterable of them,
-    each an int of any kind (numpy's too), a float without a fraction (``2022.0``), or its text (``"2022"``,
-    ``"2022年"``). Anything else is refused in one line naming the value.
-
-    >>> import numpy as np
-    >>> years(np.int64(2022)), years(2022.0), years("2022"), years(range(2020, 2023)), years(None)
-    ((2022,), (2022,), (2022,), (2020, 2021, 2022), None)
-    >>> years(2022.5)
-    Traceback (most recent call last):
-    ...
-    ValueError: year=2022.5 is not a year: pass a whole year such as 2022 (or a list of years)
-    """
-    if value is None:
-        return None
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        return (_one_year(value, value),)
-    items = list(value.tolist() if hasattr(value, "tolist") else value)
-    if not items:
-        raise ValueError(f"year={value!r} names no year: pass a year such as 2022 (or a list of years)")
-    return tuple(_one_year(v, value) for v in items)
-
-
 #: :func:`years` under another name, for :func:`load_panel`, whose argument is called ``years``.
 _parse_years = years
-
-
-def _one_year(v: object, given: object) -> int:
-    shown = f"year={given!r}" if v is given else f"year={given!r} holds {v!r}, which"
-    if isinstance(v, bool) or v is None:
-        y = None
-    elif isinstance(v, numbers.Integral):
-        y = int(v)
-    elif isinstance(v, numbers.Real):
-        y = int(v) if float(v).is_integer() else None
-    elif isinstance(v, str):
-        m = _YEAR_TEXT.fullmatch(v)
-        y = int(m.group(1)) if m else None
-    else:
-        y = None
-    if y is None or not FIRST_YEAR <= y <= LAST_YEAR:
-        raise ValueError(f"{shown} is not a year: pass a whole year such as 2022 (or a list of years)")
-    return y
 
 
 @bounded(maxsize=8)
@@ -273,6 +249,7 @@ def load_panel(
     keys = [indicators] if isinstance(indicators, str) else list(indicators)
     keys = [ind.get(k).key for k in keys]
     wanted = list(_parse_years(years))
+    province, prefecture = area(province, prefecture)
     long = load(keys, province=province, prefecture=prefecture, year=wanted, level=level, folder=folder)
     reg = regions.registry()
     units = reg[reg.level == level] if level else reg

@@ -41,7 +41,8 @@ import pandas as pd
 
 from countylib.data import crosswalk
 from countylib.data.crosswalk import YearOutOfRangeError
-from countylib.data.registry import by_adcode, prefecture_codes, short_name
+from countylib.data.registry import area_name, by_adcode, check_prefecture, prefecture_codes, short_name
+from countylib.data.years import year_column
 from countylib.vocab import clean_name
 
 # Functional zones (开发区, 高新区, 示范区, 航空港区 ...). 新区 is not among them: 浦东新区, 滨海新区, 沈北新区 and
@@ -432,6 +433,10 @@ def resolve(
     """
     if isinstance(names, str):  # one name: a frame of one row, as for a list of one
         names = [names]
+    if isinstance(province, str) and province.strip():  # one area for every name: a misspelt one is said so
+        area_name(province)
+    if isinstance(prefecture, str) and prefecture.strip():
+        check_prefecture(prefecture)
     names = pd.Series(np.asarray(names, dtype=object))
     n = len(names)
     prov = _as_column(province, n)
@@ -475,12 +480,7 @@ def _check_years(years: pd.Series, history_path: Path | None) -> None:
 
 
 def _year_column(year: int | Sequence[int] | None, n: int) -> np.ndarray:
-    if year is None:
-        return np.full(n, -1, dtype=np.int64)
-    if isinstance(year, int | np.integer):
-        return np.full(n, int(year), dtype=np.int64)
-    return pd.to_numeric(pd.Series(np.asarray(year, dtype=object)), errors="coerce").fillna(-1).astype(
-        np.int64).to_numpy()
+    return year_column(year, n)
 
 
 def _as_column(value: str | Sequence[str] | pd.Series | None, n: int) -> pd.Series:

@@ -30,6 +30,7 @@ from countylib.data.registry import (
     UnknownAreaError,
     area_name,
     by_adcode,
+    check_prefecture,
     cnmaps_index_path,
     counties,
     prefecture_codes,
@@ -42,7 +43,7 @@ from countylib.data.registry import (
 from countylib.vocab import clean_name as normalize_name
 
 __all__ = [
-    "NATIONAL", "UnknownAreaError", "area_name",
+    "NATIONAL", "UnknownAreaError", "area_name", "check_prefecture",
     "CHANGES_FILE", "COUNTY_ECONOMY_KINDS", "COUNTY_KINDS", "ZONE_PATTERN", "AmbiguousNameError", "RegionError",
     "UnknownNameError", "YearOutOfRangeError", "by_adcode", "changes", "cnmaps_index_path", "counties", "history_file", "is_zone", "lookup",
     "normalize_name", "prefecture_codes", "prefecture_mask", "province_mask", "province_name", "registry", "resolve", "short_name", "successor_map", "to_current",

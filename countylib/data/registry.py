@@ -211,17 +211,59 @@ class UnknownAreaError(ValueError):
 
 
 def area_name(province: str | None) -> str:
-    """``"全国"`` for the whole country (None, "", "全国"), else the province's full name.
+    """``"全国"`` for the whole country (None, "", "全国"), else the province's full name; an unknown
+    province is an :class:`UnknownAreaError` naming the closest provinces (or, for a prefecture, saying so).
 
     >>> area_name("河南"), area_name(None), area_name("全国")
     ('河南省', '全国', '全国')
+    >>> area_name("河蓝省")
+    Traceback (most recent call last):
+    ...
+    countylib.data.registry.UnknownAreaError: unknown province '河蓝省'; did you mean 河北省、河南省?
+    >>> area_name("洛阳市")
+    Traceback (most recent call last):
+    ...
+    countylib.data.registry.UnknownAreaError: unknown province '洛阳市': 洛阳市 is a prefecture (pass it as prefecture=)
     """
     if province is None or str(province).strip().lower() in NATIONAL:
         return "全国"
     name = province_name(province)
     if name is None:
-        raise UnknownAreaError(f"unknown province {province!r}; give a name such as 河南省 or 河南, or 全国")
+        raise UnknownAreaError(f"unknown province {province!r}{_area_hint(str(province), 'province')}")
     return name
+
+
+def _area_hint(given: str, level: str) -> str:
+    """What an unknown province or prefecture may have meant: a unit of the other level, or close names."""
+    import difflib
+
+    reg = registry()
+    other = "prefecture" if level == "province" else "province"
+    there = reg[reg.level == other]
+    codes = prefecture_codes(given) if other == "prefecture" else set(there.adcode[province_mask(there.adcode, given)])
+    if codes:
+        names = "、".join(sorted(set(there.name[there.adcode.isin(codes)])))
+        return f": {names} is a {other} (pass it as {other}=)"
+    mine = reg[reg.level == level]
+    text = clean_name(given)
+    close = difflib.get_close_matches(text, list(mine.name) + list(mine.short_name), n=3, cutoff=0.5)
+    names = list(dict.fromkeys(mine.name[mine.name.isin(close) | mine.short_name.isin(close)]))
+    example = "河南省, 河南 or 410000" if level == "province" else "洛阳市, 洛阳 or 410300"
+    return f"; did you mean {'、'.join(names)}?" if names else f"; give its name or code ({example})"
+
+
+def check_prefecture(prefecture: str) -> None:
+    """Nothing for a prefecture the registry knows (洛阳, 洛阳市, 410300); else an :class:`UnknownAreaError`
+    naming the closest.
+
+    >>> check_prefecture("洛阳")
+    >>> check_prefecture("洛杨市")
+    Traceback (most recent call last):
+    ...
+    countylib.data.registry.UnknownAreaError: unknown prefecture '洛杨市'; did you mean 洛阳市、商洛市、胡杨河市?
+    """
+    if not prefecture_codes(prefecture):
+        raise UnknownAreaError(f"unknown prefecture {prefecture!r}{_area_hint(str(prefecture), 'prefecture')}")
 
 
 def prefecture_codes(prefecture: str) -> set[str]:

@@ -31,6 +31,7 @@ a page with no main text.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -100,9 +101,9 @@ class Found:
     failed: bool = False  # a document that cannot be read (True) or a file that is no document (False)
 
 
-def find(paths: Iterable[str | Path]) -> list[Found]:
+def find(paths: str | Path | Iterable[str | Path]) -> list[Found]:
     """The documents in ``paths`` (files, and folders searched through), in a stable order, with the
-    files that are not read and why. A file named on its own is always a document to read; in a folder,
+    files that are not read and why (``paths`` may be one path). A file named on its own is always a document to read; in a folder,
     files of other kinds are listed as not read, hidden files and the folders browsers save beside a
     page (``page_files/``) are passed over, and review pages written by ``countylib extract`` too.
 
@@ -113,6 +114,8 @@ def find(paths: Iterable[str | Path]) -> list[Found]:
     >>> [(f.path.name, f.reason[:20], f.failed) for f in find([d])]
     [('a.html', '', False), ('b.pdf', '', False), ('c.js', 'not a document (.js)', False), ('old.doc', 'a Word 97-2003 file:', True)]
     """
+    if isinstance(paths, str | os.PathLike):  # one path, never the characters of its name
+        paths = [paths]
     out: list[Found] = []
     seen: set[Path] = set()
     for p in map(Path, paths):

@@ -238,11 +238,14 @@ def _site_pages(run_dir: Path, units: pd.DataFrame, year: int) -> dict:
         if int(e["year"]) == int(year) and e["status"] == "ok" and (run_dir / e["path"]).is_file():
             planned.setdefault(e["key"], run_dir / e["path"])
     paths = {code: Path(p).relative_to(run_dir).as_posix() for code, p in planned.items()}
+    from countylib.output.site_pages import province_path
+
     near, siblings = geo.neighbours(), sibling_groups()
     out = {}
-    for code in units.adcode:
-        linked = set(siblings.get(code, ())) | set(near.get(code, ()))
-        out[code] = SitePage("../../", {c: paths[c] for c in sorted(linked) if c in paths and c != code})
+    for u in units.itertuples(index=False):
+        linked = set(siblings.get(u.adcode, ())) | set(near.get(u.adcode, ()))
+        out[u.adcode] = SitePage("../../", {c: paths[c] for c in sorted(linked) if c in paths and c != u.adcode},
+                                 province=(province_path(u.province_adcode, u.province_name), u.province_name))
     return out
 
 

@@ -90,11 +90,44 @@ def to_site_page(nb: nbformat.NotebookNode, site, no_input: bool = True, title: 
     return site_mode.finish_page(_body(nb, no_input, title, fingerprint, site.head()), site)
 
 
+_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def page_title(nb: nbformat.NotebookNode, name: str) -> str:
+    """What a page's tab and bookmarks say: the first heading the page shows (a report's, written by its
+    code: ``巩义市（410181）县域经济概况``), or the notebook's own heading followed by ``name`` (the file's
+    name, which tells pages of one notebook with other parameters apart); ``name`` when there is none.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 县级指标地图")])
+    >>> page_title(nb, "choropleth-gdp-2022")
+    '县级指标地图 · choropleth-gdp-2022'
+    >>> out = nbformat.v4.new_output("display_data", data={"text/markdown": "# 巩义市（410181）县域经济概况"})
+    >>> page_title(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[out])]), "410181-巩义市")
+    '巩义市（410181）县域经济概况'
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = _HEADING.search(cell.source)
+            if found:
+                return _plain(found.group(1)) + f" · {name}"
+        for out in cell.get("outputs", []):
+            found = _HEADING.search(str(out.get("data", {}).get("text/markdown", "")))
+            if found:
+                return _plain(found.group(1))
+    return name
+
+
+def _plain(heading: str) -> str:
+    """A Markdown heading as text: escapes undone (names are escaped when written as Markdown)."""
+    return _MD_ESCAPE.sub(lambda m: m.group(1), heading)
+
+
 def _body(nb: nbformat.NotebookNode, no_input: bool, title: str | None, fingerprint: str, site_head="") -> str:
     import countylib
 
     if title:
-        nb.metadata["title"] = title
+        nb.metadata["title"] = page_title(nb, title)
     resources = {"countylib": {
         "css": page_css(), "version": countylib.__version__, "fingerprint": fingerprint,
         "show_input": not no_input, "mathjax": needs_mathjax(nb), "mermaid": needs_mermaid(nb),

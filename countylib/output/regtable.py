@@ -255,7 +255,7 @@ def table(
     title: str = "",
     notes: Sequence[str] = (),
 ) -> RegTable:
-    """Several regression results side by side (``models``: a list, or a mapping name -> result).
+    """Several regression results side by side (``models``: a list, a mapping name -> result, or one result).
 
     ``labels`` maps variable, fixed-effect and cluster names to what the table shows; ``order`` puts
     those terms first (the others follow in the order they first appear, the constant last); ``drop``
@@ -269,6 +269,8 @@ def table(
     if isinstance(models, Mapping):
         model_names = list(models) if model_names is None else model_names
         models = list(models.values())
+    elif isinstance(models, panel.PanelResult) or hasattr(models, "cov_type"):
+        models = [models]  # one result: a one-column table
     models = [model(m) for m in models]
     if not models:
         raise ValueError("a regression table needs at least one model")

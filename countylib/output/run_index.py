@@ -9,6 +9,8 @@ parameters of the last batch, as ``index.html`` (a site's index adds search and 
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import warnings
 from pathlib import Path
 
@@ -40,11 +42,13 @@ def _figures(years: set[int]) -> dict[int, pd.DataFrame]:
 
 
 def _indicator_counts() -> pd.Series:
+    """How many indicators each unit has figures of, counted as its profile counts them (one per indicator,
+    whatever the years: a census indicator of 2010 and 2020 is one)."""
     from countylib.data.load import load
 
     try:
         with _quiet():
-            return load(level="county").dropna(subset=["value"]).groupby("adcode").size()
+            return load(level="county").groupby("adcode").indicator.nunique()
     except Exception:  # noqa: BLE001
         return pd.Series(dtype=int)
 
@@ -87,6 +91,30 @@ def index_rows(run_dir: Path, reports: list[dict]) -> list[dict]:
     return rows
 
 
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def other_pages(run_dir: Path) -> list[dict]:
+    """The other pages at the top of the run folder (``render notebook`` writes its analyses there): file
+    name and the page's own title, for the index to link.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "index.html").write_text("<title>索引</title>", encoding="utf-8")
+    >>> _ = (d / "choropleth-gdp-2022.html").write_text("<title>县级指标地图 &amp; 表</title>", encoding="utf-8")
+    >>> other_pages(d)
+    [{'href': 'choropleth-gdp-2022.html', 'title': '县级指标地图 & 表'}]
+    """
+    out = []
+    for page in sorted(Path(run_dir).glob("*.html")):
+        if page.name == "index.html":
+            continue
+        with page.open(encoding="utf-8", errors="replace") as f:
+            found = _TITLE.search(f.read(65536))
+        out.append({"href": page.name, "title": html.unescape(found.group(1)).strip() if found else page.stem})
+    return out
+
+
 #: How the parameters of the last batch read on the index page (run.json keeps the names of the command).
 PARAMETER_LABELS = {"province": "范围（--province）", "year": "年份", "jobs": "并行内核数（--jobs）", "notebook": "笔记本",
                     "units": "本批单位数", "no_input": "隐藏代码（--no-input）", "resume": "跳过未变的报告（--resume）",
@@ -126,6 +154,7 @@ def index_html(run_dir: Path, record: dict) -> str:
         "run_index.html.j2", title=title, version=countylib.__version__, rows=index_rows(run_dir, reports),
         columns=[{"key": k, "label": label, "numeric": num} for k, label, num in COLUMNS],
         counts=counts, failures=failures, maps=maps, parameters=shown_parameters(last),
+        analyses=other_pages(run_dir),
         page_css=pages.asset("page.css"), sort_js=pages.asset("sort_table.js"),
         fonts_marker=pages.Markup(fonts.MARKER))
     return fonts.embed(page)

@@ -71,4 +71,4 @@ def page_context(site) -> dict | None:
     """What a page's fingerprint adds for a site page: its place in the site and the pages it links."""
     if site is None:
         return None
-    return {"site": site.root, "links": sorted(site.links.items())}
+    return {"site": site.root, "links": sorted(site.links.items()), "province": list(site.province)}

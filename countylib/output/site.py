@@ -59,6 +59,19 @@ class SitePage:
 
     root: str
     links: dict[str, str] = field(default_factory=dict)
+    province: tuple[str, str] = ("", "")  # the page of the unit's province (path from the run folder) and its name
+
+    def nav(self) -> str:
+        """The way back from a profile: the site's index and, where the site has it, the province's page.
+
+        >>> SitePage("../../", province=("province/410000-河南省.html", "河南省")).nav()
+        '<nav class="countylib-site-nav"><a href="../../index.html">← 全部县级单位</a> · <a href="../../province/410000-河南省.html">河南省</a></nav>'
+        """
+        path, name = self.province
+        back = f'<a href="{escape(self.root)}index.html">← 全部县级单位</a>'
+        if path:
+            back += f' · <a href="{escape(self.root + path)}">{escape(name)}</a>'
+        return f'<nav class="countylib-site-nav">{back}</nav>'
 
     def head(self) -> Markup:
         """The head of a site page: the shared stylesheet and fonts, and the marker ``render check`` reads."""
@@ -114,6 +127,7 @@ def finish_page(page: str, site: SitePage) -> Rendered:
     stylesheet (the marker removed), its characters counted."""
     page, assets = share_images(page, site.root)
     page = link_units(page, site.links, site.root)
+    page = page.replace("<main>", "<main>\n" + site.nav(), 1)
     page = page.replace(fonts.MARKER, "", 1)
     chars = fonts.page_characters(page)
     return Rendered(page, assets, {k: "".join(sorted(v)) for k, v in chars.items()})

@@ -192,6 +192,7 @@ def index_page(run_dir: Path, record: dict) -> str:
     return pages.render(
         "run_index.html.j2", title=title, version=countylib.__version__, rows=rows, columns=columns,
         counts=counts, failures=failures, maps=[], parameters=batch.shown_parameters(last),
+        analyses=batch.other_pages(run_dir),
         page_css="", sort_js=pages.asset("sort_table.js"), fonts_marker="",
         site_head=site.SitePage("").head(), search=search, search_js=pages.asset("index_search.js"),
         provinces=[{"name": p, "href": province_path(_province_code(p), p) if _province_code(p) else ""}

@@ -48,6 +48,7 @@ class AreaPaths:
     height: int
     centres: tuple[tuple[float, float], ...]
     sizes: tuple[float, ...]  # each unit's larger side, in grid steps
+    inset: str = ""  # the frame of an inset (a province's far islands, drawn smaller beside it), or ""
 
     def path(self, code: str) -> str:
         return self.d[self.codes.index(code)] if code in self.codes else ""
@@ -104,10 +105,13 @@ def _area_paths(level: str, adcode: str, key: tuple) -> AreaPaths:
     if frame.empty:
         raise KeyError(f"no boundaries for the {level} {adcode}")
     frame = geo.to_albers(frame)
-    minx, miny, maxx, maxy = frame.total_bounds
+    shapes, box = frame.geometry.values, None
+    if level == "province":
+        shapes, box = inset_far_units(shapes)
+    minx, miny, maxx, maxy = shapely.total_bounds(shapes if box is None else np.append(shapes, box))
     extent = max(maxx - minx, maxy - miny, 1.0)
     tolerance = max(MIN_TOLERANCE_M, extent / GRID_PX)
-    geoms = geo.simplify_coverage(frame.geometry.values, tolerance)
+    geoms = geo.simplify_coverage(shapes, tolerance)
     step = tolerance / 2
     pad = 0.02 * extent
 
@@ -115,14 +119,66 @@ def _area_paths(level: str, adcode: str, key: tuple) -> AreaPaths:
         return np.column_stack([np.rint((xy[:, 0] - minx + pad) / step), np.rint((maxy + pad - xy[:, 1]) / step)])
 
     outline = shapely.coverage_union_all(geoms)
-    bounds = shapely.bounds(geoms)
+    bounds = shapely.bounds(shapes)  # of the shapes themselves: an islet simplified away still has a place
     centres = [tuple(float(v) for v in to_grid(np.array([[(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]]))[0])
                for b in bounds]
     return AreaPaths(
         codes=tuple(frame.adcode), d=tuple(_geometry_path(g, to_grid) for g in geoms),
         outline=_geometry_path(outline, to_grid),
         width=int(math.ceil((maxx - minx + 2 * pad) / step)), height=int(math.ceil((maxy - miny + 2 * pad) / step)),
-        centres=tuple(centres), sizes=tuple(float(max(b[2] - b[0], b[3] - b[1]) / step) for b in bounds))
+        centres=tuple(centres), sizes=tuple(float(max(b[2] - b[0], b[3] - b[1]) / step) for b in bounds),
+        inset=_geometry_path(box, to_grid) if box is not None else "")
+
+
+FAR_GAP = 0.15  # a unit farther from the rest than this share of their extent is far away
+FAR_EXTENT = 2.0  # far units go into an inset when the whole map would be this many times the rest's size
+INSET_DOT = 0.003  # the radius an islet of the inset grows by, as a share of the map's width (~1.5 px shown)
+
+
+def inset_far_units(geoms: np.ndarray) -> tuple[np.ndarray, shapely.Polygon | None]:
+    """Geometries with the units far from the rest (Hainan's 西沙区 and 南沙区, over 1,000 km of sea) drawn
+    smaller in a frame beside them, as maps of the province do, and that frame; unchanged, with no frame,
+    when no unit is far or the far ones would not shrink the rest much. The rest are the units within
+    reach of the unit with the largest single piece (an island's county, not a sea of many reefs).
+
+    >>> square = lambda x, y, s: shapely.box(x, y, x + s, y + s)
+    >>> g = np.array([square(0, 0, 100), square(100, 0, 100), square(2000, -3000, 10)], dtype=object)
+    >>> moved, frame = inset_far_units(g)
+    >>> bool(moved[0].equals(g[0])), [round(v) for v in frame.bounds], bool(moved[2].within(frame))
+    (True, [205, 0, 295, 90], True)
+    >>> inset_far_units(g[:2])[1] is None
+    True
+    """
+    largest = np.array([shapely.area(shapely.get_parts(g)).max() if not g.is_empty else 0.0 for g in geoms])
+    near = np.zeros(len(geoms), dtype=bool)
+    near[int(np.argmax(largest))] = True
+    while True:
+        b = shapely.total_bounds(geoms[near])
+        reach = FAR_GAP * max(b[2] - b[0], b[3] - b[1])
+        grown = near | (shapely.distance(geoms, shapely.union_all(geoms[near])) <= reach)
+        if (grown == near).all():
+            break
+        near = grown
+    whole, rest = shapely.total_bounds(geoms), shapely.total_bounds(geoms[near])
+    size = max(rest[2] - rest[0], rest[3] - rest[1], 1.0)
+    if near.all() or max(whole[2] - whole[0], whole[3] - whole[1]) < FAR_EXTENT * size:
+        return geoms, None
+    far = shapely.total_bounds(geoms[~near])
+    height = rest[3] - rest[1]
+    scale = min(0.9 * height / max(far[3] - far[1], 1.0), 0.4 * size / max(far[2] - far[0], 1.0))
+    margin = 0.05 * height
+    x0, y0 = rest[2] + 2 * margin, rest[1] + margin  # beside the rest, at its foot
+
+    def place(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack([x0 + (xy[:, 0] - far[0]) * scale, y0 + (xy[:, 1] - far[1]) * scale])
+
+    moved = geoms.copy()
+    # each islet at least a dot: at the inset's scale most would be smaller than a pixel
+    dot = INSET_DOT * max(rest[2] - rest[0] + (far[2] - far[0]) * scale, height)
+    moved[~near] = shapely.buffer(shapely.transform(geoms[~near], place), dot, quad_segs=2)
+    frame = shapely.box(rest[2] + margin, rest[1],
+                        x0 + (far[2] - far[0]) * scale + margin, y0 + (far[3] - far[1]) * scale + margin)
+    return moved, frame
 
 
 def base_svg(area: AreaPaths, outline: bool = True) -> str:
@@ -130,10 +186,15 @@ def base_svg(area: AreaPaths, outline: bool = True) -> str:
     sw = area.stroke()
     body = "".join(f'<path d="{d}"/>' for d in area.d if d)
     out = (f'<path d="{area.outline}" fill="none" stroke="{OUTLINE}" stroke-width="{sw * 1.6:g}"/>'
-           if outline and area.outline else "")
+           if outline and area.outline else "") + _inset_frame(area)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {area.width} {area.height}">'
             f'<g fill="{BASE["fill"]}" stroke="{BASE["stroke"]}" stroke-width="{sw:g}" stroke-linejoin="round">'
             f"{body}</g>{out}</svg>")
+
+
+def _inset_frame(area: AreaPaths) -> str:
+    return (f'<path d="{area.inset}" fill="none" stroke="{OUTLINE}" stroke-width="{area.stroke():g}"/>'
+            if area.inset else "")
 
 
 def data_uri(svg: str) -> str:
@@ -203,4 +264,4 @@ def choropleth_svg(area: AreaPaths, fills: dict[str, str], titles: dict[str, str
     return Markup(f'<svg class="countylib-choropleth" viewBox="0 0 {area.width} {area.height}" role="img" '
                   f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
                   f'<g stroke="#ffffff" stroke-width="{area.stroke(0.8):g}" stroke-linejoin="round">'
-                  + "".join(shapes) + "</g></svg>")
+                  + "".join(shapes) + "</g>" + _inset_frame(area) + "</svg>")

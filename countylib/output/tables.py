@@ -17,7 +17,10 @@ import re
 
 import pandas as pd
 
+from countylib import escape
+
 NUMBER = re.compile(r"^\s*[-+−]?[\d,]+(\.\d+)?\s*%?\s*$")
+RANK = re.compile(r"^\s*\d+\s*/\s*\d+\s*$")  # a rank among units: "151 / 157", kept on one line like a number
 
 
 def _numeric(col: pd.Series) -> bool:
@@ -27,7 +30,7 @@ def _numeric(col: pd.Series) -> bool:
         return True
     shown = col.dropna().astype(str)
     shown = shown[~shown.isin(["无数据", "—", ""])]
-    return bool(len(shown)) and bool(shown.map(lambda s: bool(NUMBER.match(s))).all())
+    return bool(len(shown)) and bool(shown.map(lambda s: bool(NUMBER.match(s) or RANK.match(s))).all())
 
 
 def styled(frame: pd.DataFrame, precision: int = 2, na_rep: str = "无数据", formats: dict | None = None,
@@ -58,3 +61,21 @@ def styled(frame: pd.DataFrame, precision: int = 2, na_rep: str = "无数据", f
         elif col in wrap:
             classes[col] = "wrap"
     return st.set_td_classes(classes).set_table_styles(styles, overwrite=False)
+
+
+class Collapsed:
+    """A long table shown folded under a one-line summary (``<details>``), so it does not fill the page:
+    the reader opens it when wanted. Displays itself in a notebook and in pages made from one.
+
+    >>> import pandas as pd
+    >>> page = Collapsed(styled(pd.DataFrame({"名称": ["<i>甲县</i>"]})), "说明（1 个 <单位>）")._repr_html_()
+    >>> page.startswith("<details><summary>说明（1 个 &lt;单位&gt;）</summary>"), "&lt;i&gt;甲县" in page
+    (True, True)
+    """
+
+    def __init__(self, table, summary: str):
+        self.table, self.summary = table, summary
+
+    def _repr_html_(self) -> str:
+        inner = self.table.to_html() if hasattr(self.table, "to_html") else str(self.table)
+        return f"<details><summary>{escape.html(self.summary)}</summary>{inner}</details>"

