@@ -318,6 +318,18 @@ def _render_exit(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def wait_for_build() -> None:
+    """Wait, saying so in one line, while a build is writing data/processed: a render started meanwhile
+    would read some tables of the old build and some of the new one."""
+    from countylib.ingest.build import exclusive
+    from countylib.paths import processed_dir
+
+    if processed_dir().is_dir():
+        with exclusive(processed_dir(), wait=True,
+                       on_wait=lambda line: typer.echo(f"{line}; the reports start after it", err=True)):
+            pass
+
+
 @render_app.command("notebook", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def render_notebook_cmd(
     ctx: typer.Context,
@@ -341,6 +353,7 @@ def render_notebook_cmd(
     from countylib.output import batch
     from countylib.paths import reports_dir
 
+    wait_for_build()
     names, values = list(param or []), list(ctx.args)
     stray = [v for v in values if _looks_like_option(v)]
     if stray:
@@ -502,6 +515,8 @@ def render_county_cmd(
     from countylib.data import regions
     from countylib.output import batch
     from countylib.output.kernels import KernelStartError
+
+    wait_for_build()
 
     try:
         batch.check_run_name(run)

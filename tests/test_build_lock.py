@@ -166,3 +166,34 @@ def test_the_state_a_build_checks_covers_the_code_history_folder(tmp_path):
     history.write_bytes(history.read_bytes() + b"\n")
     after = raw_state(raw)
     assert [k for k in before if before[k] != after.get(k)] == ["areacodes/result.csv"]
+
+
+def test_a_render_waits_for_a_running_build(tmp_path, monkeypatch, capsys):
+    """A report batch started while a build writes data/processed waits for it, saying so in one line."""
+    import threading
+
+    from countylib.cli import wait_for_build
+    from countylib.ingest.build import exclusive
+
+    monkeypatch.setenv("COUNTYLIB_HOME", str(tmp_path))
+    processed = tmp_path / "data" / "processed"
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    held, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def build():
+        with exclusive(processed):
+            held.set()
+            release.wait(10)
+
+    builder = threading.Thread(target=build)
+    builder.start()
+    held.wait(10)
+    waiter = threading.Thread(target=lambda: (wait_for_build(), done.set()))
+    waiter.start()
+    time.sleep(0.5)
+    assert not done.is_set(), "the render went ahead while the build held the lock"
+    release.set()
+    waiter.join(10)
+    builder.join(10)
+    assert done.is_set()
+    assert "waiting for it to finish" in capsys.readouterr().err

@@ -248,3 +248,18 @@ def test_bad_arguments_are_clear(models):
         regtable.table(models, model_names=["a", "b", "c"])
     with pytest.raises(ValueError, match=r"formats \['pdf'\]"):
         regtable.table(models).write("/nonexistent", formats=["pdf"])
+
+
+def test_write_given_a_file_name_says_it_takes_a_folder(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from countylib.analysis import panel
+    from countylib.output import regtable
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"adcode": [f"{i:06d}" for i in range(40)], "x": rng.normal(size=40)})
+    df["y"] = df.x + rng.normal(size=40)
+    with pytest.raises(ValueError, match="takes a folder and a name"):
+        regtable.write(panel.regress(df, "y", "x"), tmp_path / "out.html")
+    assert not (tmp_path / "out.html").exists()

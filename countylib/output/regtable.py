@@ -236,6 +236,9 @@ class RegTable:
         unknown = [f for f in formats if f not in FORMATS]
         if unknown:
             raise ValueError(f"formats {unknown} are not among {FORMATS}")
+        if Path(folder).suffix.lower().lstrip(".") in FORMATS:
+            raise ValueError(f"{folder} names a file; write() takes a folder and a name: "
+                             f"write({str(Path(folder).parent)!r}, name={Path(folder).stem!r})")
         made = {"html": lambda: self.to_html_page(embed_fonts), "tex": self.to_latex, "docx": self.to_docx}
         content = {f: made[f]() for f in formats}
         stem = files.safe_filename(name)
