@@ -89,15 +89,17 @@ def _figures_by_unit(_key: tuple[str, float, int]) -> tuple[dict[str, pd.DataFra
 def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.DataFrame:
     """Table of the county's indicators: value, unit, year, rank in province, source (Chinese headings).
 
-    Figures from the 2020 census table are left to the report's census section unless ``census=True``.
+    Figures of the censuses (2020, 2010 and the changes between them) are left to the report's census
+    section unless ``census=True``: the table holds the economic figures and the area.
+
+    >>> sorted(set(profile("410181", 2022)["指标"]) & {"常住人口变化率（2010—2020年）", "城镇化率"})
+    []
     """
     adcode = code(adcode)
     me = info(adcode)
     mine = figures(adcode, year)
     if not census and not mine.empty:
-        from countylib.analysis.census import source_ids
-
-        mine = mine[~mine.source_id.isin(source_ids())]
+        mine = mine[mine.indicator.isin([*economic_indicators(), *GEOGRAPHIC])]
     if mine.empty:
         return pd.DataFrame(columns=["指标", "数值", "单位", "年份", "省内排名", "百分位", "标记", "来源"])
     province = load(level="county", province=me.province_name)[["indicator", "year", "adcode", "value"]]
