@@ -89,17 +89,21 @@ def _figures_by_unit(_key: tuple[str, float, int]) -> tuple[dict[str, pd.DataFra
 def profile(adcode: str, year: int | None = None, census: bool = False) -> pd.DataFrame:
     """Table of the county's indicators: value, unit, year, rank in province, source (Chinese headings).
 
-    Figures of the censuses (2020, 2010 and the changes between them) are left to the report's census
-    section unless ``census=True``: the table holds the economic figures and the area.
+    Figures read from the census tables (2020, 2010) and the changes between them are left to the
+    report's census section unless ``census=True``; a collected figure of the same indicator (a
+    bulletin's resident population) stays in the table.
 
-    >>> sorted(set(profile("410181", 2022)["指标"]) & {"常住人口变化率（2010—2020年）", "城镇化率"})
-    []
+    >>> "常住人口变化率（2010—2020年）" in set(profile("410181", 2022)["指标"])
+    False
     """
     adcode = code(adcode)
     me = info(adcode)
     mine = figures(adcode, year)
     if not census and not mine.empty:
-        mine = mine[mine.indicator.isin([*economic_indicators(), *GEOGRAPHIC])]
+        from countylib.analysis.census import source_ids
+
+        from_census = mine.source_id.isin([*source_ids(), *source_ids(year=2010)])
+        mine = mine[~from_census & ~mine.indicator.isin(list(ind.change_indicators()))]
     if mine.empty:
         return pd.DataFrame(columns=["指标", "数值", "单位", "年份", "省内排名", "百分位", "标记", "来源"])
     province = load(level="county", province=me.province_name)[["indicator", "year", "adcode", "value"]]
