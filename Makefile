@@ -46,7 +46,7 @@ reports: build  ## build, render the bundled analyses and every Henan county rep
 	$(VENV)/bin/countylib render county --province 河南省 --year $(YEAR) --run $(RUN)
 	$(VENV)/bin/countylib render check reports/$(RUN)
 
-national: build  ## a profile for every county-level unit of China as one site in reports/national (~15 min on 2 cores)
+national: build  ## a profile for every county-level unit of China as one site in reports/national (~9 min on 2 idle cores)
 	$(VENV)/bin/countylib render county --province 全国 --districts --year $(YEAR) --run national --resume
 	$(VENV)/bin/countylib render check reports/national
 

@@ -9,9 +9,9 @@ the revision under test first on ``sys.path``:
 
 The baseline is a git revision (default: the last commit before the public names became modules of their
 own), checked out into a temporary worktree for the run; the processed data is the project's, read by both.
-Prints medians and the ratio now / baseline (below 1.00 is faster).
+Runs alternate between the two; prints medians and the ratio now / baseline (below 1.00 is faster).
 
-    python benchmarks/import_bench.py [--baseline REV] [--repeat 7]
+    python benchmarks/import_bench.py [--baseline REV] [--repeat 11]
 """
 
 from __future__ import annotations
@@ -33,20 +33,27 @@ CASES = {
 TIMER = "import time\nt0 = time.perf_counter()\n{code}\nprint(time.perf_counter() - t0)\n"
 
 
-def timed(code: str, source_root: Path, repeat: int) -> float:
+def once(code: str, source_root: Path) -> float:
+    """Seconds ``code`` takes in a fresh interpreter with ``source_root`` first on the path."""
     env = {**os.environ, "PYTHONPATH": str(source_root), "COUNTYLIB_HOME": str(ROOT), "MPLBACKEND": "Agg"}
-    runs = []
+    out = subprocess.run([sys.executable, "-c", TIMER.format(code=code)], env=env, cwd=tempfile.gettempdir(),
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def paired(code: str, base: Path, repeat: int) -> tuple[float, float]:
+    """Medians for the baseline and now, runs alternating so that a change in the machine's load hits both."""
+    before, now = [], []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", TIMER.format(code=code)], env=env, cwd=tempfile.gettempdir(),
-                             capture_output=True, text=True, check=True)
-        runs.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(runs)
+        before.append(once(code, base))
+        now.append(once(code, ROOT))
+    return statistics.median(before), statistics.median(now)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="836bfe8", help="git revision to compare with")
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=11)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "baseline"
@@ -54,9 +61,9 @@ def main() -> None:
         try:
             print(f"{'case':34s} {'baseline':>10s} {'now':>10s} {'now/baseline':>13s}")
             for name, code in CASES.items():
-                timed(code, ROOT, 1)  # warm the file system cache for both
-                timed(code, base, 1)
-                before, now = timed(code, base, args.repeat), timed(code, ROOT, args.repeat)
+                once(code, ROOT)  # warm the file system cache for both
+                once(code, base)
+                before, now = paired(code, base, args.repeat)
                 print(f"{name:34s} {before:9.3f}s {now:9.3f}s {now / before:12.2f}x")
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False)
