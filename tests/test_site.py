@@ -114,6 +114,20 @@ def test_the_index_finds_units_by_pinyin_initials_and_filters_by_province(site_r
     assert province.count('<a href="../county/2022/') >= 3 + 3  # map and table link each page
 
 
+def test_every_character_the_index_draws_is_in_the_site_font_the_search_hint_too(site_run):
+    """The search box's hint (名称、曾用名、拼音首字母或代码) is text the page draws in its font: 拼 and 母
+    occur nowhere else on a site, and showed as boxes when only element text was counted."""
+    from fontTools.ttLib import TTFont
+
+    index = (site_run / "index.html").read_text(encoding="utf-8")
+    hint = re.search(r'placeholder="([^"]+)"', index).group(1)
+    [font] = (site_run / "assets" / "fonts").glob("countylib-sans-*.otf")
+    covered = {chr(c) for c in TTFont(font).getBestCmap()}
+    assert set(hint) - covered == set(), hint
+    row = re.search(r'<tr>\s*<td[^>]*data-v="410181">.*?</tr>', index, re.S).group(0)
+    assert re.search(r'<a href="county/2022/410181-巩义市.html">巩义市</a>', row), "the name opens the profile"
+
+
 def test_the_index_counts_a_unit_s_indicators_as_its_profile_does(site_run, home):
     from countylib.analysis import county
 
