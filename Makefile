@@ -72,7 +72,7 @@ lab: build  ## JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: build  ## run the benchmarks (ratios against baselines measured in the same run)
-	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done
+	for b in benchmarks/*_bench.py; do $(PY) $$b || exit 1; done
 
 clean:  ## remove build output (keeps .venv)
 	rm -rf data/processed/*.parquet data/processed/*.md reports/*/

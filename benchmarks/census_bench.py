@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+from timing import median, once
 
 import countylib
 from countylib.ingest import census_tables as census
@@ -26,16 +25,6 @@ from countylib.ingest.build import build
 from countylib.paths import processed_dir, raw_dir
 
 CENSUS_FILE = raw_dir() / "census_county_2020_leiii.xlsx"
-
-
-def once(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
-def median(fn, repeat: int) -> float:
-    return float(np.median([once(fn) for _ in range(repeat)]))
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import time
 
 import matplotlib
 
@@ -29,6 +28,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from timing import median, once  # noqa: E402
 
 import countylib  # noqa: E402
 from countylib.data import geo  # noqa: E402
@@ -69,22 +69,6 @@ def previous_choropleth(data, column: str, k: int = 5):
     return fig
 
 
-def timed(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
-
-
-def once(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3)
@@ -97,8 +81,8 @@ def main() -> None:
         shapes = shapes.set_geometry(geo.simplify_coverage(shapes.geometry.values, geo.SIMPLIFY_DEGREES))
         _save(maps.choropleth(_values(shapes, "gdp", 2022), "gdp", title="河南省").figure)
 
-    cached = timed(lambda: _save(maps.choropleth(henan, "gdp", title="河南省").figure), args.repeat)
-    from_raw = timed(henan_from_raw, 1)
+    cached = median(lambda: _save(maps.choropleth(henan, "gdp", title="河南省").figure), args.repeat, warm_up=True)
+    from_raw = median(henan_from_raw, 1, warm_up=True)
     print(f"Henan county map from cache: {cached:.2f} s; from raw GeoJSON: {from_raw:.2f} s; "
           f"ratio raw / cache: {from_raw / cached:.1f}x")
 
@@ -113,8 +97,8 @@ def main() -> None:
     first = once(draw)  # simplifies the national coverage for display and caches it on disk
     maps._DISPLAY_CACHE.clear()
     cold = once(draw)  # a new session: display geometry read from the disk cache
-    warm = timed(draw, args.repeat)
-    before = timed(lambda: _save(previous_choropleth(national, "urbanization")), max(1, args.repeat - 2))
+    warm = median(draw, args.repeat, warm_up=True)
+    before = median(lambda: _save(previous_choropleth(national, "urbanization")), max(1, args.repeat - 2), warm_up=True)
     n = len(national)
     print(f"national census map ({n} units): previous path {before:.2f} s; now {first:.2f} s the very first "
           f"time (display cache written), {cold:.2f} s in a new session (target < 2 s), {warm:.2f} s warm; "

@@ -22,11 +22,11 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from timing import best_of
 
 from countylib.analysis import panel
 
@@ -40,15 +40,6 @@ def synthetic(units: int, years: int, seed: int = 0) -> pd.DataFrame:
         df[name] = rng.normal(size=len(df)) + 0.5 * effect
     df["y"] = 0.5 * df.x1 - 0.2 * df.x2 + 0.1 * df.x3 + effect + 0.3 * (df.year > 2010) + rng.normal(size=len(df))
     return df
-
-
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 PYFIXEST_COLD = """

@@ -11,11 +11,11 @@ formula fit of the same model with the same covariance. Prints both times and th
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from timing import best_of
 
 from countylib.analysis import stats
 
@@ -26,15 +26,6 @@ def synthetic(n: int, groups: int, seed: int = 0) -> pd.DataFrame:
                        "gdp": rng.lognormal(5, 1, n), "pop": rng.lognormal(3.5, 0.6, n), "urban": rng.uniform(20, 90, n)})
     df["rd"] = 0.3 * np.log(df.gdp) + 0.01 * df.urban + rng.normal(0, 0.5, n)
     return df
-
-
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:
@@ -57,8 +48,8 @@ def main() -> None:
         assert res.inference and res.n == a.counties
         res.to_html()
 
-    base = best_of(baseline, a.repeat)
-    ours = best_of(countylib_regress, a.repeat)
+    base, _ = best_of(baseline, a.repeat)
+    ours, _ = best_of(countylib_regress, a.repeat)
     print(f"{a.counties} counties, {a.provinces} province fixed effects, clustered by province")
     print(f"statsmodels fit alone:        {base * 1000:8.1f} ms")
     print(f"stats.regress (with checks):  {ours * 1000:8.1f} ms")

@@ -18,10 +18,9 @@ from __future__ import annotations
 import argparse
 import random
 import tempfile
-import time
 
-import numpy as np
 import pandas as pd
+from timing import median, once
 
 from countylib.data import crosswalk, registry
 from countylib.ingest import census_tables as census
@@ -29,16 +28,6 @@ from countylib.paths import raw_dir
 
 RESULT = raw_dir() / crosswalk.HISTORY_DIR / crosswalk.RESULT_FILE
 SUPPLEMENT = raw_dir() / crosswalk.SUPPLEMENT_FILE
-
-
-def once(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
-def median(fn, repeat: int) -> float:
-    return float(np.median([once(fn) for _ in range(repeat)]))
 
 
 def fresh_crosswalk(place_all: bool = True) -> crosswalk.Crosswalk:

@@ -74,6 +74,10 @@ def _imported_top_modules(sources: list[tuple[str, str]] | None = None) -> dict[
     return found
 
 
+#: The benchmark scripts' own shared module (``from timing import once``: the scripts' folder is on the path).
+LOCAL_MODULES = frozenset(p.stem for p in (ROOT / "benchmarks").glob("*.py") if not p.stem.endswith("_bench"))
+
+
 def _third_party(modules: dict[str, str]) -> dict[str, tuple[str, str]]:
     """Distribution -> (module, where) of the third-party modules; a module that several installed
     distributions provide (typer and typer-slim) is the declared one's when one of them is declared."""
@@ -81,7 +85,7 @@ def _third_party(modules: dict[str, str]) -> dict[str, tuple[str, str]]:
     declared = _declared()
     out = {}
     for mod, where in modules.items():
-        if mod in sys.stdlib_module_names or mod in ("countylib", "__future__", "tests"):
+        if mod in sys.stdlib_module_names or mod in ("countylib", "__future__", "tests") or mod in LOCAL_MODULES:
             continue
         names = [_norm(d) for d in dists.get(mod, [mod])]
         for dist in [d for d in names if d in declared] or names:
