@@ -96,8 +96,7 @@ def breakdown(codes: list[str], year: int, notebook_text: str | None, new: bool)
                 nb = kernels.finish(nb)
                 t2 = time.perf_counter()
                 if new:
-                    site.finish_page(export._body(nb, True, code, "", site.SitePage("../../").head()),
-                                     site.SitePage("../../"))
+                    export.to_site_page(nb, site.SitePage("../../"), no_input=True, title=code)
                 else:
                     export.to_html(nb, no_input=True, title=code)
                 t3 = time.perf_counter()

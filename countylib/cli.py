@@ -174,7 +174,7 @@ def extract_cmd(
     counts = {s: sum(d.count(s) for d in run.read) for s in ("ok", "ambiguous", "other")}
     typer.echo(f"{len(run.documents)} files: {len(run.read)} documents read, {len(run.failed)} failed, "
                f"{len(run.skipped)} not documents; {len(rows)} figures extracted, {counts['ambiguous']} ambiguous "
-               f"(not written), {counts['other'] + counts.get('duplicate', 0)} set aside")
+               f"(not written), {counts['other']} set aside")
     if review:
         index = _review_index(run, links, Path(review_dir) if review_dir else _index_folder(paths))
         typer.echo(f"review index: {index}")
@@ -277,12 +277,14 @@ def _fail(message: str) -> None:
 def _write_figures(out, rows, run) -> None:
     """The figures CSV and its sidecar (YAML written by yaml.safe_dump, so any file name is safe)."""
     from datetime import date
+    from pathlib import Path
 
     import yaml
 
     from countylib.files import write_atomic
 
-    names = ", ".join(sorted({d.path.name for d in run.read if d.path.name in set(map(_basename, rows.document))}))
+    written = {Path(p).name for p in set(rows.document)}
+    names = ", ".join(sorted({d.path.name for d in run.read if d.path.name in written}))
     urls = sorted(set(rows.url) - {""})
     meta = {"title": f"figures extracted from {len(set(rows.document))} documents" if len(set(rows.document)) > 1
             else f"figures extracted from {names}", "publisher": "see the source documents",
@@ -298,12 +300,6 @@ def _write_figures(out, rows, run) -> None:
     except OSError as exc:
         _fail(f"{out}: cannot write ({exc.strerror})")
     typer.echo(f"wrote {out} ({len(rows)} figures) and {sidecar.name}")
-
-
-def _basename(path: str) -> str:
-    from pathlib import Path
-
-    return Path(path).name
 
 
 render_app = typer.Typer(

@@ -265,13 +265,6 @@ class _IndexMap:
         return self.path
 
 
-@contextlib.contextmanager
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
-
-
 def _shown_path(path: Path) -> str:
     with contextlib.suppress(ValueError):
         return str(path.relative_to(Path.cwd()))
@@ -402,7 +395,7 @@ def _index_map(province: str, year: int, run_dir: Path) -> str | None:
     from countylib.output import maps
 
     try:
-        with _quiet():
+        with warnings.catch_warnings(action="ignore"):
             data = load("gdp", province=province, year=year, wide=True, geometry=True)
             m = maps.choropleth(data, "gdp", title=f"{province}各县（市、区）地区生产总值", subtitle=f"{year}年，亿元",
                                 labels=False, figsize=(7, 7.5))

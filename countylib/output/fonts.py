@@ -171,7 +171,7 @@ def embedded_font_css(page: str) -> str:
     for kind in ("sans", "mono"):
         if not chars[kind]:
             continue
-        data = base64.b64encode(_subset(_source(kind, chars[kind]), "".join(sorted(chars[kind])))).decode("ascii")
+        data = base64.b64encode(subset_font(kind, "".join(chars[kind]))).decode("ascii")
         faces.append(f"@font-face{{font-family:'{FONT_FAMILIES[kind]}';"
                      f"src:url(data:font/otf;base64,{data}) format('opentype');}}")
     return "<style>" + "".join(faces) + family_rules() + "</style>"

