@@ -274,7 +274,7 @@ def test_parts_rendered_on_two_machines_merge_into_one_site_by_resume(home):
 
 def test_a_province_map_leaves_bounds_out_of_its_classes_and_marks_them(bundled_build, monkeypatch, tmp_path):
     """浚县's 2022 GDP is published only as a lower bound (突破300亿元): no class colour, shown as ≥."""
-    from countylib.output import site_pages
+    from countylib.output import maps, site_pages
 
     monkeypatch.setenv("COUNTYLIB_HOME", str(bundled_build))
     reports = [{"key": k, "name": n, "province": "河南省", "prefecture": "", "year": 2022, "status": "ok",
@@ -284,7 +284,7 @@ def test_a_province_map_leaves_bounds_out_of_its_classes_and_marks_them(bundled_
     def shape(code):
         return re.search(rf'fill="([^"]*)" data-code="{code}"><title>([^<]*)</title>', page).groups()
 
-    assert shape("410621") == (site_pages.BOUND, "浚县：≥300.00 亿元（下限或约数，未分级）")
+    assert shape("410621") == (maps.BOUND_FILL, "浚县：≥300.00 亿元（下限或约数，未分级）")
     assert shape("410181")[0] in site_pages.PALETTE
     assert re.findall(r'<td class="num" data-v="[^"]*">([^<]*)</td>', page) == ["962.58", "≥300.00"]
     assert "只有下限或约数" in page

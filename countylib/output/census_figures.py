@@ -37,6 +37,19 @@ def _pyramids(adcode: str | int, compare: str | None, folder: Path | None) -> tu
     return mine, (age_pyramid(ref, folder) if str(ref) != code else None)
 
 
+def _pyramid_scale(mine: pd.DataFrame, other: pd.DataFrame | None) -> tuple[float, float]:
+    """Half the width of a pyramid's share axis (the largest share, its own or the outline's, rounded up)
+    and the step of its ticks, in percent."""
+    shares = [mine["男_占比"], mine["女_占比"]] + ([other["男_占比"], other["女_占比"]] if other is not None else [])
+    lim = float(np.ceil(np.nanmax(np.concatenate([np.asarray(v, dtype=float) for v in shares])) + 0.3))
+    return lim, 2.0 if lim <= 8 else 4.0
+
+
+def _pyramid_note(other: pd.DataFrame | None) -> str:
+    """A pyramid's source note, naming the outline when there is one."""
+    return SOURCE_NOTE + (f"黑线：{other.attrs['name']}。" if other is not None else "")
+
+
 def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None, folder: Path | None = None):
     """An age pyramid (shares of the total, 男 left, 女 right), with the province's (or ``compare``
     adcode's) shape drawn over it as an outline. Chinese labels and a source note."""
@@ -61,10 +74,8 @@ def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None,
     # Every other age group labelled, and few x ticks: text layout is most of a small figure's cost.
     ax.set_yticks(y[::2], AGE_LABELS[::2], fontsize=7.5)
     ax.set_ylim(-0.6, len(y) - 0.4)
-    shares = [mine["男_占比"], mine["女_占比"]] + ([other["男_占比"], other["女_占比"]] if other is not None else [])
-    lim = float(np.ceil(np.nanmax(np.concatenate([np.asarray(v, dtype=float) for v in shares])) + 0.3))
+    lim, step = _pyramid_scale(mine, other)
     ax.set_xlim(-lim, lim)
-    step = 2.0 if lim <= 8 else 4.0
     half = np.arange(0, lim + 1e-9, step)
     ticks = np.r_[-half[:0:-1], half]
     ax.set_xticks(ticks, [f"{abs(t):g}" for t in ticks], fontsize=8)
@@ -74,7 +85,7 @@ def pyramid_figure(adcode: str | int, compare: str | None = "province", ax=None,
     ax.set_title(f"{mine.attrs['name']}人口年龄结构（2020年，常住人口 {mine.attrs['total'] / 1e4:,.2f} 万人）",
                  fontsize=10.5)
     ax.legend(loc="upper right", fontsize=7.5, frameon=False)
-    note = SOURCE_NOTE + (f"黑线：{other.attrs['name']}。" if other is not None else "")
+    note = _pyramid_note(other)
     fig.text(0.01, 0.01, note, fontsize=6.5, color="#555555", va="bottom", wrap=True)
     return fig
 
@@ -144,8 +155,7 @@ def pyramid_svg(adcode: str | int, compare: str | None = "province", folder: Pat
     mine, other = _pyramids(adcode, compare, folder)
     width, height, left, right, top, bottom = 620, 456, 62, 16, 34, 72
     n = len(AGE_LABELS)
-    shares = [mine["男_占比"], mine["女_占比"]] + ([other["男_占比"], other["女_占比"]] if other is not None else [])
-    lim = float(np.ceil(np.nanmax(np.concatenate([np.asarray(v, dtype=float) for v in shares])) + 0.3))
+    lim, step = _pyramid_scale(mine, other)
     mid = left + (width - left - right) / 2
     per = (width - left - right) / 2 / lim  # pixels per percentage point
     band = (height - top - bottom) / n
@@ -159,7 +169,6 @@ def pyramid_svg(adcode: str | int, compare: str | None = "province", folder: Pat
     name = escape(mine.attrs["name"])
     out.append(f'<text x="{width / 2:g}" y="20" text-anchor="middle" font-size="14">{name}人口年龄结构（2020年，'
                f"常住人口 {mine.attrs['total'] / 1e4:,.2f} 万人）</text>")
-    step = 2.0 if lim <= 8 else 4.0
     for t in np.arange(-np.floor(lim / step) * step, lim + 1e-9, step):
         x = mid + t * per
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{height - bottom}" stroke="#eeeeee"/>'
@@ -191,7 +200,7 @@ def pyramid_svg(adcode: str | int, compare: str | None = "province", folder: Pat
         mark = (f'<rect x="{width - 170}" y="{ly - 8}" width="14" height="9" fill="{colour}"/>' if colour else
                 f'<line x1="{width - 170}" x2="{width - 156}" y1="{ly - 4}" y2="{ly - 4}" stroke="#222222"/>')
         out.append(f'{mark}<text x="{width - 150}" y="{ly}">{text}</text>')
-    note = SOURCE_NOTE + (f"黑线：{other.attrs['name']}。" if other is not None else "")
+    note = _pyramid_note(other)
     for k, line in enumerate(plotting.wrap_note(note, width / 72 * 0.97, 9).splitlines()):
         out.append(f'<text x="4" y="{height - 22 + 12 * k}" font-size="9.5" fill="#555555">{escape(line)}</text>')
     out.append("</svg>")

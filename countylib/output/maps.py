@@ -185,9 +185,8 @@ def choropleth(
     if is_bound.any():  # bounds and approximations: outlined; left out of the classes unless bounds="mark"
         idx = np.flatnonzero(is_bound)
         if bounds == "omit":
-            _add_paths(ax, [paths[i] for i in idx], facecolors="white", edgecolor=BOUND_EDGE, linewidth=1.1)
-            label = f"仅有下限或约数，未分级（{len(idx)}）"
-            handles.append(Patch(facecolor="white", edgecolor=BOUND_EDGE, linewidth=1.1, label=label))
+            _add_paths(ax, [paths[i] for i in idx], facecolors=BOUND_FILL, edgecolor=BOUND_EDGE, linewidth=1.1)
+            handles.append(Patch(facecolor=BOUND_FILL, edgecolor=BOUND_EDGE, linewidth=1.1, label=bound_label(len(idx))))
         else:
             _add_paths(ax, [paths[i] for i in idx], facecolors="none", edgecolor=BOUND_EDGE, linewidth=1.1)
             handles.append(Patch(facecolor="none", edgecolor=BOUND_EDGE, linewidth=1.1,
@@ -236,6 +235,17 @@ BOUND_STYLES = ("omit", "mark")
 #: Flags of a figure that is not a value: a bound (突破, 超过, 不足) or an approximation (约, 左右).
 BOUND_FLAGS = ("lower_bound", "upper_bound", "approximate")
 BOUND_EDGE = "#222222"
+#: The fill of a unit whose figure is only a bound or an approximation, left out of the classes (every map).
+BOUND_FILL = "#ffffff"
+
+
+def bound_label(n: int) -> str:
+    """The legend entry of the ``n`` units whose figure is only a bound or an approximation (every map).
+
+    >>> bound_label(3)
+    '仅有下限或约数，未分级（3）'
+    """
+    return f"仅有下限或约数，未分级（{n}）"
 _BOUND = "_countylib_bound"
 
 

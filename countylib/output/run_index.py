@@ -128,25 +128,35 @@ def shown_parameters(parameters: dict) -> list[tuple[str, str]]:
     return [(PARAMETER_LABELS.get(k, k), value(v)) for k, v in parameters.items()]
 
 
-def index_html(run_dir: Path, record: dict) -> str:
-    """The run's index page (from ``templates/run_index.html.j2``), fonts embedded."""
+def run_summary(run_dir: Path, record: dict) -> dict:
+    """What every index page of a run says besides its table: the package version, reports by status, the
+    failed ones with the first line of their error, the last batch's parameters and the run's other pages
+    (keyword arguments of ``templates/run_index.html.j2``)."""
     import countylib
 
+    reports = record.get("reports", [])
+    failures = [{"key": e["key"], "name": e["name"], "year": e["year"], "error": e["error"],
+                 "summary": (e["error"] or "").splitlines()[0] if e["error"] else ""}
+                for e in reports if e["status"] == "failed"]
+    last = record.get("batches", [{}])[-1].get("parameters", {}) if record.get("batches") else {}
+    return {"version": countylib.__version__, "counts": {s: sum(e["status"] == s for e in reports) for s in STATUS},
+            "failures": failures, "parameters": shown_parameters(last), "analyses": other_pages(run_dir)}
+
+
+def index_columns() -> list[dict]:
+    """The columns of the index table (:data:`COLUMNS`) as the template takes them."""
+    return [{"key": k, "label": label, "numeric": num} for k, label, num in COLUMNS]
+
+
+def index_html(run_dir: Path, record: dict) -> str:
+    """The run's index page (from ``templates/run_index.html.j2``), fonts embedded."""
     reports = record.get("reports", [])
     provinces = sorted({e["province"] for e in reports})
     years = sorted({int(e["year"]) for e in reports})
     title = f"{'、'.join(provinces) or ''}县域经济报告" + (f"（{'、'.join(map(str, years))}年）" if years else "")
-    failures = [{"key": e["key"], "name": e["name"], "year": e["year"], "error": e["error"],
-                 "summary": (e["error"] or "").splitlines()[0] if e["error"] else ""}
-                for e in reports if e["status"] == "failed"]
-    counts = {s: sum(e["status"] == s for e in reports) for s in STATUS}
-    last = record.get("batches", [{}])[-1].get("parameters", {}) if record.get("batches") else {}
     maps = [{"src": p, "alt": f"{y}年地区生产总值地图"} for y, p in sorted(record.get("maps", {}).items())]
     page = pages.render(
-        "run_index.html.j2", title=title, version=countylib.__version__, rows=index_rows(run_dir, reports),
-        columns=[{"key": k, "label": label, "numeric": num} for k, label, num in COLUMNS],
-        counts=counts, failures=failures, maps=maps, parameters=shown_parameters(last),
-        analyses=other_pages(run_dir),
+        "run_index.html.j2", title=title, rows=index_rows(run_dir, reports), columns=index_columns(), maps=maps,
         page_css=pages.asset("page.css"), sort_js=pages.asset("sort_table.js"),
-        fonts_marker=pages.Markup(fonts.MARKER))
+        fonts_marker=pages.Markup(fonts.MARKER), **run_summary(run_dir, record))
     return fonts.embed(page)

@@ -23,7 +23,6 @@ from countylib.output import fonts, pages, site
 CENSUS_COLUMNS = (("census_pop", "常住人口（万人，2020年普查）", "{:,.2f}"), ("urbanization", "城镇化率（%，2020年）", "{:.1f}"))
 PALETTE = ("#edf8fb", "#b2e2e2", "#66c2a4", "#2ca25f", "#006d2c")  # ColorBrewer BuGn, 5 classes
 NO_DATA = "#d9d9d9"
-BOUND = "#ffffff"  # a unit whose figure is only a bound or an approximation: in no class
 
 
 def initials(text: str, limit: int = 4) -> list[str]:
@@ -174,25 +173,16 @@ def index_page(run_dir: Path, record: dict) -> str:
         row["province_href"] = province_path(code, e["province"]) if code else ""
         search.append([e["key"], search_keys(e["key"], registry) if e["key"] in registry.index else e["key"],
                        e["province"], e.get("prefecture", "")])
-    columns = [{"key": k, "label": label, "numeric": num} for k, label, num in batch.COLUMNS]
+    columns = batch.index_columns()
     columns = columns[:-2] + [{"key": k, "label": label, "numeric": True} for k, label, _ in CENSUS_COLUMNS] \
         + columns[-2:]
     provinces = sorted({e["province"] for e in reports}, key=lambda p: (_province_code(p) or "9", p))
     prefectures = sorted({(e["province"], e.get("prefecture", "")) for e in reports})
-    counts = {s: sum(e["status"] == s for e in reports) for s in batch.STATUS}
-    failures = [{"key": e["key"], "name": e["name"], "year": e["year"], "error": e["error"],
-                 "summary": (e["error"] or "").splitlines()[0] if e["error"] else ""}
-                for e in reports if e["status"] == "failed"]
     years = sorted({int(e["year"]) for e in reports})
     area = "全国" if len(provinces) > 3 else "、".join(provinces)
     title = f"{area}县级单位概况" + (f"（{'、'.join(map(str, years))}年）" if years else "")
-    last = record.get("batches", [{}])[-1].get("parameters", {}) if record.get("batches") else {}
-    import countylib
-
     return pages.render(
-        "run_index.html.j2", title=title, version=countylib.__version__, rows=rows, columns=columns,
-        counts=counts, failures=failures, maps=[], parameters=batch.shown_parameters(last),
-        analyses=batch.other_pages(run_dir),
+        "run_index.html.j2", title=title, rows=rows, columns=columns, maps=[], **batch.run_summary(run_dir, record),
         page_css="", sort_js=pages.asset("sort_table.js"), fonts_marker="",
         site_head=site.SitePage("").head(), search=search, search_js=pages.asset("index_search.js"),
         provinces=[{"name": p, "href": province_path(_province_code(p), p) if _province_code(p) else ""}
@@ -236,7 +226,7 @@ def province_page(run_dir: Path, record: dict, code: str, name: str, indicator: 
     fills, titles = {}, {}
     for c in area.codes:
         v = figures.value.get(c)
-        fills[c] = BOUND if bound.get(c, False) else colours[int(cls[c])] if int(cls.get(c, -1)) >= 0 else NO_DATA
+        fills[c] = maps.BOUND_FILL if bound.get(c, False) else colours[int(cls[c])] if int(cls.get(c, -1)) >= 0 else NO_DATA
         titles[c] = f"{reg.loc[c, 'name']}：" + (
             f"{relation.get(c, '')}{value_zh(v)} {meta.unit}" + ("（下限或约数，未分级）" if bound.get(c, False) else "")
             if pd.notna(v) else "无数据")
@@ -246,7 +236,7 @@ def province_page(run_dir: Path, record: dict, code: str, name: str, indicator: 
         legend.append({"colour": colour, "text": f"{value_zh(low)} – {value_zh(high)}"})
         low = high
     if bound.any():
-        legend.append({"colour": BOUND, "text": f"仅有下限或约数，未分级（{int(bound.sum())}）"})
+        legend.append({"colour": maps.BOUND_FILL, "text": maps.bound_label(int(bound.sum()))})
     if figures.value.isna().any():
         legend.append({"colour": NO_DATA, "text": "无数据"})
     rows = []

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 QUANTUM = 1e-4  # degrees (~10 m): coordinates travel as integers of this size
 TOLERANCE = 0.002  # degrees (~200 m): simplification of the whole coverage, neighbours keep shared borders
-BOUND_FILL = "#ffffff"  # a bound or approximation, left out of the classes (as on the static map)
 FIELDS = [("prefecture", "所属"), ("value", "数值"), ("rank", "排名"), ("source", "来源")]
 _IMAGE = re.compile(r"url\((images/[\w.-]+\.png)\)")
 
@@ -152,7 +151,7 @@ def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
     codes = frame["adcode"].astype(str) if "adcode" in frame else pd.Series("", index=frame.index)
     noted = {c for c, v in zip(codes, values, strict=True) if c in (notes or {}) and pd.isna(v)}
     if noted:  # as on the static map: white with a dark outline, under their own entry
-        items.append([BOUND_FILL, f"仅有下限或约数，未分级（{len(noted)}）"])
+        items.append([maps.BOUND_FILL, maps.bound_label(len(noted))])
     if n + len(noted) < len(frame):
         items.append([plotting.NO_DATA_COLOR, f"{plotting.NO_DATA_LABEL}（{len(frame) - n - len(noted)}）"])
     geoms = shapely.coverage_simplify(frame.to_crs(4326).geometry.values, TOLERANCE)
@@ -169,7 +168,7 @@ def county_map(data, column: str, scheme: str = "quantiles", k: int = 5,
             "value": f"{values[i]:,.2f} {unit}".strip() if has else note or plotting.NO_DATA_LABEL,
             "rank": f"{int(rank[i])} / {n}" if has else "—",
             "source": _host(source) if source and has else "",  # a county without a figure has no source
-            "fill": (palette[int(classes[i])] if has and palette else BOUND_FILL if bound
+            "fill": (palette[int(classes[i])] if has and palette else maps.BOUND_FILL if bound
                      else plotting.NO_DATA_COLOR),
         }
         if bound:
