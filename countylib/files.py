@@ -79,3 +79,19 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
     return path
+
+
+def write_if_changed(path: str | Path, text: str) -> bool:
+    """Write ``text`` to ``path`` (atomically) unless the file already holds exactly that; whether it wrote.
+    Shared assets of a site keep their modification time when a run adds pages.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a.css"
+    >>> write_if_changed(p, "x"), write_if_changed(p, "x"), write_if_changed(p, "y")
+    (True, False, True)
+    """
+    path = Path(path)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    write_atomic(path, text)
+    return True

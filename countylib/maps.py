@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from countylib.output.maps import (  # noqa: F401
+    BOUND_FILL,
     DISPLAY_PIXELS,
     DIVERGING,
     LABEL_UNITS,
@@ -20,6 +21,7 @@ from countylib.output.maps import (  # noqa: F401
     ChoroplethMap,
     MapError,
     area_name,
+    bound_label,
     bound_note,
     choropleth,
     classify,
@@ -45,7 +47,7 @@ __all__ = [
     "NATIONAL_UNITS", "LABEL_UNITS", "DISPLAY_PIXELS", "OWN_TOLERANCE_M", "display_geometry",
     "area_name", "map_title", "map_subtitle", "source_note", "indicator_map", "map_filename",
     "value_table", "points_map", "interactive", "interactive_view",
-    "bound_note",
+    "bound_note", "bound_label", "BOUND_FILL",
 ]
 
 

@@ -39,7 +39,7 @@ from urllib.parse import unquote_to_bytes
 
 from markupsafe import Markup, escape
 
-from countylib.files import write_atomic
+from countylib.files import write_atomic, write_if_changed
 from countylib.output import fonts, pages
 
 ASSETS = "assets"
@@ -182,6 +182,4 @@ def write_fonts(run_dir: Path, chars: dict[str, set[str]]) -> bool:
 def write_stylesheet(run_dir: Path) -> None:
     """The shared stylesheet: countylib's page style and that of the site's own pages."""
     css = str(pages.asset("page.css")) + "\n" + str(pages.asset("site.css"))
-    path = run_dir / ASSETS / "page.css"
-    if not path.is_file() or path.read_text(encoding="utf-8") != css:
-        write_atomic(path, css)
+    write_if_changed(run_dir / ASSETS / "page.css", css)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from countylib import caches
-from countylib.files import safe_filename, write_atomic
+from countylib.files import safe_filename, write_atomic, write_if_changed
 from countylib.output import fonts, pages, site
 
 #: Census columns of a site's index (every unit has them), after the columns of the run index.
@@ -116,9 +116,7 @@ def finish_site(run_dir: Path, record: dict, result, previous: dict, map_indicat
             chars[kind] |= found
         write_atomic(run_dir / rel, page)
     site.write_stylesheet(run_dir)
-    script = run_dir / site.ASSETS / "sort_table.js"
-    if not script.is_file() or script.read_text(encoding="utf-8") != str(pages.asset("sort_table.js")):
-        write_atomic(script, str(pages.asset("sort_table.js")))
+    write_if_changed(run_dir / site.ASSETS / "sort_table.js", str(pages.asset("sort_table.js")))
     site.write_fonts(run_dir, chars)
 
 
