@@ -35,7 +35,6 @@ from statsmodels.stats.stattools import jarque_bera
 
 from countylib import views
 from countylib.analysis.panel import MIN_DF_RESID, _coefficient_table, _name_zh
-from countylib.data import indicators as ind
 
 # MIN_DF_RESID (from panel, one rule for both): fewest residual degrees of freedom with which standard
 # errors and p-values are reported. A bivariate regression needs N >= 10; each control or fixed-effect
@@ -155,29 +154,6 @@ def _text(v) -> str:
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
 
 
-def _num(v: float) -> str:
-    if pd.isna(v):
-        return "—"
-    return f"{v:.4g}" if v != 0 else "0"
-
-
-def _p(p: float) -> str:
-    if pd.isna(p):
-        return "—"
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def _p_is(p: float) -> str:
-    """``p = 0.123`` or ``p < 0.001``.
-
-    >>> _p_is(0.0001), _p_is(0.25)
-    ('p < 0.001', 'p = 0.250')
-    """
-    if pd.isna(p):
-        return "p = —"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 #: How the grouping columns of fixed effects and clusters read in a report.
 GROUP_LABELS = {"province_name": "省份", "province": "省份", "prefecture_name": "地级市", "prefecture": "地级市",
                 "region": "区域", "north_south": "南北"}
@@ -190,12 +166,6 @@ def group_label(column: str | None) -> str:
     ('省份', '地级市', 'my_groups')
     """
     return GROUP_LABELS.get(str(column), str(column))
-
-
-def _axis_label(key: str, col: str) -> str:
-    meta = ind.registry().get(key)
-    base = meta.label if meta else key
-    return f"ln {base}" if col.startswith("ln_") else base
 
 
 def _labels(data: pd.DataFrame, label: str) -> pd.Series:
