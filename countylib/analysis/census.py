@@ -494,7 +494,7 @@ def regression_data(y: str, x: str, controls: Sequence[str] = (), province: str 
                                  else [])
     if len(parts) == 1:
         parts = [(year, [y_key, *x_keys])]
-    wide = regions.counties(where)[["adcode", "name"]] if where else regions.counties()[["adcode", "name"]]
+    wide = regions.counties(where)[["adcode", "name"]]
     notes = []
     for when, keys in parts:
         got = load(keys, province=where, year=when, wide=True)

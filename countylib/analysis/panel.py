@@ -295,10 +295,11 @@ def regress(
             reasons[nonpos & (reasons == "")] = f"{shown} ≤ 0，无法取对数"
             vals = np.log(vals.where(~nonpos))
         values[var] = vals.to_numpy()
-    for g in dict.fromkeys((*fes, *([cluster] if cluster else []))):
+    groups = tuple(dict.fromkeys((*fes, *([cluster] if cluster else []))))
+    for g in groups:
         reasons[data[g].isna() & (reasons == "")] = f"缺少分组 {g}"
     keep = (reasons == "").to_numpy()
-    codes = {g: pd.factorize(data[g])[0] for g in dict.fromkeys((*fes, *([cluster] if cluster else [])))}
+    codes = {g: pd.factorize(data[g])[0] for g in groups}
     if drop_singletons and fes:
         keep = _drop_singletons(keep, [codes[f] for f in fes], fes, reasons)
     dropped = _dropped_frame(data, reasons, keep, unit, time)
