@@ -11,7 +11,7 @@ import pyfixest as pf
 import pytest
 import statsmodels.formula.api as smf
 
-from countylib.analysis import panel, stats
+from countylib.analysis import panel
 
 # Tolerances: coefficients agree to rounding; pyfixest demeans iteratively (to 1e-8), which moves its
 # standard errors in the 11th digit.
@@ -203,7 +203,6 @@ def test_too_few_clusters_or_residual_df_refuse_inference():
     tiny = _balanced(units=6)
     res = panel.regress(tiny, "y", ["x1", "x2"], fe=["adcode", "year"], vcov="HC1")
     assert res.df_resid == 12 - 2 - 7 and not res.inference and "剩余自由度 3" in res.message
-    assert panel.MIN_DF_RESID == stats.MIN_DF_RESID
 
 
 def test_one_year_with_unit_fixed_effects_says_every_row_is_a_singleton():

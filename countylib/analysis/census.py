@@ -22,8 +22,9 @@ the censuses, the reason it has none.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -344,18 +345,23 @@ def changes(adcodes: Sequence[str] | None = None, keys: Sequence[str] | None = N
 
     chosen = ind.change_indicators() if keys is None else {ind.get(k).key: ind.get(k) for k in keys}
     table = processed_table("indicators", folder)
-    table = table[table.level == level]
+    wanted = table.level == level
     if adcodes is not None:
-        table = table[table.adcode.isin([str(a).zfill(6) for a in adcodes])]
+        wanted &= table.adcode.isin([str(a).zfill(6) for a in adcodes])
+    needed = set(chosen) | {meta.change.of for meta in chosen.values() if meta.change is not None}
+    wanted &= table.indicator.isin(needed)
+    table = table.loc[wanted, ["adcode", "indicator", "year", "source_id", "value", "break_note"]]
     rows = []
     rejects = _change_rejects(folder)
+    years = {y for meta in chosen.values() if meta.change is not None for y in (meta.change.base, meta.change.end)}
+    ids = {y: source_ids(folder, y) for y in sorted(years)}
     for key, meta in chosen.items():
         ch = meta.change
         if ch is None:
             raise ValueError(f"{key} is not a change indicator; see indicators.change_indicators()")
         values = table[(table.indicator == key) & (table.source_id == CHANGE_SOURCE_ID)].set_index("adcode")
-        base = _census_series(table, ch.of, ch.base, folder)
-        end = _census_series(table, ch.of, ch.end, folder)
+        base = _census_series(table, ch.of, ch.base, ids[ch.base])
+        end = _census_series(table, ch.of, ch.end, ids[ch.end])
         units = sorted(set(base.index) | set(end.index) | set(values.index))
         for code in units:
             rej = rejects.get((code, key), "")
@@ -368,21 +374,26 @@ def changes(adcodes: Sequence[str] | None = None, keys: Sequence[str] | None = N
     return pd.DataFrame(rows, columns=cols)
 
 
-def _census_series(table: pd.DataFrame, key: str, year: int, folder: Path | None) -> pd.Series:
-    ids = source_ids(folder, year)
+def _census_series(table: pd.DataFrame, key: str, year: int, ids: list[str]) -> pd.Series:
     part = table[(table.indicator == key) & (table.year == year) & table.source_id.isin(ids)]
     return part.drop_duplicates("adcode").set_index("adcode").value
 
 
-def _change_rejects(folder: Path | None) -> dict[tuple[str, str], str]:
+def _change_rejects(folder: Path | None) -> Mapping[tuple[str, str], str]:
     from countylib.paths import processed_dir
 
     path = Path(folder or processed_dir()) / "rejects.csv"
     if not path.exists():
         return {}
-    rej = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return _rejects_of_changes(file_key(path))
+
+
+@caches.memo(2)
+def _rejects_of_changes(key: tuple[str, float, int]) -> Mapping[tuple[str, str], str]:
+    """Why a change 2010 -> 2020 was not computed, by (adcode, change indicator), per version of rejects.csv."""
+    rej = pd.read_csv(key[0], dtype=str, keep_default_na=False)
     rej = rej[rej.source_id == CHANGE_SOURCE_ID]
-    return dict(zip(zip(rej.adcode, rej.indicator, strict=True), rej.reason, strict=True))
+    return MappingProxyType(dict(zip(zip(rej.adcode, rej.indicator, strict=True), rej.reason, strict=True)))
 
 
 def _unit_name(code: str) -> str:
@@ -483,7 +494,7 @@ def regression_data(y: str, x: str, controls: Sequence[str] = (), province: str 
                                  else [])
     if len(parts) == 1:
         parts = [(year, [y_key, *x_keys])]
-    wide = regions.counties(where)[["adcode", "name"]] if where else regions.counties()[["adcode", "name"]]
+    wide = regions.counties(where)[["adcode", "name"]]
     notes = []
     for when, keys in parts:
         got = load(keys, province=where, year=when, wide=True)

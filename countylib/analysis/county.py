@@ -15,7 +15,7 @@ import pandas as pd
 from countylib import caches, escape
 from countylib.data import indicators as ind
 from countylib.data import regions
-from countylib.data.load import load
+from countylib.data.load import load, nearest_year
 from countylib.formatting import flag_zh, value_zh
 
 
@@ -63,10 +63,7 @@ def figures(adcode: str, year: int | None = None) -> pd.DataFrame:
     adcode = code(adcode)
     mine = _unit_figures(adcode)
     if not mine.empty:
-        target = mine.year.max() if year is None else year
-        mine = mine.assign(_d=(mine.year - target).abs(), _later=-mine.year)
-        mine = mine.sort_values(["indicator", "_d", "_later"]).drop_duplicates("indicator")
-        mine = mine.drop(columns=["_d", "_later"]).sort_values(["indicator"])
+        mine = nearest_year(mine, mine.year.max() if year is None else year)
     return mine.reset_index(drop=True)
 
 

@@ -327,14 +327,15 @@ def _with_any_year(out: pd.DataFrame, data: pd.DataFrame, keys: list[str], year:
     attrs = dict(out.attrs)
     for k in keys:
         part = data[data.indicator == k]
-        values, years_ = [], []
-        for code, used in zip(out.adcode, out.year_used, strict=True):
-            rows = part[part.adcode == code] if pd.notna(used) else part.iloc[:0]
-            best = nearest_year(rows, int(used)) if len(rows) else rows
-            values.append(float(best.value.iloc[0]) if len(best) else np.nan)
-            years_.append(int(best.year.iloc[0]) if len(best) else pd.NA)
+        values = np.full(len(out), np.nan)
+        years_ = pd.array([pd.NA] * len(out), dtype="Int64")
+        for used in out.year_used.dropna().unique():
+            at = (out.year_used == used).fillna(False).to_numpy(dtype=bool)
+            best = nearest_year(part, int(used)).set_index("adcode")  # one row per unit: a single indicator
+            values[at] = out.adcode[at].map(best.value).to_numpy(dtype=float)
+            years_[at] = out.adcode[at].map(best.year).astype("Int64").array
         out[k] = values
-        out[f"{k}_year"] = pd.array(years_, dtype="Int64")
+        out[f"{k}_year"] = years_
         shown = sorted(set(out[f"{k}_year"].dropna().astype(int)))
         vintage = "、".join(map(str, shown)) + " 年" if shown else "无数据"
         attrs["pairing"] = (attrs.get("pairing", "") + f"；{ind.get(k).name_zh}不随年份变化，与任何年份配对"

@@ -68,7 +68,7 @@ from countylib import views
 from countylib.data import indicators as ind
 
 #: Fewest residual degrees of freedom (and clusters minus one) with which standard errors and p-values
-#: are reported; the same rule as ``countylib.stats.MIN_DF_RESID``.
+#: are reported; ``countylib.stats`` applies the same rule (this constant).
 MIN_DF_RESID = 8
 VCOV_TYPES = ("iid", "HC1", "HC3", "cluster")
 _VCOV_ALIASES = {"hetero": "HC1", "CRV1": "cluster", "nonrobust": "iid", "HC3": "HC3", "HC1": "HC1",
@@ -295,10 +295,11 @@ def regress(
             reasons[nonpos & (reasons == "")] = f"{shown} ≤ 0，无法取对数"
             vals = np.log(vals.where(~nonpos))
         values[var] = vals.to_numpy()
-    for g in dict.fromkeys((*fes, *([cluster] if cluster else []))):
+    groups = tuple(dict.fromkeys((*fes, *([cluster] if cluster else []))))
+    for g in groups:
         reasons[data[g].isna() & (reasons == "")] = f"缺少分组 {g}"
     keep = (reasons == "").to_numpy()
-    codes = {g: pd.factorize(data[g])[0] for g in dict.fromkeys((*fes, *([cluster] if cluster else [])))}
+    codes = {g: pd.factorize(data[g])[0] for g in groups}
     if drop_singletons and fes:
         keep = _drop_singletons(keep, [codes[f] for f in fes], fes, reasons)
     dropped = _dropped_frame(data, reasons, keep, unit, time)
@@ -376,12 +377,7 @@ def regress(
         np.add.at(scores, cl, Xt * resid[:, None])
         V = ssc * bread @ (scores.T @ scores) @ bread
     V = (V + V.T) / 2
-    se = np.sqrt(np.diag(V))
-    t = beta / se
-    p = 2 * sps.t.sf(np.abs(t), result.df_t)
-    q = sps.t.ppf(0.975, result.df_t)
-    table = pd.DataFrame({"coef": beta, "std_err": se, "t": t, "p": p, "ci_low": beta - q * se,
-                          "ci_high": beta + q * se}, index=pd.Index(terms, name="term"))
+    table = _coefficient_table(beta, np.sqrt(np.diag(V)), result.df_t, terms)
     tss = float(((yv - yv.mean()) ** 2).sum())
     tss_within = float(yt @ yt) if fes else tss
     result.inference = True
@@ -518,6 +514,16 @@ def _nested(fe_codes: np.ndarray, clusters: np.ndarray) -> bool:
     """Whether every level of the fixed effect lies inside one cluster."""
     pairs = np.unique(fe_codes.astype(np.int64) * (int(clusters.max()) + 1) + clusters)
     return len(pairs) == int(fe_codes.max()) + 1
+
+
+def _coefficient_table(coef, se, df: float, terms) -> pd.DataFrame:
+    """The coefficient table, one row per term (index ``term``): coef, std_err, t, p and the 95 % interval
+    (ci_low, ci_high), t tests on ``df`` degrees of freedom. :func:`countylib.stats.regress` uses it too."""
+    t = coef / se
+    p = 2 * sps.t.sf(np.abs(t), df)
+    half = sps.t.ppf(0.975, df) * se
+    return pd.DataFrame({"coef": coef, "std_err": se, "t": t, "p": p, "ci_low": coef - half,
+                         "ci_high": coef + half}, index=pd.Index(terms, name="term"))
 
 
 def _sandwich(bread: np.ndarray, scores: np.ndarray) -> np.ndarray:

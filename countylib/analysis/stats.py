@@ -34,11 +34,11 @@ from statsmodels.stats.diagnostic import het_breuschpagan
 from statsmodels.stats.stattools import jarque_bera
 
 from countylib import views
-from countylib.data import indicators as ind
+from countylib.analysis.panel import MIN_DF_RESID, _coefficient_table, _name_zh
 
-#: Fewest residual degrees of freedom with which standard errors and p-values are reported. A
-#: bivariate regression needs N >= 10; each control or fixed-effect dummy raises that by one.
-MIN_DF_RESID = 8
+# MIN_DF_RESID (from panel, one rule for both): fewest residual degrees of freedom with which standard
+# errors and p-values are reported. A bivariate regression needs N >= 10; each control or fixed-effect
+# dummy raises that by one.
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster")
 _LEVERAGE_ONE = 1 - 1e-8
 
@@ -154,29 +154,6 @@ def _text(v) -> str:
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v)
 
 
-def _num(v: float) -> str:
-    if pd.isna(v):
-        return "—"
-    return f"{v:.4g}" if v != 0 else "0"
-
-
-def _p(p: float) -> str:
-    if pd.isna(p):
-        return "—"
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def _p_is(p: float) -> str:
-    """``p = 0.123`` or ``p < 0.001``.
-
-    >>> _p_is(0.0001), _p_is(0.25)
-    ('p < 0.001', 'p = 0.250')
-    """
-    if pd.isna(p):
-        return "p = —"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 #: How the grouping columns of fixed effects and clusters read in a report.
 GROUP_LABELS = {"province_name": "省份", "province": "省份", "prefecture_name": "地级市", "prefecture": "地级市",
                 "region": "区域", "north_south": "南北"}
@@ -189,17 +166,6 @@ def group_label(column: str | None) -> str:
     ('省份', '地级市', 'my_groups')
     """
     return GROUP_LABELS.get(str(column), str(column))
-
-
-def _axis_label(key: str, col: str) -> str:
-    meta = ind.registry().get(key)
-    base = meta.label if meta else key
-    return f"ln {base}" if col.startswith("ln_") else base
-
-
-def _name_of(var: str) -> str:
-    meta = ind.registry().get(var)
-    return meta.name_zh if meta else var
 
 
 def _labels(data: pd.DataFrame, label: str) -> pd.Series:
@@ -258,10 +224,10 @@ def regress(
     for var in [y, x, *controls]:
         col = f"ln_{var}" if var in log else var
         vals = pd.to_numeric(data[var], errors="coerce")
-        reasons[vals.isna() & (reasons == "")] = f"缺少{_name_of(var)}"
+        reasons[vals.isna() & (reasons == "")] = f"缺少{_name_zh(var)}"
         if var in log:
             bad = vals <= 0
-            reasons[bad & (reasons == "")] = f"{_name_of(var)} ≤ 0，无法取对数"
+            reasons[bad & (reasons == "")] = f"{_name_zh(var)} ≤ 0，无法取对数"
             vals = np.log(vals.where(~bad))
         frame[col] = vals
         names[var] = col
@@ -353,18 +319,9 @@ def _nested_factor(frame: pd.DataFrame, result: RegressionResult, rank: int) -> 
 def _coefficients(fitted, factor: float, df_t: int | None) -> pd.DataFrame:
     """The coefficient table (coef, std_err, t, p, ci_low, ci_high), the covariance scaled by ``factor`` and
     t tests on ``df_t`` degrees of freedom (G − 1 with clusters; the model's own otherwise)."""
-    from scipy import stats as sps
-
     params = fitted.params
-    se = pd.Series(np.sqrt(np.diag(np.asarray(fitted.cov_params())) * factor), index=params.index)
-    df = df_t if df_t is not None else fitted.df_resid
-    t = params / se
-    p = pd.Series(2 * sps.t.sf(np.abs(t), df), index=params.index)
-    half = sps.t.ppf(0.975, df) * se
-    table = pd.DataFrame({"coef": params, "std_err": se, "t": t, "p": p, "ci_low": params - half,
-                          "ci_high": params + half})
-    table.index.name = "term"
-    return table
+    se = np.sqrt(np.diag(np.asarray(fitted.cov_params())) * factor)
+    return _coefficient_table(params.to_numpy(), se, df_t if df_t is not None else fitted.df_resid, params.index)
 
 
 def _refusal(result: RegressionResult, rank: int, min_df: int) -> str:

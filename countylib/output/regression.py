@@ -17,10 +17,39 @@ import numpy as np
 import pandas as pd
 
 from countylib import views
-from countylib.analysis.stats import RegressionResult, _axis_label, _num, _p, _p_is, _text, group_label
+from countylib.analysis.stats import RegressionResult, _text, group_label
 from countylib.data import indicators as ind
 from countylib.escape import html as e
 from countylib.output import plotting
+
+
+def _num(v: float) -> str:
+    if pd.isna(v):
+        return "—"
+    return f"{v:.4g}" if v != 0 else "0"
+
+
+def _p(p: float) -> str:
+    if pd.isna(p):
+        return "—"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _p_is(p: float) -> str:
+    """``p = 0.123`` or ``p < 0.001``.
+
+    >>> _p_is(0.0001), _p_is(0.25)
+    ('p < 0.001', 'p = 0.250')
+    """
+    if pd.isna(p):
+        return "p = —"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _axis_label(key: str, col: str) -> str:
+    meta = ind.registry().get(key)
+    base = meta.label if meta else key
+    return f"ln {base}" if col.startswith("ln_") else base
 
 
 @views.register(RegressionResult, "html")

@@ -2,8 +2,6 @@
 无数据, the row index hidden, and the same HTML for the same table (no random element ids).
 
 >>> import pandas as pd
-
-from countylib.formatting import FLAG_ZH, flag_zh  # noqa: F401 - report tables show flags with them
 >>> t = styled(pd.DataFrame({"名称": ["<b>巩义市</b>"], "数值": [12962.58], "年份": [2022]}))
 >>> html = t.to_html()
 >>> "&lt;b&gt;巩义市&lt;/b&gt;" in html and "<b>巩义市" not in html, "12,962.58" in html, ">2022<" in html
