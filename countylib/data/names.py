@@ -185,11 +185,16 @@ def is_zone(name: str, code: str | None = None, province: str | None = None) -> 
         return True
     if not name:
         return False
-    return bool(ZONE_PATTERN.search(name)) or _known_zone(clean_name(name), province) is not None
+    return _named_zone(name, province)
 
 
-def _known_zone(name: str, province: str | None = None, history_path: Path | None = None) -> dict | None:
-    rows = _index(history_path).zones.get(name, [])
+def _named_zone(name: str, province: str | None = None, idx: _Index | None = None) -> bool:
+    """A zone by its name: of the zone pattern, or known by name in ``idx``'s history (None: the default)."""
+    return bool(ZONE_PATTERN.search(name)) or _known_zone(clean_name(name), province, idx) is not None
+
+
+def _known_zone(name: str, province: str | None = None, idx: _Index | None = None) -> dict | None:
+    rows = (idx if idx is not None else _index()).zones.get(name, [])
     for r in rows:
         if not province or province in (r["province"], short_name(r["province"], "province")):
             return r
@@ -277,10 +282,10 @@ def _describe_members(idx: _Index, p: crosswalk.Placement, year: int) -> str:
     return f"{' + '.join(names)} -> {target}({p.adcode}){when}"
 
 
-def _resolve_one(name: str, province: str, prefecture: str, year: int | None, level: str | None,
-                 history_path: Path | None = None):
-    """(adcode, status, candidates, old_adcode, note) for one normalised name."""
-    idx = _index(history_path)
+def _resolve_one(idx: _Index, name: str, province: str, prefecture: str, year: int | None, level: str | None,
+                 default_history: bool = True):
+    """(adcode, status, candidates, old_adcode, note) for one normalised name; ``default_history``: ``idx`` is
+    of the default code history (the check of :func:`is_zone` reads that one, whichever history ``idx`` is of)."""
     if not name:
         return None, "missing", (), "", ""
     if re.fullmatch(r"\d{6}", name):
@@ -289,10 +294,10 @@ def _resolve_one(name: str, province: str, prefecture: str, year: int | None, le
     not_yet: list[_Found] = []
     for i, (table, key, exact) in enumerate(tiers):
         if i == 1:
-            zone = _known_zone(name, province, history_path)
+            zone = _known_zone(name, province, idx)
             if zone is not None:
                 return None, "zone", (f"functional zone: {zone['note']}",), "", ""
-            if is_zone(name):
+            if _named_zone(name, idx=idx if default_history else None):
                 return None, "zone", (), "", ""
         cands = _filter(table.get(key, []), province, prefecture)
         if not exact:  # a short form must still fit the printed suffix: 开封县 is no prefecture
@@ -449,13 +454,14 @@ def resolve(
     yu = list(yu) or [-1]
     combined = ((nc.astype(np.int64) * len(pu) + pc) * len(fu) + fc) * len(yu) + yc
     uniq, codes = np.unique(combined, return_inverse=True)
+    idx = _index(history_path)
     looked = []
     for key in uniq:
         rest, y_i = divmod(int(key), len(yu))
         rest, f = divmod(rest, len(fu))
         n_i, p_i = divmod(rest, len(pu))
         y = int(yu[y_i])
-        looked.append(_resolve_one(nu[n_i], pu[p_i], fu[f], None if y < 0 else y, level, history_path))
+        looked.append(_resolve_one(idx, nu[n_i], pu[p_i], fu[f], None if y < 0 else y, level, history_path is None))
     cols = [np.array([r[i] for r in looked], dtype=object) for i in range(5)]
     cols[2] = np.array(["; ".join(r[2]) for r in looked], dtype=object)
     out = pd.DataFrame({
