@@ -984,7 +984,7 @@ def get(path: str | Path | None = None) -> Crosswalk:
     2024
     """
     folder = history_dir(path)
-    result, sup = folder / RESULT_FILE, supplement_path(path)
+    result, sup = folder / RESULT_FILE, folder.parent / SUPPLEMENT_FILE
     key = (_digest(file_key(result)), _digest(file_key(sup)))
     _FILES[key] = (str(result), str(sup))  # the files as found now (a copy elsewhere has the same content)
     return _build(key)
