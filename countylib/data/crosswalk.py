@@ -576,6 +576,16 @@ class Crosswalk:
                              if target else Placement(row.code, 0, "no_current_unit", name=row.name, note=str(row.note)))
         return out
 
+    @cached_property
+    def zones(self) -> dict[str, list[dict]]:
+        """Functional zones known by name (the supplement's ``zone`` rows): name -> rows (province, prefecture,
+        note). Shared: :func:`zone_names` gives a copy."""
+        out: dict[str, list[dict]] = defaultdict(list)
+        sup = self.supplement
+        for r in sup[sup.kind == "zone"].itertuples(index=False):
+            out[r.name].append({"province": r.province, "prefecture": r.prefecture, "note": r.note})
+        return dict(out)
+
     def _supplement_code(self, code: str) -> Placement | None:
         return self._supplement_codes.get(code)
 
@@ -1071,11 +1081,7 @@ def zone_names(path: str | Path | None = None) -> dict[str, list[dict]]:
     >>> sorted(zone_names())
     ['伊滨区', '毛集实验区', '鸭河工区']
     """
-    sup = get(path).supplement
-    out: dict[str, list[dict]] = defaultdict(list)
-    for r in sup[sup.kind == "zone"].itertuples(index=False):
-        out[r.name].append({"province": r.province, "prefecture": r.prefecture, "note": r.note})
-    return dict(out)
+    return {name: [dict(row) for row in rows] for name, rows in get(path).zones.items()}
 
 
 def place(codes: Iterable[str], years: Iterable[int] | int, level: str = "county", stale: bool = False,

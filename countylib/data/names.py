@@ -151,16 +151,13 @@ def _build_index(cw: crosswalk.Crosswalk) -> _Index:
         if r.current_adcode in reg.index and r.name not in by_name:
             add(_Entry(r.name, "county", (r.province, short_name(r.province, "province")), r.prefecture,
                        (reg.loc[r.current_adcode, "prefecture_adcode"],), "name", adcode=r.current_adcode), "county")
-    zones: dict[str, list[dict]] = defaultdict(list)
-    for r in sup[sup.kind == "zone"].itertuples(index=False):
-        zones[r.name].append({"province": r.province, "prefecture": r.prefecture, "note": r.note})
     current = sorted({e.name for es in by_name.values() for e in es if e.rid is None or e.end is None})
     by_province: dict[str, set[str]] = defaultdict(set)
     for name, entries in by_name.items():
         for e in entries:
             for p in e.provinces:
                 by_province[p].add(name)
-    return _Index(cw, dict(by_name), dict(by_short), sorted(set(by_name)), current, dict(by_province), dict(zones),
+    return _Index(cw, dict(by_name), dict(by_short), sorted(set(by_name)), current, dict(by_province), cw.zones,
                   {})
 
 
