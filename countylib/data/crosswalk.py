@@ -167,7 +167,6 @@ class Crosswalk:
         self._levels_breaks: dict[str, dict[str, list[tuple[int, str]]]] = {}
         self._by_prefix: dict[int, dict[str, list[int]]] = {}
         self._in_use_level: dict[tuple[int, str], list[int]] = {}
-        self.problems: list[str] = []  # references the history itself cannot resolve
 
     # --------------------------------------------------------------------------------------------------
     # Records
@@ -197,12 +196,6 @@ class Crosswalk:
                 break
         self._at[key] = found
         return found
-
-    def _successor(self, code: str, year: int, source: Record) -> int | None:
-        rid = self.record_at(code, year)
-        if rid is None:
-            self.problems.append(f"{source.label}: successor {code} not in use in {year}")
-        return rid
 
     def in_use(self, year: int, level: str | None = None) -> list[int]:
         """Ids of the records in use in ``year`` (of one level)."""
@@ -335,7 +328,7 @@ class Crosswalk:
             return hit
         out: set[str] = set()
         for code, t in rec.transfers[len(rec.transfers) - pending:]:
-            target = self._successor(code, t, rec)
+            target = self.record_at(code, t)
             out |= self.units(target, t) if target is not None else {f"?{code}"}
         if rec.end is None:
             out.add(self.terminal.get(rec.code) or f"!{rec.code}")
@@ -343,7 +336,7 @@ class Crosswalk:
             out.add(f"!{rec.code}")
         else:
             for code in rec.successors:
-                target = self._successor(code, rec.end, rec)
+                target = self.record_at(code, rec.end)
                 out |= self.units(target, rec.end) if target is not None else {f"?{code}"}
         result = frozenset(out)
         self._units[key] = result
@@ -925,14 +918,6 @@ class Crosswalk:
     # --------------------------------------------------------------------------------------------------
     # Tables
     # --------------------------------------------------------------------------------------------------
-
-    def table(self) -> pd.DataFrame:
-        """The records as a table: code, name, level, province, prefecture, start, end, successors, transfers."""
-        return pd.DataFrame([{
-            "code": r.code, "name": r.name, "level": r.level, "province": r.province, "prefecture": r.prefecture,
-            "start": r.start, "end": r.end, "successors": ";".join(r.successors),
-            "transfers": ";".join(f"{c}[{t}]" for c, t in r.transfers)} for r in self.records]).astype(
-            {"end": "Int64"})
 
     def counts(self, level: str | None = "county") -> pd.DataFrame:
         """Changes per year and kind (rows: years; columns: :data:`KINDS`)."""
