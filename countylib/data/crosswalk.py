@@ -759,17 +759,21 @@ class Crosswalk:
         >>> get().break_note("410522", 2019)
         '2021年安阳县（410522）部分区域划入殷都区（410505）'
         """
-        if level != "county":
-            return self._group_break_note(unit, year, level)
-        notes = [f"{y}年{s}" for y, s in self._breaks_by_unit.get(unit, []) if y > year]
-        if not notes:
+        line = self._break_line(unit, level, year)
+        if not line and level == "county":
             c = self.composition(year).get(unit)
             if c is None or not c.contributors:
                 return f"{year}年尚无与今天的{unit}对应的单位"
-        return "；".join(dict.fromkeys(notes))
+        return line
 
-    def _group_break_note(self, unit: str, year: int, level: str) -> str:
-        return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._group_breaks(level).get(unit, []) if y > year))
+    def _breaks(self, level: str) -> dict[str, list[tuple[int, str]]]:
+        """Today's units of ``level`` -> the changes that broke their series (year, summary)."""
+        return self._breaks_by_unit if level == "county" else self._group_breaks(level)
+
+    def _break_line(self, unit: str, level: str, after: int, until: int | None = None) -> str:
+        """The changes that broke ``unit``'s series after ``after`` (up to ``until``), one line, each once."""
+        return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._breaks(level).get(unit, [])
+                                       if after < y and (until is None or y <= until)))
 
     def _group_breaks(self, level: str) -> dict[str, list[tuple[int, str]]]:
         """Today's prefectures (or provinces) -> the changes that moved county-level territory into or out of
@@ -862,7 +866,7 @@ class Crosswalk:
             return 0, ""
         since = self.comparable_since(unit, level) or 0
         if level != "county":
-            return since, self._group_break_note(unit, year, level)
+            return since, self._break_line(unit, level, year)
         comp = self.composition(year, level).get(unit)
         if comp is not None and comp.exact:
             return since, ""
@@ -877,9 +881,7 @@ class Crosswalk:
         """
         if self.newest is None or unit in self.registry_only:
             return ""
-        if level == "county":
-            return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._breaks_by_unit.get(unit, []) if y0 < y <= y1))
-        return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._group_breaks(level).get(unit, []) if y0 < y <= y1))
+        return self._break_line(unit, level, y0, y1)
 
     def comparable_since(self, unit: str, level: str = "county") -> int | None:
         """The first year whose figures cover exactly today's territory of ``unit`` and stay so (the year of
@@ -890,8 +892,7 @@ class Crosswalk:
         """
         if unit in self.registry_only:
             return None
-        breaks = self._breaks_by_unit if level == "county" else self._group_breaks(level)
-        return max([y for y, _ in breaks.get(unit, [])], default=FIRST_YEAR)
+        return max([y for y, _ in self._breaks(level).get(unit, [])], default=FIRST_YEAR)
 
     def _fate(self, rid: int, year: int) -> str:
         """What became of a record's territory of ``year``: the changes on its way to today, one line."""
