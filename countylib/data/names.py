@@ -107,7 +107,7 @@ class _Index:
     def place(self, e: _Entry, year: int) -> crosswalk.Placement:
         key = (e.rid, year, e.level)
         if key not in self.placements:
-            self.placements[key] = self.cw.place_record(e.rid, year, "county" if e.level == "county" else e.level)
+            self.placements[key] = self.cw.place_record(e.rid, year, e.level)
         return self.placements[key]
 
 
@@ -128,9 +128,9 @@ def _build_index(cw: crosswalk.Crosswalk) -> _Index:
     by_name: dict[str, list[_Entry]] = defaultdict(list)
     by_short: dict[str, list[_Entry]] = defaultdict(list)
 
-    def add(e: _Entry, level_for_short: str) -> None:
+    def add(e: _Entry) -> None:
         by_name[e.name].append(e)
-        short = short_name(e.name, "province" if level_for_short == "province" else "county")
+        short = short_name(e.name, "province" if e.level == "province" else "county")
         if short != e.name:
             by_short[short].append(_Entry(**{**e.__dict__, "via": "short"}))
 
@@ -139,18 +139,16 @@ def _build_index(cw: crosswalk.Crosswalk) -> _Index:
         provs = tuple(dict.fromkeys(p for p in (r.province, short_name(r.province, "province"), today_prov,
                                                  prov_short.get(today_prov, "")) if p))
         pref_code = r.code[:4] + "00"
-        add(_Entry(r.name, r.level, provs, r.prefecture, (pref_code,), "name", rid=r.rid, start=r.start, end=r.end),
-            r.level)
+        add(_Entry(r.name, r.level, provs, r.prefecture, (pref_code,), "name", rid=r.rid, start=r.start, end=r.end))
     for code in sorted(cw.registry_only):
         row = reg.loc[code]
         provs = (row.province_name, row.province_short)
-        add(_Entry(row["name"], row.level, provs, row.prefecture_name, (row.prefecture_adcode,), "name", adcode=code),
-            row.level)
+        add(_Entry(row["name"], row.level, provs, row.prefecture_name, (row.prefecture_adcode,), "name", adcode=code))
     sup = cw.supplement
     for r in sup[(sup.kind == "statistical_code") & (sup.current_adcode != "")].itertuples(index=False):
         if r.current_adcode in reg.index and r.name not in by_name:
             add(_Entry(r.name, "county", (r.province, short_name(r.province, "province")), r.prefecture,
-                       (reg.loc[r.current_adcode, "prefecture_adcode"],), "name", adcode=r.current_adcode), "county")
+                       (reg.loc[r.current_adcode, "prefecture_adcode"],), "name", adcode=r.current_adcode))
     current = sorted({e.name for es in by_name.values() for e in es if e.rid is None or e.end is None})
     by_province: dict[str, set[str]] = defaultdict(set)
     for name, entries in by_name.items():
@@ -273,7 +271,7 @@ def _describe_members(idx: _Index, p: crosswalk.Placement, year: int) -> str:
     names = [f"{cw.records[cw.record_at(c, year)].name}({c})" for c in sorted(p.members, reverse=True)]
     target = cw.reg["name"].get(p.adcode, p.adcode)
     ev = cw.events
-    merged = ev[(ev.kind == "merger") & ev.new_codes.map(lambda t: bool(set(t) & {p.adcode}))
+    merged = ev[(ev.kind == "merger") & ev.new_codes.map(lambda t: p.adcode in t)
                 & (ev.year > year)]
     when = f" in {int(merged.year.min())}" if len(merged) else ""
     return f"{' + '.join(names)} -> {target}({p.adcode}){when}"
@@ -443,7 +441,7 @@ def resolve(
     n = len(names)
     prov = _as_column(province, n)
     pref = _as_column(prefecture, n)
-    years = pd.Series(_year_column(year, n))
+    years = pd.Series(year_column(year, n))
     _check_years(years, history_path)
     # Factorise each column, combine the integer codes, resolve each distinct combination once.
     (nc, nu), (pc, pu), (fc, fu) = (_normalized_codes(s) for s in (names, prov, pref))
@@ -480,10 +478,6 @@ def _check_years(years: pd.Series, history_path: Path | None) -> None:
     if len(bad):
         more = f" ({len(bad)} rows)" if len(bad) > 1 else ""
         cw.check_year(int(bad.iloc[0]), f"year{more}")
-
-
-def _year_column(year: int | Sequence[int] | None, n: int) -> np.ndarray:
-    return year_column(year, n)
 
 
 def _as_column(value: str | Sequence[str] | pd.Series | None, n: int) -> pd.Series:
