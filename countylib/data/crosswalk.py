@@ -291,19 +291,29 @@ class Crosswalk:
         return rec if rec.end is None else None
 
     @cached_property
+    def _links(self) -> list[tuple[int, int, int, str]]:
+        """Every link of the history as (record, record its territory went to, year, ``succ`` or ``transfer``),
+        in record order, each record's successors before its transfers; links to a code not in use that year
+        are left out."""
+        out = []
+        for r in self.records:
+            if r.end is not None:
+                for code in r.successors:
+                    dst = self.record_at(code, r.end)
+                    if dst is not None:
+                        out.append((r.rid, dst, r.end, "succ"))
+            for code, t in r.transfers:
+                dst = self.record_at(code, t)
+                if dst is not None:
+                    out.append((r.rid, dst, t, "transfer"))
+        return out
+
+    @cached_property
     def predecessors(self) -> dict[int, list[int]]:
         """Record id -> ids of the records that ended into it or gave it territory."""
         out: dict[int, list[int]] = defaultdict(list)
-        for r in self.records:
-            if r.end is not None:
-                for s in r.successors:
-                    rid = self.record_at(s, r.end)
-                    if rid is not None:
-                        out[rid].append(r.rid)
-            for s, t in r.transfers:
-                rid = self.record_at(s, t)
-                if rid is not None:
-                    out[rid].append(r.rid)
+        for a, b, _, _ in self._links:
+            out[b].append(a)
         return out
 
     @cached_property
@@ -629,25 +639,19 @@ class Crosswalk:
         rows = []
         by_end: dict[int, list[Record]] = defaultdict(list)
         by_start: dict[int, list[Record]] = defaultdict(list)
-        by_transfer: dict[int, list[tuple[Record, str]]] = defaultdict(list)
+        transfer_years: set[int] = set()
         for r in self.records:
             by_start[r.start].append(r)
             if r.end is not None:
                 by_end[r.end].append(r)
-            for code, t in r.transfers:
-                by_transfer[t].append((r, code))
-        years = sorted(set(by_end) | set(by_transfer) | {y for y in by_start if y > FIRST_YEAR})
+            transfer_years.update(t for _, t in r.transfers)
+        links: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        for a, b, t, kind in self._links:
+            links[t].append((a, b, kind))
+        years = sorted(set(by_end) | transfer_years | {y for y in by_start if y > FIRST_YEAR})
         for t in years:
-            edges: list[tuple[int, int, str]] = []
-            for r in by_end.get(t, []):
-                for code in r.successors:
-                    dst = self.record_at(code, t)
-                    if dst is not None:
-                        edges.append((r.rid, dst, "succ"))
-            for r, code in by_transfer.get(t, []):
-                dst = self.record_at(code, t)
-                if dst is not None:
-                    edges.append((r.rid, dst, "transfer"))
+            # successions first, then transfers, each in record order
+            edges = [e for e in links.get(t, []) if e[2] == "succ"] + [e for e in links.get(t, []) if e[2] == "transfer"]
             # Records changed alone: a county-level unit retired with no successor, or made from nothing. (A
             # prefecture record starting or ending alone is a change of its counties, described by them.)
             linked = {x for a, b, _ in edges for x in (a, b)}
@@ -835,18 +839,9 @@ class Crosswalk:
         """Every change as (year, [(record before, record after)], summary), county-level records only."""
         out = []
         by_year: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for r in self.records:
-            if r.level != "county":
-                continue
-            if r.end is not None:
-                for code in r.successors:
-                    dst = self.record_at(code, r.end)
-                    if dst is not None:
-                        by_year[r.end].append((r.rid, dst))
-            for code, t in r.transfers:
-                dst = self.record_at(code, t)
-                if dst is not None:
-                    by_year[t].append((r.rid, dst))
+        for a, b, t, _ in self._links:
+            if self.records[a].level == "county":
+                by_year[t].append((a, b))
         for t in sorted(by_year):
             for a, b in by_year[t]:
                 ra, rb = self.records[a], self.records[b]
