@@ -167,7 +167,6 @@ class Crosswalk:
         self._levels_breaks: dict[str, dict[str, list[tuple[int, str]]]] = {}
         self._by_prefix: dict[int, dict[str, list[int]]] = {}
         self._in_use_level: dict[tuple[int, str], list[int]] = {}
-        self.problems: list[str] = []  # references the history itself cannot resolve
 
     # --------------------------------------------------------------------------------------------------
     # Records
@@ -197,12 +196,6 @@ class Crosswalk:
                 break
         self._at[key] = found
         return found
-
-    def _successor(self, code: str, year: int, source: Record) -> int | None:
-        rid = self.record_at(code, year)
-        if rid is None:
-            self.problems.append(f"{source.label}: successor {code} not in use in {year}")
-        return rid
 
     def in_use(self, year: int, level: str | None = None) -> list[int]:
         """Ids of the records in use in ``year`` (of one level)."""
@@ -242,6 +235,11 @@ class Crosswalk:
         for link in self.registry_links.itertuples(index=False):
             out[link.history_code] = link.registry_code
         return out
+
+    @cached_property
+    def current_codes(self) -> frozenset[str]:
+        """The registry's codes of the units the history has in use today (the values of :attr:`terminal`)."""
+        return frozenset(self.terminal.values())
 
     @cached_property
     def registry_links(self) -> pd.DataFrame:
@@ -293,26 +291,36 @@ class Crosswalk:
         return rec if rec.end is None else None
 
     @cached_property
+    def _links(self) -> list[tuple[int, int, int, str]]:
+        """Every link of the history as (record, record its territory went to, year, ``succ`` or ``transfer``),
+        in record order, each record's successors before its transfers; links to a code not in use that year
+        are left out."""
+        out = []
+        for r in self.records:
+            if r.end is not None:
+                for code in r.successors:
+                    dst = self.record_at(code, r.end)
+                    if dst is not None:
+                        out.append((r.rid, dst, r.end, "succ"))
+            for code, t in r.transfers:
+                dst = self.record_at(code, t)
+                if dst is not None:
+                    out.append((r.rid, dst, t, "transfer"))
+        return out
+
+    @cached_property
     def predecessors(self) -> dict[int, list[int]]:
         """Record id -> ids of the records that ended into it or gave it territory."""
         out: dict[int, list[int]] = defaultdict(list)
-        for r in self.records:
-            if r.end is not None:
-                for s in r.successors:
-                    rid = self.record_at(s, r.end)
-                    if rid is not None:
-                        out[rid].append(r.rid)
-            for s, t in r.transfers:
-                rid = self.record_at(s, t)
-                if rid is not None:
-                    out[rid].append(r.rid)
+        for a, b, _, _ in self._links:
+            out[b].append(a)
         return out
 
     @cached_property
     def registry_only(self) -> set[str]:
         """Registry codes the history does not know and no link explains (香港's and 澳门's districts,
         prefecture rows of the municipalities, 232718 加格达奇区 ...): units with no recorded change."""
-        return set(self.registry_codes) - set(self.terminal.values()) - {
+        return set(self.registry_codes) - self.current_codes - {
             c for c in self.registry_codes if c in self.by_code}
 
     # --------------------------------------------------------------------------------------------------
@@ -330,7 +338,7 @@ class Crosswalk:
             return hit
         out: set[str] = set()
         for code, t in rec.transfers[len(rec.transfers) - pending:]:
-            target = self._successor(code, t, rec)
+            target = self.record_at(code, t)
             out |= self.units(target, t) if target is not None else {f"?{code}"}
         if rec.end is None:
             out.add(self.terminal.get(rec.code) or f"!{rec.code}")
@@ -338,7 +346,7 @@ class Crosswalk:
             out.add(f"!{rec.code}")
         else:
             for code in rec.successors:
-                target = self._successor(code, rec.end, rec)
+                target = self.record_at(code, rec.end)
                 out |= self.units(target, rec.end) if target is not None else {f"?{code}"}
         result = frozenset(out)
         self._units[key] = result
@@ -571,6 +579,16 @@ class Crosswalk:
                              if target else Placement(row.code, 0, "no_current_unit", name=row.name, note=str(row.note)))
         return out
 
+    @cached_property
+    def zones(self) -> dict[str, list[dict]]:
+        """Functional zones known by name (the supplement's ``zone`` rows): name -> rows (province, prefecture,
+        note). Shared: :func:`zone_names` gives a copy."""
+        out: dict[str, list[dict]] = defaultdict(list)
+        sup = self.supplement
+        for r in sup[sup.kind == "zone"].itertuples(index=False):
+            out[r.name].append({"province": r.province, "prefecture": r.prefecture, "note": r.note})
+        return dict(out)
+
     def _supplement_code(self, code: str) -> Placement | None:
         return self._supplement_codes.get(code)
 
@@ -621,25 +639,19 @@ class Crosswalk:
         rows = []
         by_end: dict[int, list[Record]] = defaultdict(list)
         by_start: dict[int, list[Record]] = defaultdict(list)
-        by_transfer: dict[int, list[tuple[Record, str]]] = defaultdict(list)
+        transfer_years: set[int] = set()
         for r in self.records:
             by_start[r.start].append(r)
             if r.end is not None:
                 by_end[r.end].append(r)
-            for code, t in r.transfers:
-                by_transfer[t].append((r, code))
-        years = sorted(set(by_end) | set(by_transfer) | {y for y in by_start if y > FIRST_YEAR})
+            transfer_years.update(t for _, t in r.transfers)
+        links: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        for a, b, t, kind in self._links:
+            links[t].append((a, b, kind))
+        years = sorted(set(by_end) | transfer_years | {y for y in by_start if y > FIRST_YEAR})
         for t in years:
-            edges: list[tuple[int, int, str]] = []
-            for r in by_end.get(t, []):
-                for code in r.successors:
-                    dst = self.record_at(code, t)
-                    if dst is not None:
-                        edges.append((r.rid, dst, "succ"))
-            for r, code in by_transfer.get(t, []):
-                dst = self.record_at(code, t)
-                if dst is not None:
-                    edges.append((r.rid, dst, "transfer"))
+            # successions first, then transfers, each in record order
+            edges = [e for e in links.get(t, []) if e[2] == "succ"] + [e for e in links.get(t, []) if e[2] == "transfer"]
             # Records changed alone: a county-level unit retired with no successor, or made from nothing. (A
             # prefecture record starting or ending alone is a change of its counties, described by them.)
             linked = {x for a, b, _ in edges for x in (a, b)}
@@ -751,17 +763,21 @@ class Crosswalk:
         >>> get().break_note("410522", 2019)
         '2021年安阳县（410522）部分区域划入殷都区（410505）'
         """
-        if level != "county":
-            return self._group_break_note(unit, year, level)
-        notes = [f"{y}年{s}" for y, s in self._breaks_by_unit.get(unit, []) if y > year]
-        if not notes:
+        line = self._break_line(unit, level, year)
+        if not line and level == "county":
             c = self.composition(year).get(unit)
             if c is None or not c.contributors:
                 return f"{year}年尚无与今天的{unit}对应的单位"
-        return "；".join(dict.fromkeys(notes))
+        return line
 
-    def _group_break_note(self, unit: str, year: int, level: str) -> str:
-        return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._group_breaks(level).get(unit, []) if y > year))
+    def _breaks(self, level: str) -> dict[str, list[tuple[int, str]]]:
+        """Today's units of ``level`` -> the changes that broke their series (year, summary)."""
+        return self._breaks_by_unit if level == "county" else self._group_breaks(level)
+
+    def _break_line(self, unit: str, level: str, after: int, until: int | None = None) -> str:
+        """The changes that broke ``unit``'s series after ``after`` (up to ``until``), one line, each once."""
+        return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._breaks(level).get(unit, [])
+                                       if after < y and (until is None or y <= until)))
 
     def _group_breaks(self, level: str) -> dict[str, list[tuple[int, str]]]:
         """Today's prefectures (or provinces) -> the changes that moved county-level territory into or out of
@@ -823,18 +839,9 @@ class Crosswalk:
         """Every change as (year, [(record before, record after)], summary), county-level records only."""
         out = []
         by_year: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for r in self.records:
-            if r.level != "county":
-                continue
-            if r.end is not None:
-                for code in r.successors:
-                    dst = self.record_at(code, r.end)
-                    if dst is not None:
-                        by_year[r.end].append((r.rid, dst))
-            for code, t in r.transfers:
-                dst = self.record_at(code, t)
-                if dst is not None:
-                    by_year[t].append((r.rid, dst))
+        for a, b, t, _ in self._links:
+            if self.records[a].level == "county":
+                by_year[t].append((a, b))
         for t in sorted(by_year):
             for a, b in by_year[t]:
                 ra, rb = self.records[a], self.records[b]
@@ -854,7 +861,7 @@ class Crosswalk:
             return 0, ""
         since = self.comparable_since(unit, level) or 0
         if level != "county":
-            return since, self._group_break_note(unit, year, level)
+            return since, self._break_line(unit, level, year)
         comp = self.composition(year, level).get(unit)
         if comp is not None and comp.exact:
             return since, ""
@@ -869,9 +876,7 @@ class Crosswalk:
         """
         if self.newest is None or unit in self.registry_only:
             return ""
-        if level == "county":
-            return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._breaks_by_unit.get(unit, []) if y0 < y <= y1))
-        return "；".join(dict.fromkeys(f"{y}年{s}" for y, s in self._group_breaks(level).get(unit, []) if y0 < y <= y1))
+        return self._break_line(unit, level, y0, y1)
 
     def comparable_since(self, unit: str, level: str = "county") -> int | None:
         """The first year whose figures cover exactly today's territory of ``unit`` and stay so (the year of
@@ -882,8 +887,7 @@ class Crosswalk:
         """
         if unit in self.registry_only:
             return None
-        breaks = self._breaks_by_unit if level == "county" else self._group_breaks(level)
-        return max([y for y, _ in breaks.get(unit, [])], default=FIRST_YEAR)
+        return max([y for y, _ in self._breaks(level).get(unit, [])], default=FIRST_YEAR)
 
     def _fate(self, rid: int, year: int) -> str:
         """What became of a record's territory of ``year``: the changes on its way to today, one line."""
@@ -910,14 +914,6 @@ class Crosswalk:
     # --------------------------------------------------------------------------------------------------
     # Tables
     # --------------------------------------------------------------------------------------------------
-
-    def table(self) -> pd.DataFrame:
-        """The records as a table: code, name, level, province, prefecture, start, end, successors, transfers."""
-        return pd.DataFrame([{
-            "code": r.code, "name": r.name, "level": r.level, "province": r.province, "prefecture": r.prefecture,
-            "start": r.start, "end": r.end, "successors": ";".join(r.successors),
-            "transfers": ";".join(f"{c}[{t}]" for c, t in r.transfers)} for r in self.records]).astype(
-            {"end": "Int64"})
 
     def counts(self, level: str | None = "county") -> pd.DataFrame:
         """Changes per year and kind (rows: years; columns: :data:`KINDS`)."""
@@ -984,7 +980,7 @@ def get(path: str | Path | None = None) -> Crosswalk:
     2024
     """
     folder = history_dir(path)
-    result, sup = folder / RESULT_FILE, supplement_path(path)
+    result, sup = folder / RESULT_FILE, folder.parent / SUPPLEMENT_FILE
     key = (_digest(file_key(result)), _digest(file_key(sup)))
     _FILES[key] = (str(result), str(sup))  # the files as found now (a copy elsewhere has the same content)
     return _build(key)
@@ -1066,11 +1062,7 @@ def zone_names(path: str | Path | None = None) -> dict[str, list[dict]]:
     >>> sorted(zone_names())
     ['伊滨区', '毛集实验区', '鸭河工区']
     """
-    sup = get(path).supplement
-    out: dict[str, list[dict]] = defaultdict(list)
-    for r in sup[sup.kind == "zone"].itertuples(index=False):
-        out[r.name].append({"province": r.province, "prefecture": r.prefecture, "note": r.note})
-    return dict(out)
+    return {name: [dict(row) for row in rows] for name, rows in get(path).zones.items()}
 
 
 def place(codes: Iterable[str], years: Iterable[int] | int, level: str = "county", stale: bool = False,

@@ -124,6 +124,14 @@ def write_boundaries(frame: gpd.GeoDataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False, compression="zstd", write_covering_bbox=False)
 
 
+def _boundary_file(path: Path | None) -> Path:
+    """The boundary file of the build (``path`` if given); :class:`BoundaryError` when it is missing."""
+    path = Path(path or processed_dir() / BOUNDARY_FILE)
+    if not path.exists():
+        raise BoundaryError(f"{path} not found. Run `countylib build` (or `make build`) first.")
+    return path
+
+
 @bounded(maxsize=2)
 def _cached(key: tuple[str, float, int]) -> gpd.GeoDataFrame:
     return gpd.read_parquet(key[0])
@@ -135,10 +143,7 @@ def boundaries(province: str | None = None, path: Path | None = None, county_eco
 
     Raises :class:`BoundaryError` telling to run ``countylib build`` when the cache is missing.
     """
-    path = Path(path or processed_dir() / BOUNDARY_FILE)
-    if not path.exists():
-        raise BoundaryError(f"{path} not found. Run `countylib build` (or `make build`) first.")
-    frame = _cached(file_key(path))
+    frame = _cached(file_key(_boundary_file(path)))
     if province:
         frame = frame[regions.province_mask(frame.province_adcode, province)]
     if county_economy is not None:
@@ -233,10 +238,7 @@ def neighbours(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     >>> nb["460301"]     # 西沙区: islands
     ()
     """
-    path = Path(path or processed_dir() / BOUNDARY_FILE)
-    if not path.exists():
-        raise BoundaryError(f"{path} not found. Run `countylib build` (or `make build`) first.")
-    return _neighbours(file_key(path))
+    return _neighbours(file_key(_boundary_file(path)))
 
 
 @bounded(maxsize=2)

@@ -47,7 +47,7 @@ def changes(path: Path | None = None) -> pd.DataFrame:
     """
     cw = crosswalk.get(path)
     reg = cw.registry_codes
-    names = _names()
+    names = cw.reg["name"]
     rows = []
     for ev in cw.events.itertuples(index=False):
         if ev.level != "county" or ev.kind in ("creation", "abolition"):
@@ -73,12 +73,6 @@ def changes(path: Path | None = None) -> pd.DataFrame:
                              "source": "民政部县级以上行政区划代码（areacodes）：" + ev.summary})
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.drop_duplicates(["old_adcode", "new_adcode", "year"]).reset_index(drop=True)
-
-
-def _names() -> dict[str, str]:
-    from countylib.data.registry import by_adcode
-
-    return by_adcode()["name"].to_dict()
 
 
 def successor_map(path: Path | None = None) -> dict[str, str]:
@@ -144,7 +138,7 @@ def to_current(codes: Iterable[str], path: Path | None = None) -> list[str]:
 
 
 def _current(cw: crosswalk.Crosswalk, code: str) -> str:
-    if code in cw.registry_codes and (code in cw.registry_only or code in set(cw.terminal.values())):
+    if code in cw.registry_codes and (code in cw.registry_only or code in cw.current_codes):
         return code
     rids = cw.by_code.get(code)
     if not rids:

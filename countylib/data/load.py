@@ -125,7 +125,7 @@ def area(province: str | None, prefecture: str | None) -> tuple[str | None, str 
 def _frozen(value):
     if isinstance(value, str) or value is None:
         return value
-    if isinstance(value, range | list | tuple | set | frozenset) or hasattr(value, "__iter__"):
+    if hasattr(value, "__iter__"):
         return tuple(value)
     return value
 

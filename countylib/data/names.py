@@ -107,7 +107,7 @@ class _Index:
     def place(self, e: _Entry, year: int) -> crosswalk.Placement:
         key = (e.rid, year, e.level)
         if key not in self.placements:
-            self.placements[key] = self.cw.place_record(e.rid, year, "county" if e.level == "county" else e.level)
+            self.placements[key] = self.cw.place_record(e.rid, year, e.level)
         return self.placements[key]
 
 
@@ -128,9 +128,9 @@ def _build_index(cw: crosswalk.Crosswalk) -> _Index:
     by_name: dict[str, list[_Entry]] = defaultdict(list)
     by_short: dict[str, list[_Entry]] = defaultdict(list)
 
-    def add(e: _Entry, level_for_short: str) -> None:
+    def add(e: _Entry) -> None:
         by_name[e.name].append(e)
-        short = short_name(e.name, "province" if level_for_short == "province" else "county")
+        short = short_name(e.name, "province" if e.level == "province" else "county")
         if short != e.name:
             by_short[short].append(_Entry(**{**e.__dict__, "via": "short"}))
 
@@ -139,28 +139,23 @@ def _build_index(cw: crosswalk.Crosswalk) -> _Index:
         provs = tuple(dict.fromkeys(p for p in (r.province, short_name(r.province, "province"), today_prov,
                                                  prov_short.get(today_prov, "")) if p))
         pref_code = r.code[:4] + "00"
-        add(_Entry(r.name, r.level, provs, r.prefecture, (pref_code,), "name", rid=r.rid, start=r.start, end=r.end),
-            r.level)
+        add(_Entry(r.name, r.level, provs, r.prefecture, (pref_code,), "name", rid=r.rid, start=r.start, end=r.end))
     for code in sorted(cw.registry_only):
         row = reg.loc[code]
         provs = (row.province_name, row.province_short)
-        add(_Entry(row["name"], row.level, provs, row.prefecture_name, (row.prefecture_adcode,), "name", adcode=code),
-            row.level)
+        add(_Entry(row["name"], row.level, provs, row.prefecture_name, (row.prefecture_adcode,), "name", adcode=code))
     sup = cw.supplement
     for r in sup[(sup.kind == "statistical_code") & (sup.current_adcode != "")].itertuples(index=False):
         if r.current_adcode in reg.index and r.name not in by_name:
             add(_Entry(r.name, "county", (r.province, short_name(r.province, "province")), r.prefecture,
-                       (reg.loc[r.current_adcode, "prefecture_adcode"],), "name", adcode=r.current_adcode), "county")
-    zones: dict[str, list[dict]] = defaultdict(list)
-    for r in sup[sup.kind == "zone"].itertuples(index=False):
-        zones[r.name].append({"province": r.province, "prefecture": r.prefecture, "note": r.note})
+                       (reg.loc[r.current_adcode, "prefecture_adcode"],), "name", adcode=r.current_adcode))
     current = sorted({e.name for es in by_name.values() for e in es if e.rid is None or e.end is None})
     by_province: dict[str, set[str]] = defaultdict(set)
     for name, entries in by_name.items():
         for e in entries:
             for p in e.provinces:
                 by_province[p].add(name)
-    return _Index(cw, dict(by_name), dict(by_short), sorted(set(by_name)), current, dict(by_province), dict(zones),
+    return _Index(cw, dict(by_name), dict(by_short), sorted(set(by_name)), current, dict(by_province), cw.zones,
                   {})
 
 
@@ -185,11 +180,16 @@ def is_zone(name: str, code: str | None = None, province: str | None = None) -> 
         return True
     if not name:
         return False
-    return bool(ZONE_PATTERN.search(name)) or _known_zone(clean_name(name), province) is not None
+    return _named_zone(name, province)
 
 
-def _known_zone(name: str, province: str | None = None, history_path: Path | None = None) -> dict | None:
-    rows = _index(history_path).zones.get(name, [])
+def _named_zone(name: str, province: str | None = None, idx: _Index | None = None) -> bool:
+    """A zone by its name: of the zone pattern, or known by name in ``idx``'s history (None: the default)."""
+    return bool(ZONE_PATTERN.search(name)) or _known_zone(clean_name(name), province, idx) is not None
+
+
+def _known_zone(name: str, province: str | None = None, idx: _Index | None = None) -> dict | None:
+    rows = (idx if idx is not None else _index()).zones.get(name, [])
     for r in rows:
         if not province or province in (r["province"], short_name(r["province"], "province")):
             return r
@@ -271,16 +271,16 @@ def _describe_members(idx: _Index, p: crosswalk.Placement, year: int) -> str:
     names = [f"{cw.records[cw.record_at(c, year)].name}({c})" for c in sorted(p.members, reverse=True)]
     target = cw.reg["name"].get(p.adcode, p.adcode)
     ev = cw.events
-    merged = ev[(ev.kind == "merger") & ev.new_codes.map(lambda t: bool(set(t) & {p.adcode}))
+    merged = ev[(ev.kind == "merger") & ev.new_codes.map(lambda t: p.adcode in t)
                 & (ev.year > year)]
     when = f" in {int(merged.year.min())}" if len(merged) else ""
     return f"{' + '.join(names)} -> {target}({p.adcode}){when}"
 
 
-def _resolve_one(name: str, province: str, prefecture: str, year: int | None, level: str | None,
-                 history_path: Path | None = None):
-    """(adcode, status, candidates, old_adcode, note) for one normalised name."""
-    idx = _index(history_path)
+def _resolve_one(idx: _Index, name: str, province: str, prefecture: str, year: int | None, level: str | None,
+                 default_history: bool = True):
+    """(adcode, status, candidates, old_adcode, note) for one normalised name; ``default_history``: ``idx`` is
+    of the default code history (the check of :func:`is_zone` reads that one, whichever history ``idx`` is of)."""
     if not name:
         return None, "missing", (), "", ""
     if re.fullmatch(r"\d{6}", name):
@@ -289,10 +289,10 @@ def _resolve_one(name: str, province: str, prefecture: str, year: int | None, le
     not_yet: list[_Found] = []
     for i, (table, key, exact) in enumerate(tiers):
         if i == 1:
-            zone = _known_zone(name, province, history_path)
+            zone = _known_zone(name, province, idx)
             if zone is not None:
                 return None, "zone", (f"functional zone: {zone['note']}",), "", ""
-            if is_zone(name):
+            if _named_zone(name, idx=idx if default_history else None):
                 return None, "zone", (), "", ""
         cands = _filter(table.get(key, []), province, prefecture)
         if not exact:  # a short form must still fit the printed suffix: 开封县 is no prefecture
@@ -441,7 +441,7 @@ def resolve(
     n = len(names)
     prov = _as_column(province, n)
     pref = _as_column(prefecture, n)
-    years = pd.Series(_year_column(year, n))
+    years = pd.Series(year_column(year, n))
     _check_years(years, history_path)
     # Factorise each column, combine the integer codes, resolve each distinct combination once.
     (nc, nu), (pc, pu), (fc, fu) = (_normalized_codes(s) for s in (names, prov, pref))
@@ -449,13 +449,14 @@ def resolve(
     yu = list(yu) or [-1]
     combined = ((nc.astype(np.int64) * len(pu) + pc) * len(fu) + fc) * len(yu) + yc
     uniq, codes = np.unique(combined, return_inverse=True)
+    idx = _index(history_path)
     looked = []
     for key in uniq:
         rest, y_i = divmod(int(key), len(yu))
         rest, f = divmod(rest, len(fu))
         n_i, p_i = divmod(rest, len(pu))
         y = int(yu[y_i])
-        looked.append(_resolve_one(nu[n_i], pu[p_i], fu[f], None if y < 0 else y, level, history_path))
+        looked.append(_resolve_one(idx, nu[n_i], pu[p_i], fu[f], None if y < 0 else y, level, history_path is None))
     cols = [np.array([r[i] for r in looked], dtype=object) for i in range(5)]
     cols[2] = np.array(["; ".join(r[2]) for r in looked], dtype=object)
     out = pd.DataFrame({
@@ -477,10 +478,6 @@ def _check_years(years: pd.Series, history_path: Path | None) -> None:
     if len(bad):
         more = f" ({len(bad)} rows)" if len(bad) > 1 else ""
         cw.check_year(int(bad.iloc[0]), f"year{more}")
-
-
-def _year_column(year: int | Sequence[int] | None, n: int) -> np.ndarray:
-    return year_column(year, n)
 
 
 def _as_column(value: str | Sequence[str] | pd.Series | None, n: int) -> pd.Series:
