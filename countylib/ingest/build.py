@@ -353,19 +353,15 @@ def census_changes(censuses: list[CensusPart], rejects: list[pd.DataFrame], hist
     whose territory changed between them go to ``rejects`` with the reason."""
     by_year = {c.year: c for c in censuses}
     frames = []
-    for meta in ind.change_indicators().values():
-        pair = (meta.change.base, meta.change.end)
-        if pair in {(f.attrs.get("base"), f.attrs.get("end")) for f in frames}:
+    for base, end in dict.fromkeys((m.change.base, m.change.end) for m in ind.change_indicators().values()):
+        if base not in by_year or end not in by_year:
             continue
-        if pair[0] not in by_year or pair[1] not in by_year:
-            continue
-        a, b = by_year[pair[0]], by_year[pair[1]]
+        a, b = by_year[base], by_year[end]
         rows, rejected = census_reader.change_rows(a.tables, b.tables, history_path)
         rows = rows.assign(source_title=f"{a.rows.source_title.iloc[0]}；{b.rows.source_title.iloc[0]}",
                            publisher=b.rows.publisher.iloc[0], license=b.rows.license.iloc[0],
                            retrieved=b.rows.retrieved.iloc[0], name_printed=rows["name"], code_printed=rows.adcode,
                            column_printed=rows.unit_published)
-        rows.attrs.update(base=pair[0], end=pair[1])
         frames.append(rows)
         if len(rejected):
             rejects.append(rejected.assign(source_id=census_reader.CHANGE_SOURCE_ID, column=rejected.unit_published))
