@@ -458,7 +458,7 @@ def _incomplete_mergers(code: pd.Series, adcode: pd.Series, reason: pd.Series, m
 def _place(cw: crosswalk.Crosswalk, code: str, kind: str, codes_year: int) -> crosswalk.Placement:
     """A census row's code placed for the year of the table's codes, or for the year before when the code
     was no longer in use (a census zoning a year behind the code table: 港闸区 in the 2020 table)."""
-    level = kind if kind in ("province", "prefecture") else "county"
+    level = crosswalk.history_level(kind)
     if cw.newest is None:
         return crosswalk.Placement(code, codes_year, "placed", code, "same") if code in cw.registry_codes else \
             crosswalk.Placement(code, codes_year, "unknown")
@@ -482,7 +482,7 @@ def _with_breaks(units: pd.DataFrame, cw: crosswalk.Crosswalk, codes_year: int) 
     figure covers another territory, the changes since (one line)."""
     since, note = [], []
     for code, level in zip(units.adcode, units.level, strict=True):
-        s, n = cw.break_info(code, codes_year, level if level in ("province", "prefecture") else "county")
+        s, n = cw.break_info(code, codes_year, crosswalk.history_level(level))
         since.append(s)
         note.append(n)
     out = units.copy()
@@ -747,8 +747,7 @@ def change_rows(base: CensusTables, end: CensusTables, history_path: Path | None
     b = end.units.set_index(["adcode", "level"])
     both = a.index.intersection(b.index).sort_values()
     a, b = a.loc[both].reset_index(), b.loc[both].reset_index()
-    why = pd.Series([cw.breaks_between(code, base.codes_year, end.codes_year,
-                                       level if level in ("province", "prefecture") else "county")
+    why = pd.Series([cw.breaks_between(code, base.codes_year, end.codes_year, crosswalk.history_level(level))
                      for code, level in zip(b.adcode, b.level, strict=True)], index=b.index)
     rows, rejected = [], []
     for key, meta in ind.change_indicators().items():
