@@ -46,7 +46,7 @@ from countylib.data import names, registry
 from countylib.data.history import CHANGES_FILE
 from countylib.ingest import census_tables as census_reader
 from countylib.ingest import readers, steps, validate
-from countylib.ingest.report import Outcome, render_report
+from countylib.ingest.report import Outcome, census_ids, render_report
 from countylib.ingest.sources import (
     CENSUS_KINDS,
     READERS,
@@ -275,7 +275,7 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     bar.update(1)
     is_area = table.source_id == steps.AREA_SOURCE_ID
     area = int(is_area.sum())
-    is_census = table.source_id.isin([c.source_id for c in censuses] + [census_reader.CHANGE_SOURCE_ID])
+    is_census = table.source_id.isin(census_ids(censuses))
     counts = {"read": n_read, "indicators": len(table), "from_sources": int((~is_area & ~is_census).sum()),
               "area": area, "preferred": int((table.preferred & ~is_area & ~is_census).sum()),
               "rejected": len(reject_df), "zones": len(zones),

@@ -112,9 +112,9 @@ def summary_section(o: Outcome) -> str:
     area = int((t.source_id == _area_id()).sum()) if len(t) else 0
     cats = o.rejects.reason.map(reject_category).value_counts().sort_index() if len(o.rejects) else pd.Series(
         dtype=int)
-    census_ids = [c.source_id for c in o.extra.get("censuses", [])] + ["census 2010-2020 (computed change)"]
-    census = int(t.source_id.isin(census_ids).sum()) if len(t) else 0
-    read = t[(t.source_id != _area_id()) & ~t.source_id.isin(census_ids)] if len(t) else t
+    ids = census_ids(o.extra.get("censuses", []))
+    census = int(t.source_id.isin(ids).sum()) if len(t) else 0
+    read = t[(t.source_id != _area_id()) & ~t.source_id.isin(ids)] if len(t) else t
     lines = [
         "\n## Summary\n",
         f"- figures read: {o.n_read}",
@@ -137,6 +137,13 @@ def _area_id() -> str:
     from countylib.ingest.steps import AREA_SOURCE_ID
 
     return AREA_SOURCE_ID
+
+
+def census_ids(censuses: list) -> list[str]:
+    """The source ids of the census figures: each census read (the build's parts), and the changes between them."""
+    from countylib.ingest.census_tables import CHANGE_SOURCE_ID
+
+    return [c.source_id for c in censuses] + [CHANGE_SOURCE_ID]
 
 
 def columns_section(o: Outcome) -> str:
