@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from countylib.ingest.bulletin.reading import BadInput, decode, file_bytes, read_text
+from countylib.ingest.bulletin.reading import BadInput, decode, file_bytes, text_of
 
 __all__ = ["DOCUMENT_SUFFIXES", "BadInput", "Document", "Found", "find", "read"]
 
@@ -186,7 +186,7 @@ def read(path: str | Path, encoding: str | None = None) -> Document:
         return _mhtml(path, data)
     if suffix in HTML_SUFFIXES:
         return _html(path, data, encoding)
-    text, enc = read_text(path, encoding)
+    text, enc = text_of(path, data, encoding)
     return Document(path, "text", text, encoding=enc)
 
 
