@@ -280,20 +280,21 @@ def _floats(column: pd.Series) -> np.ndarray:
         return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
 
 
-def _historic_prefecture(code: str, year: int) -> bool:
+def _historic_prefecture(cw: crosswalk.Crosswalk, code: str, year: int) -> bool:
     """A prefecture-level code of the code history in use in ``year`` that today's registry no longer has
     (莱芜市 371200 in 2009, merged into 济南市 since; 铜仁地区 522200, now 铜仁市 520600): its row is a
     prefecture of that year, to be placed on today's units like any other, not an aggregate row."""
     if not (len(code) == 6 and code.endswith("00") and not code.endswith("0000")):
         return False
-    cw = crosswalk.get()
     rid = cw.record_at(code, year) if cw.newest is not None and cw.first <= year <= cw.newest else None
     return rid is not None and cw.records[rid].level == "prefecture"
 
 
-def row_kinds(sheet: pd.DataFrame, lay: Layout | None = None, values: pd.DataFrame | None = None) -> pd.Series:
+def row_kinds(sheet: pd.DataFrame, lay: Layout | None = None, values: pd.DataFrame | None = None,
+              cw: crosswalk.Crosswalk | None = None) -> pd.Series:
     """national / province / prefecture / county / zone / aggregate (/ uncoded / blank in a table whose
-    rows without a code are units to resolve by name) for every row (see the module doc).
+    rows without a code are units to resolve by name) for every row (see the module doc). ``cw``: the
+    crosswalk the rows are placed with (:func:`countylib.data.crosswalk.get` when left out).
 
     >>> s = pd.DataFrame({"区划代码": ["", "410000", "410300", "410322", "410371", "", "441900"],
     ...                   "区县": ["全国", "河南省", "洛阳市", "孟津县", "洛阳高新区", "某园区", "东莞市"]})
@@ -301,6 +302,7 @@ def row_kinds(sheet: pd.DataFrame, lay: Layout | None = None, values: pd.DataFra
     ['national', 'province', 'prefecture', 'county', 'zone', 'zone', 'county']
     """
     lay = lay or LAYOUTS[CENSUS_YEAR]
+    cw = cw if cw is not None else crosswalk.get()
     code = sheet[lay.code].astype(str).str.strip()
     name = sheet[lay.name].astype(str).str.strip()
     levels = registry.by_adcode().level
@@ -308,7 +310,7 @@ def row_kinds(sheet: pd.DataFrame, lay: Layout | None = None, values: pd.DataFra
     no_code = code == ""
     kind[code.str.endswith("00")] = "prefecture"
     kind[code.str.endswith("00") & (code.map(levels) == "county")] = "county"  # 东莞市 441900 ...
-    historic = code.map(lambda c: _historic_prefecture(c, lay.codes_year))  # 莱芜市 371200, 铜仁地区 522200 ...
+    historic = code.map(lambda c: _historic_prefecture(cw, c, lay.codes_year))  # 莱芜市 371200, 铜仁地区 522200 ...
     kind[code.str.endswith("00") & code.str.len().eq(6) & ~code.isin(levels.index) & ~historic] = "aggregate"
     kind[code.str.endswith("0000")] = "province"
     kind[code.str.match(_ZONE_CODE)] = "zone"
@@ -368,7 +370,8 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
     """Sort the rows of a parsed sheet and place them on today's units."""
     lay = lay or LAYOUTS[CENSUS_YEAR]
     values = numbers(sheet, source, lay)
-    kinds = row_kinds(sheet, lay, values)
+    cw = crosswalk.get(history_path)
+    kinds = row_kinds(sheet, lay, values, cw)
     code = sheet[lay.code].astype(str).str.strip()
     base = pd.DataFrame({
         "source_row": np.arange(2, len(sheet) + 2), "kind": kinds, "code": code,
@@ -376,7 +379,6 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
         "name": sheet[lay.name].str.strip(), "population": values[lay.population],
     }, index=sheet.index)
     reg = registry.by_adcode()
-    cw = crosswalk.get(history_path)
 
     adcode = pd.Series("", index=sheet.index, dtype=object)
     reason = pd.Series("", index=sheet.index, dtype=object)
