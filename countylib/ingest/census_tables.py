@@ -47,7 +47,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import IO
@@ -143,7 +143,7 @@ def layout(year: int, codes_year: int | None = None) -> Layout:
     base = LAYOUTS[int(year)]
     if codes_year is None or int(codes_year) == base.codes_year:
         return base
-    return Layout(**{**base.__dict__, "codes_year": int(codes_year)})
+    return replace(base, codes_year=int(codes_year))
 
 
 def additive(column: str) -> bool:
@@ -433,7 +433,6 @@ def _context(sheet: pd.DataFrame, lay: Layout, kinds: pd.Series, level: str) -> 
     heads = name.where(kinds.eq(level))
     if level == "prefecture":
         heads = heads.where(~kinds.eq("province"), "")  # a new province starts without a prefecture
-        heads[kinds.eq("province")] = ""
     return heads.ffill().fillna("")
 
 
@@ -609,8 +608,7 @@ def derive(counts: pd.DataFrame, keys: Sequence[str] | None = None, year: int = 
                 f = factor(spec.unit, meta.unit)  # 人 -> 万人: divide by 10000, the nearest float to the decimal
                 value = value / round(1 / f) if f < 1 and abs(1 / f - round(1 / f)) < 1e-9 else value * f
         else:
-            num = counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator))
-            den = counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator))
+            num, den = _parts(counts, spec)
             value = num / den.where(den > 0) * spec.scale
         out[key] = value.astype(float)
     return out
@@ -632,10 +630,16 @@ def value_texts(counts: pd.DataFrame, keys: Sequence[str] | None = None, year: i
         elif spec.column:
             out[key] = counts[spec.column].map(_num)
         else:
-            num = counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator))
-            den = counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator))
+            num, den = _parts(counts, spec)
             out[key] = [f"{_num(a)} / {_num(b)}" for a, b in zip(num, den, strict=True)]
     return out
+
+
+def _parts(counts: pd.DataFrame, spec) -> tuple[pd.Series, pd.Series]:
+    """The numerator and the denominator of a computed census value: sums of their count columns, missing
+    where any of the counts is."""
+    return (counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator)),
+            counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator)))
 
 
 def _num(v: float) -> str:
