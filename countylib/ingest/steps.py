@@ -345,12 +345,12 @@ def combine_mergers(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_pat
                                            f"for the merged unit (missing in this source for {year}: {missing})"))
             continue
         if not indicators.get(key_ind).additive:
-            ratios.append(g)
+            ratios.append((g, what))
             continue
         rows.append(_summed(g, what))
     summed = pd.DataFrame(rows)
-    for g in ratios:
-        row = _recomputed(g, summed, what=_describe_members(g, g.adcode.iloc[0], set(g.old_adcode)))
+    for g, what in ratios:
+        row = _recomputed(g, summed, what=what)
         if isinstance(row, str):
             rejects.append(g.assign(reason=row))
         else:
