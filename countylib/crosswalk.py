@@ -19,6 +19,7 @@ from countylib.data.crosswalk import (  # noqa: F401
     counts,
     get,
     history_dir,
+    history_level,
     place,
     read_records,
     read_supplement,
@@ -29,5 +30,5 @@ from countylib.data.crosswalk import (  # noqa: F401
 __all__ = [
     "BREAKING", "FIRST_YEAR", "KINDS", "Composition", "Crosswalk", "Placement", "Record", "YearOutOfRangeError",
     "changes", "counts", "get", "place", "zone_names",
-    "history_dir", "read_records", "read_supplement", "supplement_path",
+    "history_dir", "history_level", "read_records", "read_supplement", "supplement_path",
 ]

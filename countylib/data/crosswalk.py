@@ -76,6 +76,16 @@ BREAKING = ("split", "transfer", "abolition", "creation")
 _TRANSFER = re.compile(r"^(\d{6})(?:\[(\d{4})\])?$")
 
 
+def history_level(level: str) -> str:
+    """The level at which the history places a unit or a table row of ``level``: a province or a prefecture
+    as such, anything else (a county, a census row of a county-level unit) at the county level.
+
+    >>> history_level("prefecture"), history_level("county"), history_level("zone")
+    ('prefecture', 'county', 'county')
+    """
+    return level if level in ("province", "prefecture") else "county"
+
+
 class YearOutOfRangeError(ValueError):
     """A year outside the code history (before 1981 or after its newest table)."""
 

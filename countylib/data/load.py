@@ -280,5 +280,5 @@ def _comparable_since(adcodes: pd.Series, level: str) -> dict[str, int]:
     from countylib.data import crosswalk
 
     cw = crosswalk.get()
-    lvl = level if level in ("province", "prefecture") else "county"
+    lvl = crosswalk.history_level(level)
     return {a: (cw.comparable_since(a, lvl) or 0) for a in adcodes}

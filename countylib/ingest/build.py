@@ -46,7 +46,7 @@ from countylib.data import names, registry
 from countylib.data.history import CHANGES_FILE
 from countylib.ingest import census_tables as census_reader
 from countylib.ingest import readers, steps, validate
-from countylib.ingest.report import Outcome, render_report
+from countylib.ingest.report import Outcome, census_ids, render_report
 from countylib.ingest.sources import (
     CENSUS_KINDS,
     READERS,
@@ -275,7 +275,7 @@ def _run(raw: Path, out: Path, sources: list[Source], boundaries: bool, progress
     bar.update(1)
     is_area = table.source_id == steps.AREA_SOURCE_ID
     area = int(is_area.sum())
-    is_census = table.source_id.isin([c.source_id for c in censuses] + [census_reader.CHANGE_SOURCE_ID])
+    is_census = table.source_id.isin(census_ids(censuses))
     counts = {"read": n_read, "indicators": len(table), "from_sources": int((~is_area & ~is_census).sum()),
               "area": area, "preferred": int((table.preferred & ~is_area & ~is_census).sum()),
               "rejected": len(reject_df), "zones": len(zones),
@@ -353,19 +353,15 @@ def census_changes(censuses: list[CensusPart], rejects: list[pd.DataFrame], hist
     whose territory changed between them go to ``rejects`` with the reason."""
     by_year = {c.year: c for c in censuses}
     frames = []
-    for meta in ind.change_indicators().values():
-        pair = (meta.change.base, meta.change.end)
-        if pair in {(f.attrs.get("base"), f.attrs.get("end")) for f in frames}:
+    for base, end in dict.fromkeys((m.change.base, m.change.end) for m in ind.change_indicators().values()):
+        if base not in by_year or end not in by_year:
             continue
-        if pair[0] not in by_year or pair[1] not in by_year:
-            continue
-        a, b = by_year[pair[0]], by_year[pair[1]]
+        a, b = by_year[base], by_year[end]
         rows, rejected = census_reader.change_rows(a.tables, b.tables, history_path)
         rows = rows.assign(source_title=f"{a.rows.source_title.iloc[0]}；{b.rows.source_title.iloc[0]}",
                            publisher=b.rows.publisher.iloc[0], license=b.rows.license.iloc[0],
                            retrieved=b.rows.retrieved.iloc[0], name_printed=rows["name"], code_printed=rows.adcode,
                            column_printed=rows.unit_published)
-        rows.attrs.update(base=pair[0], end=pair[1])
         frames.append(rows)
         if len(rejected):
             rejects.append(rejected.assign(source_id=census_reader.CHANGE_SOURCE_ID, column=rejected.unit_published))

@@ -47,7 +47,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import IO
@@ -143,7 +143,7 @@ def layout(year: int, codes_year: int | None = None) -> Layout:
     base = LAYOUTS[int(year)]
     if codes_year is None or int(codes_year) == base.codes_year:
         return base
-    return Layout(**{**base.__dict__, "codes_year": int(codes_year)})
+    return replace(base, codes_year=int(codes_year))
 
 
 def additive(column: str) -> bool:
@@ -280,20 +280,21 @@ def _floats(column: pd.Series) -> np.ndarray:
         return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
 
 
-def _historic_prefecture(code: str, year: int) -> bool:
+def _historic_prefecture(cw: crosswalk.Crosswalk, code: str, year: int) -> bool:
     """A prefecture-level code of the code history in use in ``year`` that today's registry no longer has
     (莱芜市 371200 in 2009, merged into 济南市 since; 铜仁地区 522200, now 铜仁市 520600): its row is a
     prefecture of that year, to be placed on today's units like any other, not an aggregate row."""
     if not (len(code) == 6 and code.endswith("00") and not code.endswith("0000")):
         return False
-    cw = crosswalk.get()
     rid = cw.record_at(code, year) if cw.newest is not None and cw.first <= year <= cw.newest else None
     return rid is not None and cw.records[rid].level == "prefecture"
 
 
-def row_kinds(sheet: pd.DataFrame, lay: Layout | None = None, values: pd.DataFrame | None = None) -> pd.Series:
+def row_kinds(sheet: pd.DataFrame, lay: Layout | None = None, values: pd.DataFrame | None = None,
+              cw: crosswalk.Crosswalk | None = None) -> pd.Series:
     """national / province / prefecture / county / zone / aggregate (/ uncoded / blank in a table whose
-    rows without a code are units to resolve by name) for every row (see the module doc).
+    rows without a code are units to resolve by name) for every row (see the module doc). ``cw``: the
+    crosswalk the rows are placed with (:func:`countylib.data.crosswalk.get` when left out).
 
     >>> s = pd.DataFrame({"区划代码": ["", "410000", "410300", "410322", "410371", "", "441900"],
     ...                   "区县": ["全国", "河南省", "洛阳市", "孟津县", "洛阳高新区", "某园区", "东莞市"]})
@@ -301,6 +302,7 @@ def row_kinds(sheet: pd.DataFrame, lay: Layout | None = None, values: pd.DataFra
     ['national', 'province', 'prefecture', 'county', 'zone', 'zone', 'county']
     """
     lay = lay or LAYOUTS[CENSUS_YEAR]
+    cw = cw if cw is not None else crosswalk.get()
     code = sheet[lay.code].astype(str).str.strip()
     name = sheet[lay.name].astype(str).str.strip()
     levels = registry.by_adcode().level
@@ -308,7 +310,7 @@ def row_kinds(sheet: pd.DataFrame, lay: Layout | None = None, values: pd.DataFra
     no_code = code == ""
     kind[code.str.endswith("00")] = "prefecture"
     kind[code.str.endswith("00") & (code.map(levels) == "county")] = "county"  # 东莞市 441900 ...
-    historic = code.map(lambda c: _historic_prefecture(c, lay.codes_year))  # 莱芜市 371200, 铜仁地区 522200 ...
+    historic = code.map(lambda c: _historic_prefecture(cw, c, lay.codes_year))  # 莱芜市 371200, 铜仁地区 522200 ...
     kind[code.str.endswith("00") & code.str.len().eq(6) & ~code.isin(levels.index) & ~historic] = "aggregate"
     kind[code.str.endswith("0000")] = "province"
     kind[code.str.match(_ZONE_CODE)] = "zone"
@@ -368,7 +370,8 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
     """Sort the rows of a parsed sheet and place them on today's units."""
     lay = lay or LAYOUTS[CENSUS_YEAR]
     values = numbers(sheet, source, lay)
-    kinds = row_kinds(sheet, lay, values)
+    cw = crosswalk.get(history_path)
+    kinds = row_kinds(sheet, lay, values, cw)
     code = sheet[lay.code].astype(str).str.strip()
     base = pd.DataFrame({
         "source_row": np.arange(2, len(sheet) + 2), "kind": kinds, "code": code,
@@ -376,7 +379,6 @@ def assemble(sheet: pd.DataFrame, source: str = "census", history_path: Path | N
         "name": sheet[lay.name].str.strip(), "population": values[lay.population],
     }, index=sheet.index)
     reg = registry.by_adcode()
-    cw = crosswalk.get(history_path)
 
     adcode = pd.Series("", index=sheet.index, dtype=object)
     reason = pd.Series("", index=sheet.index, dtype=object)
@@ -431,7 +433,6 @@ def _context(sheet: pd.DataFrame, lay: Layout, kinds: pd.Series, level: str) -> 
     heads = name.where(kinds.eq(level))
     if level == "prefecture":
         heads = heads.where(~kinds.eq("province"), "")  # a new province starts without a prefecture
-        heads[kinds.eq("province")] = ""
     return heads.ffill().fillna("")
 
 
@@ -458,7 +459,7 @@ def _incomplete_mergers(code: pd.Series, adcode: pd.Series, reason: pd.Series, m
 def _place(cw: crosswalk.Crosswalk, code: str, kind: str, codes_year: int) -> crosswalk.Placement:
     """A census row's code placed for the year of the table's codes, or for the year before when the code
     was no longer in use (a census zoning a year behind the code table: 港闸区 in the 2020 table)."""
-    level = kind if kind in ("province", "prefecture") else "county"
+    level = crosswalk.history_level(kind)
     if cw.newest is None:
         return crosswalk.Placement(code, codes_year, "placed", code, "same") if code in cw.registry_codes else \
             crosswalk.Placement(code, codes_year, "unknown")
@@ -482,7 +483,7 @@ def _with_breaks(units: pd.DataFrame, cw: crosswalk.Crosswalk, codes_year: int) 
     figure covers another territory, the changes since (one line)."""
     since, note = [], []
     for code, level in zip(units.adcode, units.level, strict=True):
-        s, n = cw.break_info(code, codes_year, level if level in ("province", "prefecture") else "county")
+        s, n = cw.break_info(code, codes_year, crosswalk.history_level(level))
         since.append(s)
         note.append(n)
     out = units.copy()
@@ -607,8 +608,7 @@ def derive(counts: pd.DataFrame, keys: Sequence[str] | None = None, year: int = 
                 f = factor(spec.unit, meta.unit)  # 人 -> 万人: divide by 10000, the nearest float to the decimal
                 value = value / round(1 / f) if f < 1 and abs(1 / f - round(1 / f)) < 1e-9 else value * f
         else:
-            num = counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator))
-            den = counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator))
+            num, den = _parts(counts, spec)
             value = num / den.where(den > 0) * spec.scale
         out[key] = value.astype(float)
     return out
@@ -630,10 +630,16 @@ def value_texts(counts: pd.DataFrame, keys: Sequence[str] | None = None, year: i
         elif spec.column:
             out[key] = counts[spec.column].map(_num)
         else:
-            num = counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator))
-            den = counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator))
+            num, den = _parts(counts, spec)
             out[key] = [f"{_num(a)} / {_num(b)}" for a, b in zip(num, den, strict=True)]
     return out
+
+
+def _parts(counts: pd.DataFrame, spec) -> tuple[pd.Series, pd.Series]:
+    """The numerator and the denominator of a computed census value: sums of their count columns, missing
+    where any of the counts is."""
+    return (counts[list(spec.numerator)].sum(axis=1, min_count=len(spec.numerator)),
+            counts[list(spec.denominator)].sum(axis=1, min_count=len(spec.denominator)))
 
 
 def _num(v: float) -> str:
@@ -747,8 +753,7 @@ def change_rows(base: CensusTables, end: CensusTables, history_path: Path | None
     b = end.units.set_index(["adcode", "level"])
     both = a.index.intersection(b.index).sort_values()
     a, b = a.loc[both].reset_index(), b.loc[both].reset_index()
-    why = pd.Series([cw.breaks_between(code, base.codes_year, end.codes_year,
-                                       level if level in ("province", "prefecture") else "county")
+    why = pd.Series([cw.breaks_between(code, base.codes_year, end.codes_year, crosswalk.history_level(level))
                      for code, level in zip(b.adcode, b.level, strict=True)], index=b.index)
     rows, rejected = [], []
     for key, meta in ind.change_indicators().items():

@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from countylib.ingest.bulletin.reading import BadInput, decode, file_bytes, read_text
+from countylib.ingest.bulletin.reading import BadInput, decode, file_bytes, text_of
 
 __all__ = ["DOCUMENT_SUFFIXES", "BadInput", "Document", "Found", "find", "read"]
 
@@ -186,7 +186,7 @@ def read(path: str | Path, encoding: str | None = None) -> Document:
         return _mhtml(path, data)
     if suffix in HTML_SUFFIXES:
         return _html(path, data, encoding)
-    text, enc = read_text(path, encoding)
+    text, enc = text_of(path, data, encoding)
     return Document(path, "text", text, encoding=enc)
 
 
@@ -221,9 +221,7 @@ _BREAK_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])
 
 def _html(path: Path, data: bytes, encoding: str | None, url: str = "") -> Document:
     m = _CHARSET.search(data[:4096])
-    declared = encoding or (m.group(1).decode("ascii") if m else None)
-    if declared and declared.lower() in ("gb2312", "gbk", "x-gbk", "gb_2312-80"):
-        declared = "gb18030"
+    declared = _charset(encoding or (m.group(1).decode("ascii") if m else None))
     if not encoding and declared and declared.lower() not in ("utf-8", "utf8"):
         try:  # a browser may save a page as UTF-8 and leave the charset it was served with in the page
             return _page(path, data.decode("utf-8"), "utf-8", url)
@@ -236,6 +234,16 @@ def _html(path: Path, data: bytes, encoding: str | None, url: str = "") -> Docum
             raise
         text, enc = decode(path, data, None)  # the page declared a charset it is not written in
     return _page(path, text, enc, url)
+
+
+def _charset(name: str | None) -> str | None:
+    """The encoding a page labelled ``name`` is read in: a name of GB2312 or GBK as GB18030, the superset
+    every such page is written in (a character outside GB2312 in a page labelled gb2312 is common).
+
+    >>> _charset("GB2312"), _charset("x-gbk"), _charset("utf-8"), _charset(None)
+    ('gb18030', 'gb18030', 'utf-8', None)
+    """
+    return "gb18030" if name and name.lower() in ("gb2312", "gbk", "x-gbk", "gb_2312-80") else name
 
 
 def _page(path: Path, html: str, encoding: str, url: str = "") -> Document:
@@ -450,10 +458,7 @@ def _mhtml(path: Path, data: bytes) -> Document:
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True) or b""
             url = url or (part.get("Content-Location") or "").strip()
-            charset = part.get_content_charset()
-            if charset and charset.lower() in ("gb2312", "gbk"):
-                charset = "gb18030"
-            text, enc = decode(path, payload, charset)
+            text, enc = decode(path, payload, _charset(part.get_content_charset()))
             return _page(path, text, enc, url if url.startswith(("http://", "https://")) else "")
     raise BadInput(f"{path}: a saved page (.mhtml) without an HTML part")
 

@@ -67,32 +67,38 @@ def md_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
     return text + "\n"
 
 
+#: A reject reason's category for the summary counts: the first whose start the reason has, else the first
+#: with one of its words anywhere in the reason (in this order), else "other".
+_REJECT_PREFIXES = (("sub-scope", "not attributed (sub-scope)"), ("subtotal", "not attributed (subtotal)"),
+                    ("total row", "total without declared scope"), ("name not resolved", "name not resolved"),
+                    ("out of range", "out of range"))
+_REJECT_WORDS = (
+    (("the median",), "implausible (unit error?)"),
+    (("member of a merger",), "one member of a merger"),
+    (("no unit written",), "no unit"),
+    (("disagree", "multiplier", "cannot be converted", "unknown unit"), "unit problem"),
+    (("not a number",), "not a number"),
+    (("merged unit",), "share or rate of merged units"),
+    (("territory changed between the censuses",), "change across a boundary change"),
+    (("outside the code history",), "year outside the code history"),
+    (("not in use in", "divided since", "no unit of today", "never was in the code"),
+     "code not placed on today's units"),
+)
+
+
 def reject_category(reason: str) -> str:
-    """A short category of a reject reason, for the summary counts."""
+    """A short category of a reject reason, for the summary counts.
+
+    >>> reject_category("subtotal of 城区"), reject_category("a multiplier in the cell"), reject_category("?")
+    ('not attributed (subtotal)', 'unit problem', 'other')
+    """
     r = str(reason)
-    for prefix, cat in (("sub-scope", "not attributed (sub-scope)"), ("subtotal", "not attributed (subtotal)"),
-                        ("total row", "total without declared scope"), ("name not resolved", "name not resolved"),
-                        ("out of range", "out of range"), ("old code of a unit merged", "old name after a merger")):
+    for prefix, cat in _REJECT_PREFIXES:
         if r.startswith(prefix):
             return cat
-    if "the median" in r:
-        return "implausible (unit error?)"
-    if "member of a merger" in r:
-        return "one member of a merger"
-    if "no unit written" in r:
-        return "no unit"
-    if "disagree" in r or "multiplier" in r or "cannot be converted" in r or "unknown unit" in r:
-        return "unit problem"
-    if "not a number" in r:
-        return "not a number"
-    if "merged unit" in r:
-        return "share or rate of merged units"
-    if "territory changed between the censuses" in r:
-        return "change across a boundary change"
-    if "outside the code history" in r:
-        return "year outside the code history"
-    if "not in use in" in r or "divided since" in r or "no unit of today" in r or "never was in the code" in r:
-        return "code not placed on today's units"
+    for words, cat in _REJECT_WORDS:
+        if any(w in r for w in words):
+            return cat
     return "other"
 
 
@@ -112,9 +118,9 @@ def summary_section(o: Outcome) -> str:
     area = int((t.source_id == _area_id()).sum()) if len(t) else 0
     cats = o.rejects.reason.map(reject_category).value_counts().sort_index() if len(o.rejects) else pd.Series(
         dtype=int)
-    census_ids = [c.source_id for c in o.extra.get("censuses", [])] + ["census 2010-2020 (computed change)"]
-    census = int(t.source_id.isin(census_ids).sum()) if len(t) else 0
-    read = t[(t.source_id != _area_id()) & ~t.source_id.isin(census_ids)] if len(t) else t
+    ids = census_ids(o.extra.get("censuses", []))
+    census = int(t.source_id.isin(ids).sum()) if len(t) else 0
+    read = t[(t.source_id != _area_id()) & ~t.source_id.isin(ids)] if len(t) else t
     lines = [
         "\n## Summary\n",
         f"- figures read: {o.n_read}",
@@ -137,6 +143,13 @@ def _area_id() -> str:
     from countylib.ingest.steps import AREA_SOURCE_ID
 
     return AREA_SOURCE_ID
+
+
+def census_ids(censuses: list) -> list[str]:
+    """The source ids of the census figures: each census read (the build's parts), and the changes between them."""
+    from countylib.ingest.census_tables import CHANGE_SOURCE_ID
+
+    return [c.source_id for c in censuses] + [CHANGE_SOURCE_ID]
 
 
 def columns_section(o: Outcome) -> str:

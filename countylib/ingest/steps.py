@@ -345,12 +345,12 @@ def combine_mergers(figs: pd.DataFrame, rejects: list[pd.DataFrame], history_pat
                                            f"for the merged unit (missing in this source for {year}: {missing})"))
             continue
         if not indicators.get(key_ind).additive:
-            ratios.append(g)
+            ratios.append((g, what))
             continue
         rows.append(_summed(g, what))
     summed = pd.DataFrame(rows)
-    for g in ratios:
-        row = _recomputed(g, summed, what=_describe_members(g, g.adcode.iloc[0], set(g.old_adcode)))
+    for g, what in ratios:
+        row = _recomputed(g, summed, what=what)
         if isinstance(row, str):
             rejects.append(g.assign(reason=row))
         else:
@@ -416,32 +416,26 @@ def _recomputed(g: pd.DataFrame, summed: pd.DataFrame, what: str) -> pd.Series |
     return first
 
 
-def mark_breaks(table: pd.DataFrame, codes_year: pd.Series | None = None, history_path: Path | None = None
-                ) -> pd.DataFrame:
+def mark_breaks(table: pd.DataFrame, history_path: Path | None = None) -> pd.DataFrame:
     """The tidy table with ``comparable_since`` (the first year from which the unit's figures cover its
     territory of today; 0 for units the code history does not know) and ``break_note`` (for a figure of an
     earlier year: the changes after it, as one line; empty when the figure covers today's territory).
 
-    ``codes_year``: the year of the codes each figure was printed with, when not its own year (the 2010
-    census uses the codes of 2009). Figures computed on today's polygons (area) never break.
+    Figures computed on today's polygons (area) never break.
     """
     cw = crosswalk.get(history_path)
-    years = (codes_year if codes_year is not None else table["year"]).astype(int)
     since, note = [], []
     memo: dict[tuple[str, int, str], tuple[int, str]] = {}
     computed = table["source_id"].eq(AREA_SOURCE_ID) if "source_id" in table else pd.Series(False, index=table.index)
-    for code, y, level, today in zip(table["adcode"], years, table["level"], computed, strict=True):
+    for code, y, level, today in zip(table["adcode"], table["year"].astype(int), table["level"], computed,
+                                     strict=True):
         key = (code, int(y), level)
         if key not in memo:
-            memo[key] = _break(cw, code, int(y), level)
+            memo[key] = cw.break_info(code, int(y), crosswalk.history_level(level))
         s, n = memo[key]
         since.append(s)
         note.append("" if today else n)
     return table.assign(comparable_since=pd.array(since, dtype="Int64").fillna(0).astype(int), break_note=note)
-
-
-def _break(cw, code: str, year: int, level: str) -> tuple[int, str]:
-    return cw.break_info(code, year, level if level in ("province", "prefecture") else "county")
 
 
 #: Columns of ``indicators.parquet``: the figure, then where it came from.

@@ -272,7 +272,7 @@ def _other_place_document(doc: Doc, cands: list[Candidate]) -> None:
 
 
 #: 户籍人口…，其中城镇人口 / 户籍人口…。城镇人口…: the urban part of whichever population was stated last.
-_TOTAL_POPULATION = {"pop_registered": True, "pop_resident": False}
+_TOTAL_POPULATION = ("pop_registered", "pop_resident")
 _RESIDENT = re.compile("常住")
 _REGISTERED = re.compile("户籍|公安")
 
@@ -294,7 +294,7 @@ def _registered_context(doc: Doc, cands: list[Candidate]) -> None:
             continue
         if c.key not in ("pop_urban", "urbanization") or c.status != "ok":
             continue
-        if c.key == "pop_resident" or _RESIDENT.search(doc.text, max(0, c.label_start - 6), c.label_end):
+        if _RESIDENT.search(doc.text, max(0, c.label_start - 6), c.label_end):
             continue
         sentence = doc.text[_sentence_start(doc.text, c.label_start):c.label_start]
         if _REGISTERED.search(sentence) and not _RESIDENT.search(sentence):  # 户籍总人口…(a figure not read)…;城镇人口

@@ -90,7 +90,7 @@ class Collection:
             who, doc = d.identity, d.document
             url = doc.url or self.url
             for r in ok.astype(object).itertuples(index=False):
-                page = doc.page_at(int(r.start))
+                page = None if pd.isna(r.page) else int(r.page)  # doc.page_at(start), found by _one
                 where = f"{d.path.name}" + (f" p.{page}" if page else "") + f" chars {r.start}-{r.end}"
                 out.append({"county": who.printed or who.county, "adcode": who.adcode, "province": who.province,
                             "year": int(r.year), "indicator": r.indicator, "value_text": r.value_text,

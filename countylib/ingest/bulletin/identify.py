@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 import countylib.ingest.bulletin.text as btext
+from countylib.ingest.bulletin.scope import PLACE_SUFFIXES
 
 _KINDS = (("bulletin", re.compile(r"统计公报")), ("work_report", re.compile(r"政府工作报告")))
 _YEAR = re.compile(r"((?:19|20)\d\d)\s?年")
@@ -226,7 +227,6 @@ def _place_of(kind: str, head: str, lines: list[str], block, province: str | Non
     return _settle(found, province, year, "work report" if kind == "work_report" else "bulletin")
 
 
-_SUFFIXES = "省市县区旗州盟"
 _EXACT = ("name", "historical", "merger_member", "merged", "ambiguous")
 
 
@@ -243,7 +243,7 @@ def _places_in(text: str, year: int | None) -> list[str]:
         parts = re.split(r"(?:19|20)\d\d年|国民经济|统计公报|政府工作报告", text)
         return [next(p for p in parts if names.ZONE_PATTERN.search(p))]
     known = names.full_names()
-    ends = [i for i, ch in enumerate(text) if ch in _SUFFIXES]
+    ends = [i for i, ch in enumerate(text) if ch in PLACE_SUFFIXES]
     cands = [(i, text[i - k + 1:i + 1]) for i in ends for k in range(min(i + 1, 12), 1, -1)]
     cands = [(i, c) for i, c in cands if c in known]
     if not cands:

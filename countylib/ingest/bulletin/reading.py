@@ -43,8 +43,19 @@ def file_bytes(path: str | Path) -> bytes:
 
 def read_text(path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     """(text, encoding) of a text file; raises :class:`BadInput` with a one-line message otherwise."""
+    return text_of(path, file_bytes(path), encoding)
+
+
+def text_of(path: str | Path, data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding) of the bytes read from the text file ``path`` (:func:`file_bytes`): :func:`decode`, after
+    the check that they are not a PDF, Word, RTF or image file; raises :class:`BadInput`.
+
+    >>> text_of("a.txt", b"%PDF-1.7")
+    Traceback (most recent call last):
+    ...
+    countylib.ingest.bulletin.reading.BadInput: a.txt: a PDF file, not text; save or copy its text as a UTF-8 .txt file first
+    """
     path = Path(path)
-    data = file_bytes(path)
     for magic, kind in _FORMATS:
         if data.startswith(magic):
             raise BadInput(f"{path}: a {kind} file, not text; save or copy its text as a UTF-8 .txt file first")

@@ -26,7 +26,8 @@ import countylib.ingest.bulletin.patterns as pt
 import countylib.ingest.bulletin.words as bwords
 from countylib import caches, vocab
 
-_SUFFIXES = "省市县区旗州盟"
+#: The last characters of full place names (河南省, 偃师市, 嵩县, 鄂温克族自治旗, 锡林郭勒盟).
+PLACE_SUFFIXES = "省市县区旗州盟"
 # Registry names that are everyday words in running text (城区 is a district of 阳泉市, and a sub-scope).
 _GENERIC_PLACES = {"城区", "郊区", "矿区", "东区", "西区", "新区", "市区", "市中区", "市辖区", "河东区", "河西区"}
 
@@ -265,7 +266,7 @@ def place_names(text: str) -> list[str]:
     index = _place_index()
     found = []
     for i, ch in enumerate(text):
-        if ch not in _SUFFIXES:
+        if ch not in PLACE_SUFFIXES:
             continue
         for k in range(min(i + 1, 12), 1, -1):
             cand = text[i - k + 1:i + 1]
