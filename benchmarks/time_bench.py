@@ -115,7 +115,7 @@ def row_by_row(sheet: pd.DataFrame, lay: census.Layout) -> dict:
     for i, row in values.iterrows():
         if kinds[i] not in ("county", "prefecture", "province"):
             continue
-        p = cw.place(sheet.at[i, lay.code], lay.codes_year, kinds[i] if kinds[i] != "county" else "county")
+        p = cw.place(sheet.at[i, lay.code], lay.codes_year, kinds[i])
         if p.adcode:
             units[p.adcode] = units[p.adcode].add(row, fill_value=0) if p.adcode in units else row
     return units

@@ -33,7 +33,7 @@ from countylib import caches
 from countylib.caches import file_key
 from countylib.data import indicators as ind
 from countylib.data import regions
-from countylib.ingest.census_tables import AGE_GROUPS, POPULATION, derive
+from countylib.ingest.census_tables import AGE_GROUPS, CHANGE_SOURCE_ID, POPULATION, derive
 
 SOURCE_NOTE = ("数据来源：第七次全国人口普查分县数据（2020年11月1日），Lei Dong 等整理（leiii/census，MIT 许可）；"
                "比重由普查人数计算。")
@@ -321,9 +321,6 @@ def _break_of_2020(code: str, folder: Path | None) -> str:
 # ------------------------------------------------------------------------------------------------------
 # Changes between the censuses of 2010 and 2020, on today's units
 # ------------------------------------------------------------------------------------------------------
-
-CHANGE_SOURCE_ID = "census 2010-2020 (computed change)"
-
 
 def changes(adcodes: Sequence[str] | None = None, keys: Sequence[str] | None = None, level: str = "county",
             folder: Path | None = None) -> pd.DataFrame:
